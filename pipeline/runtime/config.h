@@ -1,0 +1,90 @@
+#pragma once
+// Everything a pipeline run needs, filled from (later wins): defaults, the .env file, the process
+// environment, the settings dialog (QSettings) and the command line.
+// Secrets (API keys, database password) live here in memory only; never log this struct.
+#include "model/result.h"
+
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace ms {
+
+struct SourceSpec
+{
+    // "simulator", "replay", "cryptocompare", "cryptocompare-ws", "finnhub", "finnhub-ws"
+    QString type;
+    QString path;  // replay file (for "replay")
+};
+
+struct PipelineConfig
+{
+    // Kafka
+    QString kafkaBootstrap;             // empty = embedded mock cluster
+    QMap<QString, QString> kafkaProps;  // extra librdkafka properties (security.protocol, sasl.*, ...)
+    QString cryptoTopic = QStringLiteral("crypto_topic");
+    QString stockTopic = QStringLiteral("stock_topic");
+    int embeddedPartitions = 6;
+    QString consumerGroup = QStringLiteral("marketstream");
+
+    // Database: libpq URI (postgresql://...) or sqlite:///path. Empty = default SQLite file.
+    QString databaseUrl;
+
+    // What runs in this process.
+    bool runProducers = true;
+    bool runConsumers = true;
+    QList<SourceSpec> sources{SourceSpec{QStringLiteral("simulator"), {}}};
+
+    // Symbols (the original pipeline's defaults).
+    QStringList cryptoSymbols{QStringLiteral("BTC"), QStringLiteral("ETH"), QStringLiteral("BNB")};
+    QStringList stockSymbols{QStringLiteral("AAPL"), QStringLiteral("MSFT"), QStringLiteral("GOOGL")};
+    QString currency = QStringLiteral("USD");
+
+    // Simulator
+    quint64 seed = 42;
+    double rate = 1000;                  // ticks/s over all symbols; <= 0 means as fast as possible
+    qint64 maxTicks = 0;                 // 0 = unbounded
+    std::optional<qint64> startTimeMs;   // fixed event-time origin → byte-identical ticks
+
+    // Replay
+    double replaySpeed = 1.0;            // 0 = as fast as possible
+    QString recordFile;                  // if set, every produced tick is appended as JSONL
+
+    // Provider endpoints and keys (keys never logged)
+    QString cryptoCompareUrl = QStringLiteral("https://min-api.cryptocompare.com");
+    QString cryptoCompareWsUrl = QStringLiteral("wss://streamer.cryptocompare.com/v2");
+    QString finnhubUrl = QStringLiteral("https://finnhub.io/api/v1");
+    QString finnhubWsUrl = QStringLiteral("wss://ws.finnhub.io");
+    QString cryptoCompareApiKey;
+    QString finnhubApiKey;
+    int pollIntervalMs = 10000;
+
+    // Processing
+    QList<int> candleIntervalsSec{1, 60, 300, 3600};
+    qint64 allowedLatenessMs = 10000;
+    int smaPeriod = 20;
+    int emaPeriod = 20;
+
+    // Headless run control
+    qint64 idleExitMs = 0;               // consumers only: stop after this long with nothing new
+};
+
+// Parses KEY=VALUE lines (comments, blank lines, optional quotes, "export " prefix).
+QMap<QString, QString> parseDotEnv(const QString &text);
+
+// Applies the environment-style keys (KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL, POSTGRES_HOST/PORT/DB/
+// USER/PASSWORD, CRYPTOCOMPARE_API_KEY, FINNHUB_API_KEY, ...) to config.
+void applyEnvironment(PipelineConfig &config, const QMap<QString, QString> &env);
+
+// Loads ./.env (if present) then the process environment on top of the defaults.
+PipelineConfig configFromEnvironment(const QString &dotEnvPath = QStringLiteral(".env"));
+
+// The default SQLite file under the user's data directory.
+QString defaultDatabaseUrl();
+
+// A URL with the password (and any api_key/token query item) replaced by "***", for logs.
+QString redactUrl(const QString &url);
+
+}  // namespace ms
