@@ -2,17 +2,17 @@
 
 namespace ms {
 
-std::string_view toString(AssetClass a)
+std::string_view wireName(AssetClass a)
 {
     return a == AssetClass::Crypto ? "crypto" : "stock";
 }
 
-std::string_view toString(TickKind k)
+std::string_view wireName(TickKind k)
 {
     return k == TickKind::Trade ? "trade" : "quote";
 }
 
-std::string_view toString(SourceKind s)
+std::string_view wireName(SourceKind s)
 {
     switch (s) {
     case SourceKind::Simulator: return "simulator";

@@ -30,9 +30,9 @@ struct Tick
     bool operator==(const Tick &) const = default;
 };
 
-std::string_view toString(AssetClass a);
-std::string_view toString(TickKind k);
-std::string_view toString(SourceKind s);
+std::string_view wireName(AssetClass a);
+std::string_view wireName(TickKind k);
+std::string_view wireName(SourceKind s);
 std::optional<AssetClass> assetClassFromString(std::string_view s);
 std::optional<TickKind> tickKindFromString(std::string_view s);
 std::optional<SourceKind> sourceKindFromString(std::string_view s);
