@@ -1,4 +1,6 @@
 #pragma once
+#include "runtime/config.h"
+
 #include <QMainWindow>
 
 namespace ms {
@@ -7,7 +9,16 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    explicit MainWindow(const PipelineConfig &base, const QString &settingsFile = {}, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+public Q_SLOTS:
+    void startPipeline();
+    void stopPipeline();
+
+private:
+    PipelineConfig m_base;
+    QString m_settingsFile;
 };
 
 }  // namespace ms

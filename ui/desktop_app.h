@@ -1,0 +1,15 @@
+#pragma once
+// Entry point of the desktop monitor. app/main.cpp calls runDesktop() when --headless is not given.
+//
+// Options read here (declare them in the app's own parser too so it does not reject them):
+//   --start                      start the pipeline as soon as the window is shown
+//   --screenshot FILE            save a PNG of the main window (QWidget::grab) and quit
+//   --screenshot-after SECONDS   when to take it (default 5; implies nothing without --screenshot)
+//   --settings-file FILE         use an INI file instead of the user's QSettings (tests, demos)
+#include "runtime/config.h"
+
+namespace ms {
+
+int runDesktop(int argc, char **argv, const ms::PipelineConfig &base);
+
+}  // namespace ms

@@ -1,0 +1,90 @@
+#include "ui_theme.h"
+
+#include <QApplication>
+#include <QStyleFactory>
+
+namespace ms::ui {
+
+namespace {
+bool g_dark = false;
+}
+
+bool systemPrefersDark(const QPalette &defaultPalette)
+{
+    return defaultPalette.color(QPalette::Window).lightness() < 128;
+}
+
+QPalette darkPalette()
+{
+    QPalette p;
+    const QColor window(0x1e, 0x22, 0x2b);
+    const QColor base(0x16, 0x19, 0x20);
+    const QColor text(0xdc, 0xe1, 0xea);
+    const QColor disabled(0x7a, 0x80, 0x8c);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, QColor(0x1c, 0x20, 0x28));
+    p.setColor(QPalette::ToolTipBase, window);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, disabled);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, QColor(0x2a, 0x2f, 0x3a));
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::BrightText, Qt::white);
+    p.setColor(QPalette::Highlight, QColor(0x2f, 0x6f, 0xd6));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Link, QColor(0x5a, 0xa9, 0xff));
+    p.setColor(QPalette::Mid, QColor(0x3a, 0x40, 0x4c));
+    p.setColor(QPalette::Dark, QColor(0x12, 0x14, 0x1a));
+    p.setColor(QPalette::Light, QColor(0x3c, 0x42, 0x50));
+    p.setColor(QPalette::Disabled, QPalette::Text, disabled);
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, disabled);
+    p.setColor(QPalette::Disabled, QPalette::WindowText, disabled);
+    return p;
+}
+
+bool applySystemTheme(QApplication &app)
+{
+    const bool forceDark = qEnvironmentVariable("MS_THEME") == QLatin1String("dark");
+    const bool forceLight = qEnvironmentVariable("MS_THEME") == QLatin1String("light");
+    g_dark = forceDark || (!forceLight && systemPrefersDark(QApplication::palette()));
+    if (QStyleFactory::keys().contains(QStringLiteral("Fusion")))
+        QApplication::setStyle(QStringLiteral("Fusion"));
+    if (g_dark)
+        QApplication::setPalette(darkPalette());
+    Q_UNUSED(app);
+    return g_dark;
+}
+
+bool isDarkTheme()
+{
+    return g_dark;
+}
+
+QColor upColor()
+{
+    return g_dark ? QColor(0x26, 0xc2, 0x8f) : QColor(0x14, 0x8f, 0x5a);
+}
+
+QColor downColor()
+{
+    return g_dark ? QColor(0xef, 0x5a, 0x5a) : QColor(0xc6, 0x28, 0x28);
+}
+
+QColor accentColor()
+{
+    return g_dark ? QColor(0x39, 0xc2, 0xff) : QColor(0x1f, 0x6f, 0xd0);
+}
+
+QColor seriesColor(int n)
+{
+    static const QColor dark[] = {QColor(0x39, 0xc2, 0xff), QColor(0xff, 0xb3, 0x47), QColor(0x5c, 0xf2, 0xa8),
+                                  QColor(0xe0, 0x7b, 0xff), QColor(0xff, 0x6b, 0x6b), QColor(0xc8, 0xd0, 0xdc)};
+    static const QColor light[] = {QColor(0x1f, 0x6f, 0xd0), QColor(0xd9, 0x7a, 0x00), QColor(0x14, 0x8f, 0x5a),
+                                   QColor(0x8e, 0x3c, 0xc8), QColor(0xc6, 0x28, 0x28), QColor(0x55, 0x5c, 0x66)};
+    const int i = ((n % 6) + 6) % 6;
+    return g_dark ? dark[i] : light[i];
+}
+
+}  // namespace ms::ui
