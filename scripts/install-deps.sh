@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   qt6-base-dev qt6-charts-dev qt6-websockets-dev libqt6opengl6-dev
   libqt6sql6-psql libqt6sql6-sqlite qtkeychain-qt6-dev
-  librdkafka-dev libpq-dev
+  librdkafka-dev libpq-dev libsqlite3-dev
   postgresql postgresql-contrib kcat
   xvfb xauth imagemagick
   docker-compose dpkg-dev file
