@@ -1,0 +1,412 @@
+#include "kafka/consumer.h"
+
+#include <chrono>
+#include <cstring>
+
+namespace ms::kafka {
+
+namespace {
+
+std::vector<TopicPartition> toVector(const rd_kafka_topic_partition_list_t *parts)
+{
+    std::vector<TopicPartition> out;
+    if (!parts)
+        return out;
+    out.reserve(static_cast<size_t>(parts->cnt));
+    for (int i = 0; i < parts->cnt; ++i)
+        out.push_back(TopicPartition{parts->elems[i].topic, parts->elems[i].partition});
+    return out;
+}
+
+PartitionListHandle toList(const std::vector<TopicPartition> &tps)
+{
+    PartitionListHandle list(rd_kafka_topic_partition_list_new(static_cast<int>(tps.size())));
+    for (const TopicPartition &tp : tps)
+        rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
+    return list;
+}
+
+QString tpName(std::string_view topic, int32_t partition)
+{
+    return QStringLiteral("%1 [%2]").arg(QString::fromUtf8(topic.data(), static_cast<qsizetype>(topic.size()))).arg(partition);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Consumer>> Consumer::create(const KafkaSettings &settings, const QString &groupId,
+                                                   const QStringList &topics, AssignmentHandler handler)
+{
+    if (groupId.isEmpty() || topics.isEmpty())
+        return makeError(QStringLiteral("Kafka consumer: a group id and at least one topic are required"),
+                         QStringLiteral("kafka_bad_argument"));
+    const QMap<QString, QString> defaults{
+        {QStringLiteral("enable.auto.commit"), QStringLiteral("false")},
+        {QStringLiteral("enable.auto.offset.store"), QStringLiteral("false")},
+        {QStringLiteral("fetch.wait.max.ms"), QStringLiteral("10")},
+        {QStringLiteral("session.timeout.ms"), QStringLiteral("10000")},
+        {QStringLiteral("heartbeat.interval.ms"), QStringLiteral("2000")},
+        {QStringLiteral("enable.partition.eof"), QStringLiteral("false")},
+        {QStringLiteral("log_level"), QStringLiteral("4")},
+    };
+    KafkaSettings s = settings;
+    // Always "error": a position that fell off the log must be reported, never reset silently.
+    s.props.insert(QStringLiteral("auto.offset.reset"), QStringLiteral("error"));
+    s.props.insert(QStringLiteral("group.id"), groupId);
+    auto conf = buildConf(s, defaults);
+    if (!conf)
+        return conf.error();
+    std::unique_ptr<Consumer> c(new Consumer);
+    c->m_handler = std::move(handler);
+    rd_kafka_conf_set_opaque(conf->get(), c.get());
+    rd_kafka_conf_set_rebalance_cb(conf->get(), &Consumer::onRebalance);
+    rd_kafka_conf_set_offset_commit_cb(conf->get(), &Consumer::onCommit);
+    char err[512] = {};
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), err, sizeof err);
+    if (!rk)
+        return makeError(QStringLiteral("Kafka consumer: ") + QString::fromUtf8(err), QStringLiteral("kafka_create_failed"));
+    conf->release();
+    c->m_rk.reset(rk);
+    rd_kafka_poll_set_consumer(rk);  // errors, commits and rebalances are all served by poll()
+
+    PartitionListHandle subs(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
+    for (const QString &t : topics)
+        rd_kafka_topic_partition_list_add(subs.get(), t.toUtf8().constData(), RD_KAFKA_PARTITION_UA);
+    if (const rd_kafka_resp_err_t e = rd_kafka_subscribe(rk, subs.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        c->close(500);
+        return makeError(QStringLiteral("Kafka consumer: subscribe failed: ") + errorText(e),
+                         QStringLiteral("kafka_subscribe_failed"));
+    }
+    return c;
+}
+
+Consumer::~Consumer()
+{
+    close(2000);
+}
+
+void Consumer::onRebalance(rd_kafka_t *, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts, void *opaque)
+{
+    static_cast<Consumer *>(opaque)->handleRebalance(err, parts);
+}
+
+void Consumer::onCommit(rd_kafka_t *, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *offsets, void *opaque)
+{
+    static_cast<Consumer *>(opaque)->handleCommit(err, offsets);
+}
+
+void Consumer::handleRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts)
+{
+    rd_kafka_t *rk = m_rk.get();
+    const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    const std::vector<TopicPartition> tps = toVector(parts);
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        std::vector<std::optional<int64_t>> starts;
+        if (m_handler.onAssigned)
+            starts = m_handler.onAssigned(tps);
+        for (int i = 0; i < parts->cnt; ++i) {
+            const auto idx = static_cast<size_t>(i);
+            if (idx < starts.size() && starts[idx].has_value())
+                parts->elems[i].offset = *starts[idx];
+            else if (m_handler.onAssigned)
+                parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;  // no stored position: from the start
+            // else RD_KAFKA_OFFSET_INVALID: the group's committed offset (none → reported, see poll)
+        }
+        if (cooperative) {
+            ErrorHandle e(rd_kafka_incremental_assign(rk, parts));
+        } else {
+            rd_kafka_assign(rk, parts);
+        }
+        if (m_paused)
+            rd_kafka_pause_partitions(rk, parts);
+        std::lock_guard lock(m_mutex);
+        m_assigned.insert(tps.begin(), tps.end());
+        return;
+    }
+    // Revoked or lost (or an error): let the caller flush state and reset flow control first.
+    if (m_handler.onRevoked)
+        m_handler.onRevoked(tps);
+    if (cooperative) {
+        ErrorHandle e(rd_kafka_incremental_unassign(rk, parts));
+    } else {
+        rd_kafka_assign(rk, nullptr);
+    }
+    std::lock_guard lock(m_mutex);
+    if (cooperative) {
+        for (const TopicPartition &tp : tps)
+            m_assigned.erase(tp);
+    } else {
+        m_assigned.clear();
+    }
+}
+
+void Consumer::handleCommit(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *offsets)
+{
+    if (err == RD_KAFKA_RESP_ERR__NO_OFFSET)
+        return;  // nothing to commit
+    QString firstError;
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        firstError = errorText(err);
+    } else if (offsets) {
+        for (int i = 0; i < offsets->cnt; ++i) {
+            if (offsets->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+                firstError = tpName(offsets->elems[i].topic, offsets->elems[i].partition) + QStringLiteral(": ")
+                           + errorText(offsets->elems[i].err);
+                break;
+            }
+        }
+    }
+    if (firstError.isEmpty()) {
+        m_commitsOk.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    m_commitFailures.fetch_add(1, std::memory_order_relaxed);
+    std::lock_guard lock(m_mutex);
+    m_lastCommitError = firstError;
+}
+
+MessageBatch Consumer::poll(int maxMessages, int timeoutMs)
+{
+    MessageBatch out;
+    if (m_closed)
+        return out;
+    int wait = timeoutMs;
+    out.messages.reserve(static_cast<size_t>(std::min(maxMessages, 4096)));
+    while (static_cast<int>(out.messages.size()) < maxMessages) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(m_rk.get(), wait);
+        if (!m)
+            break;
+        wait = 0;  // after the first one, take only what is already fetched
+        MessageHandle owned(m);
+        if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            handleErrorMessage(m, out);
+            continue;
+        }
+        out.messages.emplace_back(std::move(owned));
+    }
+    return out;
+}
+
+void Consumer::handleErrorMessage(const rd_kafka_message_t *msg, MessageBatch &out)
+{
+    if (msg->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
+        return;
+    if (msg->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+        recoverOutOfRange(msg, out);
+        return;
+    }
+    ConsumerError e;
+    e.message = QString::fromUtf8(rd_kafka_message_errstr(msg));
+    if (msg->rkt) {
+        e.topic = rd_kafka_topic_name(msg->rkt);
+        e.partition = msg->partition;
+        e.offset = msg->offset;
+    }
+    if (msg->err == RD_KAFKA_RESP_ERR__FATAL) {
+        char buf[512] = {};
+        rd_kafka_fatal_error(m_rk.get(), buf, sizeof buf);
+        e.code = QStringLiteral("fatal");
+        e.message = QStringLiteral("Kafka consumer fatal error: ") + QString::fromUtf8(buf);
+        e.fatal = true;
+    } else if (msg->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || msg->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC
+               || msg->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
+        e.code = QStringLiteral("unknown_topic");
+    } else if (msg->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED
+               || msg->err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED) {
+        e.code = QStringLiteral("authorization");
+    } else {
+        e.code = QStringLiteral("broker");
+    }
+    out.errors.push_back(std::move(e));
+}
+
+void Consumer::recoverOutOfRange(const rd_kafka_message_t *msg, MessageBatch &out)
+{
+    rd_kafka_t *rk = m_rk.get();
+    const std::string topic = msg->rkt ? rd_kafka_topic_name(msg->rkt) : std::string();
+    const int32_t partition = msg->partition;
+    const int64_t requested = msg->offset;
+    if (topic.empty())
+        return;
+    if (requested >= 0) {
+        // Loud: the position fell off the log. Count what retention deleted when we can.
+        int64_t lo = -1, hi = -1;
+        const rd_kafka_resp_err_t we =
+            rd_kafka_query_watermark_offsets(rk, topic.c_str(), partition, &lo, &hi, 1000);
+        ConsumerError e;
+        e.code = QStringLiteral("offset_out_of_range");
+        e.topic = topic;
+        e.partition = partition;
+        e.offset = requested;
+        if (we == RD_KAFKA_RESP_ERR_NO_ERROR && requested < lo) {
+            e.lostMessages = lo - requested;
+            e.message = QStringLiteral("%1: offset %2 was deleted by retention before it was read; %3 "
+                                       "messages lost, continuing from the earliest offset %4")
+                            .arg(tpName(topic, partition))
+                            .arg(requested)
+                            .arg(e.lostMessages)
+                            .arg(lo);
+        } else if (we == RD_KAFKA_RESP_ERR_NO_ERROR && requested > hi) {
+            e.message = QStringLiteral("%1: offset %2 is beyond the log end %3 (a different or recreated "
+                                       "cluster/topic?); continuing from the earliest offset %4")
+                            .arg(tpName(topic, partition))
+                            .arg(requested)
+                            .arg(hi)
+                            .arg(lo);
+        } else {
+            e.message = QStringLiteral("%1: offset %2 is out of range (%3); continuing from the earliest offset")
+                            .arg(tpName(topic, partition))
+                            .arg(requested)
+                            .arg(QString::fromUtf8(rd_kafka_message_errstr(msg)));
+        }
+        out.errors.push_back(std::move(e));
+    }
+    // requested < 0: the group had no committed offset for a partition assigned without a start
+    // offset; starting at the beginning loses nothing, so it is not reported.
+    //
+    // The partition's fetcher stopped on the error; assigning it again restarts it at the beginning.
+    PartitionListHandle one(rd_kafka_topic_partition_list_new(1));
+    rd_kafka_topic_partition_list_add(one.get(), topic.c_str(), partition)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    if (cooperative) {
+        ErrorHandle e1(rd_kafka_incremental_unassign(rk, one.get()));
+        ErrorHandle e2(rd_kafka_incremental_assign(rk, one.get()));
+        return;
+    }
+    // Eager: re-assign everything, the others at their current positions.
+    rd_kafka_topic_partition_list_t *current = nullptr;
+    if (rd_kafka_assignment(rk, &current) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return;
+    PartitionListHandle all(current);
+    rd_kafka_position(rk, all.get());
+    for (int i = 0; i < all->cnt; ++i) {
+        auto &el = all->elems[i];
+        if (el.partition == partition && topic == el.topic)
+            el.offset = RD_KAFKA_OFFSET_BEGINNING;
+    }
+    rd_kafka_assign(rk, all.get());
+    if (m_paused)
+        rd_kafka_pause_partitions(rk, all.get());
+}
+
+Status Consumer::commitAsync(const std::vector<TopicPartitionOffset> &offsets)
+{
+    if (offsets.empty())
+        return {};
+    if (m_closed)
+        return makeError(QStringLiteral("Kafka consumer: commit after close"), QStringLiteral("kafka_closed"));
+    PartitionListHandle list(rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size())));
+    for (const TopicPartitionOffset &o : offsets)
+        rd_kafka_topic_partition_list_add(list.get(), o.topic.c_str(), o.partition)->offset = o.offset;
+    const rd_kafka_resp_err_t e = rd_kafka_commit(m_rk.get(), list.get(), 1 /* async */);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        m_commitFailures.fetch_add(1, std::memory_order_relaxed);
+        return makeError(QStringLiteral("Kafka consumer: commit failed: ") + errorText(e),
+                         QStringLiteral("kafka_commit_failed"));
+    }
+    return {};
+}
+
+QString Consumer::lastCommitError() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_lastCommitError;
+}
+
+QString Consumer::clusterId(int timeoutMs)
+{
+    if (m_closed)
+        return {};
+    KafkaString id(rd_kafka_clusterid(m_rk.get(), timeoutMs), KafkaMemDeleter{m_rk.get()});
+    return id ? QString::fromUtf8(id.get()) : QString();
+}
+
+std::vector<TopicPartition> Consumer::assignment() const
+{
+    std::lock_guard lock(m_mutex);
+    return {m_assigned.begin(), m_assigned.end()};
+}
+
+std::vector<PartitionLag> Consumer::lag() const
+{
+    std::vector<PartitionLag> out;
+    const std::vector<TopicPartition> tps = assignment();
+    if (tps.empty() || m_closed)
+        return out;
+    PartitionListHandle list = toList(tps);
+    rd_kafka_position(m_rk.get(), list.get());
+    for (int i = 0; i < list->cnt; ++i) {
+        const auto &el = list->elems[i];
+        PartitionLag l;
+        l.topic = el.topic;
+        l.partition = el.partition;
+        l.position = el.offset >= 0 ? el.offset : -1;
+        int64_t lo = -1, hi = -1;
+        if (rd_kafka_get_watermark_offsets(m_rk.get(), el.topic, el.partition, &lo, &hi) == RD_KAFKA_RESP_ERR_NO_ERROR
+            && hi >= 0) {
+            l.highWatermark = hi;
+            if (l.position >= 0)
+                l.lag = std::max<int64_t>(0, hi - l.position);
+        }
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
+Status Consumer::pause()
+{
+    m_paused = true;
+    rd_kafka_topic_partition_list_t *current = nullptr;
+    if (rd_kafka_assignment(m_rk.get(), &current) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return makeError(QStringLiteral("Kafka consumer: cannot read the assignment to pause it"));
+    PartitionListHandle all(current);
+    if (const auto e = rd_kafka_pause_partitions(m_rk.get(), all.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return makeError(QStringLiteral("Kafka consumer: pause failed: ") + errorText(e));
+    return {};
+}
+
+Status Consumer::resume()
+{
+    m_paused = false;
+    rd_kafka_topic_partition_list_t *current = nullptr;
+    if (rd_kafka_assignment(m_rk.get(), &current) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return makeError(QStringLiteral("Kafka consumer: cannot read the assignment to resume it"));
+    PartitionListHandle all(current);
+    if (const auto e = rd_kafka_resume_partitions(m_rk.get(), all.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return makeError(QStringLiteral("Kafka consumer: resume failed: ") + errorText(e));
+    return {};
+}
+
+bool Consumer::close(int timeoutMs)
+{
+    if (m_closed || !m_rk)
+        return true;
+    m_closed = true;
+    rd_kafka_t *rk = m_rk.get();
+    bool finished = false;
+    QueueHandle q(rd_kafka_queue_new(rk));
+    ErrorHandle err(rd_kafka_consumer_close_queue(rk, q.get()));
+    if (!err) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+        while (!rd_kafka_consumer_closed(rk) && std::chrono::steady_clock::now() < deadline) {
+            EventHandle ev(rd_kafka_queue_poll(q.get(), 50));
+            if (ev && rd_kafka_event_type(ev.get()) == RD_KAFKA_EVENT_REBALANCE)
+                handleRebalance(rd_kafka_event_error(ev.get()), rd_kafka_event_topic_partition_list(ev.get()));
+        }
+        finished = rd_kafka_consumer_closed(rk) != 0;
+    }
+    if (!finished && m_handler.onRevoked) {
+        // The group could not be left in time (brokers down): the partitions are lost all the same.
+        const std::vector<TopicPartition> tps = assignment();
+        if (!tps.empty())
+            m_handler.onRevoked(tps);
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_assigned.clear();
+    }
+    q.reset();
+    rd_kafka_destroy_flags(m_rk.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    return finished;
+}
+
+}  // namespace ms::kafka

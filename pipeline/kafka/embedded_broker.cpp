@@ -1,0 +1,98 @@
+#include "kafka/embedded_broker.h"
+
+#include "kafka/kafka_config.h"
+
+#include <algorithm>
+
+namespace ms::kafka {
+
+Result<std::unique_ptr<EmbeddedBroker>> EmbeddedBroker::start(const QList<TopicSpec> &topics, int brokers,
+                                                              bool withDeadLetter)
+{
+    if (brokers < 1)
+        return makeError(QStringLiteral("embedded broker: broker count must be at least 1"),
+                         QStringLiteral("kafka_bad_argument"));
+    std::unique_ptr<EmbeddedBroker> b(new EmbeddedBroker);
+    ConfHandle conf(rd_kafka_conf_new());
+    // The host handle only anchors the mock cluster; keep it quiet.
+    if (Status s = setProperty(conf.get(), QStringLiteral("log_level"), QStringLiteral("3")); !s)
+        return s.error();
+    char err[512] = {};
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err);
+    if (!rk)
+        return makeError(QStringLiteral("embedded broker: cannot create host handle: ") + QString::fromUtf8(err),
+                         QStringLiteral("kafka_embedded_failed"));
+    conf.release();  // owned by rk now
+    b->m_handle.reset(rk);
+    b->m_cluster.reset(rd_kafka_mock_cluster_new(rk, brokers));
+    if (!b->m_cluster)
+        return makeError(QStringLiteral("embedded broker: cannot start the mock cluster (loopback listen failed?)"),
+                         QStringLiteral("kafka_embedded_failed"));
+    b->m_brokers = brokers;
+    b->m_bootstrap = QString::fromUtf8(rd_kafka_mock_cluster_bootstraps(b->m_cluster.get()));
+    for (const TopicSpec &t : topics) {
+        if (Status s = b->createTopic(t); !s)
+            return s.error();
+        if (withDeadLetter) {
+            if (Status s = b->createTopic(TopicSpec{deadLetterTopic(t.name), t.partitions}); !s)
+                return s.error();
+        }
+    }
+    return b;
+}
+
+EmbeddedBroker::~EmbeddedBroker()
+{
+    m_cluster.reset();  // before the handle it is attached to
+    m_handle.reset();
+}
+
+Status EmbeddedBroker::createTopic(const TopicSpec &topic)
+{
+    if (topic.name.isEmpty() || topic.partitions < 1)
+        return makeError(QStringLiteral("embedded broker: invalid topic '%1' with %2 partitions")
+                             .arg(topic.name)
+                             .arg(topic.partitions),
+                         QStringLiteral("kafka_bad_argument"));
+    const QByteArray name = topic.name.toUtf8();
+    const rd_kafka_resp_err_t e =
+        rd_kafka_mock_topic_create(m_cluster.get(), name.constData(), topic.partitions, std::min(m_brokers, 3));
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
+        return makeError(QStringLiteral("embedded broker: cannot create topic '%1': %2").arg(topic.name, errorText(e)),
+                         QStringLiteral("kafka_topic_create_failed"));
+    return {};
+}
+
+Status EmbeddedBroker::setBrokerDown(int32_t brokerId)
+{
+    const rd_kafka_resp_err_t e = rd_kafka_mock_broker_set_down(m_cluster.get(), brokerId);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return makeError(QStringLiteral("embedded broker: set_down failed: ") + errorText(e));
+    return {};
+}
+
+Status EmbeddedBroker::setBrokerUp(int32_t brokerId)
+{
+    const rd_kafka_resp_err_t e = rd_kafka_mock_broker_set_up(m_cluster.get(), brokerId);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return makeError(QStringLiteral("embedded broker: set_up failed: ") + errorText(e));
+    return {};
+}
+
+QString EmbeddedBroker::clusterId(int timeoutMs) const
+{
+    ConfHandle conf(rd_kafka_conf_new());
+    char err[512] = {};
+    const QByteArray bs = m_bootstrap.toUtf8();
+    if (rd_kafka_conf_set(conf.get(), "bootstrap.servers", bs.constData(), err, sizeof err) != RD_KAFKA_CONF_OK)
+        return {};
+    rd_kafka_conf_set(conf.get(), "log_level", "3", err, sizeof err);
+    KafkaHandle rk(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err));
+    if (!rk)
+        return {};
+    conf.release();
+    KafkaString id(rd_kafka_clusterid(rk.get(), timeoutMs), KafkaMemDeleter{rk.get()});
+    return id ? QString::fromUtf8(id.get()) : QString();
+}
+
+}  // namespace ms::kafka
