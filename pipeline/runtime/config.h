@@ -78,6 +78,9 @@ QMap<QString, QString> parseDotEnv(const QString &text);
 // USER/PASSWORD, CRYPTOCOMPARE_API_KEY, FINNHUB_API_KEY, ...) to config.
 void applyEnvironment(PipelineConfig &config, const QMap<QString, QString> &env);
 
+// Every environment key applyEnvironment() reads (for --print-env-keys and the packaging tests).
+QStringList environmentKeys();
+
 // Loads ./.env (if present) then the process environment on top of the defaults.
 PipelineConfig configFromEnvironment(const QString &dotEnvPath = QStringLiteral(".env"));
 
