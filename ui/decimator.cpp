@@ -79,4 +79,31 @@ std::vector<QPointF> Decimator::minMax(const TimeSeriesBuffer &buffer, const Dec
     return out;
 }
 
+std::vector<CandlePoint> Decimator::candles(const std::deque<CandlePoint> &all, qint64 t0, qint64 t1, int maxCount)
+{
+    std::vector<CandlePoint> out;
+    auto first = std::lower_bound(all.begin(), all.end(), t0,
+                                  [](const CandlePoint &c, qint64 t) { return c.bucketStartMs < t; });
+    auto last = std::upper_bound(first, all.end(), t1,
+                                 [](qint64 t, const CandlePoint &c) { return t < c.bucketStartMs; });
+    const size_t n = size_t(last - first);
+    if (n == 0)
+        return out;
+    const size_t group = maxCount > 0 ? (n + size_t(maxCount) - 1) / size_t(maxCount) : 1;
+    out.reserve(n / group + 1);
+    for (auto it = first; it != last;) {
+        CandlePoint merged = *it;
+        size_t taken = 1;
+        for (++it; it != last && taken < group; ++it, ++taken) {
+            merged.high = std::max(merged.high, it->high);
+            merged.low = std::min(merged.low, it->low);
+            merged.close = it->close;
+            merged.volume += it->volume;
+            merged.final = it->final;
+        }
+        out.push_back(merged);
+    }
+    return out;
+}
+
 }  // namespace ms::ui

@@ -3,6 +3,7 @@
 // lowest and the highest survive (in time order), so a line drawn from the result looks exactly
 // like one drawn from every point, at a cost bounded by the width of the chart, not the history.
 // Pure logic: no Qt Charts.
+#include "market_data_store.h"
 #include "time_series_buffer.h"
 
 #include <QPointF>
@@ -33,6 +34,11 @@ public:
     // Output x is milliseconds since the epoch as double (QDateTimeAxis). Output size <= 2*columns+2.
     static std::vector<QPointF> minMax(const TimeSeriesBuffer &buffer, const DecimationRange &range,
                                        DecimationStats *stats = nullptr);
+
+    // Candles whose bucket starts inside [t0, t1], merged in groups of k consecutive candles so at
+    // most maxCount remain (open of the first, close of the last, extremes and volume summed).
+    static std::vector<CandlePoint> candles(const std::deque<CandlePoint> &all, qint64 t0, qint64 t1,
+                                            int maxCount);
 };
 
 }  // namespace ms::ui

@@ -1,0 +1,475 @@
+#include "chart_panel.h"
+
+#include "decimator.h"
+#include "interactive_chart_view.h"
+#include "ui_theme.h"
+
+#include <QAreaSeries>
+#include <QCandlestickSeries>
+#include <QCandlestickSet>
+#include <QChart>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineSeries>
+#include <QLocale>
+#include <QPushButton>
+#include <QSettings>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ms::ui {
+
+namespace {
+constexpr qint64 kMinute = 60 * 1000;
+constexpr qint64 kMinSpanMs = 2000;
+
+QString timeFormatFor(qint64 spanMs)
+{
+    if (spanMs <= 10 * kMinute)
+        return QStringLiteral("hh:mm:ss");
+    if (spanMs <= 2 * 24 * 60 * kMinute)
+        return QStringLiteral("hh:mm");
+    return QStringLiteral("MM-dd hh:mm");
+}
+}  // namespace
+
+ChartPanel::ChartPanel(const MarketDataStore *store, QWidget *parent) : QWidget(parent), m_store(store)
+{
+    m_title = new QLabel(tr("No symbol yet — press Start"), this);
+    m_title->setObjectName(QStringLiteral("chartTitle"));
+    QFont titleFont = m_title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+
+    m_modeBox = new QComboBox(this);
+    m_modeBox->addItem(tr("Line"));
+    m_modeBox->addItem(tr("Candles"));
+    m_intervalBox = new QComboBox(this);
+    for (auto [label, sec] : {std::pair{tr("1 s"), 1}, {tr("1 min"), 60}, {tr("5 min"), 300}, {tr("1 h"), 3600}})
+        m_intervalBox->addItem(label, sec);
+    m_intervalBox->setCurrentIndex(1);
+    m_intervalBox->setToolTip(tr("Candle interval (also used for volume bars and SMA/EMA)"));
+    m_smaBox = new QCheckBox(tr("SMA"), this);
+    m_emaBox = new QCheckBox(tr("EMA"), this);
+    m_followButton = new QPushButton(tr("Follow live"), this);
+    m_followButton->setCheckable(true);
+    m_followButton->setToolTip(tr("Keep the newest data in view (End, or double-click the chart)"));
+
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(m_title);
+    controls->addStretch();
+    controls->addWidget(m_modeBox);
+    controls->addWidget(m_intervalBox);
+    for (auto [label, span] : {std::pair{tr("5m"), 5 * kMinute}, {tr("1h"), 60 * kMinute},
+                               {tr("1d"), 24 * 60 * kMinute}, {tr("All"), qint64(0)}}) {
+        auto *b = new QPushButton(label, this);
+        b->setCheckable(true);
+        b->setProperty("spanMs", span);
+        b->setMaximumWidth(44);
+        connect(b, &QPushButton::clicked, this, [this, span] { setRangePreset(span); });
+        m_rangeButtons << b;
+        controls->addWidget(b);
+    }
+    controls->addWidget(m_smaBox);
+    controls->addWidget(m_emaBox);
+    controls->addWidget(m_followButton);
+
+    buildCharts();
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->setSpacing(0);
+    layout->addLayout(controls);
+    layout->addWidget(m_priceView, 3);
+    layout->addWidget(m_volumeView, 1);
+
+    connect(m_modeBox, &QComboBox::currentIndexChanged, this,
+            [this](int i) { setMode(i == 1 ? Mode::Candles : Mode::Line); });
+    connect(m_intervalBox, &QComboBox::currentIndexChanged, this,
+            [this] { setIntervalSec(m_intervalBox->currentData().toInt()); });
+    connect(m_smaBox, &QCheckBox::toggled, this, [this] { m_viewDirty = true; });
+    connect(m_emaBox, &QCheckBox::toggled, this, [this] { m_viewDirty = true; });
+    connect(m_followButton, &QPushButton::clicked, this, [this](bool on) { setFollowing(on); });
+    for (InteractiveChartView *v : {m_priceView, m_volumeView}) {
+        connect(v, &InteractiveChartView::panRequested, this, &ChartPanel::pan);
+        connect(v, &InteractiveChartView::zoomRequested, this, &ChartPanel::zoom);
+        connect(v, &InteractiveChartView::followRequested, this, [this] { setFollowing(true); });
+    }
+    m_priceView->setCaptionProvider([this](double t, double v) { return caption(t, v); });
+    m_volumeView->setCrosshairEnabled(false);
+    updateControls();
+}
+
+void ChartPanel::styleChart(QChart *chart) const
+{
+    chart->legend()->hide();
+    chart->setBackgroundRoundness(0);
+    chart->setMargins(QMargins(4, 2, 4, 2));
+    chart->setBackgroundBrush(palette().color(QPalette::Base));
+    chart->setPlotAreaBackgroundVisible(false);
+    chart->setAnimationOptions(QChart::NoAnimation);
+}
+
+void ChartPanel::buildCharts()
+{
+    const QColor text = palette().color(QPalette::Text);
+    const QColor grid = isDarkTheme() ? QColor(255, 255, 255, 28) : QColor(0, 0, 0, 28);
+    auto styleAxis = [&](QAbstractAxis *axis) {
+        axis->setLabelsColor(text);
+        axis->setGridLineColor(grid);
+        axis->setLinePenColor(grid);
+        QFont f = axis->labelsFont();
+        f.setPointSizeF(std::max(7.0, f.pointSizeF() * 0.85));
+        axis->setLabelsFont(f);
+    };
+
+    m_priceChart = new QChart;
+    styleChart(m_priceChart);
+    m_priceSeries = new QLineSeries;
+    m_priceSeries->setPen(QPen(accentColor(), 1.6));
+    m_priceSeries->setUseOpenGL(false);
+    m_candleSeries = new QCandlestickSeries;
+    m_candleSeries->setIncreasingColor(upColor());
+    m_candleSeries->setDecreasingColor(downColor());
+    m_candleSeries->setBodyOutlineVisible(false);
+    m_candleSeries->setPen(QPen(text.darker(110), 1));
+    m_candleSeries->setBodyWidth(0.7);
+    m_smaSeries = new QLineSeries;
+    m_smaSeries->setPen(QPen(seriesColor(1), 1.3));
+    m_emaSeries = new QLineSeries;
+    m_emaSeries->setPen(QPen(seriesColor(3), 1.3));
+    m_priceTime = new QDateTimeAxis;
+    m_priceTime->setLabelsVisible(false);  // the volume chart below carries the time labels
+    m_priceAxis = new QValueAxis;
+    m_priceAxis->setLabelFormat(QStringLiteral("%.2f"));
+    m_priceAxis->setTickCount(6);
+    styleAxis(m_priceTime);
+    styleAxis(m_priceAxis);
+    m_priceChart->addAxis(m_priceTime, Qt::AlignBottom);
+    m_priceChart->addAxis(m_priceAxis, Qt::AlignRight);
+    for (QAbstractSeries *s : {static_cast<QAbstractSeries *>(m_priceSeries), static_cast<QAbstractSeries *>(m_candleSeries),
+                               static_cast<QAbstractSeries *>(m_smaSeries), static_cast<QAbstractSeries *>(m_emaSeries)}) {
+        m_priceChart->addSeries(s);
+        s->attachAxis(m_priceTime);
+        s->attachAxis(m_priceAxis);
+    }
+
+    m_volumeChart = new QChart;
+    styleChart(m_volumeChart);
+    m_volumeUpper = new QLineSeries;
+    m_volumeSeries = new QAreaSeries(m_volumeUpper);
+    QColor volColor = accentColor();
+    volColor.setAlpha(150);
+    m_volumeSeries->setBrush(volColor);
+    m_volumeSeries->setPen(QPen(volColor, 1));
+    m_volumeTime = new QDateTimeAxis;
+    m_volumeAxis = new QValueAxis;
+    m_volumeAxis->setLabelFormat(QStringLiteral("%.0f"));
+    m_volumeAxis->setTickCount(3);
+    styleAxis(m_volumeTime);
+    styleAxis(m_volumeAxis);
+    m_volumeChart->addAxis(m_volumeTime, Qt::AlignBottom);
+    m_volumeChart->addAxis(m_volumeAxis, Qt::AlignRight);
+    m_volumeChart->addSeries(m_volumeSeries);
+    m_volumeSeries->attachAxis(m_volumeTime);
+    m_volumeSeries->attachAxis(m_volumeAxis);
+
+    m_priceView = new InteractiveChartView(m_priceChart, this);
+    m_priceView->setObjectName(QStringLiteral("priceChart"));
+    m_volumeView = new InteractiveChartView(m_volumeChart, this);
+    m_volumeView->setObjectName(QStringLiteral("volumeChart"));
+    m_volumeView->setMinimumHeight(110);
+    m_priceView->setMinimumHeight(200);
+
+    // One time axis for the eye: the volume plot is kept exactly under the price plot.
+    connect(m_priceChart, &QChart::plotAreaChanged, this, [this](const QRectF &plot) {
+        const QRectF own = m_volumeChart->plotArea();
+        const double bottomSpace = 36;
+        m_volumeChart->setPlotArea(QRectF(plot.left(), 6, plot.width(),
+                                          std::max(10.0, m_volumeChart->size().height() - 6 - bottomSpace)));
+        Q_UNUSED(own);
+    });
+}
+
+void ChartPanel::setSymbol(const QString &symbol)
+{
+    if (symbol == m_symbol)
+        return;
+    m_symbol = symbol;
+    m_shownCandles.clear();
+    m_candleSeries->clear();
+    m_viewDirty = true;
+    refresh(true);
+}
+
+void ChartPanel::setMode(Mode mode)
+{
+    m_mode = mode;
+    m_modeBox->setCurrentIndex(mode == Mode::Candles ? 1 : 0);
+    m_viewDirty = true;
+}
+
+void ChartPanel::setIntervalSec(int seconds)
+{
+    m_intervalSec = seconds;
+    const int i = m_intervalBox->findData(seconds);
+    if (i >= 0)
+        m_intervalBox->setCurrentIndex(i);
+    m_shownCandles.clear();
+    m_candleSeries->clear();
+    m_viewDirty = true;
+}
+
+void ChartPanel::setRangePreset(qint64 spanMs)
+{
+    m_spanMs = spanMs;
+    m_follow = true;
+    m_viewDirty = true;
+    updateControls();
+}
+
+void ChartPanel::setFollowing(bool on)
+{
+    m_follow = on;
+    if (!on && m_endMs == 0)
+        m_endMs = m_t1;
+    m_viewDirty = true;
+    updateControls();
+}
+
+void ChartPanel::pan(double fractionOfSpan)
+{
+    const qint64 span = std::max<qint64>(kMinSpanMs, m_t1 - m_t0);
+    if (m_spanMs == 0)
+        m_spanMs = span;  // leaving "All": keep what is on screen
+    const SymbolData *d = m_store->find(m_symbol);
+    const qint64 latest = d ? d->lastTsMs : m_t1;
+    m_endMs = m_t1 + qint64(fractionOfSpan * double(span));
+    // Panning to (or past) the live edge resumes following; anything else stops it.
+    m_follow = fractionOfSpan > 0 && m_endMs >= latest;
+    if (m_follow)
+        m_endMs = 0;
+    m_viewDirty = true;
+    updateControls();
+}
+
+void ChartPanel::zoom(double factor, double anchorFraction)
+{
+    const qint64 span = std::max<qint64>(kMinSpanMs, m_t1 - m_t0);
+    const qint64 newSpan = std::clamp<qint64>(qint64(double(span) * factor), kMinSpanMs, 400LL * 24 * 60 * kMinute);
+    const double anchorT = double(m_t0) + anchorFraction * double(span);
+    const qint64 newEnd = qint64(anchorT + (1.0 - anchorFraction) * double(newSpan));
+    m_spanMs = newSpan;
+    // Zooming around the right edge while following keeps following.
+    if (!(m_follow && anchorFraction > 0.95)) {
+        m_follow = false;
+        m_endMs = newEnd;
+    }
+    m_viewDirty = true;
+    updateControls();
+}
+
+void ChartPanel::updateControls()
+{
+    const QSignalBlocker block(m_followButton);
+    m_followButton->setChecked(m_follow);
+    for (QPushButton *b : m_rangeButtons)
+        b->setChecked(b->property("spanMs").toLongLong() == m_spanMs);
+}
+
+bool ChartPanel::refresh(bool dataChanged)
+{
+    if (!dataChanged && !m_viewDirty)
+        return false;
+    // Nothing to draw while the user has the view parked and data only grows at the live edge.
+    if (!m_viewDirty && !m_follow && m_spanMs != 0)
+        return false;
+    m_viewDirty = false;
+    const SymbolData *d = m_store->find(m_symbol);
+    if (!d) {
+        m_priceSeries->clear();
+        m_candleSeries->clear();
+        m_volumeUpper->clear();
+        return true;
+    }
+    m_title->setText(m_symbol + QStringLiteral("  ") + QLocale().toString(d->lastPrice, 'f', d->lastPrice >= 1000 ? 2 : 4));
+
+    qint64 t1 = m_follow ? d->lastTsMs : m_endMs;
+    qint64 t0 = t1 - m_spanMs;
+    if (m_spanMs == 0) {
+        t0 = d->prices.empty() ? t1 : d->prices.first().t;
+        auto it = d->candles.find(m_intervalSec);
+        if (it != d->candles.end() && !it->second.empty())
+            t0 = std::min(t0, it->second.front().bucketStartMs);
+        t1 = d->lastTsMs;
+    }
+    if (m_mode == Mode::Candles && m_follow)
+        t1 += qint64(m_intervalSec) * 1000;  // room for the forming candle
+    if (t1 - t0 < kMinSpanMs)
+        t0 = t1 - kMinSpanMs;
+    m_t0 = t0;
+    m_t1 = t1;
+
+    const int columns = std::max(50, int(m_priceChart->plotArea().width()));
+    m_priceSeries->setVisible(m_mode == Mode::Line);
+    m_candleSeries->setVisible(m_mode == Mode::Candles);
+    if (m_mode == Mode::Line)
+        updatePrice(*d, t0, t1, columns);
+    else
+        updateCandles(*d, t0, t1, columns);
+    updateOverlays(*d, t0, t1, columns);
+    updateVolume(*d, t0, t1, columns);
+
+    const QString format = timeFormatFor(t1 - t0);
+    for (QDateTimeAxis *axis : {m_priceTime, m_volumeTime}) {
+        axis->setRange(QDateTime::fromMSecsSinceEpoch(t0), QDateTime::fromMSecsSinceEpoch(t1));
+        if (axis->format() != format)
+            axis->setFormat(format);
+    }
+    return true;
+}
+
+void ChartPanel::updatePrice(const SymbolData &d, qint64 t0, qint64 t1, int columns)
+{
+    DecimationStats stats;
+    const std::vector<QPointF> pts = Decimator::minMax(d.prices, {t0, t1, columns}, &stats);
+    m_priceSeries->replace(QList<QPointF>(pts.begin(), pts.end()));
+    if (stats.inputPoints > 0)
+        setValueRange(stats.minValue, stats.maxValue);
+    else if (!pts.empty())
+        setValueRange(pts.front().y(), pts.front().y());
+}
+
+void ChartPanel::updateCandles(const SymbolData &d, qint64 t0, qint64 t1, int columns)
+{
+    auto it = d.candles.find(m_intervalSec);
+    std::vector<CandlePoint> shown;
+    if (it != d.candles.end())
+        shown = Decimator::candles(it->second, t0 - qint64(m_intervalSec) * 1000, t1, std::max(10, columns / 5));
+    const bool sameLayout = shown.size() == m_shownCandles.size() && !shown.empty()
+                            && shown.front().bucketStartMs == m_shownCandles.front().bucketStartMs
+                            && shown.back().bucketStartMs == m_shownCandles.back().bucketStartMs;
+    if (sameLayout) {
+        // The usual frame: only the forming candle moved. Update it in place.
+        const QList<QCandlestickSet *> sets = m_candleSeries->sets();
+        const CandlePoint &c = shown.back();
+        QCandlestickSet *s = sets.isEmpty() ? nullptr : sets.last();
+        if (s) {
+            s->setHigh(c.high);
+            s->setLow(c.low);
+            s->setClose(c.close);
+            s->setOpen(c.open);
+        }
+    } else {
+        m_candleSeries->clear();
+        QList<QCandlestickSet *> sets;
+        sets.reserve(qsizetype(shown.size()));
+        for (const CandlePoint &c : shown)
+            sets << new QCandlestickSet(c.open, c.high, c.low, c.close, double(c.bucketStartMs));
+        m_candleSeries->append(sets);
+    }
+    m_shownCandles = std::move(shown);
+    if (!m_shownCandles.empty()) {
+        double lo = m_shownCandles.front().low, hi = m_shownCandles.front().high;
+        for (const CandlePoint &c : m_shownCandles) {
+            lo = std::min(lo, c.low);
+            hi = std::max(hi, c.high);
+        }
+        setValueRange(lo, hi);
+    }
+}
+
+void ChartPanel::updateOverlays(const SymbolData &d, qint64 t0, qint64 t1, int columns)
+{
+    auto draw = [&](QLineSeries *series, bool on, const std::map<int, TimeSeriesBuffer> &source) {
+        series->setVisible(on);
+        auto it = source.find(m_intervalSec);
+        if (!on || it == source.end()) {
+            series->clear();
+            return;
+        }
+        const std::vector<QPointF> pts = Decimator::minMax(it->second, {t0, t1, columns});
+        series->replace(QList<QPointF>(pts.begin(), pts.end()));
+    };
+    draw(m_smaSeries, m_smaBox->isChecked(), d.sma);
+    draw(m_emaSeries, m_emaBox->isChecked(), d.ema);
+}
+
+void ChartPanel::updateVolume(const SymbolData &d, qint64 t0, qint64 t1, int columns)
+{
+    auto it = d.candles.find(m_intervalSec);
+    QList<QPointF> bars;
+    double maxVolume = 0;
+    if (it != d.candles.end()) {
+        const std::vector<CandlePoint> shown =
+            Decimator::candles(it->second, t0 - qint64(m_intervalSec) * 1000, t1, std::max(10, columns / 4));
+        const double width = shown.size() >= 2 ? double(shown[1].bucketStartMs - shown[0].bucketStartMs)
+                                               : double(m_intervalSec) * 1000.0;
+        bars.reserve(qsizetype(shown.size()) * 4);
+        for (const CandlePoint &c : shown) {
+            const double x0 = double(c.bucketStartMs) + width * 0.15, x1 = double(c.bucketStartMs) + width * 0.85;
+            bars << QPointF(x0, 0) << QPointF(x0, c.volume) << QPointF(x1, c.volume) << QPointF(x1, 0);
+            maxVolume = std::max(maxVolume, c.volume);
+        }
+    }
+    m_volumeUpper->replace(bars);
+    m_volumeAxis->setRange(0, maxVolume > 0 ? maxVolume * 1.1 : 1);
+}
+
+void ChartPanel::setValueRange(double lo, double hi)
+{
+    double pad = (hi - lo) * 0.06;
+    if (pad <= 0)
+        pad = std::max(std::abs(hi) * 0.001, 0.01);
+    m_priceAxis->setRange(lo - pad, hi + pad);
+    const double span = hi - lo + 2 * pad;
+    m_priceAxis->setLabelFormat(span < 1 ? QStringLiteral("%.4f") : span < 100 ? QStringLiteral("%.2f") : QStringLiteral("%.0f"));
+}
+
+QString ChartPanel::caption(double t, double v) const
+{
+    const QString when = QDateTime::fromMSecsSinceEpoch(qint64(t)).toString(QStringLiteral("yyyy-MM-dd hh:mm:ss"));
+    QString text = when + u'\n' + tr("Price %1").arg(QLocale().toString(v, 'f', 4));
+    if (m_mode == Mode::Candles) {
+        for (const CandlePoint &c : m_shownCandles) {
+            if (t >= double(c.bucketStartMs) && t < double(c.bucketStartMs) + m_intervalSec * 1000.0) {
+                text += u'\n' + tr("O %1  H %2\nL %3  C %4\nVol %5")
+                                   .arg(c.open, 0, 'f', 2).arg(c.high, 0, 'f', 2)
+                                   .arg(c.low, 0, 'f', 2).arg(c.close, 0, 'f', 2).arg(c.volume, 0, 'f', 2);
+                break;
+            }
+        }
+    }
+    return text;
+}
+
+qsizetype ChartPanel::pricePointCount() const { return m_priceSeries->count(); }
+qsizetype ChartPanel::candleCount() const { return m_candleSeries->count(); }
+qsizetype ChartPanel::volumeBarCount() const { return m_volumeUpper->count() / 4; }
+
+void ChartPanel::saveState(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("chart/mode"), m_mode == Mode::Candles ? QStringLiteral("candles") : QStringLiteral("line"));
+    settings.setValue(QStringLiteral("chart/intervalSec"), m_intervalSec);
+    settings.setValue(QStringLiteral("chart/spanMs"), m_spanMs);
+    settings.setValue(QStringLiteral("chart/sma"), m_smaBox->isChecked());
+    settings.setValue(QStringLiteral("chart/ema"), m_emaBox->isChecked());
+}
+
+void ChartPanel::restoreState(const QSettings &settings)
+{
+    setMode(settings.value(QStringLiteral("chart/mode")).toString() == QLatin1String("candles") ? Mode::Candles : Mode::Line);
+    setIntervalSec(settings.value(QStringLiteral("chart/intervalSec"), 60).toInt());
+    setRangePreset(settings.value(QStringLiteral("chart/spanMs"), 5 * kMinute).toLongLong());
+    m_smaBox->setChecked(settings.value(QStringLiteral("chart/sma"), true).toBool());
+    m_emaBox->setChecked(settings.value(QStringLiteral("chart/ema"), false).toBool());
+}
+
+}  // namespace ms::ui

@@ -1,0 +1,118 @@
+#include "watchlist_panel.h"
+
+#include "sparkline_delegate.h"
+#include "watchlist_model.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace ms::ui {
+
+WatchlistPanel::WatchlistPanel(const MarketDataStore *store, QWidget *parent)
+    : QWidget(parent), m_model(new WatchlistModel(store, this)), m_proxy(new QSortFilterProxyModel(this)),
+      m_view(new QTableView(this)), m_filter(new QComboBox(this))
+{
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setFilterRole(WatchlistModel::AssetRole);
+    m_proxy->setFilterKeyColumn(WatchlistModel::Symbol);
+    m_proxy->setSortRole(Qt::UserRole);
+
+    m_filter->addItem(tr("All classes"), QString());
+    m_filter->addItem(tr("Crypto"), QStringLiteral("crypto"));
+    m_filter->addItem(tr("Stocks"), QStringLiteral("stock"));
+    m_filter->setObjectName(QStringLiteral("assetFilter"));
+    connect(m_filter, &QComboBox::currentIndexChanged, this, [this] {
+        const QString asset = m_filter->currentData().toString();
+        m_proxy->setFilterRegularExpression(asset.isEmpty() ? QString() : u'^' + asset + u'$');
+    });
+
+    m_view->setObjectName(QStringLiteral("watchlist"));
+    m_view->setModel(m_proxy);
+    m_view->setItemDelegateForColumn(WatchlistModel::Trend, new SparklineDelegate(m_view));
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(WatchlistModel::Symbol, Qt::AscendingOrder);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(28);
+    m_view->setShowGrid(false);
+    m_view->setAlternatingRowColors(true);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(WatchlistModel::Trend, QHeaderView::Stretch);
+    m_view->setColumnHidden(WatchlistModel::Asset, true);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+        const QString symbol = m_model->symbolAt(m_proxy->mapToSource(current).row());
+        if (!symbol.isEmpty()) {
+            m_pendingSelection.clear();
+            Q_EMIT symbolSelected(symbol);
+        }
+    });
+
+    auto *header = new QHBoxLayout;
+    auto *title = new QLabel(tr("<b>Watchlist</b>"), this);
+    header->addWidget(title);
+    header->addStretch();
+    header->addWidget(m_filter);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addLayout(header);
+    layout->addWidget(m_view);
+}
+
+void WatchlistPanel::refresh(const std::set<QString> &changed)
+{
+    m_model->refresh(changed);
+    if (!m_pendingSelection.isEmpty() && changed.count(m_pendingSelection))
+        selectSymbol(m_pendingSelection);
+    else if (selectedSymbol().isEmpty() && m_pendingSelection.isEmpty() && m_proxy->rowCount() > 0)
+        m_view->selectRow(0);  // something is always on the charts
+}
+
+void WatchlistPanel::reset()
+{
+    m_model->reset();
+}
+
+QString WatchlistPanel::selectedSymbol() const
+{
+    const QModelIndex current = m_view->selectionModel()->currentIndex();
+    if (!current.isValid() || !m_view->selectionModel()->isRowSelected(current.row(), {}))
+        return {};
+    return m_model->symbolAt(m_proxy->mapToSource(current).row());
+}
+
+void WatchlistPanel::selectSymbol(const QString &symbol)
+{
+    const int row = m_model->rowOf(symbol);
+    if (row < 0) {
+        m_pendingSelection = symbol;
+        return;
+    }
+    const QModelIndex proxyIndex = m_proxy->mapFromSource(m_model->index(row, 0));
+    if (proxyIndex.isValid())
+        m_view->selectRow(proxyIndex.row());
+}
+
+void WatchlistPanel::setAssetFilter(const QString &asset)
+{
+    const int i = m_filter->findData(asset);
+    m_filter->setCurrentIndex(i < 0 ? 0 : i);
+}
+
+QString WatchlistPanel::assetFilter() const
+{
+    return m_filter->currentData().toString();
+}
+
+int WatchlistPanel::visibleRows() const
+{
+    return m_proxy->rowCount();
+}
+
+}  // namespace ms::ui
