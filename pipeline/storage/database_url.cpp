@@ -1,0 +1,286 @@
+#include "storage/database_url.h"
+
+#include <QByteArray>
+#include <QUrl>
+
+namespace ms {
+
+namespace {
+
+const QString kBadUrl = QStringLiteral("bad_database_url");
+
+Error bad(const QString &what)
+{
+    return makeError(QStringLiteral("Invalid DATABASE_URL: ") + what, kBadUrl);
+}
+
+// Strict percent-decoding: "%zz" or a truncated escape is an error, not passed through.
+bool percentDecode(QStringView in, QString *out)
+{
+    QByteArray bytes;
+    const QByteArray utf8 = in.toUtf8();
+    bytes.reserve(utf8.size());
+    for (qsizetype i = 0; i < utf8.size(); ++i) {
+        const char c = utf8[i];
+        if (c != '%') {
+            bytes.append(c);
+            continue;
+        }
+        if (i + 2 >= utf8.size())
+            return false;
+        const auto hex = [](char h) -> int {
+            if (h >= '0' && h <= '9') return h - '0';
+            if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+            if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+            return -1;
+        };
+        const int hi = hex(utf8[i + 1]), lo = hex(utf8[i + 2]);
+        if (hi < 0 || lo < 0)
+            return false;
+        bytes.append(char(hi * 16 + lo));
+        i += 2;
+    }
+    *out = QString::fromUtf8(bytes);
+    return true;
+}
+
+QString encode(const QString &s)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(s));
+}
+
+bool isSecretOption(const QString &key)
+{
+    const QString k = key.toLower();
+    return k == QLatin1String("password") || k == QLatin1String("api_key") || k == QLatin1String("token")
+        || k == QLatin1String("sslpassword");
+}
+
+Result<int> parsePort(const QString &text)
+{
+    bool ok = false;
+    const int port = text.toInt(&ok);
+    if (!ok || port <= 0 || port > 65535)
+        return bad(QStringLiteral("port \"%1\" is not a number from 1 to 65535").arg(text.left(20)));
+    return port;
+}
+
+Result<DatabaseUrl> parseSqlite(const QString &url)
+{
+    DatabaseUrl u;
+    u.backend = DatabaseUrl::Backend::Sqlite;
+    QString rest;
+    if (url == QLatin1String("sqlite::memory:") || url == QLatin1String("sqlite://:memory:")) {
+        u.sqlitePath = QStringLiteral(":memory:");
+        return u;
+    }
+    if (url.startsWith(QLatin1String("sqlite://")))
+        rest = url.mid(9);  // "/abs/path" (from sqlite:///abs/path) or "relative.db"
+    else
+        rest = url.mid(7);  // "sqlite:relative.db"
+    const qsizetype q = rest.indexOf(u'?');
+    if (q >= 0)
+        rest.truncate(q);  // no SQLite options are supported; ignore a query string
+    QString path;
+    if (!percentDecode(rest, &path))
+        return bad(QStringLiteral("bad percent-encoding in the SQLite path"));
+    if (path.isEmpty())
+        return bad(QStringLiteral("the SQLite URL has no file path (use sqlite:///absolute/path.db, "
+                                  "sqlite://relative.db or sqlite::memory:)"));
+    u.sqlitePath = path;
+    return u;
+}
+
+Result<DatabaseUrl> parsePostgres(const QString &url, qsizetype schemeLen)
+{
+    DatabaseUrl u;
+    u.backend = DatabaseUrl::Backend::Postgres;
+    QString rest = url.mid(schemeLen);
+    if (const qsizetype hash = rest.indexOf(u'#'); hash >= 0)
+        rest.truncate(hash);
+    QString query;
+    if (const qsizetype q = rest.indexOf(u'?'); q >= 0) {
+        query = rest.mid(q + 1);
+        rest.truncate(q);
+    }
+    QString authority = rest, path;
+    if (const qsizetype slash = rest.indexOf(u'/'); slash >= 0) {
+        authority = rest.left(slash);
+        path = rest.mid(slash + 1);
+    }
+    // userinfo@hostport: the LAST '@' separates them (a raw '@' in a password is a common mistake).
+    QString hostport = authority;
+    if (const qsizetype at = authority.lastIndexOf(u'@'); at >= 0) {
+        const QString userinfo = authority.left(at);
+        hostport = authority.mid(at + 1);
+        const qsizetype colon = userinfo.indexOf(u':');
+        const QString rawUser = colon >= 0 ? userinfo.left(colon) : userinfo;
+        if (!percentDecode(rawUser, &u.user))
+            return bad(QStringLiteral("bad percent-encoding in the user name"));
+        if (colon >= 0 && !percentDecode(QStringView(userinfo).mid(colon + 1), &u.password))
+            return bad(QStringLiteral("bad percent-encoding in the password"));
+    }
+    if (hostport.contains(u','))
+        return bad(QStringLiteral("several hosts are not supported"));
+    QString rawHost = hostport, rawPort;
+    if (hostport.startsWith(u'[')) {  // [IPv6]:port
+        const qsizetype close = hostport.indexOf(u']');
+        if (close < 0)
+            return bad(QStringLiteral("unterminated [IPv6] host"));
+        rawHost = hostport.mid(1, close - 1);
+        const QString after = hostport.mid(close + 1);
+        if (!after.isEmpty()) {
+            if (!after.startsWith(u':'))
+                return bad(QStringLiteral("unexpected text after the [IPv6] host"));
+            rawPort = after.mid(1);
+        }
+    } else if (const qsizetype colon = hostport.lastIndexOf(u':'); colon >= 0) {
+        rawHost = hostport.left(colon);
+        rawPort = hostport.mid(colon + 1);
+    }
+    if (!percentDecode(rawHost, &u.host))
+        return bad(QStringLiteral("bad percent-encoding in the host"));
+    if (!rawPort.isEmpty()) {
+        auto port = parsePort(rawPort);
+        if (!port)
+            return port.error();
+        u.port = *port;
+    }
+    if (!percentDecode(path, &u.database))
+        return bad(QStringLiteral("bad percent-encoding in the database name"));
+    if (u.database.contains(u'/'))
+        return bad(QStringLiteral("the database name must not contain '/'"));
+    if (!query.isEmpty()) {
+        const QStringList items = query.split(u'&', Qt::SkipEmptyParts);
+        for (const QString &item : items) {
+            const qsizetype eq = item.indexOf(u'=');
+            if (eq <= 0)
+                return bad(QStringLiteral("query item \"%1\" is not key=value")
+                               .arg(isSecretOption(item) ? QStringLiteral("***") : item.left(40)));
+            QString key, value;
+            if (!percentDecode(QStringView(item).left(eq), &key) || !percentDecode(QStringView(item).mid(eq + 1), &value))
+                return bad(QStringLiteral("bad percent-encoding in the query string"));
+            for (QChar c : key) {
+                if (!(c.isLetterOrNumber() || c == u'_'))
+                    return bad(QStringLiteral("bad option name \"%1\"").arg(key.left(40)));
+            }
+            // libpq's aliases for parts of the URI.
+            if (key == QLatin1String("host"))
+                u.host = value;
+            else if (key == QLatin1String("port")) {
+                auto port = parsePort(value);
+                if (!port)
+                    return port.error();
+                u.port = *port;
+            } else if (key == QLatin1String("dbname"))
+                u.database = value;
+            else if (key == QLatin1String("user"))
+                u.user = value;
+            else if (key == QLatin1String("password"))
+                u.password = value;
+            else {
+                if (value.contains(u';'))  // QPSQL turns ';' into the option separator
+                    return bad(QStringLiteral("the value of option \"%1\" must not contain ';'").arg(key));
+                u.options.append({key, value});
+            }
+        }
+    }
+    return u;
+}
+
+}  // namespace
+
+Result<DatabaseUrl> DatabaseUrl::parse(const QString &input)
+{
+    const QString url = input.trimmed();
+    if (url.isEmpty())
+        return bad(QStringLiteral("empty (expected postgresql://user:password@host:port/db or sqlite:///path.db)"));
+    const QString lower = url.left(16).toLower();
+    if (lower.startsWith(QLatin1String("postgresql://")))
+        return parsePostgres(url, 13);
+    if (lower.startsWith(QLatin1String("postgres://")))
+        return parsePostgres(url, 11);
+    if (lower.startsWith(QLatin1String("sqlite:")))
+        return parseSqlite(url);
+    // Never echo the input: it may be a password pasted into the wrong field.
+    const qsizetype colon = url.indexOf(u':');
+    const QString scheme = colon > 0 && colon < 20 ? url.left(colon) : QString();
+    if (!scheme.isEmpty() && !scheme.contains(u'@') && !scheme.contains(u'/'))
+        return bad(QStringLiteral("unsupported scheme \"%1\" (expected postgresql://, postgres:// or sqlite:)").arg(scheme));
+    return bad(QStringLiteral("no scheme (expected postgresql://, postgres:// or sqlite:)"));
+}
+
+Result<DatabaseUrl> DatabaseUrl::fromPostgresEnvironment(const QMap<QString, QString> &env)
+{
+    static const char *const keys[] = {"POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_DB", "POSTGRES_USER",
+                                       "POSTGRES_PASSWORD"};
+    bool any = false;
+    for (const char *k : keys)
+        any = any || env.contains(QLatin1String(k));
+    if (!any)
+        return bad(QStringLiteral("none of POSTGRES_HOST/PORT/DB/USER/PASSWORD is set"));
+    DatabaseUrl u;
+    u.backend = Backend::Postgres;
+    u.host = env.value(QStringLiteral("POSTGRES_HOST"), QStringLiteral("localhost")).trimmed();
+    const QString port = env.value(QStringLiteral("POSTGRES_PORT")).trimmed();
+    if (!port.isEmpty()) {
+        auto p = parsePort(port);
+        if (!p)
+            return makeError(QStringLiteral("Invalid POSTGRES_PORT: \"%1\" is not a number from 1 to 65535").arg(port.left(20)),
+                             kBadUrl);
+        u.port = *p;
+    }
+    u.database = env.value(QStringLiteral("POSTGRES_DB"), QStringLiteral("postgres")).trimmed();
+    u.user = env.value(QStringLiteral("POSTGRES_USER"), QStringLiteral("postgres")).trimmed();
+    u.password = env.value(QStringLiteral("POSTGRES_PASSWORD"));
+    return u;
+}
+
+QString DatabaseUrl::option(const QString &key, const QString &fallback) const
+{
+    QString v = fallback;
+    for (const auto &kv : options)
+        if (kv.first == key)
+            v = kv.second;
+    return v;
+}
+
+static QString build(const DatabaseUrl &u, bool redact)
+{
+    if (u.isSqlite()) {
+        if (u.sqlitePath == QLatin1String(":memory:"))
+            return QStringLiteral("sqlite::memory:");
+        const QByteArray path = QUrl::toPercentEncoding(u.sqlitePath, "/");
+        return QStringLiteral("sqlite://") + QString::fromLatin1(path);
+    }
+    QString s = QStringLiteral("postgresql://");
+    if (!u.user.isEmpty() || !u.password.isEmpty()) {
+        s += encode(u.user);
+        if (!u.password.isEmpty())
+            s += u':' + (redact ? QStringLiteral("***") : encode(u.password));
+        s += u'@';
+    }
+    if (u.host.contains(u':'))
+        s += u'[' + u.host + u']';
+    else
+        s += encode(u.host);
+    s += u':' + QString::number(u.port) + u'/' + encode(u.database);
+    QStringList items;
+    for (const auto &kv : u.options)
+        items << encode(kv.first) + u'=' + (redact && isSecretOption(kv.first) ? QStringLiteral("***") : encode(kv.second));
+    if (!items.isEmpty())
+        s += u'?' + items.join(u'&');
+    return s;
+}
+
+QString DatabaseUrl::redacted() const
+{
+    return build(*this, true);
+}
+
+QString DatabaseUrl::toString() const
+{
+    return build(*this, false);
+}
+
+}  // namespace ms

@@ -1,0 +1,177 @@
+#include "storage/row_format.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace ms::rowfmt {
+
+namespace {
+
+// Howard Hinnant's days_from_civil / civil_from_days (public domain algorithms).
+constexpr qint64 daysFromCivil(qint64 y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const qint64 era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<qint64>(doe) - 719468;
+}
+
+struct Civil
+{
+    qint64 y;
+    unsigned m, d;
+};
+
+constexpr Civil civilFromDays(qint64 z)
+{
+    z += 719468;
+    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const qint64 y = static_cast<qint64>(yoe) + era * 400;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    return {y + (m <= 2), m, d};
+}
+
+inline void put2(char *p, unsigned v)
+{
+    p[0] = char('0' + v / 10);
+    p[1] = char('0' + v % 10);
+}
+
+qint64 floorDiv(qint64 a, qint64 b)
+{
+    qint64 q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0)))
+        --q;
+    return q;
+}
+
+}  // namespace
+
+void appendUtcTimestamp(std::string &out, qint64 epochMs)
+{
+    const qint64 days = floorDiv(epochMs, 86400000);
+    const qint64 msOfDay = epochMs - days * 86400000;
+    const Civil c = civilFromDays(days);
+    const unsigned secOfDay = static_cast<unsigned>(msOfDay / 1000);
+    const unsigned ms = static_cast<unsigned>(msOfDay % 1000);
+    char buf[23];
+    const unsigned y = static_cast<unsigned>(std::clamp<qint64>(c.y, 0, 9999));
+    buf[0] = char('0' + y / 1000);
+    buf[1] = char('0' + y / 100 % 10);
+    buf[2] = char('0' + y / 10 % 10);
+    buf[3] = char('0' + y % 10);
+    buf[4] = '-';
+    put2(buf + 5, c.m);
+    buf[7] = '-';
+    put2(buf + 8, c.d);
+    buf[10] = ' ';
+    put2(buf + 11, secOfDay / 3600);
+    buf[13] = ':';
+    put2(buf + 14, secOfDay / 60 % 60);
+    buf[16] = ':';
+    put2(buf + 17, secOfDay % 60);
+    buf[19] = '.';
+    buf[20] = char('0' + ms / 100);
+    buf[21] = char('0' + ms / 10 % 10);
+    buf[22] = char('0' + ms % 10);
+    out.append(buf, sizeof buf);
+}
+
+void appendPgTimestamp(std::string &out, qint64 epochMs)
+{
+    appendUtcTimestamp(out, epochMs);
+    out += "+00";
+}
+
+std::optional<qint64> parseUtcTimestamp(std::string_view t)
+{
+    auto num = [&](size_t pos, size_t len) -> std::optional<unsigned> {
+        if (pos + len > t.size())
+            return std::nullopt;
+        unsigned v = 0;
+        for (size_t i = pos; i < pos + len; ++i) {
+            if (t[i] < '0' || t[i] > '9')
+                return std::nullopt;
+            v = v * 10 + unsigned(t[i] - '0');
+        }
+        return v;
+    };
+    if (t.size() < 19 || t[4] != '-' || t[7] != '-' || (t[10] != ' ' && t[10] != 'T') || t[13] != ':' || t[16] != ':')
+        return std::nullopt;
+    const auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), s = num(17, 2);
+    if (!y || !mo || !d || !h || !mi || !s || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 || *h > 23 || *mi > 59 || *s > 60)
+        return std::nullopt;
+    size_t pos = 19;
+    qint64 ms = 0;
+    if (pos < t.size() && t[pos] == '.') {
+        ++pos;
+        int digits = 0;
+        while (pos < t.size() && t[pos] >= '0' && t[pos] <= '9') {
+            if (digits < 3)
+                ms = ms * 10 + (t[pos] - '0');
+            ++digits;
+            ++pos;
+        }
+        if (digits == 0)
+            return std::nullopt;
+        for (int i = digits; i < 3; ++i)
+            ms *= 10;
+    }
+    const std::string_view zone = t.substr(pos);
+    if (!(zone.empty() || zone == "Z" || zone == "+00" || zone == "+00:00" || zone == "+0000"))
+        return std::nullopt;
+    const qint64 days = daysFromCivil(*y, *mo, *d);
+    return ((days * 24 + *h) * 60 + *mi) * 60000LL + qint64(*s) * 1000 + ms;
+}
+
+void appendDouble(std::string &out, double v)
+{
+    if (std::isnan(v)) {
+        out += "NaN";
+        return;
+    }
+    if (std::isinf(v)) {
+        out += v > 0 ? "Infinity" : "-Infinity";
+        return;
+    }
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
+}
+
+void appendInt(std::string &out, qint64 v)
+{
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
+}
+
+void appendCopyText(std::string &out, std::string_view s)
+{
+    size_t start = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        const char *esc = nullptr;
+        switch (c) {
+        case '\\': esc = "\\\\"; break;
+        case '\t': esc = "\\t"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        default: continue;
+        }
+        out.append(s.data() + start, i - start);
+        out += esc;
+        start = i + 1;
+    }
+    out.append(s.data() + start, s.size() - start);
+}
+
+}  // namespace ms::rowfmt

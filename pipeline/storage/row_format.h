@@ -1,0 +1,28 @@
+#pragma once
+// Pure text formatting for the write paths (no I/O): timestamps, numbers and COPY text escaping.
+// Hot path: everything appends to a caller-owned std::string, no allocation per value.
+#include <QtGlobal>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ms::rowfmt {
+
+// "YYYY-MM-DD HH:MM:SS.mmm" (UTC, proleptic Gregorian, years 0000-9999). SQLite's time format.
+void appendUtcTimestamp(std::string &out, qint64 epochMs);
+// Same plus "+00": an unambiguous timestamptz literal for PostgreSQL whatever the session TimeZone.
+void appendPgTimestamp(std::string &out, qint64 epochMs);
+// Parses "YYYY-MM-DD HH:MM:SS[.fff...]" or with 'T', optional "Z"/"+00"/"+00:00" suffix (UTC only).
+std::optional<qint64> parseUtcTimestamp(std::string_view text);
+
+// Shortest text that reads back as the same double; "NaN"/"Infinity"/"-Infinity" for non-finite.
+void appendDouble(std::string &out, double v);
+void appendInt(std::string &out, qint64 v);
+
+// COPY ... FROM STDIN (FORMAT text): backslash, tab, newline, carriage return escaped.
+void appendCopyText(std::string &out, std::string_view s);
+// "\N": the text format's NULL.
+inline void appendCopyNull(std::string &out) { out += "\\N"; }
+
+}  // namespace ms::rowfmt

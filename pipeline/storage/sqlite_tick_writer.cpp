@@ -1,0 +1,173 @@
+#include "storage/sqlite_tick_writer.h"
+
+#include "storage/pg_tick_writer.h"  // lastCandlePerKey / lastOffsetPerKey
+#include "storage/row_format.h"
+
+namespace ms::storage_detail {
+
+namespace {
+
+const char *tickInsertSql(bool crypto)
+{
+    return crypto ? "INSERT INTO crypto_data (symbol, price, \"timestamp\", currency, volume, source, kind, trade_id, "
+                    "high, low, open, previous_close) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+                    "ON CONFLICT (source, symbol, trade_id) DO NOTHING"
+                  : "INSERT INTO stock_data (symbol, price, \"timestamp\", currency, volume, source, kind, trade_id, "
+                    "high, low, open, previous_close) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+                    "ON CONFLICT (source, symbol, trade_id) DO NOTHING";
+}
+
+constexpr const char *kCandleSql =
+    "INSERT INTO candles (asset_class, symbol, currency, interval_s, bucket_start, open, high, low, close, volume, "
+    "vwap, trades, first_ts, last_ts, is_final) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
+    "ON CONFLICT (asset_class, symbol, currency, interval_s, bucket_start) DO UPDATE SET "
+    "open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close, "
+    "volume = excluded.volume, vwap = excluded.vwap, trades = excluded.trades, first_ts = excluded.first_ts, "
+    "last_ts = excluded.last_ts, is_final = excluded.is_final, updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')";
+
+constexpr const char *kOffsetSql =
+    "INSERT INTO pipeline_offsets (consumer_group, cluster_id, topic, partition, next_offset) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT (consumer_group, cluster_id, topic, partition) DO UPDATE SET "
+    "next_offset = excluded.next_offset, updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')";
+
+void bindText(sqlite3_stmt *s, int i, std::string_view v)
+{
+    // SQLITE_STATIC: the strings outlive the step() that reads them.
+    sqlite3_bind_text(s, i, v.data(), int(v.size()), SQLITE_STATIC);
+}
+
+void bindTime(sqlite3_stmt *s, int i, qint64 ms, std::string &buf)
+{
+    buf.clear();
+    rowfmt::appendUtcTimestamp(buf, ms);
+    sqlite3_bind_text(s, i, buf.data(), int(buf.size()), SQLITE_TRANSIENT);
+}
+
+void bindOptional(sqlite3_stmt *s, int i, const std::optional<double> &v)
+{
+    if (v)
+        sqlite3_bind_double(s, i, *v);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+}  // namespace
+
+SqliteTickWriter::~SqliteTickWriter()
+{
+    sqlite3_finalize(m_crypto);
+    sqlite3_finalize(m_stock);
+    sqlite3_finalize(m_candle);
+    sqlite3_finalize(m_offset);
+}
+
+Status SqliteTickWriter::prepare()
+{
+    if (m_crypto)
+        return {};
+    struct
+    {
+        sqlite3_stmt **stmt;
+        const char *sql;
+    } const all[] = {{&m_crypto, tickInsertSql(true)}, {&m_stock, tickInsertSql(false)}, {&m_candle, kCandleSql},
+                     {&m_offset, kOffsetSql}};
+    for (const auto &p : all) {
+        const int rc = sqlite3_prepare_v3(m_db, p.sql, -1, SQLITE_PREPARE_PERSISTENT, p.stmt, nullptr);
+        if (rc != SQLITE_OK) {
+            Error e = sqliteError(m_db, rc, QStringLiteral("Preparing the SQLite statements"));
+            for (const auto &q : all) {
+                sqlite3_finalize(*q.stmt);
+                *q.stmt = nullptr;
+            }
+            return e;
+        }
+    }
+    return {};
+}
+
+Result<WriteResult> SqliteTickWriter::write(const WriteBatch &batch)
+{
+    if (Status s = prepare(); !s)
+        return s.error();
+    // IMMEDIATE: take the write lock up front (busy timeout applies) instead of failing on upgrade.
+    if (Status s = sqliteExec(m_db, "BEGIN IMMEDIATE", QStringLiteral("BEGIN")); !s)
+        return s.error();
+    auto result = writeInTransaction(batch);
+    if (result) {
+        if (Status s = sqliteExec(m_db, "COMMIT", QStringLiteral("COMMIT")); !s)
+            result = s.error();
+    }
+    if (!result && !sqlite3_get_autocommit(m_db))
+        (void)sqliteExec(m_db, "ROLLBACK", QStringLiteral("ROLLBACK"));
+    return result;
+}
+
+Result<WriteResult> SqliteTickWriter::writeInTransaction(const WriteBatch &batch)
+{
+    WriteResult r;
+    std::string t1, t2, t3;
+    auto step = [this](sqlite3_stmt *s, const QString &what) -> Status {
+        const int rc = sqlite3_step(s);
+        Status st;
+        if (rc != SQLITE_DONE)
+            st = sqliteError(m_db, rc, what);  // before reset, which may clear the message
+        sqlite3_reset(s);
+        return st;
+    };
+    for (const Tick &t : batch.ticks) {
+        sqlite3_stmt *s = t.asset == AssetClass::Crypto ? m_crypto : m_stock;
+        bindText(s, 1, t.symbol);
+        sqlite3_bind_double(s, 2, t.price);
+        bindTime(s, 3, t.tsMs, t1);
+        bindText(s, 4, t.currency);
+        sqlite3_bind_double(s, 5, t.volume);
+        bindText(s, 6, ms::wireName(t.source));
+        bindText(s, 7, ms::wireName(t.kind));
+        bindText(s, 8, t.id);
+        bindOptional(s, 9, t.high);
+        bindOptional(s, 10, t.low);
+        bindOptional(s, 11, t.open);
+        bindOptional(s, 12, t.previousClose);
+        if (Status st = step(s, QStringLiteral("Inserting a tick")); !st)
+            return st.error();
+        if (sqlite3_changes(m_db) > 0)
+            ++r.ticksInserted;
+        else
+            ++r.ticksDuplicate;
+    }
+    for (const Candle *c : lastCandlePerKey(batch.candles)) {
+        sqlite3_stmt *s = m_candle;
+        bindText(s, 1, ms::wireName(c->asset));
+        bindText(s, 2, c->symbol);
+        bindText(s, 3, c->currency);
+        sqlite3_bind_int(s, 4, c->intervalSec);
+        bindTime(s, 5, c->bucketStartMs, t1);
+        sqlite3_bind_double(s, 6, c->open);
+        sqlite3_bind_double(s, 7, c->high);
+        sqlite3_bind_double(s, 8, c->low);
+        sqlite3_bind_double(s, 9, c->close);
+        sqlite3_bind_double(s, 10, c->volume);
+        sqlite3_bind_double(s, 11, c->vwap);
+        sqlite3_bind_int64(s, 12, c->trades);
+        bindTime(s, 13, c->firstTsMs, t2);
+        bindTime(s, 14, c->lastTsMs, t3);
+        sqlite3_bind_int(s, 15, c->final ? 1 : 0);
+        if (Status st = step(s, QStringLiteral("Writing a candle")); !st)
+            return st.error();
+        ++r.candlesWritten;
+    }
+    for (const OffsetRecord *o : lastOffsetPerKey(batch.offsets)) {
+        sqlite3_stmt *s = m_offset;
+        bindText(s, 1, o->consumerGroup);
+        bindText(s, 2, o->clusterId);
+        bindText(s, 3, o->topic);
+        sqlite3_bind_int(s, 4, o->partition);
+        sqlite3_bind_int64(s, 5, o->nextOffset);
+        if (Status st = step(s, QStringLiteral("Writing an offset")); !st)
+            return st.error();
+        ++r.offsetsWritten;
+    }
+    return r;
+}
+
+}  // namespace ms::storage_detail

@@ -1,0 +1,30 @@
+#pragma once
+// Internal to storage/: the SQLite write path of TickStore, on the sqlite3 handle behind QSQLITE.
+// Owns its prepared statements (finalized in the destructor, before Qt closes the connection).
+#include "storage/native_handles.h"
+#include "storage/tick_store.h"
+
+namespace ms::storage_detail {
+
+class SqliteTickWriter
+{
+public:
+    explicit SqliteTickWriter(sqlite3 *db) : m_db(db) {}
+    ~SqliteTickWriter();
+    SqliteTickWriter(const SqliteTickWriter &) = delete;
+    SqliteTickWriter &operator=(const SqliteTickWriter &) = delete;
+
+    Result<WriteResult> write(const WriteBatch &batch);
+
+private:
+    Status prepare();
+    Result<WriteResult> writeInTransaction(const WriteBatch &batch);
+
+    sqlite3 *m_db;
+    sqlite3_stmt *m_crypto = nullptr;
+    sqlite3_stmt *m_stock = nullptr;
+    sqlite3_stmt *m_candle = nullptr;
+    sqlite3_stmt *m_offset = nullptr;
+};
+
+}  // namespace ms::storage_detail

@@ -1,0 +1,107 @@
+#pragma once
+// TickStore: the consumer's sink. One instance per consumer thread; it owns its own named connection
+// and must be used only from the thread that opened it.
+//
+// write() stores ticks, candles and consumer offsets in ONE transaction: either all of it commits or
+// none does (exactly-once when the caller resumes from loadOffsets()).
+//   ticks    → crypto_data / stock_data by tick.asset, idempotent on (source, symbol, trade_id):
+//              replayed ticks are skipped and counted as duplicates, never doubled;
+//   candles  → upserted (full row replace on the primary key; the last one wins within a batch);
+//   offsets  → upserted on (consumer_group, cluster_id, topic, partition).
+// PostgreSQL: COPY FROM STDIN through libpq on QPSQL's own connection, straight into the table inside
+// a SAVEPOINT; on a unique violation (a replay) it rolls back to the savepoint and takes the replay
+// path: COPY into a temp staging table, then INSERT … SELECT … ON CONFLICT DO NOTHING. After a batch
+// with duplicates the next batch starts on the replay path directly, until a batch has none.
+// SQLite: one BEGIN IMMEDIATE transaction per batch with cached prepared statements.
+//
+// Failures: Error::code is "db_unreachable" or "db_busy" (retry the SAME batch later; isRetryable()),
+// or "db_rejected" (e.g. a CHECK violation: retrying the same rows fails the same way). A lost
+// connection (server restarted) is reopened on the next call; write() itself reconnects once and
+// retries, which is safe because every part of the batch is idempotent.
+#include "model/candle.h"
+#include "model/result.h"
+#include "model/tick.h"
+#include "storage/database_url.h"
+
+#include <QString>
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace ms {
+
+// A consumer position: the next Kafka offset to read for (group, cluster, topic, partition).
+struct OffsetRecord
+{
+    std::string consumerGroup;
+    std::string clusterId;  // rd_kafka_clusterid(): a fresh embedded broker is another cluster
+    std::string topic;
+    qint32 partition = 0;
+    qint64 nextOffset = 0;
+
+    bool operator==(const OffsetRecord &) const = default;
+};
+
+struct WriteBatch
+{
+    std::span<const Tick> ticks;
+    std::span<const Candle> candles;
+    std::span<const OffsetRecord> offsets;
+};
+
+struct WriteResult
+{
+    qint64 ticksInserted = 0;   // new rows in crypto_data + stock_data
+    qint64 ticksDuplicate = 0;  // ticks already stored (replay) or repeated within the batch
+    qint64 candlesWritten = 0;  // candle rows inserted or replaced
+    qint64 offsetsWritten = 0;
+    bool replayPath = false;    // PostgreSQL: the batch went through the staging (ON CONFLICT) path
+    bool reconnected = false;   // the connection was reopened during this call
+};
+
+class TickStore
+{
+public:
+    // Opens the connection (named `connectionName`, which must be unique in the process) and applies
+    // the migrations.
+    static Result<std::unique_ptr<TickStore>> open(const DatabaseUrl &url, const QString &connectionName);
+    ~TickStore();  // closes and unregisters the connection
+    TickStore(const TickStore &) = delete;
+    TickStore &operator=(const TickStore &) = delete;
+
+    Result<WriteResult> write(const WriteBatch &batch);
+
+    // Stored positions of a consumer group on one Kafka cluster (empty when none).
+    Result<std::vector<OffsetRecord>> loadOffsets(const std::string &consumerGroup, const std::string &clusterId);
+    // Candles that are not final, with bucket_start >= sinceMs, ordered by bucket_start.
+    Result<std::vector<Candle>> loadOpenCandles(qint64 sinceMs);
+    // All candles (final or not) with bucket_start >= sinceMs, ordered by (asset, symbol, currency,
+    // interval, bucket_start): enough history for the processing stage to rebuild watermark and
+    // indicators after a restart.
+    Result<std::vector<Candle>> loadCandles(qint64 sinceMs);
+    // Stored ticks of one symbol with fromMs <= ts < toMs, ordered by (ts, trade_id).
+    Result<std::vector<Tick>> loadTicks(AssetClass asset, const std::string &symbol, qint64 fromMs, qint64 toMs);
+    // A cheap round trip (SELECT 1), reconnecting first when the connection was lost.
+    Status ping();
+
+    const DatabaseUrl &url() const { return m_url; }
+    QString connectionName() const { return m_name; }
+    bool isPostgres() const { return m_url.isPostgres(); }
+
+private:
+    TickStore(DatabaseUrl url, QString connectionName);
+    Status connect();     // open + migrate + per-connection setup
+    void disconnect();
+    Status ensureConnected(bool *reconnected = nullptr);
+    bool connectionLost() const;
+    Result<WriteResult> writeOnce(const WriteBatch &batch);
+
+    struct Impl;
+    DatabaseUrl m_url;
+    QString m_name;
+    std::unique_ptr<Impl> d;
+};
+
+}  // namespace ms

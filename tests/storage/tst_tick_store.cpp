@@ -1,0 +1,290 @@
+// TickStore on a real PostgreSQL 15 (its own throwaway server) and on SQLite: every test runs once per
+// backend (global data rows "postgres" and "sqlite"), each on a fresh database.
+#include "pg_server.h"
+#include "storage/database.h"
+#include "storage/tick_store.h"
+#include "storage_test_util.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace ms;
+using namespace ms::test;
+
+class TstTickStore : public QObject
+{
+    Q_OBJECT
+
+private:
+    PgServer m_pg;
+    QTemporaryDir m_dir;
+    int m_seq = 0;
+
+    // A fresh, empty database for the current backend.
+    DatabaseUrl freshUrl()
+    {
+        QFETCH_GLOBAL(QString, backend);
+        ++m_seq;
+        if (backend == QLatin1String("postgres")) {
+            const QString name = QStringLiteral("t%1").arg(m_seq);
+            if (!m_pg.createDatabase(name))
+                qFatal("createdb failed: %s", qPrintable(m_pg.errorString()));
+            return *DatabaseUrl::parse(m_pg.url(name));
+        }
+        return *DatabaseUrl::parse(QStringLiteral("sqlite://") + m_dir.path() + QStringLiteral("/t%1/db.sqlite").arg(m_seq));
+    }
+
+    std::unique_ptr<TickStore> openStore(const DatabaseUrl &url, const QString &name = QStringLiteral("store"))
+    {
+        auto store = TickStore::open(url, name);
+        if (!store)
+            qWarning("open failed: %s", qPrintable(store.errorMessage()));
+        return store ? std::move(store).value() : nullptr;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(m_pg.start(), qPrintable(m_pg.errorString()));
+        QVERIFY(m_dir.isValid());
+    }
+
+    void initTestCase_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("postgres") << QStringLiteral("postgres");
+        QTest::newRow("sqlite") << QStringLiteral("sqlite");
+    }
+
+    void migrationsAppliedOnce()
+    {
+        const DatabaseUrl url = freshUrl();
+        const QString dir = url.isPostgres() ? QStringLiteral("postgres") : QStringLiteral("sqlite");
+        const qsizetype files = migrationFiles(dir).size();
+        QVERIFY(files >= 1);
+        {
+            auto store = openStore(url);
+            QVERIFY(store);
+        }
+        auto again = openStore(url);  // a second start must not re-run anything
+        QVERIFY(again);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM schema_migrations")), files);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT min(version) FROM schema_migrations")), 1);
+    }
+
+    void nTicksGiveNRowsAndReplayAddsNone()
+    {
+        const DatabaseUrl url = freshUrl();
+        auto store = openStore(url);
+        QVERIFY(store);
+        const std::vector<Tick> ticks = makeTicks(0, 2000);
+        auto first = store->write({ticks, {}, {}});
+        QVERIFY2(first, qPrintable(first.errorMessage()));
+        QCOMPARE(first->ticksInserted, 2000);
+        QCOMPARE(first->ticksDuplicate, 0);
+        QCOMPARE(tickRows(url), 2000);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM stock_data")), 1000);
+
+        auto replay = store->write({ticks, {}, {}});
+        QVERIFY2(replay, qPrintable(replay.errorMessage()));
+        QCOMPARE(replay->ticksInserted, 0);
+        QCOMPARE(replay->ticksDuplicate, 2000);
+        QCOMPARE(tickRows(url), 2000);
+    }
+
+    void mixedNewAndOldTicks()
+    {
+        const DatabaseUrl url = freshUrl();
+        auto store = openStore(url);
+        QVERIFY(store);
+        const std::vector<Tick> head = makeTicks(0, 500);
+        QVERIFY(store->write({head, {}, {}}));
+        const std::vector<Tick> overlap = makeTicks(250, 1000);
+        auto r = store->write({overlap, {}, {}});
+        QVERIFY2(r, qPrintable(r.errorMessage()));
+        QCOMPARE(r->ticksInserted, 500);
+        QCOMPARE(r->ticksDuplicate, 250);
+        QCOMPARE(tickRows(url), 1000);
+        // A batch that repeats a tick within itself.
+        std::vector<Tick> repeated = makeTicks(1000, 1010);
+        repeated.push_back(repeated.front());
+        auto r2 = store->write({repeated, {}, {}});
+        QVERIFY2(r2, qPrintable(r2.errorMessage()));
+        QCOMPARE(r2->ticksInserted, 10);
+        QCOMPARE(r2->ticksDuplicate, 1);
+        // The path switches back to the fast one after a clean batch and still counts right.
+        const std::vector<Tick> fresh = makeTicks(2000, 2100);
+        auto r3 = store->write({fresh, {}, {}});
+        QVERIFY(r3);
+        auto r4 = store->write({makeTicks(3000, 3100), {}, {}});
+        QVERIFY(r4);
+        QCOMPARE(r4->ticksInserted, 100);
+        QVERIFY(!r4->replayPath);
+        QCOMPARE(tickRows(url), 1210);
+    }
+
+    void failingBatchRollsBackEverything()
+    {
+        const DatabaseUrl url = freshUrl();
+        auto store = openStore(url);
+        QVERIFY(store);
+        std::vector<Tick> ticks = makeTicks(0, 100);
+        ticks[57].price = -1;  // bypassed validation: the CHECK constraint must refuse it
+        const std::vector<Candle> candles{makeCandle("BTC", 1700000040000LL, 105)};
+        const std::vector<OffsetRecord> offsets{{"g", "c1", "crypto_topic", 0, 100}};
+        auto r = store->write({ticks, candles, offsets});
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, QStringLiteral("db_rejected"));
+        QVERIFY(!isRetryable(r.error()));
+        QVERIFY2(r.errorMessage().contains(QLatin1String("price")) || r.errorMessage().contains(QLatin1String("CHECK")),
+                 qPrintable(r.errorMessage()));
+        QCOMPARE(tickRows(url), 0);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM candles")), 0);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM pipeline_offsets")), 0);
+        // The store is still usable afterwards.
+        ticks[57].price = 1;
+        auto ok = store->write({ticks, candles, offsets});
+        QVERIFY2(ok, qPrintable(ok.errorMessage()));
+        QCOMPARE(tickRows(url), 100);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM pipeline_offsets")), 1);
+    }
+
+    void failingReplayBatchRollsBackToo()
+    {
+        // Same, but the bad row sits in a replayed batch (PostgreSQL's staging path).
+        const DatabaseUrl url = freshUrl();
+        auto store = openStore(url);
+        QVERIFY(store);
+        const std::vector<Tick> first = makeTicks(0, 50);
+        QVERIFY(store->write({first, {}, {}}));
+        std::vector<Tick> ticks = makeTicks(0, 100);
+        ticks[80].volume = -3;
+        const std::vector<OffsetRecord> offsets{{"g", "c1", "crypto_topic", 0, 100}};
+        auto r = store->write({ticks, {}, offsets});
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, QStringLiteral("db_rejected"));
+        QCOMPARE(tickRows(url), 50);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM pipeline_offsets")), 0);
+    }
+
+    void awkwardStringsRoundTrip()
+    {
+        const DatabaseUrl url = freshUrl();
+        auto store = openStore(url);
+        QVERIFY(store);
+        const std::vector<std::string> awkward{"TAB\tSYM", "back\\slash", "new\nline", "cr\rlf", "\\N",
+                                               "quote'\"", "ünï€😀", "comma,semi;", "trail\\"};
+        std::vector<Tick> ticks;
+        for (size_t i = 0; i < awkward.size(); ++i) {
+            Tick t = makeTick(int(i), AssetClass::Stock, awkward[i]);
+            t.id = awkward[i] + "#id";
+            t.currency = i % 2 ? "US\\D" : "EUR";
+            ticks.push_back(t);
+        }
+        auto r = store->write({ticks, {}, {}});
+        QVERIFY2(r, qPrintable(r.errorMessage()));
+        QCOMPARE(r->ticksInserted, qint64(awkward.size()));
+        for (const Tick &t : ticks) {
+            auto back = store->loadTicks(AssetClass::Stock, t.symbol, t.tsMs, t.tsMs + 1);
+            QVERIFY2(back, qPrintable(back.errorMessage()));
+            QCOMPARE(back->size(), size_t(1));
+            QVERIFY2(back->front() == t, t.symbol.c_str());
+        }
+    }
+
+    void loadTicksRoundTripsEveryField()
+    {
+        const DatabaseUrl url = freshUrl();
+        auto store = openStore(url);
+        QVERIFY(store);
+        std::vector<Tick> ticks;
+        for (int i = 0; i < 30; ++i)
+            ticks.push_back(makeTick(i, AssetClass::Stock, "AAPL"));
+        ticks[4].price = 0.1 + 0.2;  // not exactly representable: must come back bit-identical
+        ticks[5].tsMs = 946684800001LL;
+        QVERIFY(store->write({ticks, {}, {}}));
+        auto back = store->loadTicks(AssetClass::Stock, "AAPL", 0, 4102444800000LL);
+        QVERIFY2(back, qPrintable(back.errorMessage()));
+        QCOMPARE(back->size(), ticks.size());
+        std::vector<Tick> sorted = ticks;
+        std::sort(sorted.begin(), sorted.end(), [](const Tick &a, const Tick &b) {
+            return std::tie(a.tsMs, a.id) < std::tie(b.tsMs, b.id);
+        });
+        for (size_t i = 0; i < sorted.size(); ++i)
+            QVERIFY2((*back)[i] == sorted[i], sorted[i].id.c_str());
+        // Half-open range.
+        auto window = store->loadTicks(AssetClass::Stock, "AAPL", ticks[10].tsMs, ticks[12].tsMs);
+        QVERIFY(window);
+        QCOMPARE(window->size(), size_t(2));
+        auto none = store->loadTicks(AssetClass::Crypto, "AAPL", 0, 4102444800000LL);
+        QVERIFY(none);
+        QCOMPARE(none->size(), size_t(0));
+    }
+
+    void candlesAreUpsertedAndLoaded()
+    {
+        const DatabaseUrl url = freshUrl();
+        auto store = openStore(url);
+        QVERIFY(store);
+        const qint64 b0 = 1700000040000LL;
+        std::vector<Candle> v1{makeCandle("BTC", b0, 105), makeCandle("ETH", b0, 50), makeCandle("BTC", b0 + 60000, 106)};
+        auto r = store->write({{}, v1, {}});
+        QVERIFY2(r, qPrintable(r.errorMessage()));
+        QCOMPARE(r->candlesWritten, 3);
+        // Update BTC b0 twice in one batch (last wins) and finalize it.
+        Candle mid = makeCandle("BTC", b0, 107);
+        Candle last = makeCandle("BTC", b0, 108.5, true);
+        last.trades = 99;
+        const std::vector<Candle> v2{mid, last};
+        auto r2 = store->write({{}, v2, {}});
+        QVERIFY2(r2, qPrintable(r2.errorMessage()));
+        QCOMPARE(r2->candlesWritten, 1);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM candles")), 3);
+
+        auto all = store->loadCandles(0);
+        QVERIFY2(all, qPrintable(all.errorMessage()));
+        QCOMPARE(all->size(), size_t(3));
+        QVERIFY(std::find(all->begin(), all->end(), last) != all->end());
+        auto open = store->loadOpenCandles(0);
+        QVERIFY2(open, qPrintable(open.errorMessage()));
+        QCOMPARE(open->size(), size_t(2));
+        for (const Candle &c : *open)
+            QVERIFY(!c.final);
+        QVERIFY(std::find(open->begin(), open->end(), v1[2]) != open->end());
+        auto recent = store->loadOpenCandles(b0 + 60000);
+        QVERIFY(recent);
+        QCOMPARE(recent->size(), size_t(1));
+        QCOMPARE(recent->front(), v1[2]);
+    }
+
+    void offsetsAreUpsertedPerCluster()
+    {
+        const DatabaseUrl url = freshUrl();
+        auto store = openStore(url);
+        QVERIFY(store);
+        const std::vector<OffsetRecord> o1{{"g", "c1", "crypto_topic", 0, 10}, {"g", "c1", "crypto_topic", 1, 20},
+                                           {"g", "c2", "crypto_topic", 0, 999}, {"h", "c1", "stock_topic", 0, 5}};
+        QVERIFY(store->write({{}, {}, o1}));
+        const std::vector<OffsetRecord> o2{{"g", "c1", "crypto_topic", 0, 15}, {"g", "c1", "crypto_topic", 0, 30}};
+        auto r = store->write({{}, {}, o2});
+        QVERIFY2(r, qPrintable(r.errorMessage()));
+        auto loaded = store->loadOffsets("g", "c1");
+        QVERIFY2(loaded, qPrintable(loaded.errorMessage()));
+        const std::vector<OffsetRecord> expected{{"g", "c1", "crypto_topic", 0, 30}, {"g", "c1", "crypto_topic", 1, 20}};
+        QCOMPARE(loaded->size(), expected.size());
+        QVERIFY(*loaded == expected);
+        auto none = store->loadOffsets("g", "fresh-cluster");
+        QVERIFY(none);
+        QVERIFY(none->empty());
+    }
+
+    void pingWorks()
+    {
+        auto store = openStore(freshUrl());
+        QVERIFY(store);
+        QVERIFY(store->ping());
+    }
+};
+
+QTEST_GUILESS_MAIN(TstTickStore)
+#include "tst_tick_store.moc"
