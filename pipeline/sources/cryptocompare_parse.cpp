@@ -1,0 +1,222 @@
+#include "sources/cryptocompare_parse.h"
+
+#include "sources/json_fields.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+
+using namespace Qt::StringLiterals;
+
+namespace ms::cryptocompare {
+
+namespace {
+
+std::string utf8(const QString &s)
+{
+    return s.toStdString();
+}
+
+Result<QJsonObject> parseObject(const QByteArray &body)
+{
+    if (body.trimmed().isEmpty())
+        return makeError(QStringLiteral("empty response body"), QStringLiteral("invalid_json"));
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
+    if (err.error != QJsonParseError::NoError)
+        return makeError(QStringLiteral("invalid JSON at byte %1: %2").arg(err.offset).arg(err.errorString()),
+                         QStringLiteral("invalid_json"));
+    if (!doc.isObject())
+        return makeError(QStringLiteral("expected a JSON object"), QStringLiteral("invalid_json"));
+    return doc.object();
+}
+
+}  // namespace
+
+std::optional<SourceStatus> errorStatus(const QJsonObject &body)
+{
+    if (body.value("Response"_L1).toString() != u"Error")
+        return std::nullopt;
+    const QString message = body.value("Message"_L1).toString().left(300);
+    const qint64 type = json::integer(body, "Type"_L1).value_or(-1);
+    SourceStatus s;
+    if (type == 99 || message.contains(u"rate limit", Qt::CaseInsensitive)) {
+        s.state = SourceState::RateLimited;
+        if (const auto cooldown = json::integer(body, "Cooldown"_L1); cooldown && *cooldown > 0)
+            s.retryAfterMs = *cooldown * 1000;
+        s.message = QStringLiteral("CryptoCompare rate limit: \"%1\"").arg(message);
+        if (s.retryAfterMs > 0)
+            s.message += QStringLiteral(" (cooldown %1 s)").arg(s.retryAfterMs / 1000);
+    } else if (message.contains(u"api key", Qt::CaseInsensitive) || message.contains(u"api_key", Qt::CaseInsensitive)
+               || message.contains(u"apikey", Qt::CaseInsensitive)) {
+        s.state = SourceState::Unauthorized;
+        s.message = QStringLiteral("CryptoCompare rejected the API key: \"%1\"").arg(message);
+    } else if (message.contains(u"no data", Qt::CaseInsensitive)) {
+        s.state = SourceState::NotFound;
+        s.message = QStringLiteral("CryptoCompare: \"%1\"").arg(message.trimmed());
+    } else {
+        s.state = SourceState::Malformed;
+        s.message = QStringLiteral("CryptoCompare rejected the request (Type %1): \"%2\"").arg(type).arg(message);
+        const QString param = body.value("ParamWithError"_L1).toString();
+        if (!param.isEmpty())
+            s.message += QStringLiteral(" (parameter %1)").arg(param);
+    }
+    return s;
+}
+
+std::optional<Tick> quoteFromAggregate(const QJsonObject &raw, const QString &fallbackFrom,
+                                       const QString &fallbackTo)
+{
+    const auto price = json::number(raw, "PRICE"_L1);
+    const auto lastUpdate = json::integer(raw, "LASTUPDATE"_L1);
+    if (!price || *price <= 0 || !lastUpdate)
+        return std::nullopt;
+    const qint64 tsMs = *lastUpdate * 1000;
+    if (tsMs < kMinSaneTsMs || tsMs >= kMaxSaneTsMs)
+        return std::nullopt;
+    QString from = json::text(raw, "FROMSYMBOL"_L1);
+    QString to = json::text(raw, "TOSYMBOL"_L1);
+    if (from.isEmpty())
+        from = fallbackFrom;
+    if (to.isEmpty())
+        to = fallbackTo;
+    if (from.isEmpty() || to.isEmpty())
+        return std::nullopt;
+
+    Tick t;
+    t.source = SourceKind::CryptoCompare;
+    t.kind = TickKind::Quote;
+    t.asset = AssetClass::Crypto;
+    t.symbol = utf8(from);
+    t.currency = utf8(to);
+    t.price = *price;
+    t.volume = std::max(0.0, json::number(raw, "LASTVOLUME"_L1).value_or(0.0));
+    t.tsMs = tsMs;
+    t.id = utf8(QStringLiteral("q-%1-%2").arg(to).arg(*lastUpdate));
+    t.open = json::number(raw, "OPEN24HOUR"_L1);
+    t.high = json::number(raw, "HIGH24HOUR"_L1);
+    t.low = json::number(raw, "LOW24HOUR"_L1);
+    if (const auto openDay = json::number(raw, "OPENDAY"_L1)) {
+        t.previousClose = openDay;
+    } else if (const auto changeDay = json::number(raw, "CHANGEDAY"_L1)) {
+        t.previousClose = *price - *changeDay;
+    }
+    return t;
+}
+
+Result<PriceMultiFull> parsePriceMultiFull(const QByteArray &body, const QStringList &fsyms,
+                                           const QStringList &tsyms)
+{
+    auto obj = parseObject(body);
+    if (!obj)
+        return obj.error();
+    if (const auto err = errorStatus(*obj))
+        return makeError(err->message, QStringLiteral("provider_error"));
+    const QJsonValue rawValue = obj->value("RAW"_L1);
+    if (!rawValue.isObject())
+        return makeError(QStringLiteral("CryptoCompare response has no RAW object"), QStringLiteral("no_raw"));
+    const QJsonObject raw = rawValue.toObject();
+
+    PriceMultiFull out;
+    QStringList froms = fsyms.isEmpty() ? raw.keys() : fsyms;
+    for (const QString &from : froms) {
+        const QJsonObject perTo = raw.value(from).toObject();
+        const QStringList tos = tsyms.isEmpty() ? perTo.keys() : tsyms;
+        for (const QString &to : tos) {
+            const QJsonValue entry = perTo.value(to);
+            if (!entry.isObject()) {
+                out.missingPairs << from + u'/' + to;
+                continue;
+            }
+            if (auto tick = quoteFromAggregate(entry.toObject(), from, to))
+                out.quotes.push_back(std::move(*tick));
+            else
+                out.missingPairs << from + u'/' + to;
+        }
+    }
+    return out;
+}
+
+std::optional<Tick> tradeFromStreamer(const QJsonObject &msg)
+{
+    const auto price = json::number(msg, "P"_L1);
+    const auto qty = json::number(msg, "Q"_L1);
+    const auto ts = json::integer(msg, "TS"_L1);
+    const QString from = json::text(msg, "FSYM"_L1);
+    const QString to = json::text(msg, "TSYM"_L1);
+    const QString id = json::text(msg, "ID"_L1);
+    if (!price || *price <= 0 || !ts || from.isEmpty() || to.isEmpty() || id.isEmpty())
+        return std::nullopt;
+    qint64 tsMs = *ts * 1000;
+    if (const auto ns = json::integer(msg, "TSNS"_L1); ns && *ns >= 0 && *ns < 1000000000)
+        tsMs += *ns / 1000000;
+    if (tsMs < kMinSaneTsMs || tsMs >= kMaxSaneTsMs)
+        return std::nullopt;
+    Tick t;
+    t.source = SourceKind::CryptoCompare;
+    t.kind = TickKind::Trade;
+    t.asset = AssetClass::Crypto;
+    t.symbol = utf8(from);
+    t.currency = utf8(to);
+    t.price = *price;
+    t.volume = std::max(0.0, qty.value_or(0.0));
+    t.tsMs = tsMs;
+    t.id = utf8(QStringLiteral("t-%1-%2-%3").arg(json::text(msg, "M"_L1), to, id));
+    return t;
+}
+
+Result<HistoPage> parseHisto(const QByteArray &body, const QString &symbol, const QString &currency,
+                             int intervalSec)
+{
+    auto obj = parseObject(body);
+    if (!obj)
+        return obj.error();
+    if (const auto err = errorStatus(*obj))
+        return makeError(err->message, QStringLiteral("provider_error"));
+    // v2: {"Data":{"TimeFrom","TimeTo","Data":[...]}}; v1: {"Data":[...],"TimeFrom","TimeTo"}.
+    QJsonObject container = *obj;
+    QJsonValue data = obj->value("Data"_L1);
+    if (data.isObject()) {
+        container = data.toObject();
+        data = container.value("Data"_L1);
+    }
+    if (!data.isArray())
+        return makeError(QStringLiteral("CryptoCompare history response has no Data array"),
+                         QStringLiteral("no_data_array"));
+    HistoPage page;
+    page.timeFromS = json::integer(container, "TimeFrom"_L1).value_or(0);
+    page.timeToS = json::integer(container, "TimeTo"_L1).value_or(0);
+    const qint64 intervalMs = qint64(intervalSec) * 1000;
+    for (const QJsonValue &v : data.toArray()) {
+        const QJsonObject c = v.toObject();
+        const auto time = json::integer(c, "time"_L1);
+        const auto open = json::number(c, "open"_L1);
+        const auto high = json::number(c, "high"_L1);
+        const auto low = json::number(c, "low"_L1);
+        const auto close = json::number(c, "close"_L1);
+        if (!time || !open || !high || !low || !close)
+            return makeError(QStringLiteral("CryptoCompare history candle without time/open/high/low/close"),
+                             QStringLiteral("bad_candle"));
+        Candle k;
+        k.symbol = utf8(symbol);
+        k.currency = utf8(currency);
+        k.asset = AssetClass::Crypto;
+        k.intervalSec = intervalSec;
+        k.bucketStartMs = *time * 1000;
+        k.open = *open;
+        k.high = *high;
+        k.low = *low;
+        k.close = *close;
+        k.volume = std::max(0.0, json::number(c, "volumefrom"_L1).value_or(0.0));
+        const double quoteVolume = json::number(c, "volumeto"_L1).value_or(0.0);
+        k.vwap = k.volume > 0 ? quoteVolume / k.volume : k.close;
+        k.trades = 0;
+        k.firstTsMs = k.bucketStartMs;
+        k.lastTsMs = k.bucketStartMs + intervalMs - 1;
+        k.final = true;
+        page.candles.push_back(std::move(k));
+    }
+    return page;
+}
+
+}  // namespace ms::cryptocompare
