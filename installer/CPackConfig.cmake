@@ -15,11 +15,14 @@ set(CPACK_PACKAGE_VENDOR "MarketStream")
 set(CPACK_PACKAGE_CONTACT "MarketStream maintainers <maintainers@marketstream.invalid>")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
-set(CPACK_PACKAGE_DESCRIPTION
-    "MarketStream streams market data (simulator, replay, CryptoCompare, Finnhub) through Kafka \
-into PostgreSQL or SQLite, builds OHLCV/VWAP candles, shows them live in a Qt desktop window and \
-exports them to Power BI. It also runs headless (marketstream --headless). \
-Distributed under the GPL-3 because it links Qt Charts, which Debian ships under GPL-3.")
+set(CPACK_PACKAGE_DESCRIPTION [[
+MarketStream streams market data (simulator, replay, CryptoCompare,
+Finnhub) through Kafka into PostgreSQL or SQLite, builds OHLCV/VWAP
+candles, shows them live in a Qt desktop window and exports them to
+Power BI. It also runs without a window: marketstream --headless.
+
+Distributed under the GPL-3: it links Qt Charts, which Debian ships
+under the GPL-3.]])
 set(CPACK_PACKAGE_INSTALL_DIRECTORY "MarketStream")
 set(CPACK_PACKAGE_EXECUTABLES "marketstream" "MarketStream")
 set(CPACK_RESOURCE_FILE_LICENSE "${CMAKE_CURRENT_LIST_DIR}/copyright")
