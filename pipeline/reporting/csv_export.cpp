@@ -1,0 +1,89 @@
+#include "reporting/csv_export.h"
+
+#include "reporting/csv_format.h"
+
+#include <QSaveFile>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+
+namespace ms::reporting {
+
+namespace {
+
+constexpr qsizetype kFlushBytes = 1 << 20;
+constexpr qint64 kProgressEvery = 20000;
+
+QString quotedIdent(const QString &name)
+{
+    return u'"' + QString(name).replace(u'"', QStringLiteral("\"\"")) + u'"';
+}
+
+}  // namespace
+
+Result<qint64> exportViewCsv(QSqlDatabase &db, const ViewInfo &view, const QString &filePath,
+                             const RowProgressFn &progress, const std::atomic_bool *cancel)
+{
+    qint64 total = -1;
+    if (progress) {
+        QSqlQuery count(db);
+        if (count.exec(QStringLiteral("SELECT count(*) FROM %1").arg(quotedIdent(view.name))) && count.next())
+            total = count.value(0).toLongLong();
+        progress(0, total);
+    }
+
+    QStringList cols;
+    for (const ColumnInfo &c : view.columns)
+        cols.append(quotedIdent(c.name));
+    QSqlQuery q(db);
+    q.setForwardOnly(true);  // QPSQL: single-row mode, rows arrive as we read them
+    if (!q.exec(QStringLiteral("SELECT %1 FROM %2").arg(cols.join(QStringLiteral(", ")), quotedIdent(view.name))))
+        return makeError(QStringLiteral("cannot read %1: %2").arg(view.name, q.lastError().text()),
+                         QStringLiteral("db_query"));
+
+    QSaveFile file(filePath);
+    if (!file.open(QIODevice::WriteOnly))
+        return makeError(QStringLiteral("cannot write %1: %2").arg(filePath, file.errorString()),
+                         QStringLiteral("io"));
+
+    QByteArray buf = csvHeader(view);
+    buf.reserve(kFlushBytes + 4096);
+    const qsizetype n = view.columns.size();
+    qint64 rows = 0;
+    while (q.next()) {
+        for (qsizetype i = 0; i < n; ++i) {
+            if (i)
+                buf.append(',');
+            appendCsvValue(buf, q.value(int(i)), view.columns.at(i).type);
+        }
+        buf.append("\r\n");
+        ++rows;
+        if (buf.size() >= kFlushBytes) {
+            if (file.write(buf) != buf.size())
+                return makeError(QStringLiteral("cannot write %1: %2").arg(filePath, file.errorString()),
+                                 QStringLiteral("io"));
+            buf.clear();
+        }
+        if (rows % kProgressEvery == 0) {
+            if (cancel && cancel->load(std::memory_order_relaxed)) {
+                q.finish();
+                file.cancelWriting();
+                return makeError(QStringLiteral("export cancelled"), QStringLiteral("cancelled"));
+            }
+            if (progress)
+                progress(rows, total);
+        }
+    }
+    if (q.lastError().isValid())
+        return makeError(QStringLiteral("reading %1 failed: %2").arg(view.name, q.lastError().text()),
+                         QStringLiteral("db_query"));
+    if (file.write(buf) != buf.size() || !file.commit())
+        return makeError(QStringLiteral("cannot write %1: %2").arg(filePath, file.errorString()),
+                         QStringLiteral("io"));
+    if (progress)
+        progress(rows, total < 0 ? rows : total);
+    return rows;
+}
+
+}  // namespace ms::reporting

@@ -1,0 +1,91 @@
+#include "reporting/csv_format.h"
+
+#include <QDate>
+#include <QDateTime>
+#include <QLocale>
+
+namespace ms::reporting {
+
+void appendCsvText(QByteArray &out, const QString &text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    bool quote = utf8.isEmpty() || utf8.front() == ' ' || utf8.back() == ' ';
+    for (char c : utf8) {
+        if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+            quote = true;
+            break;
+        }
+    }
+    if (!quote) {
+        out.append(utf8);
+        return;
+    }
+    out.append('"');
+    for (char c : utf8) {
+        if (c == '"')
+            out.append('"');
+        out.append(c);
+    }
+    out.append('"');
+}
+
+QString isoUtc(const QVariant &value)
+{
+    if (value.metaType().id() == QMetaType::QDateTime) {
+        return value.toDateTime().toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz")) + u'Z';
+    }
+    QString s = value.toString().trimmed();
+    if (s.size() > 10 && s.at(10) == u' ')
+        s[10] = u'T';
+    if (!s.endsWith(u'Z') && !s.contains(u'+'))
+        s += u'Z';
+    return s;
+}
+
+void appendCsvValue(QByteArray &out, const QVariant &value, ColumnType type)
+{
+    if (value.isNull())
+        return;
+    switch (type) {
+    case ColumnType::Int64:
+        out.append(QByteArray::number(value.toLongLong()));
+        return;
+    case ColumnType::Double:
+        out.append(QByteArray::number(value.toDouble(), 'g', QLocale::FloatingPointShortest));
+        return;
+    case ColumnType::Boolean: {
+        const bool b = value.metaType().id() == QMetaType::QString
+                           ? (value.toString() == QLatin1String("1") || value.toString() == QLatin1String("true")
+                              || value.toString() == QLatin1String("t"))
+                           : value.toBool();
+        out.append(b ? "true" : "false");
+        return;
+    }
+    case ColumnType::DateTime:
+        out.append(isoUtc(value).toLatin1());
+        return;
+    case ColumnType::Date:
+        if (value.metaType().id() == QMetaType::QDate)
+            out.append(value.toDate().toString(Qt::ISODate).toLatin1());
+        else
+            out.append(value.toString().left(10).toLatin1());
+        return;
+    case ColumnType::String:
+        appendCsvText(out, value.toString());
+        return;
+    }
+}
+
+QByteArray csvHeader(const ViewInfo &view)
+{
+    QByteArray out;
+    for (qsizetype i = 0; i < view.columns.size(); ++i) {
+        if (i)
+            out.append(',');
+        appendCsvText(out, view.columns.at(i).name);
+    }
+    out.append("\r\n");
+    return out;
+}
+
+}  // namespace ms::reporting
