@@ -1,16 +1,349 @@
 #include "main_window.h"
 
+#include "app_settings.h"
+#include "chart_panel.h"
+#include "health_panel.h"
+#include "issues_panel.h"
+#include "market_data_store.h"
+#include "model/time_util.h"
+#include "runtime/issue_log.h"
+#include "secret_store.h"
+#include "settings_dialog.h"
+#include "ui_theme.h"
+#include "watchlist_panel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileInfo>
+#include <QLabel>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#if defined(MS_WITH_POWERBI_VIEW) && __has_include("powerbi/powerbi_view.h")
+#include "powerbi/powerbi_view.h"
+#define MS_HAVE_POWERBI_VIEW 1
+#elif defined(MS_WITH_POWERBI_VIEW) && __has_include("powerbi/power_bi_view.h")
+#include "powerbi/power_bi_view.h"
+#define MS_HAVE_POWERBI_VIEW 1
+#endif
+
 namespace ms {
 
-MainWindow::MainWindow(const PipelineConfig &base, const QString &settingsFile, QWidget *parent)
-    : QMainWindow(parent), m_base(base), m_settingsFile(settingsFile)
+namespace {
+constexpr int kFrameMs = 33;          // ~30 fps, the only redraw clock
+constexpr int kCloseWaitMs = 3000;    // Stop is bounded at 2 s by the Pipeline; a margin on top
+
+QString stateText(Pipeline::State s)
 {
-    setWindowTitle(QStringLiteral("MarketStream"));
+    switch (s) {
+    case Pipeline::State::Stopped: return QObject::tr("Stopped");
+    case Pipeline::State::Starting: return QObject::tr("Starting…");
+    case Pipeline::State::Running: return QObject::tr("Running");
+    case Pipeline::State::Stopping: return QObject::tr("Stopping…");
+    case Pipeline::State::Error: return QObject::tr("Error");
+    }
+    return {};
 }
 
-MainWindow::~MainWindow() = default;
+QColor stateColor(Pipeline::State s)
+{
+    switch (s) {
+    case Pipeline::State::Running: return ui::upColor();
+    case Pipeline::State::Error: return ui::downColor();
+    case Pipeline::State::Starting:
+    case Pipeline::State::Stopping: return QColor(0xe0, 0xa0, 0x30);
+    default: return QColor(0x8a, 0x93, 0xa0);
+    }
+}
+}  // namespace
 
-void MainWindow::startPipeline() {}
-void MainWindow::stopPipeline() {}
+MainWindow::MainWindow(const PipelineConfig &base, const QString &settingsFile, QWidget *parent)
+    : QMainWindow(parent), m_base(base),
+      m_settings(settingsFile.isEmpty() ? std::make_unique<QSettings>()
+                                        : std::make_unique<QSettings>(settingsFile, QSettings::IniFormat)),
+      m_app(std::make_unique<ui::AppSettings>(ui::AppSettings::fromConfig(base))),
+      m_store(std::make_unique<ui::MarketDataStore>()), m_pipeline(new Pipeline(this)), m_frameTimer(new QTimer(this))
+{
+    setWindowTitle(QStringLiteral("MarketStream"));
+    setObjectName(QStringLiteral("mainWindow"));
+    m_secrets = std::make_unique<ui::SecretStore>(secretsFile());
+    loadAppSettings();
+    m_pipeline->setLiveBatchEnabled(true);
+
+    buildActions();
+    buildLayout();
+    connect(m_pipeline, &Pipeline::stateChanged, this, &MainWindow::onStateChanged);
+    onStateChanged(m_pipeline->state(), m_pipeline->stateMessage());
+
+    m_frameTimer->setTimerType(Qt::PreciseTimer);
+    connect(m_frameTimer, &QTimer::timeout, this, &MainWindow::frame);
+    m_frameTimer->start(kFrameMs);
+    restoreWindowState();
+}
+
+MainWindow::~MainWindow()
+{
+    m_frameTimer->stop();
+    // ~Pipeline (a child) stops its workers, bounded.
+}
+
+QString MainWindow::secretsFile() const
+{
+    return QFileInfo(m_settings->fileName()).absolutePath() + QStringLiteral("/.env");
+}
+
+void MainWindow::loadAppSettings()
+{
+    m_app->load(*m_settings);
+    m_app->setSecrets(m_secrets->load());
+    m_store->setHistoryPointsPerSymbol(size_t(m_app->historyPointsPerSymbol));
+    for (const QString &s : m_app->secrets())
+        if (!s.isEmpty())
+            IssueLog::instance().registerSecret(s);
+}
+
+PipelineConfig MainWindow::effectiveConfig() const
+{
+    PipelineConfig c = m_base;
+    m_app->applyTo(c);
+    return c;
+}
+
+void MainWindow::buildActions()
+{
+    auto *bar = addToolBar(tr("Pipeline"));
+    bar->setObjectName(QStringLiteral("pipelineToolBar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+
+    m_start = new QAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Start"), this);
+    m_start->setObjectName(QStringLiteral("startAction"));
+    m_start->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_R), QKeySequence(Qt::Key_F5)});
+    m_start->setToolTip(tr("Start the pipeline (Ctrl+R, F5)"));
+    connect(m_start, &QAction::triggered, this, &MainWindow::startPipeline);
+
+    m_stop = new QAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop"), this);
+    m_stop->setObjectName(QStringLiteral("stopAction"));
+    m_stop->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Period), QKeySequence(Qt::SHIFT | Qt::Key_F5)});
+    m_stop->setToolTip(tr("Stop the pipeline (Ctrl+., Shift+F5)"));
+    connect(m_stop, &QAction::triggered, this, &MainWindow::stopPipeline);
+
+    m_settingsAction = new QAction(style()->standardIcon(QStyle::SP_FileDialogDetailedView), tr("Settings…"), this);
+    m_settingsAction->setShortcut(QKeySequence::Preferences);
+    connect(m_settingsAction, &QAction::triggered, this, &MainWindow::openSettings);
+
+    bar->addAction(m_start);
+    bar->addAction(m_stop);
+    bar->addSeparator();
+    bar->addAction(m_settingsAction);
+    auto *spacer = new QWidget(bar);
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    bar->addWidget(spacer);
+    m_state = new QLabel(bar);
+    m_state->setObjectName(QStringLiteral("stateLabel"));
+    m_state->setTextFormat(Qt::RichText);
+    m_state->setMinimumWidth(160);
+    m_state->setMaximumWidth(520);
+    m_state->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    bar->addWidget(m_state);
+
+    auto *quit = new QAction(tr("Quit"), this);
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    addAction(quit);
+}
+
+void MainWindow::buildLayout()
+{
+    m_watchlist = new ui::WatchlistPanel(m_store.get(), this);
+    m_charts = new ui::ChartPanel(m_store.get(), this);
+    m_health = new ui::HealthPanel(this);
+    m_issues = new ui::IssuesPanel(this);
+    connect(m_watchlist, &ui::WatchlistPanel::symbolSelected, m_charts, &ui::ChartPanel::setSymbol);
+
+    auto *markets = new QSplitter(Qt::Horizontal, this);
+    markets->setObjectName(QStringLiteral("marketsSplitter"));
+    markets->addWidget(m_watchlist);
+    markets->addWidget(m_charts);
+    markets->setStretchFactor(0, 2);
+    markets->setStretchFactor(1, 5);
+    markets->setSizes({430, 900});
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("mainTabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(markets, tr("Markets"));
+    m_tabs->addTab(m_health, tr("Pipeline health"));
+    m_tabs->addTab(m_issues, tr("Issues"));
+#ifdef MS_HAVE_POWERBI_VIEW
+    m_tabs->addTab(new ms::PowerBiView(this), tr("Power BI"));
+#else
+    auto *placeholder = new QLabel(tr("The Power BI view is not part of this build."), this);
+    placeholder->setAlignment(Qt::AlignCenter);
+    m_tabs->addTab(placeholder, tr("Power BI"));
+#endif
+    connect(m_issues, &ui::IssuesPanel::errorsChanged, this,
+            [this](int errors) { m_tabs->setTabText(2, tr("Issues (%1)").arg(errors)); });
+    setCentralWidget(m_tabs);
+
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("statusSummary"));
+    statusBar()->addWidget(m_status, 1);
+}
+
+void MainWindow::startPipeline()
+{
+    const Pipeline::State s = m_pipeline->state();
+    if (s == Pipeline::State::Starting || s == Pipeline::State::Running || s == Pipeline::State::Stopping)
+        return;  // starting twice is a no-op
+    const PipelineConfig config = effectiveConfig();
+    m_clearOnNextData = true;  // a new run: the charts start from what it delivers
+    m_health->clear();
+#ifdef MS_HAVE_POWERBI_VIEW
+    if (auto *view = findChild<ms::PowerBiView *>())
+        view->setDatabaseUrl(config.databaseUrl.isEmpty() ? defaultDatabaseUrl() : config.databaseUrl);
+#endif
+    m_pipeline->start(config);
+}
+
+void MainWindow::stopPipeline()
+{
+    const Pipeline::State s = m_pipeline->state();
+    if (s == Pipeline::State::Stopped || s == Pipeline::State::Stopping)
+        return;  // stopping twice is a no-op
+    m_pipeline->stop();
+}
+
+void MainWindow::onStateChanged(Pipeline::State state, const QString &message)
+{
+    const QColor c = stateColor(state);
+    QString text = QStringLiteral("<span style='color:%1; font-size:14pt'>●</span>&nbsp;<b>%2</b>")
+                       .arg(c.name(), stateText(state));
+    if (!message.isEmpty() && (state == Pipeline::State::Error || state == Pipeline::State::Starting))
+        text += QStringLiteral(": ") + message.toHtmlEscaped();
+    m_state->setText(text);
+    m_state->setToolTip(message);
+    const bool busy = state == Pipeline::State::Starting || state == Pipeline::State::Running;
+    m_start->setEnabled(!busy && state != Pipeline::State::Stopping);
+    m_stop->setEnabled(busy);
+    if (m_closeRequested && (state == Pipeline::State::Stopped || state == Pipeline::State::Error))
+        QTimer::singleShot(0, this, &QWidget::close);
+}
+
+void MainWindow::frame()
+{
+    ++m_frames;
+    LiveBatch batch = m_pipeline->takeLiveBatch();
+    const bool hasData = !batch.ticks.empty() || !batch.candles.empty() || !batch.indicators.empty();
+    if (hasData && m_clearOnNextData) {
+        m_clearOnNextData = false;
+        m_store->clear();
+        m_watchlist->reset();
+    }
+    m_store->addTicks(batch.ticks);
+    m_store->addCandles(batch.candles);
+    m_store->addIndicators(batch.indicators);
+    const std::set<QString> changed = m_store->takeChanged();
+    if (!changed.empty())
+        m_watchlist->refresh(changed);
+    if (m_tabs->currentIndex() == 0)
+        m_charts->refresh(changed.count(m_charts->symbol()) > 0);
+
+    const Pipeline::State s = m_pipeline->state();
+    if (s == Pipeline::State::Running || s == Pipeline::State::Stopping || s == Pipeline::State::Starting) {
+        if (m_health->update(m_pipeline->metrics(), nowMs())) {
+            const ui::HealthHistory &h = m_health->history();
+            auto last = [](const ui::TimeSeriesBuffer &b) { return b.empty() ? 0.0 : b.last().v; };
+            QString text = tr("%1 ticks/s produced · %2 consumed · %3 stored")
+                               .arg(last(h.producedRate()), 0, 'f', 0)
+                               .arg(last(h.consumedRate()), 0, 'f', 0)
+                               .arg(last(h.storedRate()), 0, 'f', 0);
+            if (batch.droppedTicks > 0)
+                text += tr(" · display skipped %1 ticks").arg(batch.droppedTicks);
+            m_status->setText(text);
+        }
+    }
+    m_issues->pull();
+}
+
+void MainWindow::openSettings()
+{
+    ui::SettingsDialog dialog(*m_app, m_secrets->note(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    *m_app = dialog.settings();
+    m_app->save(*m_settings);
+    m_settings->sync();
+    if (!m_secrets->save(m_app->secrets()))
+        IssueLog::instance().error(QStringLiteral("settings"), m_secrets->note());
+    else if (m_secrets->backend() == ui::SecretStore::Backend::DotEnvFile && !m_app->secrets().values().join(QString()).isEmpty())
+        IssueLog::instance().warning(QStringLiteral("settings"), m_secrets->note());
+    for (const QString &s : m_app->secrets())
+        if (!s.isEmpty())
+            IssueLog::instance().registerSecret(s);
+    m_store->setHistoryPointsPerSymbol(size_t(m_app->historyPointsPerSymbol));
+    if (m_pipeline->state() == Pipeline::State::Running)
+        statusBar()->showMessage(tr("Settings saved; they apply on the next Start."), 5000);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    const Pipeline::State s = m_pipeline->state();
+    const bool active = s == Pipeline::State::Starting || s == Pipeline::State::Running || s == Pipeline::State::Stopping;
+    if (active && m_closeRequested && !m_forceClose) {
+        event->ignore();  // already stopping; closes when Stopped is reported
+        return;
+    }
+    if (active && !m_closeRequested && !m_forceClose) {
+        // Let the pipeline drain and stop (it reports through stateChanged); never wait here.
+        m_closeRequested = true;
+        stopPipeline();
+        QTimer::singleShot(kCloseWaitMs, this, [this] {
+            m_forceClose = true;  // ~Pipeline waits the last bounded moment
+            close();
+        });
+        event->ignore();
+        return;
+    }
+    saveWindowState();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::saveWindowState()
+{
+    m_settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
+    m_settings->setValue(QStringLiteral("window/state"), saveState());
+    m_settings->setValue(QStringLiteral("window/tab"), m_tabs->currentIndex());
+    if (auto *split = findChild<QSplitter *>(QStringLiteral("marketsSplitter")))
+        m_settings->setValue(QStringLiteral("window/marketsSplitter"), split->saveState());
+    const QString symbol = m_charts->symbol();
+    if (!symbol.isEmpty())
+        m_settings->setValue(QStringLiteral("watchlist/selected"), symbol);
+    m_settings->setValue(QStringLiteral("watchlist/assetFilter"), m_watchlist->assetFilter());
+    m_charts->saveState(*m_settings);
+    m_settings->sync();
+}
+
+void MainWindow::restoreWindowState()
+{
+    if (!restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1400, 860);
+    restoreState(m_settings->value(QStringLiteral("window/state")).toByteArray());
+    m_tabs->setCurrentIndex(m_settings->value(QStringLiteral("window/tab"), 0).toInt());
+    if (auto *split = findChild<QSplitter *>(QStringLiteral("marketsSplitter")))
+        split->restoreState(m_settings->value(QStringLiteral("window/marketsSplitter")).toByteArray());
+    m_watchlist->setAssetFilter(m_settings->value(QStringLiteral("watchlist/assetFilter")).toString());
+    const QString selected = m_settings->value(QStringLiteral("watchlist/selected")).toString();
+    if (!selected.isEmpty())
+        m_watchlist->selectSymbol(selected);
+    m_charts->restoreState(*m_settings);
+}
 
 }  // namespace ms
