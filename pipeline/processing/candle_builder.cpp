@@ -92,6 +92,7 @@ AddOutcome CandleBuilder::add(const Tick &tick)
     SymbolState &s = stateFor(tick.asset, tick.symbol, tick.currency);
     const qint64 ts = tick.tsMs;
     const qint64 wm = watermarkOf(s);
+    outcome.watermarkMs = wm;
     const size_t n = m_intervalMs.size();
 
     for (size_t i = 0; i < n; ++i) {

@@ -65,6 +65,8 @@ struct AddOutcome
 {
     quint32 droppedLateMask = 0;  // bit i set: too late for config.intervalsSec[i]
     bool invalid = false;         // non-finite or non-positive price, negative/non-finite volume
+    qint64 watermarkMs = 0;       // the symbol's watermark the decision was made against
+                                  // (INT64_MIN before its first tick); for late_ticks.watermark
 
     bool droppedAny() const { return droppedLateMask != 0; }
     int droppedCount() const { return __builtin_popcount(droppedLateMask); }

@@ -163,6 +163,7 @@ void TestCandleBuilder::lateTickIsReportedPerInterval()
     QVERIFY(!b.add(mk("BTC", 12, 1, t0 + 70000)).droppedAny());  // wm = t0 + 65000
     const AddOutcome both = b.add(mk("BTC", 8, 1, t0 + 3000));
     QCOMPARE(both.droppedLateMask, 3u);
+    QCOMPARE(both.watermarkMs, t0 + 65000);
     QCOMPARE(b.droppedLateTicks(), 2);
     QCOMPARE(b.watermarkMs(AssetClass::Crypto, "BTC", "USD"), t0 + 65000);
     // Another symbol has its own watermark: the same timestamp is fine there.
