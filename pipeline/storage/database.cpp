@@ -40,11 +40,11 @@ struct Migration
     QByteArray sql;
 };
 
-Result<QList<Migration>> loadMigrations(const QString &backendDir)
+Result<QList<Migration>> loadMigrations(const QString &directory)
 {
     QList<Migration> out;
     QSet<int> seen;
-    const QStringList files = migrationFiles(backendDir);
+    const QStringList files = migrationFilesIn(directory);
     for (const QString &path : files) {
         const QString name = QFileInfo(path).fileName();
         const int version = versionOf(name);
@@ -72,8 +72,8 @@ Error migrationError(const QString &file, const Error &cause)
 
 Status migratePostgres(PGconn *conn, const QList<Migration> &migrations)
 {
-    // lock_timeout bounds the wait for another instance that is migrating.
-    if (Status s = pgExec(conn, "SET lock_timeout = '120s'", QStringLiteral("Migrations")); !s)
+    // lock_timeout bounds the wait for another instance that is migrating; no NOTICE chatter.
+    if (Status s = pgExec(conn, "SET client_min_messages = warning; SET lock_timeout = '120s'", QStringLiteral("Migrations")); !s)
         return s;
     const QByteArray lock = "SELECT pg_advisory_lock(" + QByteArray::number(kMigrationLockKey) + ')';
     if (Status s = pgExec(conn, lock.constData(), QStringLiteral("Waiting for the migration lock")); !s)
@@ -248,7 +248,11 @@ void closeDatabase(const QString &connectionName)
 
 QStringList migrationFiles(const QString &backendDir)
 {
-    const QString dir = QStringLiteral(":/sql/") + backendDir;
+    return migrationFilesIn(QStringLiteral(":/sql/") + backendDir);
+}
+
+QStringList migrationFilesIn(const QString &dir)
+{
     QStringList names = QDir(dir).entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
     std::sort(names.begin(), names.end(), [](const QString &a, const QString &b) {
         return std::pair(versionOf(a), a) < std::pair(versionOf(b), b);
@@ -261,23 +265,25 @@ QStringList migrationFiles(const QString &backendDir)
 
 Status applyMigrations(QSqlDatabase &db)
 {
-    if (PGconn *conn = pgConnection(db)) {
-        auto migrations = loadMigrations(QStringLiteral("postgres"));
-        if (!migrations)
-            return migrations.error();
-        if (migrations->isEmpty())
-            return makeError(QStringLiteral("No PostgreSQL migrations are compiled in"), QStringLiteral("db_migration_failed"));
-        return migratePostgres(conn, *migrations);
-    }
-    if (sqlite3 *h = sqliteHandle(db)) {
-        auto migrations = loadMigrations(QStringLiteral("sqlite"));
-        if (!migrations)
-            return migrations.error();
-        if (migrations->isEmpty())
-            return makeError(QStringLiteral("No SQLite migrations are compiled in"), QStringLiteral("db_migration_failed"));
-        return migrateSqlite(h, *migrations);
-    }
+    if (pgConnection(db))
+        return applyMigrations(db, QStringLiteral(":/sql/postgres"));
+    if (sqliteHandle(db))
+        return applyMigrations(db, QStringLiteral(":/sql/sqlite"));
     return makeError(QStringLiteral("Migrations need an open PostgreSQL or SQLite connection"), QStringLiteral("db_unreachable"));
+}
+
+Status applyMigrations(QSqlDatabase &db, const QString &directory)
+{
+    PGconn *conn = pgConnection(db);
+    sqlite3 *h = sqliteHandle(db);
+    if (!conn && !h)
+        return makeError(QStringLiteral("Migrations need an open PostgreSQL or SQLite connection"), QStringLiteral("db_unreachable"));
+    auto migrations = loadMigrations(directory);
+    if (!migrations)
+        return migrations.error();
+    if (migrations->isEmpty())
+        return makeError(QStringLiteral("No migrations found in %1").arg(directory), QStringLiteral("db_migration_failed"));
+    return conn ? migratePostgres(conn, *migrations) : migrateSqlite(h, *migrations);
 }
 
 Result<QList<int>> appliedMigrations(QSqlDatabase &db)

@@ -38,8 +38,13 @@ void closeDatabase(const QString &connectionName);
 // it with the server's message. Migration files must not contain BEGIN/COMMIT themselves.
 Status applyMigrations(QSqlDatabase &db);
 
+// Same, from another directory of NNN_name.sql files (tests, tools).
+Status applyMigrations(QSqlDatabase &db, const QString &directory);
+
 // The migration files compiled in for a backend ("postgres" / "sqlite"), sorted by version.
 QStringList migrationFiles(const QString &backendDir);
+// The NNN_*.sql files of a directory, sorted by version.
+QStringList migrationFilesIn(const QString &directory);
 
 // Versions recorded in schema_migrations (empty when the table does not exist).
 Result<QList<int>> appliedMigrations(QSqlDatabase &db);

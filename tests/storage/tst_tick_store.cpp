@@ -26,10 +26,12 @@ private:
         QFETCH_GLOBAL(QString, backend);
         ++m_seq;
         if (backend == QLatin1String("postgres")) {
-            const QString name = QStringLiteral("t%1").arg(m_seq);
-            if (!m_pg.createDatabase(name))
-                qFatal("createdb failed: %s", qPrintable(m_pg.errorString()));
-            return *DatabaseUrl::parse(m_pg.url(name));
+            // A schema per test (CREATE DATABASE costs seconds on this disk); search_path selects it.
+            const QString schema = QStringLiteral("t%1").arg(m_seq);
+            QSqlQuery q(QSqlDatabase::database(QStringLiteral("admin")));
+            if (!q.exec(QStringLiteral("CREATE SCHEMA ") + schema))
+                qFatal("CREATE SCHEMA failed");
+            return *DatabaseUrl::parse(m_pg.url() + QStringLiteral("?options=-csearch_path%3D") + schema);
         }
         return *DatabaseUrl::parse(QStringLiteral("sqlite://") + m_dir.path() + QStringLiteral("/t%1/db.sqlite").arg(m_seq));
     }
@@ -47,6 +49,7 @@ private Q_SLOTS:
     {
         QVERIFY2(m_pg.start(), qPrintable(m_pg.errorString()));
         QVERIFY(m_dir.isValid());
+        QVERIFY(openDatabase(*DatabaseUrl::parse(m_pg.url()), QStringLiteral("admin")));
     }
 
     void initTestCase_data()
@@ -277,6 +280,8 @@ private Q_SLOTS:
         QVERIFY(none);
         QVERIFY(none->empty());
     }
+
+    void cleanupTestCase() { closeDatabase(QStringLiteral("admin")); }
 
     void pingWorks()
     {
