@@ -49,8 +49,11 @@ Result<std::unique_ptr<Consumer>> Consumer::create(const KafkaSettings &settings
         {QStringLiteral("log_level"), QStringLiteral("4")},
     };
     KafkaSettings s = settings;
-    // Always "error": a position that fell off the log must be reported, never reset silently.
-    s.props.insert(QStringLiteral("auto.offset.reset"), QStringLiteral("error"));
+    // librdkafka 2.0.2 with auto.offset.reset=error leaves the partition's fetcher stopped, and
+    // restarting it from the application deadlocked here (seek → __STATE, assign → blocks), so
+    // the reset is "earliest" and poll() detects the jump itself (see checkContinuity).
+    if (!s.props.contains(QStringLiteral("auto.offset.reset")))
+        s.props.insert(QStringLiteral("auto.offset.reset"), QStringLiteral("earliest"));
     s.props.insert(QStringLiteral("group.id"), groupId);
     auto conf = buildConf(s, defaults);
     if (!conf)
@@ -97,7 +100,9 @@ void Consumer::onCommit(rd_kafka_t *, rd_kafka_resp_err_t err, rd_kafka_topic_pa
 void Consumer::handleRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts)
 {
     rd_kafka_t *rk = m_rk.get();
-    const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    const char *protocol = rd_kafka_rebalance_protocol(rk);
+    const bool cooperative = protocol && std::strcmp(protocol, "COOPERATIVE") == 0;
+    m_cooperative = cooperative;
     const std::vector<TopicPartition> tps = toVector(parts);
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
         std::vector<std::optional<int64_t>> starts;
@@ -109,7 +114,12 @@ void Consumer::handleRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition
                 parts->elems[i].offset = *starts[idx];
             else if (m_handler.onAssigned)
                 parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;  // no stored position: from the start
-            // else RD_KAFKA_OFFSET_INVALID: the group's committed offset (none → reported, see poll)
+            // else RD_KAFKA_OFFSET_INVALID: the group's committed offset, else earliest
+            const TopicPartition tp{parts->elems[i].topic, parts->elems[i].partition};
+            if (parts->elems[i].offset >= 0)
+                m_expected[tp] = parts->elems[i].offset;
+            else
+                m_expected.erase(tp);
         }
         if (cooperative) {
             ErrorHandle e(rd_kafka_incremental_assign(rk, parts));
@@ -125,6 +135,8 @@ void Consumer::handleRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition
     // Revoked or lost (or an error): let the caller flush state and reset flow control first.
     if (m_handler.onRevoked)
         m_handler.onRevoked(tps);
+    for (const TopicPartition &tp : tps)
+        m_expected.erase(tp);
     if (cooperative) {
         ErrorHandle e(rd_kafka_incremental_unassign(rk, parts));
     } else {
@@ -182,6 +194,7 @@ MessageBatch Consumer::poll(int maxMessages, int timeoutMs)
             continue;
         }
         out.messages.emplace_back(std::move(owned));
+        checkContinuity(out.messages.back(), out);
     }
     return out;
 }
@@ -190,10 +203,6 @@ void Consumer::handleErrorMessage(const rd_kafka_message_t *msg, MessageBatch &o
 {
     if (msg->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
         return;
-    if (msg->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
-        recoverOutOfRange(msg, out);
-        return;
-    }
     ConsumerError e;
     e.message = QString::fromUtf8(rd_kafka_message_errstr(msg));
     if (msg->rkt) {
@@ -219,73 +228,46 @@ void Consumer::handleErrorMessage(const rd_kafka_message_t *msg, MessageBatch &o
     out.errors.push_back(std::move(e));
 }
 
-void Consumer::recoverOutOfRange(const rd_kafka_message_t *msg, MessageBatch &out)
+void Consumer::checkContinuity(const Message &m, MessageBatch &out)
 {
-    rd_kafka_t *rk = m_rk.get();
-    const std::string topic = msg->rkt ? rd_kafka_topic_name(msg->rkt) : std::string();
-    const int32_t partition = msg->partition;
-    const int64_t requested = msg->offset;
-    if (topic.empty())
-        return;
-    if (requested >= 0) {
-        // Loud: the position fell off the log. Count what retention deleted when we can.
-        int64_t lo = -1, hi = -1;
-        const rd_kafka_resp_err_t we =
-            rd_kafka_query_watermark_offsets(rk, topic.c_str(), partition, &lo, &hi, 1000);
-        ConsumerError e;
-        e.code = QStringLiteral("offset_out_of_range");
-        e.topic = topic;
-        e.partition = partition;
-        e.offset = requested;
-        if (we == RD_KAFKA_RESP_ERR_NO_ERROR && requested < lo) {
-            e.lostMessages = lo - requested;
-            e.message = QStringLiteral("%1: offset %2 was deleted by retention before it was read; %3 "
-                                       "messages lost, continuing from the earliest offset %4")
-                            .arg(tpName(topic, partition))
-                            .arg(requested)
-                            .arg(e.lostMessages)
-                            .arg(lo);
-        } else if (we == RD_KAFKA_RESP_ERR_NO_ERROR && requested > hi) {
-            e.message = QStringLiteral("%1: offset %2 is beyond the log end %3 (a different or recreated "
-                                       "cluster/topic?); continuing from the earliest offset %4")
-                            .arg(tpName(topic, partition))
-                            .arg(requested)
-                            .arg(hi)
-                            .arg(lo);
-        } else {
-            e.message = QStringLiteral("%1: offset %2 is out of range (%3); continuing from the earliest offset")
-                            .arg(tpName(topic, partition))
-                            .arg(requested)
-                            .arg(QString::fromUtf8(rd_kafka_message_errstr(msg)));
-        }
-        out.errors.push_back(std::move(e));
-    }
-    // requested < 0: the group had no committed offset for a partition assigned without a start
-    // offset; starting at the beginning loses nothing, so it is not reported.
-    //
-    // The partition's fetcher stopped on the error; assigning it again restarts it at the beginning.
-    PartitionListHandle one(rd_kafka_topic_partition_list_new(1));
-    rd_kafka_topic_partition_list_add(one.get(), topic.c_str(), partition)->offset = RD_KAFKA_OFFSET_BEGINNING;
-    const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
-    if (cooperative) {
-        ErrorHandle e1(rd_kafka_incremental_unassign(rk, one.get()));
-        ErrorHandle e2(rd_kafka_incremental_assign(rk, one.get()));
+    // Offsets of a non-compacted, non-transactional topic are contiguous, so the next message of a
+    // partition must carry exactly the expected offset. A jump forward means the data in between
+    // was deleted before it was read (librdkafka then reset to the earliest offset); a jump back
+    // means the stored position was beyond the log's end (a fresh or recreated cluster/topic).
+    const std::string_view topic = m.topic();
+    const int32_t partition = m.partition();
+    const int64_t offset = m.offset();
+    auto it = m_expected.find(TopicPartition{std::string(topic), partition});
+    if (it == m_expected.end()) {
+        m_expected.emplace(TopicPartition{std::string(topic), partition}, offset + 1);
         return;
     }
-    // Eager: re-assign everything, the others at their current positions.
-    rd_kafka_topic_partition_list_t *current = nullptr;
-    if (rd_kafka_assignment(rk, &current) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    const int64_t expected = it->second;
+    it->second = offset + 1;
+    if (offset == expected)
         return;
-    PartitionListHandle all(current);
-    rd_kafka_position(rk, all.get());
-    for (int i = 0; i < all->cnt; ++i) {
-        auto &el = all->elems[i];
-        if (el.partition == partition && topic == el.topic)
-            el.offset = RD_KAFKA_OFFSET_BEGINNING;
+    ConsumerError e;
+    e.code = QStringLiteral("offset_out_of_range");
+    e.topic = std::string(topic);
+    e.partition = partition;
+    e.offset = expected;
+    if (offset > expected) {
+        e.lostMessages = offset - expected;
+        e.message = QStringLiteral("%1: offsets %2..%3 were deleted by retention before they were read; %4 "
+                                   "messages lost, continuing from the earliest available offset %5")
+                        .arg(tpName(topic, partition))
+                        .arg(expected)
+                        .arg(offset - 1)
+                        .arg(e.lostMessages)
+                        .arg(offset);
+    } else {
+        e.message = QStringLiteral("%1: stored position %2 is beyond the log (a different or recreated "
+                                   "cluster/topic?); continuing from offset %3")
+                        .arg(tpName(topic, partition))
+                        .arg(expected)
+                        .arg(offset);
     }
-    rd_kafka_assign(rk, all.get());
-    if (m_paused)
-        rd_kafka_pause_partitions(rk, all.get());
+    out.errors.push_back(std::move(e));
 }
 
 Status Consumer::commitAsync(const std::vector<TopicPartitionOffset> &offsets)
@@ -346,6 +328,8 @@ std::vector<PartitionLag> Consumer::lag() const
             l.highWatermark = hi;
             if (l.position >= 0)
                 l.lag = std::max<int64_t>(0, hi - l.position);
+            else if (lo >= 0)
+                l.lag = hi - lo;  // nothing read yet: everything still in the log is unread
         }
         out.push_back(std::move(l));
     }

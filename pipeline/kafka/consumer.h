@@ -13,9 +13,12 @@
 // the counters may be read from any thread.
 //
 // Offset out of range (the position fell off the log: retention deleted unread data, or the
-// stored offset is beyond a fresh log's end): auto.offset.reset=error makes librdkafka report it;
-// poll() returns a ConsumerError {code "offset_out_of_range", topic, partition, offset, lostMessages
-// when knowable} and the consumer continues from the earliest available offset. Never silent.
+// stored offset is beyond a fresh log's end): librdkafka resets to the earliest offset and poll()
+// detects the jump (offsets of our topics are contiguous) and returns a ConsumerError {code
+// "offset_out_of_range", topic, partition, offset = the expected one, lostMessages} next to the
+// data. Never silent. (auto.offset.reset=error was tried: in librdkafka 2.0.2 the partition could
+// not be restarted afterwards without blocking.) Compacted or transactional topics would show
+// false gaps; ours are neither.
 #include "kafka/handles.h"
 #include "kafka/kafka_config.h"
 #include "kafka/kafka_types.h"
@@ -57,7 +60,7 @@ class Consumer
 {
 public:
     // Defaults (user props override): enable.auto.commit=false, enable.auto.offset.store=false,
-    // auto.offset.reset=error (see above), fetch.wait.max.ms=10, session.timeout.ms=10000,
+    // auto.offset.reset=earliest (see above), fetch.wait.max.ms=10, session.timeout.ms=10000,
     // heartbeat.interval.ms=2000, enable.partition.eof=false.
     static Result<std::unique_ptr<Consumer>> create(const KafkaSettings &settings, const QString &groupId,
                                                     const QStringList &topics, AssignmentHandler handler);
@@ -102,16 +105,18 @@ private:
     void handleRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts);
     void handleCommit(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *offsets);
     void handleErrorMessage(const rd_kafka_message_t *msg, MessageBatch &out);
-    void recoverOutOfRange(const rd_kafka_message_t *msg, MessageBatch &out);
+    void checkContinuity(const Message &m, MessageBatch &out);
 
     KafkaHandle m_rk;
     AssignmentHandler m_handler;
     bool m_closed = false;
     bool m_paused = false;
+    bool m_cooperative = false;  // rebalance protocol, learnt in the rebalance callback
     std::atomic<int64_t> m_commitFailures{0};
     std::atomic<int64_t> m_commitsOk{0};
     mutable std::mutex m_mutex;                 // guards m_assigned, m_lastCommitError
     std::set<TopicPartition> m_assigned;
+    std::map<TopicPartition, int64_t> m_expected;  // next offset per partition (poll thread only)
     QString m_lastCommitError;
 };
 

@@ -1,0 +1,220 @@
+// Producer → embedded broker → Consumer: keys, values, timestamps, headers, partitioning by key,
+// an external client (kcat) reading the topic, dead letters, bad configuration.
+#include "kafka/consumer.h"
+#include "kafka/dead_letter.h"
+#include "kafka/embedded_broker.h"
+#include "kafka/partitioner.h"
+#include "kafka/producer.h"
+#include "kafka_test_util.h"
+
+#include <QDateTime>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTest>
+
+#include <map>
+#include <set>
+
+using namespace ms::kafka;
+using ms::Status;
+
+class TestKafkaRoundTrip : public QObject
+{
+    Q_OBJECT
+private:
+    std::unique_ptr<EmbeddedBroker> m_broker;
+    std::atomic_bool m_stop{false};
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        auto b = EmbeddedBroker::start({TopicSpec{QStringLiteral("crypto_topic"), 6},
+                                        TopicSpec{QStringLiteral("stock_topic"), 3}});
+        QVERIFY2(b.ok(), qPrintable(b.errorMessage()));
+        m_broker = std::move(b).value();
+        QVERIFY(m_broker->bootstrapServers().startsWith(u"127.0.0.1:"));
+        QCOMPARE(m_broker->bootstrapServers().split(u',').size(), 3);
+    }
+
+    void clusterIdIsReported()
+    {
+        const QString id = m_broker->clusterId();
+        QVERIFY2(!id.isEmpty(), "the embedded broker should report a cluster id");
+    }
+
+    void roundTripKeysValuesTimestampsHeaders()
+    {
+        auto p = Producer::create(test::settingsFor(*m_broker));
+        QVERIFY2(p.ok(), qPrintable(p.errorMessage()));
+        const qint64 before = QDateTime::currentMSecsSinceEpoch();
+        const QStringList symbols{QStringLiteral("BTC"), QStringLiteral("ETH"), QStringLiteral("BNB"),
+                                  QStringLiteral("SOL"), QStringLiteral("XRP")};
+        const int n = 500;
+        std::map<std::string, std::string> sent;  // value → key
+        for (int i = 0; i < n; ++i) {
+            const std::string key = symbols[i % symbols.size()].toStdString();
+            const std::string value = "{\"v\":1,\"symbol\":\"" + key + "\",\"id\":\"sim-" + std::to_string(i) + "\"}";
+            const Headers h{{"seq", std::to_string(i)}, {"empty", ""}};
+            Status s = p.value()->produce("crypto_topic", key, value, m_stop, &h);
+            QVERIFY2(s.ok(), qPrintable(s.errorMessage()));
+            sent[value] = key;
+        }
+        QCOMPARE(p.value()->flush(10000), 0);
+        const qint64 after = QDateTime::currentMSecsSinceEpoch();
+        QCOMPARE(p.value()->delivered(), n);
+        QCOMPARE(p.value()->deliveredFor("crypto_topic"), n);
+        QCOMPARE(p.value()->failed(), 0);
+
+        auto c = Consumer::create(test::consumerSettingsFor(*m_broker), QStringLiteral("rt-group"),
+                                  {QStringLiteral("crypto_topic")}, AssignmentHandler{});
+        QVERIFY2(c.ok(), qPrintable(c.errorMessage()));
+        std::map<std::string, std::set<int32_t>> partitionsOfKey;
+        int bad = 0;
+        std::set<std::string> received;
+        const int got = test::consumeUntil(*c.value(), n, 30000, [&](const Message &m) {
+            const std::string value(m.value());
+            auto it = sent.find(value);
+            if (it == sent.end() || it->second != m.key() || m.timestampMs() < before || m.timestampMs() > after
+                || !m.header("seq") || m.header("empty") != std::string())
+                ++bad;
+            if (m.partition() != partitionForKey(m.key(), 6))
+                ++bad;
+            partitionsOfKey[std::string(m.key())].insert(m.partition());
+            received.insert(value);
+            QCOMPARE(m.headers().size(), size_t(2));
+        });
+        QCOMPARE(got, n);
+        QCOMPARE(bad, 0);
+        QCOMPARE(received.size(), size_t(n));
+        for (const auto &[key, parts] : partitionsOfKey)
+            QVERIFY2(parts.size() == 1, key.c_str());  // one symbol, one partition
+        // Commit and see the commit acknowledged; lag is zero for every assigned partition.
+        std::vector<TopicPartitionOffset> next;
+        for (const auto &l : c.value()->lag()) {
+            if (l.position >= 0)
+                next.push_back({l.topic, l.partition, l.position});
+        }
+        QVERIFY(!next.empty());
+        QVERIFY(c.value()->commitAsync(next).ok());
+        QVERIFY(test::consumeUntil(*c.value(), 1, 1500, {}) == 0);  // serves the commit callback
+        QCOMPARE(c.value()->commitFailures(), 0);
+        QVERIFY(c.value()->commitsSucceeded() >= 1);
+        for (const auto &l : c.value()->lag())
+            QCOMPARE(l.lag, 0);
+        QVERIFY(!c.value()->clusterId().isEmpty());
+        QCOMPARE(c.value()->clusterId(), m_broker->clusterId());
+        QVERIFY(c.value()->close(5000));
+    }
+
+    void partitionerMatchesKnownMurmur2()
+    {
+        // Values from the Java client's Utils.murmur2 (toPositive(murmur2(key)) % n) for ASCII keys.
+        // Stability matters more than the exact numbers: one symbol always lands on one partition.
+        for (int n : {1, 3, 6, 64}) {
+            const int32_t a = partitionForKey("BTC", n);
+            QVERIFY(a >= 0 && a < n);
+            QCOMPARE(partitionForKey("BTC", n), a);
+        }
+        QCOMPARE(partitionForKey("", 1), 0);
+    }
+
+    void externalClientReadsTheTopic()
+    {
+        const QString kcat = QStandardPaths::findExecutable(QStringLiteral("kcat"));
+        if (kcat.isEmpty())
+            QSKIP("kcat is not installed");
+        auto p = Producer::create(test::settingsFor(*m_broker));
+        QVERIFY(p.ok());
+        const int n = 50;
+        for (int i = 0; i < n; ++i)
+            QVERIFY(p.value()->produce("stock_topic", "AAPL", "tick-" + std::to_string(i), m_stop).ok());
+        QCOMPARE(p.value()->flush(10000), 0);
+        QProcess proc;
+        proc.start(kcat, {QStringLiteral("-b"), m_broker->bootstrapServers(), QStringLiteral("-C"),
+                          QStringLiteral("-t"), QStringLiteral("stock_topic"), QStringLiteral("-o"),
+                          QStringLiteral("beginning"), QStringLiteral("-e"), QStringLiteral("-c"),
+                          QString::number(n), QStringLiteral("-f"), QStringLiteral("%k=%s\\n")});
+        QVERIFY(proc.waitForFinished(30000));
+        QCOMPARE(proc.exitCode(), 0);
+        const QStringList lines = QString::fromUtf8(proc.readAllStandardOutput()).split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), n);
+        std::set<QString> unique(lines.begin(), lines.end());
+        QCOMPARE(unique.size(), size_t(n));
+        for (const QString &l : lines)
+            QVERIFY2(l.startsWith(u"AAPL=tick-"), qPrintable(l));
+    }
+
+    void deadLettersCarryReasonAndSource()
+    {
+        auto p = Producer::create(test::settingsFor(*m_broker));
+        QVERIFY(p.ok());
+        DeadLetterWriter dlq(*p.value());
+        const std::string badValue = "{not json\x01";
+        QVERIFY(dlq.write("crypto_topic", 4, 1234, "BTC", badValue, QStringLiteral("invalid_json"),
+                          QStringLiteral("unexpected character at 1"), m_stop).ok());
+        QVERIFY(dlq.write("crypto_topic", 2, 99, "ETH", "{\"symbol\":\"ETH\"}", QStringLiteral("missing_field"),
+                          QStringLiteral("price is missing"), m_stop).ok());
+        QVERIFY(dlq.write("crypto_topic", 2, 100, "ETH", "{}", QStringLiteral("missing_field"),
+                          QStringLiteral("symbol is missing"), m_stop).ok());
+        QCOMPARE(p.value()->flush(10000), 0);
+        QCOMPARE(dlq.total(), 3);
+        QCOMPARE(dlq.countsByReason().value(QStringLiteral("missing_field")), 2);
+        QCOMPARE(dlq.countsByReason().value(QStringLiteral("invalid_json")), 1);
+
+        auto c = Consumer::create(test::consumerSettingsFor(*m_broker), QStringLiteral("dlq-reader"),
+                                  {QStringLiteral("crypto_topic.dlq")}, AssignmentHandler{});
+        QVERIFY(c.ok());
+        bool sawInvalid = false;
+        int got = test::consumeUntil(*c.value(), 3, 30000, [&](const Message &m) {
+            QCOMPARE(m.header("source_topic"), std::optional<std::string>("crypto_topic"));
+            QVERIFY(m.header("reason").has_value());
+            QVERIFY(m.header("detail").has_value());
+            if (m.header("reason") == std::optional<std::string>("invalid_json")) {
+                sawInvalid = true;
+                QCOMPARE(std::string(m.value()), badValue);  // unchanged bytes
+                QCOMPARE(std::string(m.key()), std::string("BTC"));
+                QCOMPARE(m.header("source_partition"), std::optional<std::string>("4"));
+                QCOMPARE(m.header("source_offset"), std::optional<std::string>("1234"));
+            }
+        });
+        QCOMPARE(got, 3);
+        QVERIFY(sawInvalid);
+    }
+
+    void badPropertyIsAClearErrorWithoutTheSecret()
+    {
+        KafkaSettings s = test::settingsFor(*m_broker);
+        s.props.insert(QStringLiteral("linger.ms"), QStringLiteral("not-a-number"));
+        auto p = Producer::create(s);
+        QVERIFY(!p.ok());
+        QVERIFY2(p.errorMessage().contains(u"linger.ms"), qPrintable(p.errorMessage()));
+
+        KafkaSettings secret = test::settingsFor(*m_broker);
+        secret.props.insert(QStringLiteral("sasl.password"), QStringLiteral("hunter2-very-secret"));
+        secret.props.insert(QStringLiteral("no.such.property"), QStringLiteral("x"));
+        auto q = Producer::create(secret);
+        QVERIFY(!q.ok());
+        QVERIFY2(q.errorMessage().contains(u"no.such.property"), qPrintable(q.errorMessage()));
+        QVERIFY(!q.errorMessage().contains(u"hunter2"));
+
+        QVERIFY(isSecretProperty(QStringLiteral("sasl.password")));
+        QVERIFY(isSecretProperty(QStringLiteral("ssl.key.password")));
+        QVERIFY(!isSecretProperty(QStringLiteral("linger.ms")));
+    }
+
+    void unknownTopicFailsAtOnce()
+    {
+        auto p = Producer::create(test::settingsFor(*m_broker));
+        QVERIFY(p.ok());
+        // The mock auto-creates topics on metadata requests only when allowed; either the topic
+        // appears (produce OK) or a clear error comes back — never a hang.
+        Status s = p.value()->produce("no_such_topic_x", "K", "V", m_stop);
+        if (!s.ok())
+            QVERIFY2(s.errorMessage().contains(u"no_such_topic_x"), qPrintable(s.errorMessage()));
+    }
+
+    void cleanupTestCase() { m_broker.reset(); }
+};
+
+QTEST_GUILESS_MAIN(TestKafkaRoundTrip)
+#include "tst_kafka_roundtrip.moc"
