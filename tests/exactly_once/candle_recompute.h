@@ -1,0 +1,80 @@
+#pragma once
+// The SQL recomputation of candles from the stored ticks (PostgreSQL), and the check that the
+// candles table equals it to the cent. Ticks recorded in late_ticks for an interval are excluded
+// from that interval (the builder dropped them there). Open = earliest event time, close = latest;
+// event-time ties are broken by trade_id here, so inputs used with this check have unique
+// timestamps per symbol (the builder breaks ties by arrival, which SQL cannot see).
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QString>
+#include <QStringList>
+
+namespace ms::test {
+
+inline QString candleRecomputeSql()
+{
+    return QStringLiteral(R"SQL(
+WITH t AS (
+    SELECT 'crypto'::text AS asset_class, symbol, currency, source, trade_id, "timestamp" AS ts, price, volume
+    FROM crypto_data
+    UNION ALL
+    SELECT 'stock'::text, symbol, currency, source, trade_id, "timestamp", price, volume FROM stock_data),
+iv AS (SELECT DISTINCT interval_s FROM candles),
+r AS (
+    SELECT t.asset_class, t.symbol, t.currency, iv.interval_s,
+           date_bin(make_interval(secs => iv.interval_s), t.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket_start,
+           (array_agg(t.price ORDER BY t.ts ASC, t.trade_id ASC))[1] AS open,
+           max(t.price) AS high, min(t.price) AS low,
+           (array_agg(t.price ORDER BY t.ts DESC, t.trade_id DESC))[1] AS close,
+           sum(t.volume) AS volume,
+           CASE WHEN sum(t.volume) > 0 THEN sum(t.price * t.volume) / sum(t.volume) ELSE avg(t.price) END AS vwap,
+           count(*) AS trades, min(t.ts) AS first_ts, max(t.ts) AS last_ts
+    FROM t CROSS JOIN iv
+    WHERE NOT EXISTS (SELECT 1 FROM late_ticks l
+                      WHERE l.source = t.source AND l.symbol = t.symbol AND l.trade_id = t.trade_id
+                        AND l.interval_s = iv.interval_s)
+    GROUP BY 1, 2, 3, 4, 5)
+SELECT asset_class, symbol, currency, interval_s, bucket_start,
+       c.open, r.open, c.high, r.high, c.low, r.low, c.close, r.close, c.volume, r.volume,
+       c.vwap, r.vwap, c.trades, r.trades, c.first_ts, r.first_ts, c.last_ts, r.last_ts
+FROM candles c FULL OUTER JOIN r USING (asset_class, symbol, currency, interval_s, bucket_start)
+WHERE c.open IS NULL OR r.open IS NULL
+   OR abs(c.open - r.open) >= 0.005 OR abs(c.high - r.high) >= 0.005 OR abs(c.low - r.low) >= 0.005
+   OR abs(c.close - r.close) >= 0.005 OR abs(c.vwap - r.vwap) >= 0.005
+   OR abs(c.volume - r.volume) > 1e-6 OR c.trades <> r.trades
+   OR c.first_ts <> r.first_ts OR c.last_ts <> r.last_ts
+ORDER BY 1, 2, 3, 4, 5
+)SQL");
+}
+
+// Returns the differing rows (empty = candles equal the recomputation), or an error line.
+inline QStringList candleMismatches(QSqlDatabase db, int maxRows = 20)
+{
+    QStringList rows;
+    QSqlQuery q(db);
+    if (!q.exec(candleRecomputeSql()))
+        return {QStringLiteral("recompute query failed: ") + q.lastError().text()};
+    int n = 0;
+    while (q.next()) {
+        if (++n > maxRows)
+            continue;
+        QStringList cols;
+        for (int i = 0; i < 23; ++i)
+            cols << q.value(i).toString();
+        rows << cols.join(QLatin1Char('|'));
+    }
+    if (n > maxRows)
+        rows << QStringLiteral("... %1 rows differ in all").arg(n);
+    return rows;
+}
+
+inline qint64 scalar(QSqlDatabase db, const QString &sql)
+{
+    QSqlQuery q(db);
+    if (!q.exec(sql) || !q.next())
+        return -1;
+    return q.value(0).toLongLong();
+}
+
+}  // namespace ms::test
