@@ -5,6 +5,7 @@
 #include "kafka/embedded_broker.h"
 #include "kafka/flow_control.h"
 #include "kafka/producer.h"
+#include "kafka/topic_admin.h"
 #include "kafka_test_util.h"
 
 #include <QElapsedTimer>
@@ -187,6 +188,28 @@ private Q_SLOTS:
         qInfo("consumer close with all brokers down took %lld ms", ms);
         QVERIFY2(ms < 10000, "close must be bounded");   // a bound, not a speed check
         QCOMPARE(revoked.size(), size_t(2));              // the caller heard about the loss
+    }
+
+    void topicAdminGivesAClearErrorWhenUnreachable()
+    {
+        KafkaSettings s;
+        s.bootstrap = QStringLiteral("127.0.0.1:1");  // nothing listens there
+        auto r = ensureTopics(s, {TopicSpec{QStringLiteral("crypto_topic"), 6}}, -1, true, 1000);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.errorMessage().contains(u"CreateTopics") || r.errorMessage().contains(u"127.0.0.1:1"),
+                 qPrintable(r.errorMessage()));
+    }
+
+    void topicAdminOnTheEmbeddedBrokerAnswers()
+    {
+        // The mock cluster has no Admin API: the call must come back (error or success), not hang.
+        auto broker = startBroker(QStringLiteral("admin"), 2);
+        QVERIFY(broker);
+        auto r = ensureTopics(test::settingsFor(*broker), {TopicSpec{QStringLiteral("admin"), 2}}, -1, true, 2000);
+        if (r.ok())
+            QCOMPARE(r->created.size() + r->alreadyExisted.size(), qsizetype(2));
+        else
+            qInfo("embedded broker CreateTopics: %s", qPrintable(r.errorMessage()));
     }
 };
 
