@@ -1,9 +1,9 @@
 #pragma once
 // The SQL recomputation of candles from the stored ticks (PostgreSQL), and the check that the
 // candles table equals it to the cent. Ticks recorded in late_ticks for an interval are excluded
-// from that interval (the builder dropped them there). Open = earliest event time, close = latest;
-// event-time ties are broken by trade_id here, so inputs used with this check have unique
-// timestamps per symbol (the builder breaks ties by arrival, which SQL cannot see).
+// from that interval (the builder dropped them there). Open = price at the earliest event time,
+// close = at the latest; when several ticks share that time the builder picks by arrival order,
+// which SQL cannot see, so any of the tied prices is accepted.
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -21,27 +21,34 @@ WITH t AS (
     UNION ALL
     SELECT 'stock'::text, symbol, currency, source, trade_id, "timestamp", price, volume FROM stock_data),
 iv AS (SELECT DISTINCT interval_s FROM candles),
-r AS (
-    SELECT t.asset_class, t.symbol, t.currency, iv.interval_s,
-           date_bin(make_interval(secs => iv.interval_s), t.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket_start,
-           (array_agg(t.price ORDER BY t.ts ASC, t.trade_id ASC))[1] AS open,
-           max(t.price) AS high, min(t.price) AS low,
-           (array_agg(t.price ORDER BY t.ts DESC, t.trade_id DESC))[1] AS close,
-           sum(t.volume) AS volume,
-           CASE WHEN sum(t.volume) > 0 THEN sum(t.price * t.volume) / sum(t.volume) ELSE avg(t.price) END AS vwap,
-           count(*) AS trades, min(t.ts) AS first_ts, max(t.ts) AS last_ts
+b AS (
+    SELECT t.*, iv.interval_s,
+           date_bin(make_interval(secs => iv.interval_s), t.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket_start
     FROM t CROSS JOIN iv
     WHERE NOT EXISTS (SELECT 1 FROM late_ticks l
                       WHERE l.source = t.source AND l.symbol = t.symbol AND l.trade_id = t.trade_id
-                        AND l.interval_s = iv.interval_s)
-    GROUP BY 1, 2, 3, 4, 5)
+                        AND l.interval_s = iv.interval_s)),
+w AS (
+    SELECT b.*,
+           min(ts) OVER k AS fts, max(ts) OVER k AS lts
+    FROM b WINDOW k AS (PARTITION BY asset_class, symbol, currency, interval_s, bucket_start)),
+r AS (
+    SELECT asset_class, symbol, currency, interval_s, bucket_start,
+           array_agg(price) FILTER (WHERE ts = fts) AS opens,    -- ties: any of them
+           max(price) AS high, min(price) AS low,
+           array_agg(price) FILTER (WHERE ts = lts) AS closes,
+           sum(volume) AS volume,
+           CASE WHEN sum(volume) > 0 THEN sum(price * volume) / sum(volume) ELSE avg(price) END AS vwap,
+           count(*) AS trades, min(ts) AS first_ts, max(ts) AS last_ts
+    FROM w GROUP BY 1, 2, 3, 4, 5)
 SELECT asset_class, symbol, currency, interval_s, bucket_start,
-       c.open, r.open, c.high, r.high, c.low, r.low, c.close, r.close, c.volume, r.volume,
+       c.open, r.opens::text, c.high, r.high, c.low, r.low, c.close, r.closes::text, c.volume, r.volume,
        c.vwap, r.vwap, c.trades, r.trades, c.first_ts, r.first_ts, c.last_ts, r.last_ts
 FROM candles c FULL OUTER JOIN r USING (asset_class, symbol, currency, interval_s, bucket_start)
-WHERE c.open IS NULL OR r.open IS NULL
-   OR abs(c.open - r.open) >= 0.005 OR abs(c.high - r.high) >= 0.005 OR abs(c.low - r.low) >= 0.005
-   OR abs(c.close - r.close) >= 0.005 OR abs(c.vwap - r.vwap) >= 0.005
+WHERE c.open IS NULL OR r.trades IS NULL
+   OR NOT EXISTS (SELECT 1 FROM unnest(r.opens) p WHERE abs(p - c.open) < 0.005)
+   OR NOT EXISTS (SELECT 1 FROM unnest(r.closes) p WHERE abs(p - c.close) < 0.005)
+   OR abs(c.high - r.high) >= 0.005 OR abs(c.low - r.low) >= 0.005 OR abs(c.vwap - r.vwap) >= 0.005
    OR abs(c.volume - r.volume) > 1e-6 OR c.trades <> r.trades
    OR c.first_ts <> r.first_ts OR c.last_ts <> r.last_ts
 ORDER BY 1, 2, 3, 4, 5
