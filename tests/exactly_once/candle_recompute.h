@@ -1,7 +1,7 @@
 #pragma once
 // The SQL recomputation of candles from the stored ticks (PostgreSQL), and the check that the
 // candles table equals it to the cent. Ticks recorded in late_ticks for an interval are excluded
-// from that interval (the builder dropped them there). Open = price at the earliest event time,
+// (or another table of the same columns) from that interval (the builder dropped them there). Open = price at the earliest event time,
 // close = at the latest; when several ticks share that time the builder picks by arrival order,
 // which SQL cannot see, so any of the tied prices is accepted.
 #include <QSqlDatabase>
@@ -12,9 +12,9 @@
 
 namespace ms::test {
 
-inline QString candleRecomputeSql()
+inline QString candleRecomputeSql(const QString &lateTable = QStringLiteral("late_ticks"))
 {
-    return QStringLiteral(R"SQL(
+    QString sql = QStringLiteral(R"SQL(
 WITH t AS (
     SELECT 'crypto'::text AS asset_class, symbol, currency, source, trade_id, "timestamp" AS ts, price, volume
     FROM crypto_data
@@ -25,7 +25,7 @@ b AS (
     SELECT t.*, iv.interval_s,
            date_bin(make_interval(secs => iv.interval_s), t.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket_start
     FROM t CROSS JOIN iv
-    WHERE NOT EXISTS (SELECT 1 FROM late_ticks l
+    WHERE NOT EXISTS (SELECT 1 FROM @LATE@ l
                       WHERE l.source = t.source AND l.symbol = t.symbol AND l.trade_id = t.trade_id
                         AND l.interval_s = iv.interval_s)),
 w AS (
@@ -53,14 +53,16 @@ WHERE c.open IS NULL OR r.trades IS NULL
    OR c.first_ts <> r.first_ts OR c.last_ts <> r.last_ts
 ORDER BY 1, 2, 3, 4, 5
 )SQL");
+    return sql.replace(QStringLiteral("@LATE@"), lateTable);
 }
 
 // Returns the differing rows (empty = candles equal the recomputation), or an error line.
-inline QStringList candleMismatches(QSqlDatabase db, int maxRows = 20)
+inline QStringList candleMismatches(QSqlDatabase db, const QString &lateTable = QStringLiteral("late_ticks"),
+                                    int maxRows = 20)
 {
     QStringList rows;
     QSqlQuery q(db);
-    if (!q.exec(candleRecomputeSql()))
+    if (!q.exec(candleRecomputeSql(lateTable)))
         return {QStringLiteral("recompute query failed: ") + q.lastError().text()};
     int n = 0;
     while (q.next()) {

@@ -3,6 +3,7 @@
 // from the stored ticks, to the cent, with late ticks in the input; no tick is lost or doubled.
 // Library level (no app): the headless-app crash test is tst_crash_headless.
 #include "candle_recompute.h"
+#include "exactly_once_input.h"
 #include "pg_server.h"
 #include "processing/candle_builder.h"
 #include "storage/database.h"
@@ -10,8 +11,6 @@
 
 #include <QTest>
 
-#include <random>
-#include <set>
 
 using namespace ms;
 using namespace ms::test;
@@ -27,49 +26,6 @@ private:
     PgServer m_pg;
 };
 
-namespace {
-
-// Unique event times per symbol (the SQL check breaks ties by trade_id, the builder by arrival),
-// slightly out of order, with zero-volume quotes and re-delivered copies far too late.
-std::vector<Tick> makeInput(std::mt19937_64 &rng, int count)
-{
-    const char *syms[] = {"BTC", "ETH", "AAPL", "MSFT"};
-    std::uniform_int_distribution<int> pick(0, 3), step(1, 40), jitter(0, 3000), pct(-30, 30);
-    double price[4] = {43000, 2300, 190, 370};
-    qint64 ts = 1700000000000LL;
-    std::vector<Tick> out;
-    std::set<std::pair<int, qint64>> used;
-    for (int i = 0; i < count; ++i) {
-        ts += step(rng);
-        const int s = pick(rng);
-        qint64 t = ts - ((i % 3 == 0) ? jitter(rng) : 0);
-        while (!used.insert({s, t}).second)
-            ++t;
-        price[s] = std::round(price[s] * (1 + pct(rng) / 10000.0) * 100) / 100;
-        Tick k;
-        k.symbol = syms[s];
-        k.asset = s < 2 ? AssetClass::Crypto : AssetClass::Stock;
-        k.price = price[s];
-        k.volume = i % 9 == 0 ? 0 : double(1 + i % 13) / 4;
-        k.kind = k.volume == 0 ? TickKind::Quote : TickKind::Trade;
-        k.tsMs = t;
-        k.id = "t" + std::to_string(i);
-        out.push_back(k);
-        if (i > 2000 && i % 250 == 0) {  // a copy of a tick ~1500 ticks (~30 s) older: late
-            Tick late = out[out.size() - 1500];
-            late.id += "-late";
-            qint64 lt = late.tsMs;
-            const int ls = int(std::find(std::begin(syms), std::end(syms), late.symbol) - std::begin(syms));
-            while (!used.insert({ls, lt}).second)
-                --lt;
-            late.tsMs = lt;
-            out.push_back(late);
-        }
-    }
-    return out;
-}
-
-}  // namespace
 
 void TestCandlesSql::initTestCase()
 {
