@@ -1,0 +1,215 @@
+#include "sources/cryptocompare_ws_source.h"
+
+#include "sources/cryptocompare_parse.h"
+#include "sources/json_fields.h"
+#include "sources/ws_connection.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QTimer>
+#include <QUrlQuery>
+
+#include <algorithm>
+#include <limits>
+
+using namespace Qt::StringLiterals;
+
+namespace ms {
+
+CryptoCompareWsSource::CryptoCompareWsSource(CryptoCompareWsOptions options, QObject *parent)
+    : NetworkSource(options.backoff, options.apiKey, parent), m_opt(std::move(options))
+{
+    for (const QString &c : m_opt.currency.split(u',', Qt::SkipEmptyParts))
+        m_currencies << c.trimmed().toUpper();
+    if (m_currencies.isEmpty())
+        m_currencies << QStringLiteral("USD");
+    for (QString &s : m_opt.symbols)
+        s = s.trimmed().toUpper();
+    m_opt.symbols.removeAll(QString());
+}
+
+CryptoCompareWsSource::~CryptoCompareWsSource() = default;
+
+QUrl CryptoCompareWsSource::connectUrl() const
+{
+    QUrl url(m_opt.cryptoCompareWsUrl);
+    if (!m_opt.apiKey.isEmpty()) {
+        QUrlQuery q(url);
+        q.addQueryItem(QStringLiteral("api_key"), m_opt.apiKey);
+        url.setQuery(q);
+    }
+    return url;
+}
+
+QStringList CryptoCompareWsSource::subscriptions() const
+{
+    QStringList subs;
+    for (const QString &s : m_opt.symbols)
+        for (const QString &c : m_currencies)
+            subs << QStringLiteral("5~CCCAGG~%1~%2").arg(s, c);
+    for (const QString &e : m_opt.tradeExchanges)
+        for (const QString &s : m_opt.symbols)
+            for (const QString &c : m_currencies)
+                subs << QStringLiteral("0~%1~%2~%3").arg(e, s, c);
+    return subs;
+}
+
+void CryptoCompareWsSource::start()
+{
+    setStopping(false);
+    if (!m_ws) {
+        m_ws = new WsConnection(connectUrl(), m_opt.idleTimeoutMs, m_opt.connectTimeoutMs, m_opt.apiKey, this);
+        connect(m_ws, &WsConnection::connected, this, &CryptoCompareWsSource::onConnected);
+        connect(m_ws, &WsConnection::textReceived, this, &CryptoCompareWsSource::onText);
+        connect(m_ws, &WsConnection::lost, this, &CryptoCompareWsSource::onLost);
+        m_reconnect = new QTimer(this);
+        m_reconnect->setSingleShot(true);
+        connect(m_reconnect, &QTimer::timeout, this, [this] {
+            if (!stopping()) {
+                reportConnecting(QStringLiteral("reconnecting to %1").arg(m_ws->shownUrl()));
+                m_ws->open();
+            }
+        });
+    }
+    reportConnecting(QStringLiteral("connecting to %1").arg(m_ws->shownUrl()));
+    m_ws->open();
+}
+
+void CryptoCompareWsSource::stop()
+{
+    setStopping(true);
+    if (m_reconnect)
+        m_reconnect->stop();
+    if (m_ws)
+        m_ws->close();
+    reportStopped();
+}
+
+void CryptoCompareWsSource::onConnected()
+{
+    m_state.clear();  // a fresh snapshot follows every SubAdd
+    QJsonObject msg;
+    msg.insert(QStringLiteral("action"), QStringLiteral("SubAdd"));
+    msg.insert(QStringLiteral("subs"), QJsonArray::fromStringList(subscriptions()));
+    m_ws->sendText(QJsonDocument(msg).toJson(QJsonDocument::Compact));
+    reportConnecting(QStringLiteral("connected to %1, subscribing to %2 streams").arg(m_ws->shownUrl()).arg(subscriptions().size()));
+}
+
+void CryptoCompareWsSource::failAndReconnect(SourceStatus status)
+{
+    const qint64 delay = reportFailure(std::move(status));
+    m_ws->close();
+    m_reconnect->start(int(std::clamp<qint64>(delay, 0, std::numeric_limits<int>::max())));
+}
+
+void CryptoCompareWsSource::onText(const QString &text)
+{
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject()) {
+        ++m_malformed;
+        reportNote(SourceState::Malformed, QStringLiteral("cryptocompare-ws sent a frame that is not a JSON object "
+                                                          "(%1 so far); connection kept").arg(m_malformed));
+        return;
+    }
+    const QJsonObject msg = doc.object();
+    const qint64 type = json::integer(msg, "TYPE"_L1).value_or(-1);
+    const QString message = msg.value("MESSAGE"_L1).toString();
+    const QString info = msg.value("INFO"_L1).toString();
+    switch (type) {
+    case 5:
+        onAggregate(msg);
+        return;
+    case 0:
+        if (auto tick = cryptocompare::tradeFromStreamer(msg)) {
+            reportRunning();
+            publish(std::span<const Tick>(&*tick, 1));
+        } else {
+            ++m_malformed;
+            reportNote(SourceState::Malformed, QStringLiteral("cryptocompare-ws: unusable trade frame skipped"));
+        }
+        return;
+    case 20:
+        qCInfo(lcSources).noquote() << name() << "welcome from server" << msg.value("SERVER_NAME"_L1).toVariant().toString();
+        return;
+    case 16:
+    case 17:
+    case 18:
+        qCDebug(lcSources).noquote() << name() << message << msg.value("SUB"_L1).toString();
+        return;
+    case 3:
+        reportRunning(QStringLiteral("cryptocompare-ws streaming %1 subscriptions").arg(subscriptions().size()));
+        return;
+    case 999:
+        ++m_heartbeats;  // the idle watchdog was re-armed by the frame itself
+        return;
+    case 401:
+        failAndReconnect({SourceState::Unauthorized,
+                          QStringLiteral("CryptoCompare streamer rejected the API key: %1 %2").arg(message, info), 0});
+        return;
+    case 429:
+        failAndReconnect({SourceState::RateLimited,
+                          QStringLiteral("CryptoCompare streamer rate limit: %1 %2").arg(message, info).trimmed(), 0});
+        return;
+    case 500: {
+        const QString param = msg.value("PARAMETER"_L1).toString();
+        if (message == u"FORCE_DISCONNECT") {
+            failAndReconnect({SourceState::NetworkDown,
+                              QStringLiteral("CryptoCompare streamer forced a disconnect %1").arg(info).trimmed(), 0});
+        } else if (message == u"INVALID_SUB" || message == u"SUBSCRIPTION_UNRECOGNIZED") {
+            reportNote(SourceState::NotFound,
+                       QStringLiteral("CryptoCompare streamer has no data for %1 (%2)").arg(param, message));
+        } else if (message == u"SUBSCRIPTION_ALREADY_ACTIVE") {
+            qCDebug(lcSources).noquote() << name() << "already subscribed:" << param;
+        } else {
+            reportNote(SourceState::Malformed,
+                       QStringLiteral("CryptoCompare streamer error %1 %2 %3").arg(message, param, info).trimmed());
+        }
+        return;
+    }
+    default:
+        return;  // other stream types (2 ticker, 8 order book, ...) are not subscribed to
+    }
+}
+
+void CryptoCompareWsSource::onAggregate(const QJsonObject &delta)
+{
+    const QString from = json::text(delta, "FROMSYMBOL"_L1);
+    const QString to = json::text(delta, "TOSYMBOL"_L1);
+    if (from.isEmpty() || to.isEmpty()) {
+        ++m_malformed;
+        reportNote(SourceState::Malformed, QStringLiteral("cryptocompare-ws: aggregate frame without its pair"));
+        return;
+    }
+    const QString key = from + u'~' + to;
+    QJsonObject &state = m_state[key];
+    for (auto it = delta.begin(); it != delta.end(); ++it)
+        state.insert(it.key(), it.value());
+    auto tick = cryptocompare::quoteFromAggregate(state, from, to);
+    if (!tick)
+        return;  // no PRICE/LASTUPDATE known yet for this pair
+    auto last = m_lastEmitted.find(key);
+    if (last != m_lastEmitted.end() && *last >= tick->tsMs)
+        return;  // same second as the last quote (its id would repeat): nothing new to store
+    m_lastEmitted.insert(key, tick->tsMs);
+    reportRunning();
+    publish(std::span<const Tick>(&*tick, 1));
+}
+
+void CryptoCompareWsSource::onLost(const QString &reason)
+{
+    if (stopping())
+        return;
+    SourceStatus s;
+    s.state = SourceState::NetworkDown;
+    if (reason.contains(QStringLiteral("401")))
+        s.state = SourceState::Unauthorized;
+    else if (reason.contains(QStringLiteral("429")))
+        s.state = SourceState::RateLimited;
+    s.message = QStringLiteral("cryptocompare-ws connection to %1 lost: %2").arg(m_ws->shownUrl(), reason);
+    const qint64 delay = reportFailure(std::move(s));
+    m_reconnect->start(int(std::clamp<qint64>(delay, 0, std::numeric_limits<int>::max())));
+}
+
+}  // namespace ms
