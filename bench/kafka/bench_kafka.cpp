@@ -50,11 +50,22 @@ KafkaSettings settingsFor(const EmbeddedBroker &b)
 qint64 consumeAll(Consumer &c, int64_t n, FlowControl *flow, int64_t &got)
 {
     QElapsedTimer t;
+    QElapsedTimer idle;
+    idle.start();
     got = 0;
     while (got < n) {
         MessageBatch b = c.poll(5000, 100);
-        if (b.messages.empty())
+        for (const ConsumerError &e : b.errors)
+            std::fprintf(stderr, "consumer: %s\n", qPrintable(e.message));
+        if (b.messages.empty()) {
+            if (idle.elapsed() > 15000) {
+                std::fprintf(stderr, "no message for 15 s: %lld of %lld arrived\n", static_cast<long long>(got),
+                             static_cast<long long>(n));
+                break;
+            }
             continue;
+        }
+        idle.restart();
         if (!t.isValid())
             t.start();
         std::map<std::pair<std::string, int32_t>, std::pair<int64_t, int64_t>> release;

@@ -63,6 +63,7 @@ Result<std::unique_ptr<Consumer>> Consumer::create(const KafkaSettings &settings
     rd_kafka_conf_set_opaque(conf->get(), c.get());
     rd_kafka_conf_set_rebalance_cb(conf->get(), &Consumer::onRebalance);
     rd_kafka_conf_set_offset_commit_cb(conf->get(), &Consumer::onCommit);
+    rd_kafka_conf_set_error_cb(conf->get(), &Consumer::onError);
     char err[512] = {};
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), err, sizeof err);
     if (!rk)
@@ -90,6 +91,26 @@ Consumer::~Consumer()
 void Consumer::onRebalance(rd_kafka_t *, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
     static_cast<Consumer *>(opaque)->handleRebalance(err, parts);
+}
+
+void Consumer::onError(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+    // Served inside poll() (the main queue is forwarded to the consumer queue).
+    auto *self = static_cast<Consumer *>(opaque);
+    ConsumerError e;
+    const auto code = static_cast<rd_kafka_resp_err_t>(err);
+    e.fatal = code == RD_KAFKA_RESP_ERR__FATAL;
+    e.code = e.fatal ? QStringLiteral("fatal")
+           : code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN ? QStringLiteral("all_brokers_down")
+                                                         : QStringLiteral("broker");
+    e.message = QStringLiteral("Kafka consumer: %1 (%2)").arg(QString::fromUtf8(reason), errorText(code));
+    if (e.fatal) {
+        char buf[512] = {};
+        rd_kafka_fatal_error(rk, buf, sizeof buf);
+        e.message = QStringLiteral("Kafka consumer fatal error: ") + QString::fromUtf8(buf);
+    }
+    if (self->m_clientErrors.size() < 100)  // bounded if nobody polls for a while
+        self->m_clientErrors.push_back(std::move(e));
 }
 
 void Consumer::onCommit(rd_kafka_t *, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *offsets, void *opaque)
@@ -195,6 +216,10 @@ MessageBatch Consumer::poll(int maxMessages, int timeoutMs)
         }
         out.messages.emplace_back(std::move(owned));
         checkContinuity(out.messages.back(), out);
+    }
+    if (!m_clientErrors.empty()) {
+        out.errors.insert(out.errors.end(), m_clientErrors.begin(), m_clientErrors.end());
+        m_clientErrors.clear();
     }
     return out;
 }

@@ -100,6 +100,7 @@ private:
     Consumer() = default;
     static void onRebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts,
                             void *opaque);
+    static void onError(rd_kafka_t *rk, int err, const char *reason, void *opaque);
     static void onCommit(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *offsets,
                          void *opaque);
     void handleRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts);
@@ -109,7 +110,8 @@ private:
 
     KafkaHandle m_rk;
     AssignmentHandler m_handler;
-    bool m_closed = false;
+    std::atomic_bool m_closed{false};
+    std::vector<ConsumerError> m_clientErrors;  // from the error callback, handed out by poll()
     bool m_paused = false;
     bool m_cooperative = false;  // rebalance protocol, learnt in the rebalance callback
     std::atomic<int64_t> m_commitFailures{0};

@@ -1,5 +1,9 @@
 #include "kafka/kafka_config.h"
 
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcKafka, "ms.kafka")
+
 namespace ms::kafka {
 
 bool isSecretProperty(const QString &name)
@@ -8,6 +12,28 @@ bool isSecretProperty(const QString &name)
     return n.contains(u"password") || n.contains(u"secret") || n.contains(u"jaas")
         || n.contains(u"token") || n.contains(u"key.pem") || n.contains(u"certificate.pem")
         || n.contains(u"api.key") || n.endsWith(u".key");
+}
+
+namespace {
+
+void logToQt(const rd_kafka_t *rk, int level, const char *facility, const char *message)
+{
+    const QString text = QStringLiteral("%1 %2: %3")
+                             .arg(QString::fromUtf8(rk ? rd_kafka_name(rk) : "rdkafka"), QString::fromUtf8(facility),
+                                  QString::fromUtf8(message));
+    if (level <= 3)
+        qCWarning(lcKafka).noquote() << text;
+    else if (level <= 5)
+        qCInfo(lcKafka).noquote() << text;
+    else
+        qCDebug(lcKafka).noquote() << text;
+}
+
+}  // namespace
+
+void routeLogsToQt(rd_kafka_conf_t *conf)
+{
+    rd_kafka_conf_set_log_cb(conf, &logToQt);
 }
 
 QString errorText(rd_kafka_resp_err_t err)
@@ -36,6 +62,7 @@ Status setProperty(rd_kafka_conf_t *conf, const QString &name, const QString &va
 Result<ConfHandle> buildConf(const KafkaSettings &settings, const QMap<QString, QString> &defaults)
 {
     ConfHandle conf(rd_kafka_conf_new());
+    routeLogsToQt(conf.get());
     for (auto it = defaults.cbegin(); it != defaults.cend(); ++it) {
         if (settings.props.contains(it.key()))
             continue;  // the user's value wins; do not fail on a default it replaces

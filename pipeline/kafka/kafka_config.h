@@ -28,6 +28,11 @@ Result<ConfHandle> buildConf(const KafkaSettings &settings, const QMap<QString, 
 // Sets one property on an existing conf (same error rules).
 Status setProperty(rd_kafka_conf_t *conf, const QString &name, const QString &value);
 
+// Logging: every conf built here routes librdkafka's log lines to the Qt logging category
+// "ms.kafka" (levels 0-3 → qCWarning, 4-5 → qCInfo, 6-7 → qCDebug) instead of stderr, so the
+// app's message handler (IssueLog) sees them. Filter with QT_LOGGING_RULES="ms.kafka.info=false".
+void routeLogsToQt(rd_kafka_conf_t *conf);
+
 // librdkafka's error string for an error code, as a QString.
 QString errorText(rd_kafka_resp_err_t err);
 

@@ -39,6 +39,7 @@ Result<std::unique_ptr<Producer>> Producer::create(const KafkaSettings &settings
     std::unique_ptr<Producer> p(new Producer(flow));
     rd_kafka_conf_set_opaque(conf->get(), p.get());
     rd_kafka_conf_set_dr_msg_cb(conf->get(), &Producer::onDelivery);
+    rd_kafka_conf_set_error_cb(conf->get(), &Producer::onError);
     char err[512] = {};
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), err, sizeof err);
     if (!rk)
@@ -77,6 +78,15 @@ void Producer::pollLoop()
 void Producer::onDelivery(rd_kafka_t *, const rd_kafka_message_t *msg, void *opaque)
 {
     static_cast<Producer *>(opaque)->handleDelivery(msg);
+}
+
+void Producer::onError(rd_kafka_t *, int err, const char *reason, void *opaque)
+{
+    auto *self = static_cast<Producer *>(opaque);
+    self->m_clientErrors.fetch_add(1, std::memory_order_relaxed);
+    std::lock_guard lock(self->m_mutex);
+    self->m_lastError = QStringLiteral("Kafka client error: %1 (%2)")
+                            .arg(QString::fromUtf8(reason), errorText(static_cast<rd_kafka_resp_err_t>(err)));
 }
 
 void Producer::handleDelivery(const rd_kafka_message_t *msg)

@@ -70,7 +70,9 @@ public:
     int64_t delivered() const { return m_delivered.load(std::memory_order_relaxed); }
     int64_t failed() const { return m_failed.load(std::memory_order_relaxed); }
     int64_t deliveredFor(const std::string &topic) const;
-    QString lastDeliveryError() const;
+    // Client-level errors (all brokers down, transport, authentication) seen by the poll thread.
+    int64_t clientErrors() const { return m_clientErrors.load(std::memory_order_relaxed); }
+    QString lastDeliveryError() const;  // last delivery or client error text
     void setShutdownFlushTimeoutMs(int ms) { m_shutdownFlushMs = ms; }
 
     rd_kafka_t *handle() const { return m_rk.get(); }
@@ -78,6 +80,7 @@ public:
 private:
     explicit Producer(FlowControl *flow) : m_flow(flow) {}
     static void onDelivery(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque);
+    static void onError(rd_kafka_t *rk, int err, const char *reason, void *opaque);
     void handleDelivery(const rd_kafka_message_t *msg);
     void pollLoop();
 
@@ -90,6 +93,7 @@ private:
     std::atomic<int64_t> m_produced{0};
     std::atomic<int64_t> m_delivered{0};
     std::atomic<int64_t> m_failed{0};
+    std::atomic<int64_t> m_clientErrors{0};
 
     mutable std::mutex m_mutex;  // guards the maps and the error text below
     std::map<std::string, int64_t, std::less<>> m_deliveredByTopic;

@@ -96,6 +96,8 @@ private Q_SLOTS:
             QVERIFY(p.value()->produce("outage", "K" + std::to_string(i % 5), "v", stop).ok());
         QVERIFY(p.value()->flush(1500) > 0);  // nothing can be delivered while down
         QCOMPARE(p.value()->delivered(), 0);
+        QVERIFY(p.value()->clientErrors() > 0);  // the outage is visible to the health view
+        QVERIFY(!p.value()->lastDeliveryError().isEmpty());
         QVERIFY(broker->setBrokerUp().ok());
         QCOMPARE(p.value()->flush(30000), 0);
         QCOMPARE(p.value()->delivered(), n);
@@ -180,6 +182,15 @@ private Q_SLOTS:
         QCOMPARE(c.value()->assignment().size(), size_t(2));
 
         QVERIFY(broker->setBrokerDown().ok());
+        // The outage is surfaced as an error value next to (no) data.
+        std::vector<ConsumerError> errors;
+        QDeadlineTimer errDeadline(15000);
+        while (errors.empty() && !errDeadline.hasExpired()) {
+            MessageBatch b = c.value()->poll(10, 100);
+            errors.insert(errors.end(), b.errors.begin(), b.errors.end());
+        }
+        QVERIFY2(!errors.empty(), "an all-brokers-down consumer should report an error");
+        QVERIFY(!errors.front().message.isEmpty());
         QElapsedTimer timer;
         timer.start();
         c.value()->close(2000);
