@@ -1,5 +1,6 @@
 #include "storage/pg_tick_writer.h"
 
+#include "storage/pg_params.h"
 #include "storage/row_format.h"
 
 #include <QByteArray>
@@ -15,8 +16,6 @@ namespace {
 constexpr const char *kTickColumns =
     "symbol, price, \"timestamp\", currency, volume, source, kind, trade_id, high, low, open, previous_close";
 constexpr size_t kCopyChunk = 1 << 20;
-constexpr int kCandleRowsPerStatement = 1000;  // 15 params each, far below the 65535 limit
-constexpr int kOffsetRowsPerStatement = 2000;
 
 void appendOptional(std::string &out, const std::optional<double> &v)
 {
@@ -98,133 +97,6 @@ Result<qint64> execCount(PGconn *conn, const char *sql, const QString &what)
     return qint64(std::atoll(PQcmdTuples(res.get())));
 }
 
-Result<qint64> execParams(PGconn *conn, const std::string &sql, const std::vector<std::string> &values,
-                          const std::vector<bool> &isNull, const QString &what)
-{
-    std::vector<const char *> params(values.size());
-    for (size_t i = 0; i < values.size(); ++i)
-        params[i] = isNull[i] ? nullptr : values[i].c_str();
-    PgResult res(PQexecParams(conn, sql.c_str(), int(params.size()), nullptr, params.data(), nullptr, nullptr, 0));
-    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK)
-        return pgError(conn, res.get(), what);
-    return qint64(std::atoll(PQcmdTuples(res.get())));
-}
-
-struct Params
-{
-    std::vector<std::string> values;
-    std::vector<bool> isNull;
-    std::string placeholders;
-    void add(std::string v)
-    {
-        values.push_back(std::move(v));
-        isNull.push_back(false);
-    }
-    void beginRow()
-    {
-        placeholders += placeholders.empty() ? "(" : ",(";
-    }
-    void endRow(int columns)
-    {
-        const size_t first = values.size() - size_t(columns) + 1;
-        for (int c = 0; c < columns; ++c) {
-            if (c)
-                placeholders += ',';
-            placeholders += '$';
-            rowfmt::appendInt(placeholders, qint64(first) + c);
-        }
-        placeholders += ')';
-    }
-};
-
-std::string dbl(double v)
-{
-    std::string s;
-    rowfmt::appendDouble(s, v);
-    return s;
-}
-
-std::string ts(qint64 ms)
-{
-    std::string s;
-    rowfmt::appendPgTimestamp(s, ms);
-    return s;
-}
-
-Result<qint64> upsertCandles(PGconn *conn, std::span<const Candle> candles)
-{
-    const std::vector<const Candle *> rows = lastCandlePerKey(candles);
-    qint64 written = 0;
-    for (size_t begin = 0; begin < rows.size(); begin += kCandleRowsPerStatement) {
-        const size_t end = std::min(rows.size(), begin + kCandleRowsPerStatement);
-        Params p;
-        for (size_t i = begin; i < end; ++i) {
-            const Candle &c = *rows[i];
-            p.add(std::string(ms::wireName(c.asset)));
-            p.add(c.symbol);
-            p.add(c.currency);
-            p.add(std::to_string(c.intervalSec));
-            p.add(ts(c.bucketStartMs));
-            p.add(dbl(c.open));
-            p.add(dbl(c.high));
-            p.add(dbl(c.low));
-            p.add(dbl(c.close));
-            p.add(dbl(c.volume));
-            p.add(dbl(c.vwap));
-            p.add(std::to_string(c.trades));
-            p.add(ts(c.firstTsMs));
-            p.add(ts(c.lastTsMs));
-            p.add(c.final ? "true" : "false");
-            p.beginRow();
-            p.endRow(15);
-        }
-        const std::string sql =
-            "INSERT INTO candles (asset_class, symbol, currency, interval_s, bucket_start, open, high, low, close, "
-            "volume, vwap, trades, first_ts, last_ts, is_final) VALUES "
-            + p.placeholders
-            + " ON CONFLICT (asset_class, symbol, currency, interval_s, bucket_start) DO UPDATE SET "
-              "open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close, "
-              "volume = EXCLUDED.volume, vwap = EXCLUDED.vwap, trades = EXCLUDED.trades, "
-              "first_ts = EXCLUDED.first_ts, last_ts = EXCLUDED.last_ts, is_final = EXCLUDED.is_final, "
-              "updated_at = now()";
-        auto n = execParams(conn, sql, p.values, p.isNull, QStringLiteral("Writing candles"));
-        if (!n)
-            return n;
-        written += *n;
-    }
-    return written;
-}
-
-Result<qint64> upsertOffsets(PGconn *conn, std::span<const OffsetRecord> offsets)
-{
-    const std::vector<const OffsetRecord *> rows = lastOffsetPerKey(offsets);
-    qint64 written = 0;
-    for (size_t begin = 0; begin < rows.size(); begin += kOffsetRowsPerStatement) {
-        const size_t end = std::min(rows.size(), begin + kOffsetRowsPerStatement);
-        Params p;
-        for (size_t i = begin; i < end; ++i) {
-            const OffsetRecord &o = *rows[i];
-            p.add(o.consumerGroup);
-            p.add(o.clusterId);
-            p.add(o.topic);
-            p.add(std::to_string(o.partition));
-            p.add(std::to_string(o.nextOffset));
-            p.beginRow();
-            p.endRow(5);
-        }
-        const std::string sql =
-            "INSERT INTO pipeline_offsets (consumer_group, cluster_id, topic, partition, next_offset) VALUES "
-            + p.placeholders
-            + " ON CONFLICT (consumer_group, cluster_id, topic, partition) DO UPDATE SET "
-              "next_offset = EXCLUDED.next_offset, updated_at = now()";
-        auto n = execParams(conn, sql, p.values, p.isNull, QStringLiteral("Writing offsets"));
-        if (!n)
-            return n;
-        written += *n;
-    }
-    return written;
-}
-
 struct TickRows
 {
     std::string crypto, stock;
@@ -285,37 +157,6 @@ Result<qint64> writeTicks(PGconn *conn, PgWriterState &state, const TickRows &ro
 
 }  // namespace
 
-std::vector<const Candle *> lastCandlePerKey(std::span<const Candle> candles)
-{
-    using Key = std::tuple<AssetClass, std::string_view, std::string_view, qint32, qint64>;
-    std::map<Key, size_t> index;
-    std::vector<const Candle *> out;
-    out.reserve(candles.size());
-    for (const Candle &c : candles) {
-        const auto [it, fresh] = index.try_emplace(Key{c.asset, c.symbol, c.currency, c.intervalSec, c.bucketStartMs}, out.size());
-        if (fresh)
-            out.push_back(&c);
-        else
-            out[it->second] = &c;
-    }
-    return out;
-}
-
-std::vector<const OffsetRecord *> lastOffsetPerKey(std::span<const OffsetRecord> offsets)
-{
-    using Key = std::tuple<std::string_view, std::string_view, std::string_view, qint32>;
-    std::map<Key, size_t> index;
-    std::vector<const OffsetRecord *> out;
-    for (const OffsetRecord &o : offsets) {
-        const auto [it, fresh] = index.try_emplace(Key{o.consumerGroup, o.clusterId, o.topic, o.partition}, out.size());
-        if (fresh)
-            out.push_back(&o);
-        else
-            out[it->second] = &o;
-    }
-    return out;
-}
-
 Status pgPrepareSession(PGconn *conn)
 {
     return pgExec(conn,
@@ -356,16 +197,28 @@ Result<WriteResult> pgWrite(PGconn *conn, PgWriterState &state, const WriteBatch
         result.ticksDuplicate = qint64(batch.ticks.size()) - *inserted;
     }
     if (!batch.candles.empty()) {
-        auto n = upsertCandles(conn, batch.candles);
+        auto n = pgUpsertCandles(conn, batch.candles);
         if (!n)
             return fail(n.error());
         result.candlesWritten = *n;
     }
     if (!batch.offsets.empty()) {
-        auto n = upsertOffsets(conn, batch.offsets);
+        auto n = pgUpsertOffsets(conn, batch.offsets);
         if (!n)
             return fail(n.error());
         result.offsetsWritten = *n;
+    }
+    if (!batch.lateTicks.empty()) {
+        auto n = pgInsertLateTicks(conn, batch.lateTicks);
+        if (!n)
+            return fail(n.error());
+        result.lateTicksWritten = *n;
+    }
+    if (!batch.indicators.empty()) {
+        auto n = pgUpsertIndicators(conn, batch.indicators, batch.smaPeriod, batch.emaPeriod);
+        if (!n)
+            return fail(n.error());
+        result.indicatorsWritten = *n;
     }
     if (Status s = pgExec(conn, "COMMIT", QStringLiteral("COMMIT")); !s)
         return fail(s.error());

@@ -16,8 +16,17 @@ struct PgWriterState
 Status pgPrepareSession(PGconn *conn);
 Result<WriteResult> pgWrite(PGconn *conn, PgWriterState &state, const WriteBatch &batch);
 
-// Shared with the SQLite writer: candles and offsets deduplicated by key, the last one winning.
+// Multi-row upserts for the small parts of a batch (pg_upserts.cpp); each returns rows written.
+Result<qint64> pgUpsertCandles(PGconn *conn, std::span<const Candle> candles);
+Result<qint64> pgUpsertOffsets(PGconn *conn, std::span<const OffsetRecord> offsets);
+Result<qint64> pgInsertLateTicks(PGconn *conn, std::span<const LateTickRecord> late);
+Result<qint64> pgUpsertIndicators(PGconn *conn, std::span<const IndicatorSnapshot> indicators, qint32 smaPeriod,
+                                  qint32 emaPeriod);
+
+// Shared with the SQLite writer: rows deduplicated by key, the last one winning (an upsert may not
+// touch one row twice in a statement).
 std::vector<const Candle *> lastCandlePerKey(std::span<const Candle> candles);
 std::vector<const OffsetRecord *> lastOffsetPerKey(std::span<const OffsetRecord> offsets);
+std::vector<const IndicatorSnapshot *> lastIndicatorPerKey(std::span<const IndicatorSnapshot> indicators);
 
 }  // namespace ms::storage_detail

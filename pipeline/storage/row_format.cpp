@@ -57,6 +57,8 @@ qint64 floorDiv(qint64 a, qint64 b)
 
 void appendUtcTimestamp(std::string &out, qint64 epochMs)
 {
+    // Years 0001..9999 only (INT64_MIN "no watermark yet" must not overflow the arithmetic).
+    epochMs = std::clamp<qint64>(epochMs, -62135596800000LL, 253402300799999LL);
     const qint64 days = floorDiv(epochMs, 86400000);
     const qint64 msOfDay = epochMs - days * 86400000;
     const Civil c = civilFromDays(days);

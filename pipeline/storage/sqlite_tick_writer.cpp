@@ -30,6 +30,18 @@ constexpr const char *kOffsetSql =
     "ON CONFLICT (consumer_group, cluster_id, topic, partition) DO UPDATE SET "
     "next_offset = excluded.next_offset, updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')";
 
+constexpr const char *kLateSql =
+    "INSERT INTO late_ticks (source, symbol, trade_id, interval_s, asset_class, currency, \"timestamp\", price, volume, "
+    "watermark) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (source, symbol, trade_id, interval_s) DO NOTHING";
+
+constexpr const char *kIndicatorSql =
+    "INSERT INTO candle_indicators (asset_class, symbol, currency, interval_s, bucket_start, sma, ema, sma_period, "
+    "ema_period, change_24h_pct, change_session_pct) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+    "ON CONFLICT (asset_class, symbol, currency, interval_s, bucket_start) DO UPDATE SET "
+    "sma = excluded.sma, ema = excluded.ema, sma_period = excluded.sma_period, ema_period = excluded.ema_period, "
+    "change_24h_pct = excluded.change_24h_pct, change_session_pct = excluded.change_session_pct, "
+    "updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')";
+
 void bindText(sqlite3_stmt *s, int i, std::string_view v)
 {
     // SQLITE_STATIC: the strings outlive the step() that reads them.
@@ -59,6 +71,8 @@ SqliteTickWriter::~SqliteTickWriter()
     sqlite3_finalize(m_stock);
     sqlite3_finalize(m_candle);
     sqlite3_finalize(m_offset);
+    sqlite3_finalize(m_late);
+    sqlite3_finalize(m_indicator);
 }
 
 Status SqliteTickWriter::prepare()
@@ -70,7 +84,7 @@ Status SqliteTickWriter::prepare()
         sqlite3_stmt **stmt;
         const char *sql;
     } const all[] = {{&m_crypto, tickInsertSql(true)}, {&m_stock, tickInsertSql(false)}, {&m_candle, kCandleSql},
-                     {&m_offset, kOffsetSql}};
+                     {&m_offset, kOffsetSql}, {&m_late, kLateSql}, {&m_indicator, kIndicatorSql}};
     for (const auto &p : all) {
         const int rc = sqlite3_prepare_v3(m_db, p.sql, -1, SQLITE_PREPARE_PERSISTENT, p.stmt, nullptr);
         if (rc != SQLITE_OK) {
@@ -166,6 +180,39 @@ Result<WriteResult> SqliteTickWriter::writeInTransaction(const WriteBatch &batch
         if (Status st = step(s, QStringLiteral("Writing an offset")); !st)
             return st.error();
         ++r.offsetsWritten;
+    }
+    for (const LateTickRecord &l : batch.lateTicks) {
+        sqlite3_stmt *s = m_late;
+        bindText(s, 1, ms::wireName(l.tick.source));
+        bindText(s, 2, l.tick.symbol);
+        bindText(s, 3, l.tick.id);
+        sqlite3_bind_int(s, 4, l.intervalSec);
+        bindText(s, 5, ms::wireName(l.tick.asset));
+        bindText(s, 6, l.tick.currency);
+        bindTime(s, 7, l.tick.tsMs, t1);
+        sqlite3_bind_double(s, 8, l.tick.price);
+        sqlite3_bind_double(s, 9, l.tick.volume);
+        bindTime(s, 10, l.watermarkMs, t2);
+        if (Status st = step(s, QStringLiteral("Writing a late tick")); !st)
+            return st.error();
+        r.lateTicksWritten += sqlite3_changes(m_db);
+    }
+    for (const IndicatorSnapshot *i : lastIndicatorPerKey(batch.indicators)) {
+        sqlite3_stmt *s = m_indicator;
+        bindText(s, 1, ms::wireName(i->asset));
+        bindText(s, 2, i->symbol);
+        bindText(s, 3, i->currency);
+        sqlite3_bind_int(s, 4, i->intervalSec);
+        bindTime(s, 5, i->bucketStartMs, t1);
+        bindOptional(s, 6, i->sma);
+        bindOptional(s, 7, i->ema);
+        sqlite3_bind_int(s, 8, batch.smaPeriod);
+        sqlite3_bind_int(s, 9, batch.emaPeriod);
+        bindOptional(s, 10, i->change24hPct);
+        bindOptional(s, 11, i->changeSessionPct);
+        if (Status st = step(s, QStringLiteral("Writing indicators")); !st)
+            return st.error();
+        ++r.indicatorsWritten;
     }
     return r;
 }

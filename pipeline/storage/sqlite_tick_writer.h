@@ -25,6 +25,8 @@ private:
     sqlite3_stmt *m_stock = nullptr;
     sqlite3_stmt *m_candle = nullptr;
     sqlite3_stmt *m_offset = nullptr;
+    sqlite3_stmt *m_late = nullptr;
+    sqlite3_stmt *m_indicator = nullptr;
 };
 
 }  // namespace ms::storage_detail

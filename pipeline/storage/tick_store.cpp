@@ -140,6 +140,11 @@ Result<WriteResult> TickStore::write(const WriteBatch &batch)
     return result;
 }
 
+void TickStore::setAlwaysReplayPath(bool on)
+{
+    d->pg.forceReplay = on;
+}
+
 Status TickStore::ping()
 {
     if (Status s = ensureConnected(); !s)

@@ -7,7 +7,8 @@
 //   ticks    → crypto_data / stock_data by tick.asset, idempotent on (source, symbol, trade_id):
 //              replayed ticks are skipped and counted as duplicates, never doubled;
 //   candles  → upserted (full row replace on the primary key; the last one wins within a batch);
-//   offsets  → upserted on (consumer_group, cluster_id, topic, partition).
+//   offsets  → upserted on (consumer_group, cluster_id, topic, partition);
+//   lateTicks, indicators → late_ticks / candle_indicators (see WriteBatch).
 // PostgreSQL: COPY FROM STDIN through libpq on QPSQL's own connection, straight into the table inside
 // a SAVEPOINT; on a unique violation (a replay) it rolls back to the savepoint and takes the replay
 // path: COPY into a temp staging table, then INSERT … SELECT … ON CONFLICT DO NOTHING. After a batch
@@ -19,6 +20,7 @@
 // connection (server restarted) is reopened on the next call; write() itself reconnects once and
 // retries, which is safe because every part of the batch is idempotent.
 #include "model/candle.h"
+#include "model/indicators.h"
 #include "model/result.h"
 #include "model/tick.h"
 #include "storage/database_url.h"
@@ -44,11 +46,26 @@ struct OffsetRecord
     bool operator==(const OffsetRecord &) const = default;
 };
 
+// A tick the candle builder dropped as too late for one interval (table late_ticks, migration 011).
+// The tick itself still goes into its tick table through WriteBatch::ticks.
+struct LateTickRecord
+{
+    Tick tick;
+    qint32 intervalSec = 60;  // the candle interval it was kept out of
+    qint64 watermarkMs = 0;   // the watermark the decision was made against
+};
+
 struct WriteBatch
 {
     std::span<const Tick> ticks;
     std::span<const Candle> candles;
     std::span<const OffsetRecord> offsets;
+    // Additive, same transaction: late_ticks rows (ON CONFLICT DO NOTHING) and candle_indicators rows
+    // (upserted on the candle key, the last one winning; periods record the configuration).
+    std::span<const LateTickRecord> lateTicks = {};
+    std::span<const IndicatorSnapshot> indicators = {};
+    qint32 smaPeriod = 20;
+    qint32 emaPeriod = 20;
 };
 
 struct WriteResult
@@ -57,6 +74,8 @@ struct WriteResult
     qint64 ticksDuplicate = 0;  // ticks already stored (replay) or repeated within the batch
     qint64 candlesWritten = 0;  // candle rows inserted or replaced
     qint64 offsetsWritten = 0;
+    qint64 lateTicksWritten = 0;   // new late_ticks rows (a replayed one is not counted)
+    qint64 indicatorsWritten = 0;
     bool replayPath = false;    // PostgreSQL: the batch went through the staging (ON CONFLICT) path
     bool reconnected = false;   // the connection was reopened during this call
 };
@@ -85,6 +104,9 @@ public:
     Result<std::vector<Tick>> loadTicks(AssetClass asset, const std::string &symbol, qint64 fromMs, qint64 toMs);
     // A cheap round trip (SELECT 1), reconnecting first when the connection was lost.
     Status ping();
+
+    // Benchmarks/tests: PostgreSQL always takes the staging (replay) path.
+    void setAlwaysReplayPath(bool on);
 
     const DatabaseUrl &url() const { return m_url; }
     QString connectionName() const { return m_name; }

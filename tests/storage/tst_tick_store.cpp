@@ -281,6 +281,59 @@ private Q_SLOTS:
         QVERIFY(none->empty());
     }
 
+    void lateTicksAndIndicatorsShareTheTransaction()
+    {
+        const DatabaseUrl url = freshUrl();
+        auto store = openStore(url);
+        QVERIFY(store);
+        const std::vector<Tick> ticks = makeTicks(0, 20);
+        const std::vector<LateTickRecord> late{{ticks[3], 1, ticks[3].tsMs + 5000}, {ticks[3], 60, ticks[3].tsMs + 5000},
+                                               {ticks[4], 1, ticks[4].tsMs + 9000}};
+        IndicatorSnapshot a;
+        a.symbol = "BTC";
+        a.intervalSec = 60;
+        a.bucketStartMs = 1700000040000LL;
+        a.sma = 101.5;
+        a.ema = 100.25;
+        a.change24hPct = -1.5;
+        IndicatorSnapshot b = a;  // same key, later in the batch: wins
+        b.sma = 102.0;
+        IndicatorSnapshot c = a;
+        c.symbol = "ETH";
+        c.sma.reset();  // not enough candles yet: NULL
+        const std::vector<IndicatorSnapshot> indicators{a, b, c};
+        WriteBatch batch{ticks, {}, {}};
+        batch.lateTicks = late;
+        batch.indicators = indicators;
+        batch.smaPeriod = 5;
+        batch.emaPeriod = 9;
+        auto r = store->write(batch);
+        QVERIFY2(r, qPrintable(r.errorMessage()));
+        QCOMPARE(r->lateTicksWritten, 3);
+        QCOMPARE(r->indicatorsWritten, 2);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM late_ticks")), 3);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM candle_indicators")), 2);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM candle_indicators WHERE sma IS NULL AND symbol = 'ETH'")), 1);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM candle_indicators WHERE sma = 102 AND sma_period = 5 "
+                                            "AND ema_period = 9 AND change_session_pct IS NULL")),
+                 1);
+        // A replay adds nothing.
+        auto again = store->write(batch);
+        QVERIFY2(again, qPrintable(again.errorMessage()));
+        QCOMPARE(again->lateTicksWritten, 0);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM late_ticks")), 3);
+        // A failing batch leaves them out too.
+        std::vector<Tick> bad = makeTicks(100, 110);
+        bad[2].price = 0;
+        const std::vector<LateTickRecord> late2{{bad[1], 1, bad[1].tsMs}};
+        WriteBatch failing{bad, {}, {}};
+        failing.lateTicks = late2;
+        failing.indicators = indicators;
+        QVERIFY(!store->write(failing));
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM late_ticks")), 3);
+        QCOMPARE(tickRows(url), 20);
+    }
+
     void cleanupTestCase() { closeDatabase(QStringLiteral("admin")); }
 
     void pingWorks()

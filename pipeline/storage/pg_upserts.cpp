@@ -1,0 +1,182 @@
+#include "storage/pg_params.h"
+#include "storage/pg_tick_writer.h"
+
+#include <map>
+#include <tuple>
+
+namespace ms::storage_detail {
+
+namespace {
+
+constexpr size_t kMaxParams = 30000;  // per statement; libpq's hard limit is 65535
+
+// Splits `rows` into statements of at most kMaxParams parameters; `addRow` adds one row's values.
+template <typename Row, typename AddRow>
+Result<qint64> runChunked(PGconn *conn, const std::vector<const Row *> &rows, int columns, const std::string &head,
+                          const std::string &tail, const QString &what, AddRow addRow)
+{
+    const size_t perStatement = kMaxParams / size_t(columns);
+    qint64 written = 0;
+    for (size_t begin = 0; begin < rows.size(); begin += perStatement) {
+        const size_t end = std::min(rows.size(), begin + perStatement);
+        PgParams p;
+        for (size_t i = begin; i < end; ++i) {
+            addRow(p, *rows[i]);
+            p.endRow(columns);
+        }
+        auto n = execParams(conn, head + p.placeholders + tail, p, what);
+        if (!n)
+            return n;
+        written += *n;
+    }
+    return written;
+}
+
+template <typename T>
+std::vector<const T *> pointers(std::span<const T> items)
+{
+    std::vector<const T *> out;
+    out.reserve(items.size());
+    for (const T &i : items)
+        out.push_back(&i);
+    return out;
+}
+
+}  // namespace
+
+Result<qint64> pgUpsertCandles(PGconn *conn, std::span<const Candle> candles)
+{
+    return runChunked(
+        conn, lastCandlePerKey(candles), 15,
+        "INSERT INTO candles (asset_class, symbol, currency, interval_s, bucket_start, open, high, low, close, "
+        "volume, vwap, trades, first_ts, last_ts, is_final) VALUES ",
+        " ON CONFLICT (asset_class, symbol, currency, interval_s, bucket_start) DO UPDATE SET "
+        "open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close, "
+        "volume = EXCLUDED.volume, vwap = EXCLUDED.vwap, trades = EXCLUDED.trades, "
+        "first_ts = EXCLUDED.first_ts, last_ts = EXCLUDED.last_ts, is_final = EXCLUDED.is_final, updated_at = now()",
+        QStringLiteral("Writing candles"), [](PgParams &p, const Candle &c) {
+            p.add(std::string(wireName(c.asset)));
+            p.add(c.symbol);
+            p.add(c.currency);
+            p.addInt(c.intervalSec);
+            p.addTimestamp(c.bucketStartMs);
+            p.addDouble(c.open);
+            p.addDouble(c.high);
+            p.addDouble(c.low);
+            p.addDouble(c.close);
+            p.addDouble(c.volume);
+            p.addDouble(c.vwap);
+            p.addInt(c.trades);
+            p.addTimestamp(c.firstTsMs);
+            p.addTimestamp(c.lastTsMs);
+            p.add(c.final ? "true" : "false");
+        });
+}
+
+Result<qint64> pgUpsertOffsets(PGconn *conn, std::span<const OffsetRecord> offsets)
+{
+    return runChunked(conn, lastOffsetPerKey(offsets), 5,
+                      "INSERT INTO pipeline_offsets (consumer_group, cluster_id, topic, partition, next_offset) VALUES ",
+                      " ON CONFLICT (consumer_group, cluster_id, topic, partition) DO UPDATE SET "
+                      "next_offset = EXCLUDED.next_offset, updated_at = now()",
+                      QStringLiteral("Writing offsets"), [](PgParams &p, const OffsetRecord &o) {
+                          p.add(o.consumerGroup);
+                          p.add(o.clusterId);
+                          p.add(o.topic);
+                          p.addInt(o.partition);
+                          p.addInt(o.nextOffset);
+                      });
+}
+
+Result<qint64> pgInsertLateTicks(PGconn *conn, std::span<const LateTickRecord> late)
+{
+    return runChunked(conn, pointers(late), 10,
+                      "INSERT INTO late_ticks (source, symbol, trade_id, interval_s, asset_class, currency, "
+                      "\"timestamp\", price, volume, watermark) VALUES ",
+                      " ON CONFLICT (source, symbol, trade_id, interval_s) DO NOTHING",
+                      QStringLiteral("Writing late ticks"), [](PgParams &p, const LateTickRecord &l) {
+                          p.add(std::string(wireName(l.tick.source)));
+                          p.add(l.tick.symbol);
+                          p.add(l.tick.id);
+                          p.addInt(l.intervalSec);
+                          p.add(std::string(wireName(l.tick.asset)));
+                          p.add(l.tick.currency);
+                          p.addTimestamp(l.tick.tsMs);
+                          p.addDouble(l.tick.price);
+                          p.addDouble(l.tick.volume);
+                          p.addTimestamp(l.watermarkMs);
+                      });
+}
+
+Result<qint64> pgUpsertIndicators(PGconn *conn, std::span<const IndicatorSnapshot> indicators, qint32 smaPeriod,
+                                  qint32 emaPeriod)
+{
+    return runChunked(
+        conn, lastIndicatorPerKey(indicators), 11,
+        "INSERT INTO candle_indicators (asset_class, symbol, currency, interval_s, bucket_start, sma, ema, sma_period, "
+        "ema_period, change_24h_pct, change_session_pct) VALUES ",
+        " ON CONFLICT (asset_class, symbol, currency, interval_s, bucket_start) DO UPDATE SET "
+        "sma = EXCLUDED.sma, ema = EXCLUDED.ema, sma_period = EXCLUDED.sma_period, ema_period = EXCLUDED.ema_period, "
+        "change_24h_pct = EXCLUDED.change_24h_pct, change_session_pct = EXCLUDED.change_session_pct, updated_at = now()",
+        QStringLiteral("Writing indicators"), [=](PgParams &p, const IndicatorSnapshot &s) {
+            p.add(std::string(wireName(s.asset)));
+            p.add(s.symbol);
+            p.add(s.currency);
+            p.addInt(s.intervalSec);
+            p.addTimestamp(s.bucketStartMs);
+            p.addOptional(s.sma);
+            p.addOptional(s.ema);
+            p.addInt(smaPeriod);
+            p.addInt(emaPeriod);
+            p.addOptional(s.change24hPct);
+            p.addOptional(s.changeSessionPct);
+        });
+}
+
+std::vector<const Candle *> lastCandlePerKey(std::span<const Candle> candles)
+{
+    using Key = std::tuple<AssetClass, std::string_view, std::string_view, qint32, qint64>;
+    std::map<Key, size_t> index;
+    std::vector<const Candle *> out;
+    out.reserve(candles.size());
+    for (const Candle &c : candles) {
+        const auto [it, fresh] = index.try_emplace(Key{c.asset, c.symbol, c.currency, c.intervalSec, c.bucketStartMs}, out.size());
+        if (fresh)
+            out.push_back(&c);
+        else
+            out[it->second] = &c;
+    }
+    return out;
+}
+
+std::vector<const OffsetRecord *> lastOffsetPerKey(std::span<const OffsetRecord> offsets)
+{
+    using Key = std::tuple<std::string_view, std::string_view, std::string_view, qint32>;
+    std::map<Key, size_t> index;
+    std::vector<const OffsetRecord *> out;
+    for (const OffsetRecord &o : offsets) {
+        const auto [it, fresh] = index.try_emplace(Key{o.consumerGroup, o.clusterId, o.topic, o.partition}, out.size());
+        if (fresh)
+            out.push_back(&o);
+        else
+            out[it->second] = &o;
+    }
+    return out;
+}
+
+std::vector<const IndicatorSnapshot *> lastIndicatorPerKey(std::span<const IndicatorSnapshot> indicators)
+{
+    using Key = std::tuple<AssetClass, std::string_view, std::string_view, qint32, qint64>;
+    std::map<Key, size_t> index;
+    std::vector<const IndicatorSnapshot *> out;
+    for (const IndicatorSnapshot &s : indicators) {
+        const auto [it, fresh] = index.try_emplace(Key{s.asset, s.symbol, s.currency, s.intervalSec, s.bucketStartMs}, out.size());
+        if (fresh)
+            out.push_back(&s);
+        else
+            out[it->second] = &s;
+    }
+    return out;
+}
+
+}  // namespace ms::storage_detail
