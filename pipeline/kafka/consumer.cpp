@@ -54,12 +54,15 @@ Result<std::unique_ptr<Consumer>> Consumer::create(const KafkaSettings &settings
     // the reset is "earliest" and poll() detects the jump itself (see checkContinuity).
     if (!s.props.contains(QStringLiteral("auto.offset.reset")))
         s.props.insert(QStringLiteral("auto.offset.reset"), QStringLiteral("earliest"));
+    const QString reset = s.props.value(QStringLiteral("auto.offset.reset")).toLower();
+    const bool fromEnd = reset == u"latest" || reset == u"largest" || reset == u"end";
     s.props.insert(QStringLiteral("group.id"), groupId);
     auto conf = buildConf(s, defaults);
     if (!conf)
         return conf.error();
     std::unique_ptr<Consumer> c(new Consumer);
     c->m_handler = std::move(handler);
+    c->m_unknownStart = fromEnd ? RD_KAFKA_OFFSET_END : RD_KAFKA_OFFSET_BEGINNING;
     rd_kafka_conf_set_opaque(conf->get(), c.get());
     rd_kafka_conf_set_rebalance_cb(conf->get(), &Consumer::onRebalance);
     rd_kafka_conf_set_offset_commit_cb(conf->get(), &Consumer::onCommit);
@@ -134,9 +137,10 @@ void Consumer::handleRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition
             if (idx < starts.size() && starts[idx].has_value())
                 parts->elems[i].offset = *starts[idx];
             else if (m_handler.onAssigned)
-                parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;  // no stored position: from the start
+                parts->elems[i].offset = m_unknownStart;  // no stored position: auto.offset.reset
             // else RD_KAFKA_OFFSET_INVALID: the group's committed offset, else earliest
             const TopicPartition tp{parts->elems[i].topic, parts->elems[i].partition};
+            m_lastExpected = m_expected.end();
             if (parts->elems[i].offset >= 0)
                 m_expected[tp] = parts->elems[i].offset;
             else
@@ -156,6 +160,7 @@ void Consumer::handleRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition
     // Revoked or lost (or an error): let the caller flush state and reset flow control first.
     if (m_handler.onRevoked)
         m_handler.onRevoked(tps);
+    m_lastExpected = m_expected.end();
     for (const TopicPartition &tp : tps)
         m_expected.erase(tp);
     if (cooperative) {
@@ -259,14 +264,22 @@ void Consumer::checkContinuity(const Message &m, MessageBatch &out)
     // partition must carry exactly the expected offset. A jump forward means the data in between
     // was deleted before it was read (librdkafka then reset to the earliest offset); a jump back
     // means the stored position was beyond the log's end (a fresh or recreated cluster/topic).
-    const std::string_view topic = m.topic();
     const int32_t partition = m.partition();
     const int64_t offset = m.offset();
-    auto it = m_expected.find(TopicPartition{std::string(topic), partition});
-    if (it == m_expected.end()) {
-        m_expected.emplace(TopicPartition{std::string(topic), partition}, offset + 1);
-        return;
+    const rd_kafka_topic_t *rkt = m.raw()->rkt;
+    std::map<TopicPartition, int64_t>::iterator it;
+    if (m_lastRkt == rkt && m_lastPartition == partition && m_lastExpected != m_expected.end()) {
+        it = m_lastExpected;  // common case: runs of messages from one partition
+    } else {
+        const TopicPartition tp{std::string(m.topic()), partition};
+        it = m_expected.find(tp);
+        if (it == m_expected.end())
+            it = m_expected.emplace(tp, offset).first;  // position unknown until now
+        m_lastRkt = rkt;
+        m_lastPartition = partition;
+        m_lastExpected = it;
     }
+    const std::string_view topic = m.topic();
     const int64_t expected = it->second;
     it->second = offset + 1;
     if (offset == expected)

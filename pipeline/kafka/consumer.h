@@ -40,8 +40,9 @@ namespace ms::kafka {
 struct AssignmentHandler
 {
     // Called on assignment (inside poll()); returns the start offset for each partition, same
-    // order: the next offset to read, or std::nullopt → the committed offset, else earliest.
-    // May be empty: every partition starts from the group's committed offset.
+    // order: the next offset to read, or std::nullopt → where auto.offset.reset says (earliest by
+    // default; Kafka's committed offsets are NOT used: the database is the source of truth).
+    // May be empty: every partition then starts from the group's committed offset, else earliest.
     std::function<std::vector<std::optional<int64_t>>(const std::vector<TopicPartition> &)> onAssigned;
     // Called on revocation / loss / close, before the partitions go (flush state, reset flow control).
     std::function<void(const std::vector<TopicPartition> &)> onRevoked;
@@ -119,6 +120,10 @@ private:
     mutable std::mutex m_mutex;                 // guards m_assigned, m_lastCommitError
     std::set<TopicPartition> m_assigned;
     std::map<TopicPartition, int64_t> m_expected;  // next offset per partition (poll thread only)
+    std::map<TopicPartition, int64_t>::iterator m_lastExpected = m_expected.end();  // lookup cache
+    const rd_kafka_topic_t *m_lastRkt = nullptr;
+    int32_t m_lastPartition = -1;
+    int64_t m_unknownStart = RD_KAFKA_OFFSET_BEGINNING;  // start offset for std::nullopt
     QString m_lastCommitError;
 };
 

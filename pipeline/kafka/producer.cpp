@@ -178,8 +178,8 @@ Status Producer::produce(const std::string &topic, std::string_view key, std::st
         return producerError(QStringLiteral("stopped while waiting for consumers (flow control)"),
                              QStringLiteral("stopped"));
 
-    std::vector<rd_kafka_vu_t> vus;
-    vus.reserve(7 + (options.headers ? options.headers->size() : 0));
+    thread_local std::vector<rd_kafka_vu_t> vus;  // reused: no allocation per message
+    vus.clear();
     auto add = [&vus](rd_kafka_vtype_t t) -> rd_kafka_vu_t & {
         vus.emplace_back();
         vus.back().vtype = t;
