@@ -68,6 +68,13 @@ struct WriteBatch
     qint32 emaPeriod = 20;
 };
 
+// How much candle history CandleBuilder::restore() wants for one interval.
+struct CandleLookback
+{
+    qint32 intervalSec = 60;
+    qint64 lookbackMs = 0;  // CandleBuilder::restoreLookbackMs(i)
+};
+
 struct WriteResult
 {
     qint64 ticksInserted = 0;   // new rows in crypto_data + stock_data
@@ -100,6 +107,9 @@ public:
     // interval, bucket_start): enough history for the processing stage to rebuild watermark and
     // indicators after a restart.
     Result<std::vector<Candle>> loadCandles(qint64 sinceMs);
+    // For CandleBuilder::restore(): for each given interval and each (asset, symbol, currency), every
+    // candle (final or not) with bucket_start >= that key's newest bucket_start - lookbackMs.
+    Result<std::vector<Candle>> loadCandlesForRestore(std::span<const CandleLookback> lookbacks);
     // Stored ticks of one symbol with fromMs <= ts < toMs, ordered by (ts, trade_id).
     Result<std::vector<Tick>> loadTicks(AssetClass asset, const std::string &symbol, qint64 fromMs, qint64 toMs);
     // A cheap round trip (SELECT 1), reconnecting first when the connection was lost.

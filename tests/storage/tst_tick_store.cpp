@@ -260,6 +260,37 @@ private Q_SLOTS:
         QCOMPARE(recent->front(), v1[2]);
     }
 
+    void candlesForRestoreFollowTheLookback()
+    {
+        const DatabaseUrl url = freshUrl();
+        auto store = openStore(url);
+        QVERIFY(store);
+        const qint64 b0 = 1700000040000LL;
+        std::vector<Candle> candles;
+        for (int i = 0; i <= 10; ++i)
+            candles.push_back(makeCandle("BTC", b0 + i * 60000LL, 100 + i, i < 10));
+        for (int i = 0; i <= 2; ++i)
+            candles.push_back(makeCandle("ETH", b0 + i * 60000LL, 50 + i, i < 2));
+        Candle oneSecond = makeCandle("BTC", b0 + 1000, 99);
+        oneSecond.intervalSec = 1;
+        candles.push_back(oneSecond);
+        QVERIFY(store->write({{}, candles, {}}));
+
+        const std::vector<CandleLookback> lookbacks{{60, 180000}, {300, 3600000}};
+        auto r = store->loadCandlesForRestore(lookbacks);
+        QVERIFY2(r, qPrintable(r.errorMessage()));
+        std::vector<Candle> expected(candles.begin() + 7, candles.begin() + 11);  // BTC: newest - 3 min
+        expected.insert(expected.end(), candles.begin() + 11, candles.begin() + 14);  // ETH: all three
+        QCOMPARE(r->size(), expected.size());
+        for (const Candle &c : expected)
+            QVERIFY2(std::find(r->begin(), r->end(), c) != r->end(), c.symbol.c_str());
+        const std::vector<CandleLookback> seconds{{1, 0}};
+        auto s = store->loadCandlesForRestore(seconds);
+        QVERIFY(s);
+        QCOMPARE(s->size(), size_t(1));
+        QCOMPARE(s->front(), oneSecond);
+    }
+
     void offsetsAreUpsertedPerCluster()
     {
         const DatabaseUrl url = freshUrl();
