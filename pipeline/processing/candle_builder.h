@@ -40,6 +40,7 @@
 
 #include <QtGlobal>
 
+#include <bit>
 #include <memory>
 #include <span>
 #include <string>
@@ -69,7 +70,7 @@ struct AddOutcome
                                   // (INT64_MIN before its first tick); for late_ticks.watermark
 
     bool droppedAny() const { return droppedLateMask != 0; }
-    int droppedCount() const { return __builtin_popcount(droppedLateMask); }
+    int droppedCount() const { return std::popcount(droppedLateMask); }
 };
 
 class CloseHistory;
