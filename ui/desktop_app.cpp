@@ -25,9 +25,16 @@ struct DesktopOptions
 };
 
 // Only the options this file owns; everything else belongs to app/main.cpp and is ignored here.
+// Each also has an environment form (MS_AUTOSTART=1, MS_SCREENSHOT, MS_SCREENSHOT_AFTER,
+// MS_SETTINGS_FILE) so scripts work whatever the command-line parser in front of us accepts.
 DesktopOptions parseDesktopOptions(const QStringList &args)
 {
     DesktopOptions o;
+    o.start = qEnvironmentVariable("MS_AUTOSTART") == QLatin1String("1");
+    o.screenshotFile = qEnvironmentVariable("MS_SCREENSHOT");
+    if (qEnvironmentVariableIsSet("MS_SCREENSHOT_AFTER"))
+        o.screenshotAfterSec = qEnvironmentVariable("MS_SCREENSHOT_AFTER").toDouble();
+    o.settingsFile = qEnvironmentVariable("MS_SETTINGS_FILE");
     for (qsizetype i = 1; i < args.size(); ++i) {
         const QString &a = args.at(i);
         auto value = [&](const QString &name) -> QString {
@@ -56,8 +63,8 @@ int runDesktop(int argc, char **argv, const ms::PipelineConfig &base)
     QApplication app(argc, argv);
     if (QCoreApplication::organizationName().isEmpty())
         QCoreApplication::setOrganizationName(QStringLiteral("MarketStream"));
-    if (QCoreApplication::applicationName().isEmpty() || QCoreApplication::applicationName() == QLatin1String("marketstream"))
-        QCoreApplication::setApplicationName(QStringLiteral("MarketStream"));
+    if (QCoreApplication::applicationName().isEmpty())
+        QCoreApplication::setApplicationName(QStringLiteral("marketstream"));
     QApplication::setApplicationDisplayName(QStringLiteral("MarketStream"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/marketstream.png")));
     ui::applySystemTheme(app);

@@ -6,6 +6,8 @@
 //   --screenshot FILE            save a PNG of the main window (QWidget::grab) and quit
 //   --screenshot-after SECONDS   when to take it (default 5; implies nothing without --screenshot)
 //   --settings-file FILE         use an INI file instead of the user's QSettings (tests, demos)
+// Environment equivalents: MS_AUTOSTART=1, MS_SCREENSHOT, MS_SCREENSHOT_AFTER, MS_SETTINGS_FILE.
+// MS_THEME=dark|light overrides the system theme; MS_NO_KEYCHAIN=1 keeps secrets in .env.
 #include "runtime/config.h"
 
 namespace ms {
