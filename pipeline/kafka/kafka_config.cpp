@@ -21,9 +21,9 @@ void logToQt(const rd_kafka_t *rk, int level, const char *facility, const char *
     const QString text = QStringLiteral("%1 %2: %3")
                              .arg(QString::fromUtf8(rk ? rd_kafka_name(rk) : "rdkafka"), QString::fromUtf8(facility),
                                   QString::fromUtf8(message));
-    if (level <= 3)
+    if (level <= 4)  // syslog levels: 4 = warning
         qCWarning(lcKafka).noquote() << text;
-    else if (level <= 5)
+    else if (level <= 6)
         qCInfo(lcKafka).noquote() << text;
     else
         qCDebug(lcKafka).noquote() << text;

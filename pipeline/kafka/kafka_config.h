@@ -29,7 +29,7 @@ Result<ConfHandle> buildConf(const KafkaSettings &settings, const QMap<QString, 
 Status setProperty(rd_kafka_conf_t *conf, const QString &name, const QString &value);
 
 // Logging: every conf built here routes librdkafka's log lines to the Qt logging category
-// "ms.kafka" (levels 0-3 → qCWarning, 4-5 → qCInfo, 6-7 → qCDebug) instead of stderr, so the
+// "ms.kafka" (syslog levels 0-4 → qCWarning, 5-6 → qCInfo, 7 → qCDebug) instead of stderr, so the
 // app's message handler (IssueLog) sees them. Filter with QT_LOGGING_RULES="ms.kafka.info=false".
 void routeLogsToQt(rd_kafka_conf_t *conf);
 

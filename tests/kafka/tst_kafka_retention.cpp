@@ -161,6 +161,35 @@ private Q_SLOTS:
         QCOMPARE(firstSeq, int(reportedLost));
         QVERIFY(c.value()->close(3000));
     }
+
+    void storedPositionBeyondTheLogIsReported()
+    {
+        // A fresh embedded broker (new process) while the database still holds old positions.
+        auto b = EmbeddedBroker::start({TopicSpec{QStringLiteral("fresh"), 1}}, 1);
+        QVERIFY(b.ok());
+        auto p = Producer::create(test::settingsFor(*b.value()));
+        QVERIFY(p.ok());
+        std::atomic_bool stop{false};
+        for (int i = 0; i < 10; ++i)
+            QVERIFY(p.value()->produce("fresh", "BTC", std::to_string(i), stop).ok());
+        QCOMPARE(p.value()->flush(10000), 0);
+        AssignmentHandler h;
+        h.onAssigned = [](const std::vector<TopicPartition> &tps) {
+            return std::vector<std::optional<int64_t>>(tps.size(), int64_t(5000));
+        };
+        auto c = Consumer::create(test::consumerSettingsFor(*b.value()), QStringLiteral("stale"),
+                                  {QStringLiteral("fresh")}, h);
+        QVERIFY(c.ok());
+        std::vector<ConsumerError> errors;
+        std::vector<int64_t> offsets;
+        test::consumeUntil(*c.value(), 10, 30000, [&](const Message &m) { offsets.push_back(m.offset()); }, &errors);
+        QCOMPARE(offsets.size(), size_t(10));
+        QCOMPARE(offsets.front(), 0);  // continued from the earliest offset
+        QCOMPARE(errors.size(), size_t(1));
+        QCOMPARE(errors.front().code, QStringLiteral("offset_out_of_range"));
+        QCOMPARE(errors.front().offset, 5000);
+        QVERIFY2(errors.front().message.contains(u"beyond"), qPrintable(errors.front().message));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestKafkaRetention)

@@ -106,16 +106,37 @@ private Q_SLOTS:
         QVERIFY(c.value()->close(5000));
     }
 
-    void partitionerMatchesKnownMurmur2()
+    void partitionerMatchesJavaMurmur2_data()
     {
-        // Values from the Java client's Utils.murmur2 (toPositive(murmur2(key)) % n) for ASCII keys.
-        // Stability matters more than the exact numbers: one symbol always lands on one partition.
-        for (int n : {1, 3, 6, 64}) {
-            const int32_t a = partitionForKey("BTC", n);
-            QVERIFY(a >= 0 && a < n);
-            QCOMPARE(partitionForKey("BTC", n), a);
-        }
-        QCOMPARE(partitionForKey("", 1), 0);
+        // Kafka's own test vectors (UtilsTest.testMurmur2) and the app's default symbols, as
+        // toPositive(murmur2(key)): the Java client's DefaultPartitioner puts a key on
+        // toPositive(murmur2(key)) % partitions, so external Java/kcat (-X partitioner=murmur2)
+        // producers and this app agree on where a symbol lives.
+        QTest::addColumn<QByteArray>("key");
+        QTest::addColumn<qint64>("positiveHash");
+        QTest::newRow("21") << QByteArray("21") << qint64(1173551340);             // -973932308
+        QTest::newRow("foobar") << QByteArray("foobar") << qint64(1357151166);     // -790332482
+        QTest::newRow("long") << QByteArray("a-little-bit-long-string") << qint64(1161502112);
+        QTest::newRow("longer") << QByteArray("a-little-bit-longer-string") << qint64(661178819);
+        QTest::newRow("48 bytes") << QByteArray("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8")
+                                  << qint64(2088585677);
+        QTest::newRow("abc") << QByteArray("abc") << qint64(479470107);
+        QTest::newRow("BTC") << QByteArray("BTC") << qint64(904285642);
+        QTest::newRow("ETH") << QByteArray("ETH") << qint64(651845185);
+        QTest::newRow("BNB") << QByteArray("BNB") << qint64(1607968560);
+        QTest::newRow("AAPL") << QByteArray("AAPL") << qint64(1691292177);
+        QTest::newRow("MSFT") << QByteArray("MSFT") << qint64(251987202);
+        QTest::newRow("GOOGL") << QByteArray("GOOGL") << qint64(282752101);
+    }
+
+    void partitionerMatchesJavaMurmur2()
+    {
+        QFETCH(QByteArray, key);
+        QFETCH(qint64, positiveHash);
+        const std::string_view k(key.constData(), size_t(key.size()));
+        for (int n : {2, 3, 6, 7, 64, 1000})
+            QCOMPARE(partitionForKey(k, n), int32_t(positiveHash % n));
+        QCOMPARE(partitionForKey(k, 1), 0);
     }
 
     void externalClientReadsTheTopic()
