@@ -9,6 +9,7 @@
 // Usage: bench_storage [total ticks per case, default 200000]
 #include "pg_server.h"
 #include "storage/database.h"
+#include "storage/row_format.h"
 #include "storage/tick_store.h"
 
 #include <QCoreApplication>
@@ -170,6 +171,19 @@ int main(int argc, char **argv)
     const QByteArray load = loadavg.open(QIODevice::ReadOnly) ? loadavg.readLine().trimmed() : QByteArray("?");
     std::printf("storage write throughput, %lld ticks per case (half crypto, half stock); load average %s\n",
                 static_cast<long long>(total), load.constData());
+    {
+        // Client-side cost of the COPY path: text rows per second on one core (no I/O).
+        const std::vector<Tick> ticks = makeTicks(0, 1000000);
+        std::string buf;
+        buf.reserve(ticks.size() * 100);
+        QElapsedTimer t;
+        t.start();
+        for (const Tick &tick : ticks)
+            rowfmt::appendCopyTickRow(buf, tick);
+        const qint64 ns = t.nsecsElapsed();
+        std::printf("%-34s %25lld rows  %8.0f rows/s  (%.0f bytes/row, client CPU only)\n", "COPY row formatting",
+                    static_cast<long long>(ticks.size()), ticks.size() * 1e9 / double(ns), double(buf.size()) / ticks.size());
+    }
     int schema = 0;
     for (const int batch : {1000, 10000}) {
         for (const bool extras : {false, true}) {

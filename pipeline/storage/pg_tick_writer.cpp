@@ -17,43 +17,6 @@ constexpr const char *kTickColumns =
     "symbol, price, \"timestamp\", currency, volume, source, kind, trade_id, high, low, open, previous_close";
 constexpr size_t kCopyChunk = 1 << 20;
 
-void appendOptional(std::string &out, const std::optional<double> &v)
-{
-    if (v)
-        rowfmt::appendDouble(out, *v);
-    else
-        rowfmt::appendCopyNull(out);
-}
-
-// One COPY text line per tick, in kTickColumns order.
-void appendTickRow(std::string &out, const Tick &t)
-{
-    rowfmt::appendCopyText(out, t.symbol);
-    out += '\t';
-    rowfmt::appendDouble(out, t.price);
-    out += '\t';
-    rowfmt::appendPgTimestamp(out, t.tsMs);
-    out += '\t';
-    rowfmt::appendCopyText(out, t.currency);
-    out += '\t';
-    rowfmt::appendDouble(out, t.volume);
-    out += '\t';
-    out += ms::wireName(t.source);
-    out += '\t';
-    out += ms::wireName(t.kind);
-    out += '\t';
-    rowfmt::appendCopyText(out, t.id);
-    out += '\t';
-    appendOptional(out, t.high);
-    out += '\t';
-    appendOptional(out, t.low);
-    out += '\t';
-    appendOptional(out, t.open);
-    out += '\t';
-    appendOptional(out, t.previousClose);
-    out += '\n';
-}
-
 bool isUniqueViolation(const Error &e)
 {
     return e.message.contains(QLatin1String("[SQLSTATE 23505]"));
@@ -175,10 +138,10 @@ Result<WriteResult> pgWrite(PGconn *conn, PgWriterState &state, const WriteBatch
     rows.crypto.reserve(batch.ticks.size() * 110);
     for (const Tick &t : batch.ticks) {
         if (t.asset == AssetClass::Crypto) {
-            appendTickRow(rows.crypto, t);
+            rowfmt::appendCopyTickRow(rows.crypto, t);
             ++rows.cryptoCount;
         } else {
-            appendTickRow(rows.stock, t);
+            rowfmt::appendCopyTickRow(rows.stock, t);
             ++rows.stockCount;
         }
     }

@@ -176,4 +176,40 @@ void appendCopyText(std::string &out, std::string_view s)
     out.append(s.data() + start, s.size() - start);
 }
 
+static void appendOptional(std::string &out, const std::optional<double> &v)
+{
+    if (v)
+        rowfmt::appendDouble(out, *v);
+    else
+        rowfmt::appendCopyNull(out);
+}
+
+void appendCopyTickRow(std::string &out, const Tick &t)
+{
+    rowfmt::appendCopyText(out, t.symbol);
+    out += '\t';
+    rowfmt::appendDouble(out, t.price);
+    out += '\t';
+    rowfmt::appendPgTimestamp(out, t.tsMs);
+    out += '\t';
+    rowfmt::appendCopyText(out, t.currency);
+    out += '\t';
+    rowfmt::appendDouble(out, t.volume);
+    out += '\t';
+    out += ms::wireName(t.source);
+    out += '\t';
+    out += ms::wireName(t.kind);
+    out += '\t';
+    rowfmt::appendCopyText(out, t.id);
+    out += '\t';
+    appendOptional(out, t.high);
+    out += '\t';
+    appendOptional(out, t.low);
+    out += '\t';
+    appendOptional(out, t.open);
+    out += '\t';
+    appendOptional(out, t.previousClose);
+    out += '\n';
+}
+
 }  // namespace ms::rowfmt

@@ -1,6 +1,8 @@
 #pragma once
 // Pure text formatting for the write paths (no I/O): timestamps, numbers and COPY text escaping.
 // Hot path: everything appends to a caller-owned std::string, no allocation per value.
+#include "model/tick.h"
+
 #include <QtGlobal>
 
 #include <optional>
@@ -24,5 +26,9 @@ void appendInt(std::string &out, qint64 v);
 void appendCopyText(std::string &out, std::string_view s);
 // "\N": the text format's NULL.
 inline void appendCopyNull(std::string &out) { out += "\\N"; }
+
+// One COPY text line (with '\n') for a tick, columns: symbol, price, "timestamp", currency, volume,
+// source, kind, trade_id, high, low, open, previous_close (NULL as \N).
+void appendCopyTickRow(std::string &out, const Tick &t);
 
 }  // namespace ms::rowfmt

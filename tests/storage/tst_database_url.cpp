@@ -208,6 +208,23 @@ private Q_SLOTS:
         QCOMPARE(s, std::string("-Infinity"));
     }
 
+    void copyTickRow()
+    {
+        Tick t;
+        t.source = SourceKind::Finnhub;
+        t.kind = TickKind::Quote;
+        t.symbol = "BRK\tB";
+        t.price = 170.1;
+        t.volume = 0;
+        t.tsMs = 1700000000123;
+        t.id = "q\\1";
+        t.high = 171;
+        t.previousClose = 169.9;
+        std::string out;
+        rowfmt::appendCopyTickRow(out, t);
+        QCOMPARE(out, std::string("BRK\\tB\t170.1\t2023-11-14 22:13:20.123+00\tUSD\t0\tfinnhub\tquote\tq\\\\1\t171\t\\N\t\\N\t169.9\n"));
+    }
+
     void copyTextEscaping()
     {
         std::string out;
