@@ -28,6 +28,7 @@ struct PipelineConfig
     QString stockTopic = QStringLiteral("stock_topic");
     int embeddedPartitions = 6;
     QString consumerGroup = QStringLiteral("marketstream");
+    int consumers = 1;                  // consumer instances (threads) in this process
 
     // Database: libpq URI (postgresql://...) or sqlite:///path. Empty = default SQLite file.
     QString databaseUrl;

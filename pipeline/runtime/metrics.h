@@ -28,6 +28,7 @@ struct SourceHealth
 struct MetricsSnapshot
 {
     qint64 timestampMs = 0;
+    qint64 queued = 0;           // handed to the producer by the sources
     qint64 produced = 0;         // acknowledged by the broker
     qint64 produceErrors = 0;    // delivery failures
     qint64 consumed = 0;         // messages read from Kafka

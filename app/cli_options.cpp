@@ -1,0 +1,283 @@
+#include "cli_options.h"
+
+#include <QCommandLineParser>
+#include <QDateTime>
+
+namespace ms {
+
+namespace {
+
+const QStringList kKnownCrypto{QStringLiteral("BTC"), QStringLiteral("ETH"), QStringLiteral("BNB"), QStringLiteral("SOL"),
+                               QStringLiteral("XRP"), QStringLiteral("ADA"), QStringLiteral("DOGE"), QStringLiteral("LTC"),
+                               QStringLiteral("DOT"), QStringLiteral("AVAX")};
+
+Result<double> number(const QString &name, const QString &text, double min)
+{
+    bool ok = false;
+    const double v = text.toDouble(&ok);
+    if (!ok || v < min)
+        return makeError(QStringLiteral("--%1 needs a number >= %2, got '%3'").arg(name).arg(min).arg(text));
+    return v;
+}
+
+Result<qint64> timeArg(const QString &text)
+{
+    bool ok = false;
+    const qint64 ms = text.toLongLong(&ok);
+    if (ok)
+        return ms;
+    QDateTime dt = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!dt.isValid())
+        dt = QDateTime::fromString(text, Qt::ISODate);
+    if (!dt.isValid())
+        return makeError(QStringLiteral("--start-time needs ms since the epoch or an ISO-8601 time, got '%1'").arg(text));
+    if (dt.timeSpec() == Qt::LocalTime)
+        dt.setTimeSpec(Qt::UTC);  // times without a zone are UTC, like every time in the pipeline
+    return dt.toMSecsSinceEpoch();
+}
+
+}  // namespace
+
+Result<QList<int>> parseIntervals(const QString &text)
+{
+    QList<int> out;
+    const QStringList parts = text.split(u',', Qt::SkipEmptyParts);
+    for (QString p : parts) {
+        p = p.trimmed();
+        int mult = 1;
+        if (p.endsWith(u's')) {
+            p.chop(1);
+        } else if (p.endsWith(u'm')) {
+            mult = 60;
+            p.chop(1);
+        } else if (p.endsWith(u'h')) {
+            mult = 3600;
+            p.chop(1);
+        } else if (p.endsWith(u'd')) {
+            mult = 86400;
+            p.chop(1);
+        }
+        bool ok = false;
+        const int v = p.toInt(&ok);
+        if (!ok || v <= 0)
+            return makeError(QStringLiteral("bad interval '%1' (use e.g. 1s,1m,5m,1h)").arg(p));
+        out.append(v * mult);
+    }
+    if (out.isEmpty())
+        return makeError(QStringLiteral("no candle interval given"));
+    return out;
+}
+
+Result<CliOptions> parseCommandLine(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "MarketStream: real-time market data (sources -> Kafka -> candles -> PostgreSQL/SQLite) with a live monitor.\n"
+        "Sub-commands: 'marketstream export powerbi --out DIR', 'marketstream backfill --from ... --to ...'."));
+    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    auto opt = [&](const char *name, const char *desc, const char *value = nullptr) {
+        QCommandLineOption o(QString::fromLatin1(name), QString::fromLatin1(desc));
+        if (value)
+            o.setValueName(QString::fromLatin1(value));
+        p.addOption(o);
+    };
+    opt("help", "Show this help.");
+    opt("version", "Print the version and the Qt and librdkafka versions in use.");
+    opt("headless", "Run the pipeline without a window.");
+    opt("source", "simulator (default), none, replay:FILE, cryptocompare, cryptocompare-ws, finnhub, finnhub-ws. "
+                  "Repeat or comma-separate to combine.", "type");
+    opt("no-consumer", "Producers only (consumers run elsewhere).");
+    opt("consumers", "Consumer instances in this process (default 1).", "n");
+    opt("group", "Kafka consumer group (default marketstream).", "name");
+    opt("seed", "Simulator seed (default 42).", "n");
+    opt("rate", "Simulator ticks/s over all symbols; 0 = as fast as possible (default 1000).", "n");
+    opt("max-ticks", "Stop after N ticks are stored (with producers: the simulator makes N).", "n");
+    opt("start-time", "Simulator event-time origin (ms or ISO-8601): byte-identical reruns.", "time");
+    opt("duration", "Stop after this many seconds.", "seconds");
+    opt("idle-exit", "Consumers only: stop after this many seconds with nothing new.", "seconds");
+    opt("kafka", "embedded (default) or bootstrap servers HOST:PORT[,HOST:PORT].", "servers");
+    opt("partitions", "Partitions per topic of the embedded broker (default 6).", "n");
+    opt("crypto-topic", "Crypto topic (default crypto_topic).", "name");
+    opt("stock-topic", "Stock topic (default stock_topic).", "name");
+    opt("db", "Database URL: postgresql://user@host:port/db or sqlite:///path (default: a SQLite file).", "url");
+    opt("symbols", "Symbols for the sources, comma-separated; prefix with crypto: or stock: to force the class.", "list");
+    opt("crypto-symbols", "Crypto symbols (default BTC,ETH,BNB).", "list");
+    opt("stock-symbols", "Stock symbols (default AAPL,MSFT,GOOGL).", "list");
+    opt("currency", "Quote currency (default USD).", "code");
+    opt("intervals", "Candle intervals (default 1s,1m,5m,1h).", "list");
+    opt("lateness", "Allowed lateness in seconds (default 10).", "seconds");
+    opt("replay-speed", "Replay speed factor; 0 = as fast as possible (default 1).", "x");
+    opt("record", "Append every produced tick to this JSONL file.", "file");
+    opt("poll-interval", "REST polling interval in seconds (default 10).", "seconds");
+    opt("cryptocompare-url", "CryptoCompare REST base URL.", "url");
+    opt("cryptocompare-ws-url", "CryptoCompare streamer URL.", "url");
+    opt("finnhub-url", "Finnhub REST base URL.", "url");
+    opt("finnhub-ws-url", "Finnhub WebSocket URL.", "url");
+    opt("env-file", "Read settings from this .env file (default ./.env).", "file");
+    opt("print-env-keys", "Print the environment variables the app reads, one per line.");
+    opt("migrate-only", "Apply the database migrations and exit.");
+
+    CliOptions out;
+    out.helpText = p.helpText();
+    if (!p.parse(arguments))
+        return makeError(p.errorText() + QStringLiteral(" (see --help)"));
+    if (!p.positionalArguments().isEmpty())
+        return makeError(QStringLiteral("unexpected argument '%1' (see --help)").arg(p.positionalArguments().first()));
+    out.showHelp = p.isSet(QStringLiteral("help"));
+    out.showVersion = p.isSet(QStringLiteral("version"));
+    out.printEnvKeys = p.isSet(QStringLiteral("print-env-keys"));
+    out.migrateOnly = p.isSet(QStringLiteral("migrate-only"));
+    out.headless = p.isSet(QStringLiteral("headless"));
+
+    PipelineConfig &c = out.config;
+    c = configFromEnvironment(p.isSet(QStringLiteral("env-file")) ? p.value(QStringLiteral("env-file"))
+                                                                   : QStringLiteral(".env"));
+    auto has = [&](const char *n) { return p.isSet(QString::fromLatin1(n)); };
+    auto val = [&](const char *n) { return p.value(QString::fromLatin1(n)); };
+
+    if (has("source")) {
+        c.sources.clear();
+        c.runProducers = true;
+        const QStringList values = p.values(QStringLiteral("source"));
+        for (const QString &v : values) {
+            const QStringList parts = v.split(u',', Qt::SkipEmptyParts);
+            for (const QString &raw : parts) {
+                const QString s = raw.trimmed();
+                if (s == QStringLiteral("none"))
+                    continue;
+                if (s.startsWith(QStringLiteral("replay:"))) {
+                    const QString path = s.mid(7);
+                    if (path.isEmpty())
+                        return makeError(QStringLiteral("--source replay:FILE needs a file"));
+                    c.sources.append(SourceSpec{QStringLiteral("replay"), path});
+                    continue;
+                }
+                static const QStringList known{QStringLiteral("simulator"), QStringLiteral("cryptocompare"),
+                                               QStringLiteral("cryptocompare-ws"), QStringLiteral("finnhub"),
+                                               QStringLiteral("finnhub-ws")};
+                if (!known.contains(s))
+                    return makeError(QStringLiteral("unknown source '%1' (simulator, none, replay:FILE, cryptocompare, "
+                                                    "cryptocompare-ws, finnhub, finnhub-ws)")
+                                         .arg(s));
+                c.sources.append(SourceSpec{s, {}});
+            }
+        }
+        if (c.sources.isEmpty())
+            c.runProducers = false;
+    }
+    if (has("no-consumer"))
+        c.runConsumers = false;
+    if (!c.runProducers && !c.runConsumers)
+        return makeError(QStringLiteral("--source none with --no-consumer leaves nothing to run"));
+    if (has("consumers")) {
+        auto n = number(QStringLiteral("consumers"), val("consumers"), 1);
+        if (!n) return n.error();
+        c.consumers = int(*n);
+    }
+    if (has("group"))
+        c.consumerGroup = val("group");
+    if (has("seed")) {
+        bool ok = false;
+        c.seed = val("seed").toULongLong(&ok);
+        if (!ok)
+            return makeError(QStringLiteral("--seed needs a whole number, got '%1'").arg(val("seed")));
+    }
+    if (has("rate")) {
+        auto n = number(QStringLiteral("rate"), val("rate"), 0);
+        if (!n) return n.error();
+        c.rate = *n;
+    }
+    if (has("max-ticks")) {
+        auto n = number(QStringLiteral("max-ticks"), val("max-ticks"), 1);
+        if (!n) return n.error();
+        c.maxTicks = qint64(*n);
+    }
+    if (has("start-time")) {
+        auto t = timeArg(val("start-time"));
+        if (!t) return t.error();
+        c.startTimeMs = *t;
+    }
+    if (has("duration")) {
+        auto n = number(QStringLiteral("duration"), val("duration"), 0.001);
+        if (!n) return n.error();
+        out.durationSec = *n;
+    }
+    if (has("idle-exit")) {
+        auto n = number(QStringLiteral("idle-exit"), val("idle-exit"), 0.001);
+        if (!n) return n.error();
+        c.idleExitMs = qint64(*n * 1000);
+    }
+    if (has("kafka"))
+        c.kafkaBootstrap = val("kafka") == QStringLiteral("embedded") ? QString() : val("kafka");
+    if (has("partitions")) {
+        auto n = number(QStringLiteral("partitions"), val("partitions"), 1);
+        if (!n) return n.error();
+        c.embeddedPartitions = int(*n);
+    }
+    if (has("crypto-topic")) c.cryptoTopic = val("crypto-topic");
+    if (has("stock-topic")) c.stockTopic = val("stock-topic");
+    if (has("db")) c.databaseUrl = val("db");
+    auto list = [](const QString &s) {
+        QStringList out;
+        const QStringList parts = s.split(u',', Qt::SkipEmptyParts);
+        for (const QString &x : parts)
+            out.append(x.trimmed());
+        return out;
+    };
+    if (has("crypto-symbols")) c.cryptoSymbols = list(val("crypto-symbols"));
+    if (has("stock-symbols")) c.stockSymbols = list(val("stock-symbols"));
+    if (has("symbols")) {
+        QStringList crypto, stock;
+        bool onlyCryptoSources = true, onlyStockSources = true;
+        for (const SourceSpec &s : c.sources) {
+            onlyCryptoSources &= s.type.startsWith(QStringLiteral("cryptocompare"));
+            onlyStockSources &= s.type.startsWith(QStringLiteral("finnhub"));
+        }
+        const QStringList symbols = list(val("symbols"));
+        for (const QString &s : symbols) {
+            if (s.startsWith(QStringLiteral("crypto:")))
+                crypto.append(s.mid(7));
+            else if (s.startsWith(QStringLiteral("stock:")))
+                stock.append(s.mid(6));
+            else if (onlyCryptoSources && !c.sources.isEmpty())
+                crypto.append(s);
+            else if (onlyStockSources && !c.sources.isEmpty())
+                stock.append(s);
+            else if (kKnownCrypto.contains(s.toUpper()) || s.contains(u':'))
+                crypto.append(s);
+            else
+                stock.append(s);
+        }
+        c.cryptoSymbols = crypto;
+        c.stockSymbols = stock;
+    }
+    if (has("currency")) c.currency = val("currency");
+    if (has("intervals")) {
+        auto iv = parseIntervals(val("intervals"));
+        if (!iv) return iv.error();
+        c.candleIntervalsSec = *iv;
+    }
+    if (has("lateness")) {
+        auto n = number(QStringLiteral("lateness"), val("lateness"), 0);
+        if (!n) return n.error();
+        c.allowedLatenessMs = qint64(*n * 1000);
+    }
+    if (has("replay-speed")) {
+        auto n = number(QStringLiteral("replay-speed"), val("replay-speed"), 0);
+        if (!n) return n.error();
+        c.replaySpeed = *n;
+    }
+    if (has("record")) c.recordFile = val("record");
+    if (has("poll-interval")) {
+        auto n = number(QStringLiteral("poll-interval"), val("poll-interval"), 0.05);
+        if (!n) return n.error();
+        c.pollIntervalMs = int(*n * 1000);
+    }
+    if (has("cryptocompare-url")) c.cryptoCompareUrl = val("cryptocompare-url");
+    if (has("cryptocompare-ws-url")) c.cryptoCompareWsUrl = val("cryptocompare-ws-url");
+    if (has("finnhub-url")) c.finnhubUrl = val("finnhub-url");
+    if (has("finnhub-ws-url")) c.finnhubWsUrl = val("finnhub-ws-url");
+    return out;
+}
+
+}  // namespace ms

@@ -1,0 +1,326 @@
+#include "runtime/consumer_worker.h"
+
+#include "codec/tick_codec.h"
+#include "kafka/partitioner.h"
+#include "model/time_util.h"
+#include "runtime/issue_log.h"
+#include "storage/database.h"
+
+#include <QElapsedTimer>
+#include <QThread>
+
+#include <librdkafka/rdkafka.h>
+
+#include <set>
+
+namespace ms {
+
+namespace {
+const QString kComponent = QStringLiteral("consumer");
+
+struct PartitionProgress
+{
+    int64_t nextOffset = 0;
+    int64_t bytes = 0;
+    int64_t messages = 0;
+};
+}  // namespace
+
+ConsumerWorker::ConsumerWorker(ConsumerWorkerOptions options, MetricsRegistry &metrics, kafka::FlowControl *flow,
+                               kafka::Producer *dlqProducer, kafka::DeadLetterWriter *deadLetters, LiveStage *live)
+    : m_opt(std::move(options)), m_metrics(metrics), m_flow(flow), m_dlqProducer(dlqProducer),
+      m_deadLetters(deadLetters), m_live(live)
+{
+}
+
+ConsumerWorker::~ConsumerWorker() = default;
+
+int32_t ConsumerWorker::partitionCount(const std::string &topic)
+{
+    if (auto it = m_partitionCounts.find(topic); it != m_partitionCounts.end())
+        return it->second;
+    int32_t count = 0;
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(m_consumer->handle(), topic.c_str(), nullptr);
+    const rd_kafka_metadata_t *md = nullptr;
+    if (rkt && rd_kafka_metadata(m_consumer->handle(), 0, rkt, &md, 3000) == RD_KAFKA_RESP_ERR_NO_ERROR && md) {
+        if (md->topic_cnt == 1)
+            count = md->topics[0].partition_cnt;
+        rd_kafka_metadata_destroy(md);
+    }
+    if (rkt)
+        rd_kafka_topic_destroy(rkt);
+    if (count > 0)
+        m_partitionCounts[topic] = count;
+    return count;
+}
+
+std::vector<std::optional<int64_t>> ConsumerWorker::onAssigned(const std::vector<kafka::TopicPartition> &tps)
+{
+    std::vector<std::optional<int64_t>> starts(tps.size());
+    std::map<std::pair<std::string, int32_t>, int64_t> stored;
+    auto offsets = m_store->loadOffsets(m_opt.group.toStdString(), m_clusterId);
+    if (offsets.ok()) {
+        for (const auto &o : offsets.value())
+            stored[{o.topic, o.partition}] = o.nextOffset;
+    } else {
+        IssueLog::instance().error(kComponent, QStringLiteral("cannot read stored positions: %1; starting from the "
+                                                              "group's committed offsets")
+                                                   .arg(offsets.errorMessage()));
+    }
+    for (size_t i = 0; i < tps.size(); ++i) {
+        auto it = stored.find({tps[i].topic, tps[i].partition});
+        if (it != stored.end())
+            starts[i] = it->second;
+        else if (offsets.ok())
+            starts[i] = RD_KAFKA_OFFSET_BEGINNING;  // the database is the truth: nothing stored yet
+    }
+    rebuildCandles(tps);
+    m_ready = true;
+    IssueLog::instance().info(kComponent, QStringLiteral("consumer %1 assigned %2 partition(s), %3 resumed from the "
+                                                         "database")
+                                              .arg(m_opt.index)
+                                              .arg(tps.size())
+                                              .arg(stored.size()));
+    return starts;
+}
+
+void ConsumerWorker::onRevoked(const std::vector<kafka::TopicPartition> &tps)
+{
+    // Everything polled so far is committed (the loop commits before polling again), so nothing is
+    // pending; the partitions' next owner re-reads only uncommitted data and releases it again.
+    if (m_flow) {
+        for (const auto &tp : tps)
+            m_flow->reset(tp.topic, tp.partition);
+    }
+}
+
+void ConsumerWorker::rebuildCandles(const std::vector<kafka::TopicPartition> &tps)
+{
+    m_builder = std::make_unique<CandleBuilder>(m_opt.candles);
+    auto open = m_store->loadOpenCandles(0);
+    if (!open.ok()) {
+        IssueLog::instance().error(kComponent, QStringLiteral("cannot rebuild open candles: %1").arg(open.errorMessage()));
+        return;
+    }
+    // Only the symbols that live on our partitions: another instance owns the rest.
+    std::set<std::pair<std::string, int32_t>> mine;
+    for (const auto &tp : tps)
+        mine.insert({tp.topic, tp.partition});
+    std::vector<Candle> keep;
+    for (const Candle &c : open.value()) {
+        const std::string &topic = c.asset == AssetClass::Crypto ? m_opt.cryptoTopic : m_opt.stockTopic;
+        const int32_t n = partitionCount(topic);
+        if (n > 0 && mine.count({topic, kafka::partitionForKey(c.symbol, n)}))
+            keep.push_back(c);
+    }
+    m_builder->restore(keep);
+}
+
+void ConsumerWorker::reportConsumerError(const kafka::ConsumerError &e)
+{
+    const Severity sev = e.code == QStringLiteral("offset_out_of_range") || e.fatal ? Severity::Error : Severity::Warning;
+    QString where;
+    if (!e.topic.empty())
+        where = QStringLiteral(" [%1/%2]").arg(QString::fromStdString(e.topic)).arg(e.partition);
+    IssueLog::instance().add(sev, kComponent, e.message + where);
+}
+
+ConsumerWorker::CommitOutcome ConsumerWorker::commitWithRetry(const WriteBatch &wb, WriteResult &result, const std::atomic_bool &stop)
+{
+    int attempt = 0;
+    bool paused = false;
+    while (true) {
+        auto r = m_store->write(wb);
+        if (r.ok()) {
+            result = r.value();
+            if (paused) {
+                (void)m_consumer->resume();
+                m_metrics.setDatabaseState(QStringLiteral("ok"));
+                IssueLog::instance().info(QStringLiteral("database"), QStringLiteral("database is back; resuming"));
+            }
+            return CommitOutcome::Committed;
+        }
+        m_metrics.dbErrors.fetch_add(1, std::memory_order_relaxed);
+        if (!isRetryable(r.error())) {
+            IssueLog::instance().error(QStringLiteral("database"),
+                                       QStringLiteral("write rejected, consumer stops: %1").arg(r.errorMessage()));
+            m_metrics.setDatabaseState(QStringLiteral("rejected: ") + r.errorMessage());
+            return CommitOutcome::Rejected;
+        }
+        if (!paused) {
+            (void)m_consumer->pause();
+            paused = true;
+        }
+        const int delayMs = std::min(5000, 100 << std::min(attempt, 6));
+        ++attempt;
+        m_metrics.setDatabaseState(QStringLiteral("unavailable (%1); retry %2 in %3 ms")
+                                       .arg(r.errorMessage())
+                                       .arg(attempt)
+                                       .arg(delayMs));
+        if (attempt == 1 || attempt % 10 == 0)
+            IssueLog::instance().warning(QStringLiteral("database"),
+                                         QStringLiteral("write failed, will retry the same batch: %1").arg(r.errorMessage()));
+        QElapsedTimer waited;
+        waited.start();
+        while (waited.elapsed() < delayMs) {
+            if (stop.load())
+                return CommitOutcome::Stopped;  // not committed: it is read again on the next start
+            QThread::msleep(20);
+        }
+    }
+}
+
+Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomic_bool &stop)
+{
+    m_ticks.clear();
+    m_tickTimestamps.clear();
+    m_candles.clear();
+    m_indicators.clear();
+    m_offsets.clear();
+    std::map<std::pair<std::string, int32_t>, PartitionProgress> progress;
+    bool anyRejected = false;
+
+    for (const kafka::Message &msg : batch.messages) {
+        const std::string topic(msg.topic());
+        auto &p = progress[{topic, msg.partition()}];
+        p.nextOffset = std::max(p.nextOffset, msg.offset() + 1);
+        p.bytes += msg.flowBytes();
+        p.messages += 1;
+
+        const AssetClass asset = topic == m_opt.stockTopic ? AssetClass::Stock : AssetClass::Crypto;
+        auto decoded = decodeTick(msg.value(), asset);
+        if (auto *err = std::get_if<DecodeError>(&decoded)) {
+            anyRejected = true;
+            const QString reason = QString::fromStdString(err->reason);
+            const QString detail = QString::fromStdString(err->detail);
+            m_metrics.addRejected(reason);
+            if (m_deadLetters) {
+                if (m_deadLetters->write(msg, reason, detail, stop).ok())
+                    m_metrics.deadLettered.fetch_add(1, std::memory_order_relaxed);
+            }
+            if (++m_rejectLogCount <= 100 || m_rejectLogCount % 1000 == 0)
+                IssueLog::instance().warning(kComponent, QStringLiteral("rejected message %1/%2@%3 (%4): %5")
+                                                             .arg(QString::fromStdString(topic))
+                                                             .arg(msg.partition())
+                                                             .arg(msg.offset())
+                                                             .arg(reason, detail));
+            continue;
+        }
+        Tick &tick = std::get<Tick>(decoded);
+        const AddOutcome outcome = m_builder->add(tick);
+        if (outcome.droppedAny()) {
+            m_metrics.droppedLate.fetch_add(1, std::memory_order_relaxed);
+            if (++m_lateLogCount <= 20 || m_lateLogCount % 1000 == 0)
+                IssueLog::instance().warning(QStringLiteral("processing"),
+                                             QStringLiteral("late tick %1 %2 at %3 is past the watermark for %4 "
+                                                            "interval(s): stored, not merged into closed candles")
+                                                 .arg(QString::fromStdString(tick.symbol), QString::fromStdString(tick.id))
+                                                 .arg(tick.tsMs)
+                                                 .arg(outcome.droppedCount()));
+        }
+        m_tickTimestamps.push_back(msg.timestampMs());
+        m_ticks.push_back(std::move(tick));
+    }
+    m_metrics.consumed.fetch_add(qint64(batch.messages.size()), std::memory_order_relaxed);
+
+    m_builder->takeUpdates(m_candles);
+    m_builder->takeIndicators(m_indicators);
+    for (const auto &[tp, p] : progress)
+        m_offsets.push_back(OffsetRecord{m_opt.group.toStdString(), m_clusterId, tp.first, tp.second, p.nextOffset});
+
+    // Dead letters must be durable before the offsets that skip them commit (rejections are rare,
+    // so the flush is cheap).
+    if (anyRejected && m_dlqProducer)
+        m_dlqProducer->flush(2000);
+
+    WriteResult result;
+    const CommitOutcome outcome = commitWithRetry(WriteBatch{m_ticks, m_candles, m_offsets}, result, stop);
+    if (outcome == CommitOutcome::Rejected)
+        return makeError(QStringLiteral("the database rejected a batch; see the issue log"), QStringLiteral("db_rejected"));
+    if (outcome == CommitOutcome::Stopped)
+        return {};
+    const qint64 now = nowUs();
+    for (const qint64 ts : m_tickTimestamps) {
+        if (ts > 0) {
+            m_metrics.latencyAll.record(now - ts * 1000);
+            m_metrics.latencyRecent.record(now - ts * 1000);
+        }
+    }
+    m_metrics.stored.fetch_add(result.ticksInserted + result.ticksDuplicate, std::memory_order_relaxed);
+    m_metrics.inserted.fetch_add(result.ticksInserted, std::memory_order_relaxed);
+    m_metrics.duplicates.fetch_add(result.ticksDuplicate, std::memory_order_relaxed);
+    m_metrics.candlesWritten.fetch_add(result.candlesWritten, std::memory_order_relaxed);
+
+    std::vector<kafka::TopicPartitionOffset> commits;
+    for (const auto &[tp, p] : progress) {
+        if (m_flow)
+            m_flow->release(tp.first, tp.second, p.bytes, p.messages);
+        commits.push_back({tp.first, tp.second, p.nextOffset});
+    }
+    (void)m_consumer->commitAsync(commits);  // for lag tools; the database holds the truth
+    if (m_live)
+        m_live->add(m_ticks, m_candles, m_indicators);
+    return {};
+}
+
+Status ConsumerWorker::run(const std::atomic_bool &stop)
+{
+    auto store = TickStore::open(m_opt.database, QStringLiteral("ms-consumer-%1-%2")
+                                                     .arg(m_opt.index)
+                                                     .arg(quintptr(this), 0, 16));
+    if (!store.ok()) {
+        m_ready = true;
+        return store.error();
+    }
+    m_store = std::move(store).value();
+    m_builder = std::make_unique<CandleBuilder>(m_opt.candles);
+
+    kafka::AssignmentHandler handler;
+    handler.onAssigned = [this](const std::vector<kafka::TopicPartition> &tps) { return onAssigned(tps); };
+    handler.onRevoked = [this](const std::vector<kafka::TopicPartition> &tps) { onRevoked(tps); };
+    auto consumer = kafka::Consumer::create(
+        m_opt.kafka, m_opt.group,
+        QStringList{QString::fromStdString(m_opt.cryptoTopic), QString::fromStdString(m_opt.stockTopic)}, handler);
+    if (!consumer.ok()) {
+        m_ready = true;
+        return consumer.error();
+    }
+    m_consumer = std::move(consumer).value();
+    m_clusterId = m_consumer->clusterId(5000).toStdString();
+    if (m_clusterId.empty())
+        IssueLog::instance().warning(kComponent, QStringLiteral("cluster id unknown; stored positions cannot be matched"));
+
+    QElapsedTimer lagTimer;
+    lagTimer.start();
+    Status result;
+    while (!stop.load()) {
+        kafka::MessageBatch batch = m_consumer->poll(m_opt.maxBatch, m_opt.pollTimeoutMs);
+        for (const auto &e : batch.errors) {
+            reportConsumerError(e);
+            if (e.fatal) {
+                result = makeError(e.message, e.code);
+                break;
+            }
+        }
+        if (!result.ok())
+            break;
+        if (!batch.messages.empty()) {
+            result = processBatch(batch, stop);
+            if (!result.ok())
+                break;
+        }
+        if (lagTimer.elapsed() > 500) {
+            lagTimer.restart();
+            std::vector<PartitionLag> lags;
+            for (const auto &l : m_consumer->lag())
+                lags.push_back(PartitionLag{QString::fromStdString(l.topic), l.partition, l.lag, l.position});
+            m_metrics.setLag(m_opt.index, std::move(lags));
+        }
+    }
+    m_consumer->close(1000);
+    m_consumer.reset();
+    m_store.reset();
+    return result;
+}
+
+}  // namespace ms
