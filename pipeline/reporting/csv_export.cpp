@@ -20,6 +20,28 @@ QString quotedIdent(const QString &name)
     return u'"' + QString(name).replace(u'"', QStringLiteral("\"\"")) + u'"';
 }
 
+// PostgreSQL formats every non-text value itself (shortest round-trip floats, UTC ISO-8601 times):
+// the rows arrive as text and need no QDateTime/double conversion on our side, several times faster.
+QString selectExpression(const ColumnInfo &c, bool postgres)
+{
+    const QString id = quotedIdent(c.name);
+    if (!postgres)
+        return id;
+    switch (c.type) {
+    case ColumnType::DateTime:
+        return QStringLiteral("to_char(%1 AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')").arg(id);
+    case ColumnType::Date:
+        return QStringLiteral("to_char(%1, 'YYYY-MM-DD')").arg(id);
+    case ColumnType::Boolean:
+    case ColumnType::Int64:
+    case ColumnType::Double:
+        return id + QStringLiteral("::text");
+    case ColumnType::String:
+        return id;
+    }
+    return id;
+}
+
 }  // namespace
 
 Result<qint64> exportViewCsv(QSqlDatabase &db, const ViewInfo &view, const QString &filePath,
@@ -33,9 +55,10 @@ Result<qint64> exportViewCsv(QSqlDatabase &db, const ViewInfo &view, const QStri
         progress(0, total);
     }
 
+    const bool postgres = backendOf(db) == Backend::PostgreSQL;
     QStringList cols;
     for (const ColumnInfo &c : view.columns)
-        cols.append(quotedIdent(c.name));
+        cols.append(selectExpression(c, postgres));
     QSqlQuery q(db);
     q.setForwardOnly(true);  // QPSQL: single-row mode, rows arrive as we read them
     if (!q.exec(QStringLiteral("SELECT %1 FROM %2").arg(cols.join(QStringLiteral(", ")), quotedIdent(view.name))))
@@ -55,7 +78,12 @@ Result<qint64> exportViewCsv(QSqlDatabase &db, const ViewInfo &view, const QStri
         for (qsizetype i = 0; i < n; ++i) {
             if (i)
                 buf.append(',');
-            appendCsvValue(buf, q.value(int(i)), view.columns.at(i).type);
+            const ColumnType type = view.columns.at(i).type;
+            if (postgres && type != ColumnType::String) {
+                buf.append(q.value(int(i)).toString().toLatin1());  // already formatted by the server; NULL → ""
+            } else {
+                appendCsvValue(buf, q.value(int(i)), type);
+            }
         }
         buf.append("\r\n");
         ++rows;
