@@ -18,7 +18,8 @@
 // Failures: Error::code is "db_unreachable" or "db_busy" (retry the SAME batch later; isRetryable()),
 // or "db_rejected" (e.g. a CHECK violation: retrying the same rows fails the same way). A lost
 // connection (server restarted) is reopened on the next call; write() itself reconnects once and
-// retries, which is safe because every part of the batch is idempotent.
+// retries, which is safe because every part of the batch is idempotent (if the lost COMMIT had in
+// fact succeeded, the retry reports those ticks as duplicates).
 #include "model/candle.h"
 #include "model/indicators.h"
 #include "model/result.h"

@@ -223,6 +223,41 @@ private Q_SLOTS:
                  qint64(migrationFiles(QStringLiteral("postgres")).size()));
     }
 
+    void sqliteConcurrentWritersLoseNothing()
+    {
+        // Several consumer threads on one SQLite file: BEGIN IMMEDIATE + busy timeout serialize them.
+        const DatabaseUrl url = *DatabaseUrl::parse(QStringLiteral("sqlite://") + m_dir.path() + QStringLiteral("/shared.db"));
+        constexpr int kThreads = 3, kBatches = 20, kPerBatch = 500;
+        std::vector<QString> errors(kThreads);
+        std::vector<std::thread> threads;
+        for (int i = 0; i < kThreads; ++i) {
+            threads.emplace_back([&, i] {
+                auto store = TickStore::open(url, QStringLiteral("writer-%1").arg(i));
+                if (!store) {
+                    errors[size_t(i)] = store.errorMessage();
+                    return;
+                }
+                for (int b = 0; b < kBatches; ++b) {
+                    const int from = (i * kBatches + b) * kPerBatch;
+                    const std::vector<Tick> ticks = makeTicks(from, from + kPerBatch);
+                    const std::vector<OffsetRecord> offsets{{"g", "c", "t", i, qint64(b + 1)}};
+                    int retries = 0;
+                    auto r = writeWithRetry(**store, {ticks, {}, offsets}, &retries);
+                    if (!r) {
+                        errors[size_t(i)] = r.errorMessage();
+                        return;
+                    }
+                }
+            });
+        }
+        for (auto &t : threads)
+            t.join();
+        for (const QString &e : errors)
+            QVERIFY2(e.isEmpty(), qPrintable(e));
+        QCOMPARE(tickRows(url), qint64(kThreads) * kBatches * kPerBatch);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT sum(next_offset) FROM pipeline_offsets")), qint64(kThreads) * kBatches);
+    }
+
     void sqliteUnwritablePathFailsClearly()
     {
         auto url = DatabaseUrl::parse(QStringLiteral("sqlite:///proc/no-such-dir/x.db"));
