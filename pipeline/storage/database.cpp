@@ -204,8 +204,14 @@ Result<QSqlDatabase> openDatabase(const DatabaseUrl &url, const QString &connect
             const QString why = scrub(db.lastError().text().simplified(), url.password);
             db = QSqlDatabase();
             QSqlDatabase::removeDatabase(connectionName);
+            // The server answered and said no: retrying will not help until the configuration changes.
+            static const char *const refusals[] = {"authentication failed", "does not exist", "no pg_hba.conf entry",
+                                                   "permission denied", "password is required"};
+            bool refused = false;
+            for (const char *r : refusals)
+                refused = refused || why.contains(QLatin1String(r), Qt::CaseInsensitive);
             return makeError(QStringLiteral("Cannot connect to %1: %2").arg(url.redacted(), why),
-                             QStringLiteral("db_unreachable"));
+                             refused ? QStringLiteral("db_rejected") : QStringLiteral("db_unreachable"));
         }
         return db;
     }

@@ -26,6 +26,8 @@ bool isRetryable(const Error &error);
 // connect_timeout option, else `connectTimeoutSec`; libpq's minimum is 2 s) so an unreachable server
 // fails in bounded time; SQLite through QSQLITE in WAL mode, synchronous=NORMAL, busy timeout 5 s, its
 // parent directory created. A name already in use is an error (close it first).
+// A server that refuses (bad password, unknown database, pg_hba) gives "db_rejected"; one that cannot
+// be reached gives "db_unreachable".
 Result<QSqlDatabase> openDatabase(const DatabaseUrl &url, const QString &connectionName, int connectTimeoutSec = 5);
 
 // Closes and unregisters a connection. Drop every QSqlDatabase/QSqlQuery copy of it first.

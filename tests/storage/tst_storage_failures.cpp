@@ -159,6 +159,17 @@ private Q_SLOTS:
         QVERIFY(!QSqlDatabase::contains(QStringLiteral("unreachable")));  // nothing left registered
     }
 
+    void unknownDatabaseIsRejectedNotRetried()
+    {
+        auto url = DatabaseUrl::parse(m_pg.url(QStringLiteral("no_such_db")));
+        QVERIFY(url);
+        auto store = TickStore::open(*url, QStringLiteral("nodb"));
+        QVERIFY(!store);
+        QCOMPARE(store.error().code, QStringLiteral("db_rejected"));
+        QVERIFY(!isRetryable(store.error()));
+        QVERIFY2(store.errorMessage().contains(QLatin1String("no_such_db")), qPrintable(store.errorMessage()));
+    }
+
     void brokenMigrationIsRolledBackAndNamed_data()
     {
         QTest::addColumn<bool>("postgres");
