@@ -178,9 +178,10 @@ Status Producer::produce(const std::string &topic, std::string_view key, std::st
         return producerError(QStringLiteral("stopped while waiting for consumers (flow control)"),
                              QStringLiteral("stopped"));
 
-    thread_local std::vector<rd_kafka_vu_t> vus;  // reused: no allocation per message
+    thread_local std::vector<rd_kafka_vu_t> vus;  // reused: no allocation per message; each
+    // reference returned by add() is used before the next add() (which may reallocate).
     vus.clear();
-    auto add = [&vus](rd_kafka_vtype_t t) -> rd_kafka_vu_t & {
+    auto add = [](rd_kafka_vtype_t t) -> rd_kafka_vu_t & {
         vus.emplace_back();
         vus.back().vtype = t;
         return vus.back();
