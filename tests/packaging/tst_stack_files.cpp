@@ -92,14 +92,14 @@ private Q_SLOTS:
 
     void expectedServices()
     {
-        for (const char *name : {"kafka", "kafka-init", "postgres", "marketstream", "consumer", "kafka-ui"})
+        for (const char *name : {"kafka", "kafka-init", "postgres", "migrate", "marketstream", "consumer", "kafka-ui"})
             QVERIFY2(m_services.contains(QLatin1String(name)), name);
         // Opt-in extras stay behind profiles; the core stack has none.
         QCOMPARE(m_services.value(QLatin1String("kafka-ui")).toObject().value(QLatin1String("profiles")).toArray().first().toString(),
                  QStringLiteral("ui"));
         QCOMPARE(m_services.value(QLatin1String("consumer")).toObject().value(QLatin1String("profiles")).toArray().first().toString(),
                  QStringLiteral("scale"));
-        for (const char *core : {"kafka", "kafka-init", "postgres", "marketstream"})
+        for (const char *core : {"kafka", "kafka-init", "postgres", "migrate", "marketstream"})
             QVERIFY2(!m_services.value(QLatin1String(core)).toObject().contains(QLatin1String("profiles")), core);
     }
 
@@ -159,10 +159,18 @@ private Q_SLOTS:
                 QVERIFY2(m_services.contains(d.key()), qPrintable(d.key()));
             }
         }
-        const QJsonObject appDeps = m_services.value(QLatin1String("marketstream")).toObject().value(QLatin1String("depends_on")).toObject();
-        QCOMPARE(appDeps.value(QLatin1String("postgres")).toObject().value(QLatin1String("condition")).toString(), QStringLiteral("service_healthy"));
-        QCOMPARE(appDeps.value(QLatin1String("kafka-init")).toObject().value(QLatin1String("condition")).toString(),
-                 QStringLiteral("service_completed_successfully"));
+        // Migrations run once, after PostgreSQL is up; every app container waits for them and the topics.
+        const QJsonObject migrate = m_services.value(QLatin1String("migrate")).toObject();
+        QCOMPARE(migrate.value(QLatin1String("command")).toArray().first().toString(), QStringLiteral("--migrate-only"));
+        QCOMPARE(migrate.value(QLatin1String("depends_on")).toObject().value(QLatin1String("postgres")).toObject()
+                     .value(QLatin1String("condition")).toString(), QStringLiteral("service_healthy"));
+        for (const char *app : {"marketstream", "consumer"}) {
+            const QJsonObject deps = m_services.value(QLatin1String(app)).toObject().value(QLatin1String("depends_on")).toObject();
+            QCOMPARE(deps.value(QLatin1String("migrate")).toObject().value(QLatin1String("condition")).toString(),
+                     QStringLiteral("service_completed_successfully"));
+            QCOMPARE(deps.value(QLatin1String("kafka-init")).toObject().value(QLatin1String("condition")).toString(),
+                     QStringLiteral("service_completed_successfully"));
+        }
     }
 
     void dataLivesInNamedVolumes()
@@ -216,7 +224,7 @@ private Q_SLOTS:
         const QSet<QString> known = appEnvKeys();
         QVERIFY2(!known.isEmpty(), "cannot tell which environment keys the app reads "
                                    "(neither marketstream --print-env-keys nor pipeline/runtime/config*.cpp)");
-        for (const char *svcName : {"marketstream", "consumer"}) {
+        for (const char *svcName : {"migrate", "marketstream", "consumer"}) {
             const QJsonObject env = m_services.value(QLatin1String(svcName)).toObject().value(QLatin1String("environment")).toObject();
             QVERIFY(!env.isEmpty());
             for (auto it = env.begin(); it != env.end(); ++it)
