@@ -201,6 +201,32 @@ private Q_SLOTS:
         QCOMPARE(revoked.size(), size_t(2));              // the caller heard about the loss
     }
 
+    void authorizationFailureIsCountedAndSurfaced()
+    {
+        auto broker = startBroker(QStringLiteral("secured"), 1);
+        QVERIFY(broker);
+        auto p = Producer::create(test::settingsFor(*broker));
+        QVERIFY(p.ok());
+        QVERIFY(p.value()->prepareTopics({QStringLiteral("secured")}).ok());
+        // The broker refuses the next Produce requests (ApiKey 0) as unauthorized.
+        rd_kafka_mock_push_request_errors(broker->mockCluster(), 0, 3, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED,
+                                          RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED,
+                                          RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
+        std::atomic_bool stop{false};
+        QVERIFY(p.value()->produce("secured", "K", "v1", stop).ok());
+        p.value()->flush(10000);
+        QCOMPARE(p.value()->delivered(), 0);
+        QCOMPARE(p.value()->failed(), 1);
+        QVERIFY2(p.value()->lastDeliveryError().contains(u"uthoriz"), qPrintable(p.value()->lastDeliveryError()));
+        // librdkafka marks the topic unauthorized: later produce() calls fail at once, with a
+        // message naming the topic and the reason (the return value is checked, not ignored).
+        const Status again = p.value()->produce("secured", "K", "v2", stop);
+        QVERIFY(!again.ok());
+        QVERIFY2(again.errorMessage().contains(u"secured") && again.errorMessage().contains(u"uthoriz"),
+                 qPrintable(again.errorMessage()));
+        QCOMPARE(p.value()->outstanding(), 0);
+    }
+
     void topicAdminGivesAClearErrorWhenUnreachable()
     {
         KafkaSettings s;
