@@ -8,7 +8,11 @@
 #include <QJsonObject>
 #include <QSet>
 #include <QTest>
+#include <QMutex>
+#include <QThread>
 #include <QUrlQuery>
+
+#include <atomic>
 
 using namespace ms;
 using namespace ms::test;
@@ -60,6 +64,7 @@ private Q_SLOTS:
     void serverCloseReconnects();
     void unsubscribeOnSymbolChange();
     void keyNeverLeaks();
+    void runsOnWorkerThread();
 };
 
 void TestFinnhubWs::tradesFromFixtures_data()
@@ -250,6 +255,35 @@ void TestFinnhubWs::keyNeverLeaks()
     QVERIFY(probe.ticks.empty());
     QVERIFY2(!probe.allMessages().contains(kKey), qPrintable(probe.allMessages()));
     QVERIFY2(!logs.text().contains(kKey), qPrintable(logs.text()));
+}
+
+void TestFinnhubWs::runsOnWorkerThread()
+{
+    // As the runtime runs it: parentless, moved to its own thread, started and stopped by queued calls.
+    LocalWsServer server;
+    QVERIFY(server.listen());
+    const QString payload = frame("trade_AAPL_2023-03-31_live_capture.json");
+    server.setOnMessage([&](QWebSocket *ws, const QString &) { ws->sendTextMessage(payload); });
+    QThread worker;
+    auto *source = new FinnhubWsSource(options(server, {u"AAPL"_s}));
+    std::atomic<int> ticks{0};
+    std::atomic<bool> wrongThread{false};
+    source->setTickHandler([&](std::span<const Tick> batch) {
+        wrongThread = wrongThread || QThread::currentThread() != &worker;
+        ticks += int(batch.size());
+    });
+    std::atomic<int> finished{0};
+    connect(source, &Source::finished, source, [&] { ++finished; }, Qt::DirectConnection);
+    source->moveToThread(&worker);
+    connect(&worker, &QThread::finished, source, &QObject::deleteLater);
+    worker.start();
+    QMetaObject::invokeMethod(source, &Source::start, Qt::QueuedConnection);
+    QVERIFY(waitUntil([&] { return ticks >= 10; }));
+    QMetaObject::invokeMethod(source, &Source::stop, Qt::BlockingQueuedConnection);
+    QCOMPARE(finished.load(), 1);
+    QVERIFY(!wrongThread);
+    worker.quit();
+    QVERIFY(worker.wait(5000));
 }
 
 QTEST_GUILESS_MAIN(TestFinnhubWs)
