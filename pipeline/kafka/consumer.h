@@ -65,7 +65,9 @@ public:
     // heartbeat.interval.ms=2000, enable.partition.eof=false.
     static Result<std::unique_ptr<Consumer>> create(const KafkaSettings &settings, const QString &groupId,
                                                     const QStringList &topics, AssignmentHandler handler);
-    ~Consumer();  // close(2000) if not closed
+    // close(2000) if not closed; that runs onRevoked, so close() explicitly (or destroy the
+    // Consumer) before whatever the handler uses goes away.
+    ~Consumer();
     Consumer(const Consumer &) = delete;
     Consumer &operator=(const Consumer &) = delete;
 
