@@ -87,6 +87,9 @@ Result<DatabaseUrl> parseSqlite(const QString &url)
     if (path.isEmpty())
         return bad(QStringLiteral("the SQLite URL has no file path (use sqlite:///absolute/path.db, "
                                   "sqlite://relative.db or sqlite::memory:)"));
+    // sqlite:///C:/data/market.db on Windows: the drive letter follows the third slash.
+    if (path.size() >= 4 && path[0] == u'/' && path[1].isLetter() && path[2] == u':' && path[3] == u'/')
+        path.remove(0, 1);
     u.sqlitePath = path;
     return u;
 }
@@ -250,8 +253,9 @@ static QString build(const DatabaseUrl &u, bool redact)
     if (u.isSqlite()) {
         if (u.sqlitePath == QLatin1String(":memory:"))
             return QStringLiteral("sqlite::memory:");
-        const QByteArray path = QUrl::toPercentEncoding(u.sqlitePath, "/");
-        return QStringLiteral("sqlite://") + QString::fromLatin1(path);
+        const QByteArray path = QUrl::toPercentEncoding(u.sqlitePath, "/:");
+        const bool drive = u.sqlitePath.size() >= 3 && u.sqlitePath[1] == u':';
+        return QStringLiteral("sqlite://") + (drive ? QStringLiteral("/") : QString()) + QString::fromLatin1(path);
     }
     QString s = QStringLiteral("postgresql://");
     if (!u.user.isEmpty() || !u.password.isEmpty()) {

@@ -51,6 +51,8 @@ private Q_SLOTS:
                                          << "/var/lib/ms/market.db" << "";
         QTest::newRow("sqlite relative") << "sqlite://data/market.db" << false << "" << 5432 << "" << "" << ""
                                          << "data/market.db" << "";
+        QTest::newRow("sqlite windows drive") << "sqlite:///C:/Users/me/market.db" << false << "" << 5432 << "" << ""
+                                              << "" << "C:/Users/me/market.db" << "";
         QTest::newRow("sqlite memory") << "sqlite::memory:" << false << "" << 5432 << "" << "" << "" << ":memory:" << "";
         QTest::newRow("sqlite percent-encoded space") << "sqlite:///tmp/my%20data.db" << false << "" << 5432 << "" << ""
                                                       << "" << "/tmp/my data.db" << "";
