@@ -20,6 +20,8 @@
 #include <QVariant>
 
 #include <cstdio>
+#include <ctime>
+#include <unistd.h>
 #include <vector>
 
 using namespace ms;
@@ -93,10 +95,50 @@ qint64 countRows(QSqlDatabase db)
     return q.value(0).toLongLong();
 }
 
+// CPU spent by this process plus the PostgreSQL backend serving the connection: a figure that does
+// not depend on how busy the shared machine is (wall-clock rows/s does).
+qint64 processCpuNs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return qint64(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+}
+
+qint64 backendCpuNs(qint64 pid)
+{
+    if (pid <= 0)
+        return 0;
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray stat = f.readAll();
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return 0;
+    const qint64 ticks = fields[11].toLongLong() + fields[12].toLongLong();  // utime + stime
+    return ticks * 1000000000LL / sysconf(_SC_CLK_TCK);
+}
+
+qint64 g_backendPid = 0;
+qint64 g_cpuStart = 0;
+
+void startCpu(QSqlDatabase db)
+{
+    g_backendPid = 0;
+    if (db.driverName() == QLatin1String("QPSQL")) {
+        QSqlQuery q(db);
+        if (q.exec(QStringLiteral("SELECT pg_backend_pid()")) && q.next())
+            g_backendPid = q.value(0).toLongLong();
+    }
+    g_cpuStart = processCpuNs() + backendCpuNs(g_backendPid);
+}
+
 void report(const char *name, int batch, qint64 rows, qint64 ns, qint64 verified, qint64 expected)
 {
-    std::printf("%-34s batch %6d  %9lld rows  %8.0f rows/s  %s\n", name, batch, static_cast<long long>(rows),
-                rows * 1e9 / double(std::max<qint64>(ns, 1)),
+    const qint64 cpu = processCpuNs() + backendCpuNs(g_backendPid) - g_cpuStart;
+    std::printf("%-34s batch %6d  %9lld rows  %8.0f rows/s  %8.0f rows/CPU-s  %s\n", name, batch,
+                static_cast<long long>(rows), rows * 1e9 / double(std::max<qint64>(ns, 1)),
+                rows * 1e9 / double(std::max<qint64>(cpu, 1)),
                 verified == expected ? "verified" : qPrintable(QStringLiteral("MISMATCH (%1 rows, expected %2)").arg(verified).arg(expected)));
     std::fflush(stdout);
 }
@@ -176,12 +218,11 @@ int main(int argc, char **argv)
         const std::vector<Tick> ticks = makeTicks(0, 1000000);
         std::string buf;
         buf.reserve(ticks.size() * 100);
-        QElapsedTimer t;
-        t.start();
+        const qint64 cpu0 = processCpuNs();
         for (const Tick &tick : ticks)
             rowfmt::appendCopyTickRow(buf, tick);
-        const qint64 ns = t.nsecsElapsed();
-        std::printf("%-34s %25lld rows  %8.0f rows/s  (%.0f bytes/row, client CPU only)\n", "COPY row formatting",
+        const qint64 ns = processCpuNs() - cpu0;
+        std::printf("%-34s %25lld rows  %8.0f rows/CPU-s (%.0f bytes/row, client only)\n", "COPY row formatting",
                     static_cast<long long>(ticks.size()), ticks.size() * 1e9 / double(ns), double(buf.size()) / ticks.size());
     }
     int schema = 0;
@@ -197,14 +238,17 @@ int main(int argc, char **argv)
             {
                 auto store = openOrDie(freshPg());
                 QSqlDatabase db = QSqlDatabase::database(QStringLiteral("bench"));
+                startCpu(db);
                 qint64 ns = writeAll(*store, ticks, batch, extras);
                 report(qPrintable(QStringLiteral("PG COPY fast path") + QLatin1String(suffix)), batch, total, ns, countRows(db), total);
+                startCpu(db);
                 ns = writeAll(*store, ticks, batch, extras);
                 report(qPrintable(QStringLiteral("PG replay path (all dups)") + QLatin1String(suffix)), batch, total, ns, countRows(db), total);
                 if (!extras) {
                     // First half of the batches all duplicates, then all new: the adaptive path choice.
                     const std::vector<Tick> mixed = makeTicks(total / 2, total);
                     ns = 0;
+                    startCpu(db);
                     for (size_t i = 0; i < mixed.size(); i += size_t(batch)) {
                         const size_t len = std::min(size_t(batch), mixed.size() - i);
                         std::vector<Tick> one(mixed.begin() + qsizetype(i), mixed.begin() + qsizetype(i + len));
@@ -223,6 +267,7 @@ int main(int argc, char **argv)
                 auto store = openOrDie(freshPg());
                 store->setAlwaysReplayPath(true);
                 QSqlDatabase db = QSqlDatabase::database(QStringLiteral("bench"));
+                startCpu(db);
                 const qint64 ns = writeAll(*store, ticks, batch, false);
                 report("PG staging path, new rows", batch, total, ns, countRows(db), total);
                 db = QSqlDatabase();
@@ -232,6 +277,7 @@ int main(int argc, char **argv)
                 QSqlDatabase db = QSqlDatabase::database(QStringLiteral("bench"));
                 const qint64 n = total / 5;  // it is slow; a fifth is enough for a stable figure
                 const std::vector<Tick> part(ticks.begin(), ticks.begin() + n);
+                startCpu(db);
                 const qint64 ns = multiRowInsert(db, part, batch);
                 report("PG multi-row INSERT (100/stmt)", batch, n, ns, countRows(db), n);
                 db = QSqlDatabase();
@@ -240,8 +286,10 @@ int main(int argc, char **argv)
                 const QString path = dir.filePath(QStringLiteral("bench-%1-%2.db").arg(batch).arg(extras));
                 auto store = openOrDie(*DatabaseUrl::parse(QStringLiteral("sqlite://") + path));
                 QSqlDatabase db = QSqlDatabase::database(QStringLiteral("bench"));
+                startCpu(db);
                 qint64 ns = writeAll(*store, ticks, batch, extras);
                 report(qPrintable(QStringLiteral("SQLite new rows") + QLatin1String(suffix)), batch, total, ns, countRows(db), total);
+                startCpu(db);
                 ns = writeAll(*store, ticks, batch, extras);
                 report(qPrintable(QStringLiteral("SQLite replay (all dups)") + QLatin1String(suffix)), batch, total, ns, countRows(db), total);
                 db = QSqlDatabase();
