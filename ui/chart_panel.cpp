@@ -238,8 +238,8 @@ void ChartPanel::setRangePreset(qint64 spanMs)
 void ChartPanel::setFollowing(bool on)
 {
     m_follow = on;
-    if (!on && m_endMs == 0)
-        m_endMs = m_t1;
+    if (!on)
+        m_endMs = m_t1;  // park the view where it is
     m_viewDirty = true;
     updateControls();
 }
