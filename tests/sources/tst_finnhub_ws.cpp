@@ -1,4 +1,5 @@
 // FinnhubWsSource against a local QWebSocketServer replaying the Finnhub stream fixtures.
+#include "local_http_server.h"
 #include "local_ws_server.h"
 #include "source_probe.h"
 #include "sources/finnhub_ws_source.h"
@@ -65,6 +66,7 @@ private Q_SLOTS:
     void unsubscribeOnSymbolChange();
     void keyNeverLeaks();
     void runsOnWorkerThread();
+    void handshakeRejected401IsUnauthorized();
 };
 
 void TestFinnhubWs::tradesFromFixtures_data()
@@ -284,6 +286,29 @@ void TestFinnhubWs::runsOnWorkerThread()
     QVERIFY(!wrongThread);
     worker.quit();
     QVERIFY(worker.wait(5000));
+}
+
+void TestFinnhubWs::handshakeRejected401IsUnauthorized()
+{
+    // A bad token: the upgrade request is answered with HTTP 401 and Finnhub's error body.
+    LocalHttpServer http;
+    QVERIFY(http.listen());
+    http.setFallback([](const HttpRequestRecord &) {
+        return HttpReply::json(readFixture(u"finnhub/rest/error_401_invalid_api_key.json"_s), 401);
+    });
+    FinnhubWsOptions o;
+    o.finnhubWsUrl = u"ws://127.0.0.1:%1"_s.arg(http.baseUrl().port());
+    o.apiKey = kKey;
+    o.backoff = BackoffPolicy{20, 100, 2.0, 0.2};
+    FinnhubWsSource source(o);
+    SourceProbe probe;
+    probe.attach(source);
+    source.start();
+    QVERIFY(waitUntil([&] { return http.requests().size() >= 2; }));  // retried with backoff
+    source.stop();
+    QVERIFY2(probe.sawState(SourceState::Unauthorized), qPrintable(probe.allMessages()));
+    QVERIFY(probe.ticks.empty());
+    QVERIFY(!probe.allMessages().contains(kKey));
 }
 
 QTEST_GUILESS_MAIN(TestFinnhubWs)
