@@ -1,6 +1,7 @@
 // Storage write throughput, printed (never asserted). Starts its own PostgreSQL 15 (fsync on) and
 // writes to a SQLite file under /tmp. Every figure is verified against a row count.
-//   PostgreSQL COPY fast path      new ticks, COPY straight into the table inside a savepoint
+//   PostgreSQL COPY fast path      new ticks, binary COPY straight into the table inside a savepoint
+//   PostgreSQL COPY text format    the same with COPY's text format (timestamps/doubles parsed by the server)
 //   PostgreSQL replay path         the same ticks again (all duplicates): staging COPY + ON CONFLICT
 //   PostgreSQL staging, new rows   the replay path forced on new ticks (its cost when nothing is a dup)
 //   PostgreSQL half dups then new  the adaptive choice between the two paths
@@ -222,8 +223,15 @@ int main(int argc, char **argv)
         for (const Tick &tick : ticks)
             rowfmt::appendCopyTickRow(buf, tick);
         const qint64 ns = processCpuNs() - cpu0;
-        std::printf("%-34s %25lld rows  %8.0f rows/CPU-s (%.0f bytes/row, client only)\n", "COPY row formatting",
+        std::printf("%-34s %25lld rows  %8.0f rows/CPU-s (%.0f bytes/row, client only)\n", "COPY text row formatting",
                     static_cast<long long>(ticks.size()), ticks.size() * 1e9 / double(ns), double(buf.size()) / ticks.size());
+        buf.clear();
+        const qint64 cpu1 = processCpuNs();
+        for (const Tick &tick : ticks)
+            rowfmt::appendCopyBinaryTickRow(buf, tick);
+        const qint64 ns2 = processCpuNs() - cpu1;
+        std::printf("%-34s %25lld rows  %8.0f rows/CPU-s (%.0f bytes/row, client only)\n", "COPY binary row formatting",
+                    static_cast<long long>(ticks.size()), ticks.size() * 1e9 / double(ns2), double(buf.size()) / ticks.size());
     }
     int schema = 0;
     for (const int batch : {1000, 10000}) {
@@ -261,6 +269,15 @@ int main(int argc, char **argv)
                     }
                     report("PG half dups then new (adaptive)", batch, total, ns, countRows(db), total + total / 2);
                 }
+                db = QSqlDatabase();
+            }
+            if (!extras) {
+                auto store = openOrDie(freshPg());
+                store->setTextCopy(true);
+                QSqlDatabase db = QSqlDatabase::database(QStringLiteral("bench"));
+                startCpu(db);
+                const qint64 ns = writeAll(*store, ticks, batch, false);
+                report("PG COPY fast path, text format", batch, total, ns, countRows(db), total);
                 db = QSqlDatabase();
             }
             if (!extras) {

@@ -23,9 +23,9 @@ bool isUniqueViolation(const Error &e)
 }
 
 // COPY <table> (<columns>) FROM STDIN with `rows` (text format). Returns rows copied.
-Result<qint64> copyRows(PGconn *conn, const char *table, const std::string &rows)
+Result<qint64> copyRows(PGconn *conn, const char *table, const std::string &rows, bool binary)
 {
-    const QByteArray sql = QByteArray("COPY ") + table + " (" + kTickColumns + ") FROM STDIN";
+    const QByteArray sql = QByteArray("COPY ") + table + " (" + kTickColumns + ") FROM STDIN" + (binary ? " (FORMAT binary)" : "");
     const QString what = QStringLiteral("COPY into ") + QString::fromLatin1(table);
     PgResult start(PQexec(conn, sql.constData()));
     if (PQresultStatus(start.get()) != PGRES_COPY_IN)
@@ -64,12 +64,13 @@ struct TickRows
 {
     std::string crypto, stock;
     qint64 cryptoCount = 0, stockCount = 0;
+    bool binary = true;
 };
 
 // Replay path: COPY into the staging table, then insert what is new. Returns rows inserted.
-Result<qint64> insertViaStaging(PGconn *conn, const char *stage, const char *table, const std::string &rows)
+Result<qint64> insertViaStaging(PGconn *conn, const char *stage, const char *table, const std::string &rows, bool binary)
 {
-    auto copied = copyRows(conn, stage, rows);
+    auto copied = copyRows(conn, stage, rows, binary);
     if (!copied)
         return copied;
     const QByteArray insert = QByteArray("INSERT INTO ") + table + " (" + kTickColumns + ") SELECT " + kTickColumns
@@ -86,9 +87,9 @@ Result<qint64> writeTicks(PGconn *conn, PgWriterState &state, const TickRows &ro
             return s.error();
         Result<qint64> c = qint64(0), k = qint64(0);
         if (rows.cryptoCount)
-            c = copyRows(conn, "crypto_data", rows.crypto);
+            c = copyRows(conn, "crypto_data", rows.crypto, rows.binary);
         if (c && rows.stockCount)
-            k = copyRows(conn, "stock_data", rows.stock);
+            k = copyRows(conn, "stock_data", rows.stock, rows.binary);
         const Error *err = !c ? &c.error() : !k ? &k.error() : nullptr;
         if (!err) {
             if (Status s = pgExec(conn, "RELEASE SAVEPOINT ms_ticks", QStringLiteral("RELEASE SAVEPOINT")); !s)
@@ -103,13 +104,13 @@ Result<qint64> writeTicks(PGconn *conn, PgWriterState &state, const TickRows &ro
     *replayed = true;
     qint64 inserted = 0;
     if (rows.cryptoCount) {
-        auto n = insertViaStaging(conn, "ms_stage_crypto", "crypto_data", rows.crypto);
+        auto n = insertViaStaging(conn, "ms_stage_crypto", "crypto_data", rows.crypto, rows.binary);
         if (!n)
             return n;
         inserted += *n;
     }
     if (rows.stockCount) {
-        auto n = insertViaStaging(conn, "ms_stage_stock", "stock_data", rows.stock);
+        auto n = insertViaStaging(conn, "ms_stage_stock", "stock_data", rows.stock, rows.binary);
         if (!n)
             return n;
         inserted += *n;
@@ -135,15 +136,25 @@ Result<WriteResult> pgWrite(PGconn *conn, PgWriterState &state, const WriteBatch
 {
     WriteResult result;
     TickRows rows;
+    rows.binary = state.binaryCopy;
     rows.crypto.reserve(batch.ticks.size() * 110);
+    auto append = rows.binary ? rowfmt::appendCopyBinaryTickRow : rowfmt::appendCopyTickRow;
+    if (rows.binary) {
+        rowfmt::appendCopyBinaryHeader(rows.crypto);
+        rowfmt::appendCopyBinaryHeader(rows.stock);
+    }
     for (const Tick &t : batch.ticks) {
         if (t.asset == AssetClass::Crypto) {
-            rowfmt::appendCopyTickRow(rows.crypto, t);
+            append(rows.crypto, t);
             ++rows.cryptoCount;
         } else {
-            rowfmt::appendCopyTickRow(rows.stock, t);
+            append(rows.stock, t);
             ++rows.stockCount;
         }
+    }
+    if (rows.binary) {
+        rowfmt::appendCopyBinaryTrailer(rows.crypto);
+        rowfmt::appendCopyBinaryTrailer(rows.stock);
     }
     if (Status s = pgExec(conn, "BEGIN", QStringLiteral("BEGIN")); !s)
         return s.error();

@@ -10,6 +10,7 @@ struct PgWriterState
 {
     bool preferReplay = false;  // the last batch had duplicates: start on the replay path
     bool forceReplay = false;   // benchmarks/tests: always take the replay path
+    bool binaryCopy = true;     // COPY in binary format (no text parsing on the server); text for comparison
 };
 
 // Once per connection: quiet notices, create the temp staging tables.

@@ -1,7 +1,10 @@
 #include "storage/row_format.h"
 
 #include <algorithm>
+#include <QtEndian>
+
 #include <charconv>
+#include <cstring>
 #include <cmath>
 
 namespace ms::rowfmt {
@@ -210,6 +213,82 @@ void appendCopyTickRow(std::string &out, const Tick &t)
     out += '\t';
     appendOptional(out, t.previousClose);
     out += '\n';
+}
+
+namespace {
+
+void put16(std::string &out, quint16 v)
+{
+    const quint16 be = qToBigEndian(v);
+    out.append(reinterpret_cast<const char *>(&be), 2);
+}
+
+void put32(std::string &out, quint32 v)
+{
+    const quint32 be = qToBigEndian(v);
+    out.append(reinterpret_cast<const char *>(&be), 4);
+}
+
+void put64(std::string &out, quint64 v)
+{
+    const quint64 be = qToBigEndian(v);
+    out.append(reinterpret_cast<const char *>(&be), 8);
+}
+
+void binText(std::string &out, std::string_view s)
+{
+    put32(out, quint32(s.size()));
+    out.append(s.data(), s.size());
+}
+
+void binDouble(std::string &out, double v)
+{
+    put32(out, 8);
+    quint64 bits;
+    std::memcpy(&bits, &v, 8);
+    put64(out, bits);
+}
+
+void binOptional(std::string &out, const std::optional<double> &v)
+{
+    if (v)
+        binDouble(out, *v);
+    else
+        put32(out, 0xffffffffu);  // -1: NULL
+}
+
+constexpr qint64 kPgEpochMs = 946684800000LL;  // 2000-01-01 00:00:00 UTC
+
+}  // namespace
+
+void appendCopyBinaryHeader(std::string &out)
+{
+    out.append("PGCOPY\n\377\r\n\0", 11);
+    put32(out, 0);  // flags: no OIDs
+    put32(out, 0);  // header extension length
+}
+
+void appendCopyBinaryTickRow(std::string &out, const Tick &t)
+{
+    put16(out, 12);
+    binText(out, t.symbol);
+    binDouble(out, t.price);
+    put32(out, 8);
+    put64(out, quint64((t.tsMs - kPgEpochMs) * 1000));
+    binText(out, t.currency);
+    binDouble(out, t.volume);
+    binText(out, wireName(t.source));
+    binText(out, wireName(t.kind));
+    binText(out, t.id);
+    binOptional(out, t.high);
+    binOptional(out, t.low);
+    binOptional(out, t.open);
+    binOptional(out, t.previousClose);
+}
+
+void appendCopyBinaryTrailer(std::string &out)
+{
+    put16(out, 0xffffu);  // -1
 }
 
 }  // namespace ms::rowfmt

@@ -31,4 +31,10 @@ inline void appendCopyNull(std::string &out) { out += "\\N"; }
 // source, kind, trade_id, high, low, open, previous_close (NULL as \N).
 void appendCopyTickRow(std::string &out, const Tick &t);
 
+// COPY ... FROM STDIN (FORMAT binary): the same columns without any text parsing on the server
+// (timestamps as int64 µs since 2000-01-01 UTC, doubles as big-endian IEEE-754, text as raw UTF-8).
+void appendCopyBinaryHeader(std::string &out);
+void appendCopyBinaryTickRow(std::string &out, const Tick &t);
+void appendCopyBinaryTrailer(std::string &out);
+
 }  // namespace ms::rowfmt

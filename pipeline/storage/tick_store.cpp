@@ -108,6 +108,11 @@ void TickStore::setAlwaysReplayPath(bool on)
     d->pg.forceReplay = on;
 }
 
+void TickStore::setTextCopy(bool on)
+{
+    d->pg.binaryCopy = !on;
+}
+
 Status TickStore::ping()
 {
     if (Status s = ensureConnected(); !s)

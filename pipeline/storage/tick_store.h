@@ -9,7 +9,7 @@
 //   candles  → upserted (full row replace on the primary key; the last one wins within a batch);
 //   offsets  → upserted on (consumer_group, cluster_id, topic, partition);
 //   lateTicks, indicators → late_ticks / candle_indicators (see WriteBatch).
-// PostgreSQL: COPY FROM STDIN through libpq on QPSQL's own connection, straight into the table inside
+// PostgreSQL: COPY FROM STDIN (binary format) through libpq on QPSQL's own connection, straight into the table inside
 // a SAVEPOINT; on a unique violation (a replay) it rolls back to the savepoint and takes the replay
 // path: COPY into a temp staging table, then INSERT … SELECT … ON CONFLICT DO NOTHING. After a batch
 // with duplicates the next batch starts on the replay path directly, until a batch has none.
@@ -118,6 +118,8 @@ public:
 
     // Benchmarks/tests: PostgreSQL always takes the staging (replay) path.
     void setAlwaysReplayPath(bool on);
+    // Benchmarks/tests: PostgreSQL COPY in text format instead of binary (the default).
+    void setTextCopy(bool on);
 
     const DatabaseUrl &url() const { return m_url; }
     QString connectionName() const { return m_name; }
