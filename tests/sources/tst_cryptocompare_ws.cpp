@@ -77,6 +77,7 @@ private Q_SLOTS:
     void heartbeatsKeepAliveThenStopTriggersReconnect();
     void garbageFramesKeepConnection();
     void keyNeverLeaks();
+    void rateLimitFrame();
 };
 
 void TestCryptoCompareWs::subscribesWithKeyInUrl()
@@ -296,6 +297,28 @@ void TestCryptoCompareWs::keyNeverLeaks()
     QVERIFY2(!probe.allMessages().contains(kKey), qPrintable(probe.allMessages()));
     QVERIFY2(!logs.text().contains(kKey), qPrintable(logs.text()));
     QVERIFY(logs.text().contains(u"api_key=***"_s));
+}
+
+void TestCryptoCompareWs::rateLimitFrame()
+{
+    // No captured 429 frame exists; this one follows the documented error-frame shape
+    // (TYPE, MESSAGE, INFO) of the 401/500 fixtures.
+    LocalWsServer server;
+    QVERIFY(server.listen());
+    behaveLikeStreamer(server);
+    server.setOnConnect([](QWebSocket *ws) {
+        ws->sendTextMessage(u"{\"TYPE\":\"429\",\"MESSAGE\":\"TOO_MANY_SOCKETS_MAX_1_PER_CLIENT\",\"INFO\":\"Too many sockets open.\"}"_s);
+    });
+    CryptoCompareWsSource source(options(server));
+    SourceProbe probe;
+    probe.attach(source);
+    source.start();
+    QVERIFY(probe.waitForState(SourceState::RateLimited));
+    QVERIFY(probe.firstOf(SourceState::RateLimited).message.contains(u"TOO_MANY_SOCKETS"_s));
+    QVERIFY(probe.firstOf(SourceState::RateLimited).retryAfterMs > 0);
+    QVERIFY(waitUntil([&] { return server.connectionCount() >= 2; }));  // tries again later
+    source.stop();
+    QVERIFY(probe.ticks.empty());
 }
 
 QTEST_GUILESS_MAIN(TestCryptoCompareWs)
