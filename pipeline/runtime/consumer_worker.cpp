@@ -97,17 +97,21 @@ void ConsumerWorker::onRevoked(const std::vector<kafka::TopicPartition> &tps)
 void ConsumerWorker::rebuildCandles(const std::vector<kafka::TopicPartition> &tps)
 {
     m_builder = std::make_unique<CandleBuilder>(m_opt.candles);
-    auto open = m_store->loadOpenCandles(0);
-    if (!open.ok()) {
-        IssueLog::instance().error(kComponent, QStringLiteral("cannot rebuild open candles: %1").arg(open.errorMessage()));
+    std::vector<CandleLookback> lookbacks;
+    for (size_t i = 0; i < m_opt.candles.intervalsSec.size(); ++i)
+        lookbacks.push_back(CandleLookback{m_opt.candles.intervalsSec[i], m_builder->restoreLookbackMs(int(i))});
+    auto stored = m_store->loadCandlesForRestore(lookbacks);
+    if (!stored.ok()) {
+        IssueLog::instance().error(kComponent, QStringLiteral("cannot rebuild candles: %1").arg(stored.errorMessage()));
         return;
     }
-    // Only the symbols that live on our partitions: another instance owns the rest.
+    // Only the symbols that live on our partitions: another instance owns the rest, and restoring
+    // them here would let this instance close (and overwrite) candles it does not own.
     std::set<std::pair<std::string, int32_t>> mine;
     for (const auto &tp : tps)
         mine.insert({tp.topic, tp.partition});
     std::vector<Candle> keep;
-    for (const Candle &c : open.value()) {
+    for (const Candle &c : stored.value()) {
         const std::string &topic = c.asset == AssetClass::Crypto ? m_opt.cryptoTopic : m_opt.stockTopic;
         const int32_t n = partitionCount(topic);
         if (n > 0 && mine.count({topic, kafka::partitionForKey(c.symbol, n)}))
@@ -177,6 +181,7 @@ Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomi
     m_candles.clear();
     m_indicators.clear();
     m_offsets.clear();
+    m_lateTicks.clear();
     std::map<std::pair<std::string, int32_t>, PartitionProgress> progress;
     bool anyRejected = false;
 
@@ -210,6 +215,12 @@ Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomi
         const AddOutcome outcome = m_builder->add(tick);
         if (outcome.droppedAny()) {
             m_metrics.droppedLate.fetch_add(1, std::memory_order_relaxed);
+            // Recorded with the tick, so an SQL recomputation of the candles can leave it out too.
+            const qint64 wm = m_builder->watermarkMs(tick.asset, tick.symbol, tick.currency);
+            for (size_t i = 0; i < m_opt.candles.intervalsSec.size(); ++i) {
+                if (outcome.droppedLateMask & (1u << i))
+                    m_lateTicks.push_back(LateTickRecord{tick, m_opt.candles.intervalsSec[i], wm});
+            }
             if (++m_lateLogCount <= 20 || m_lateLogCount % 1000 == 0)
                 IssueLog::instance().warning(QStringLiteral("processing"),
                                              QStringLiteral("late tick %1 %2 at %3 is past the watermark for %4 "
@@ -234,7 +245,12 @@ Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomi
         m_dlqProducer->flush(2000);
 
     WriteResult result;
-    const CommitOutcome outcome = commitWithRetry(WriteBatch{m_ticks, m_candles, m_offsets}, result, stop);
+    WriteBatch wb{m_ticks, m_candles, m_offsets};
+    wb.lateTicks = m_lateTicks;
+    wb.indicators = m_indicators;
+    wb.smaPeriod = m_opt.candles.smaPeriod;
+    wb.emaPeriod = m_opt.candles.emaPeriod;
+    const CommitOutcome outcome = commitWithRetry(wb, result, stop);
     if (outcome == CommitOutcome::Rejected)
         return makeError(QStringLiteral("the database rejected a batch; see the issue log"), QStringLiteral("db_rejected"));
     if (outcome == CommitOutcome::Stopped)

@@ -80,6 +80,7 @@ private:
     std::vector<Candle> m_candles;
     std::vector<IndicatorSnapshot> m_indicators;
     std::vector<OffsetRecord> m_offsets;
+    std::vector<LateTickRecord> m_lateTicks;
 };
 
 }  // namespace ms

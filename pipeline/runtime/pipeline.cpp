@@ -176,6 +176,17 @@ Status PipelineImpl::startKafka(PipelineRun &r)
         r.deadLetters = std::make_unique<kafka::DeadLetterWriter>(*r.producer);
         r.publisher = std::make_unique<TickPublisher>(*r.producer, metrics, r.stopSources, c.cryptoTopic.toStdString(),
                                                       c.stockTopic.toStdString());
+        if (!c.recordFile.isEmpty() && c.runProducers) {
+            auto rec = TickRecorder::open(c.recordFile);
+            if (!rec.ok())
+                return makeError(QStringLiteral("cannot record to %1: %2").arg(c.recordFile, rec.errorMessage()));
+            r.recorder = std::move(rec).value();
+            TickRecorder *recorder = r.recorder.get();
+            r.publisher->setTap([recorder](std::span<const Tick> ticks) {
+                if (const Status st = recorder->append(ticks); !st.ok())
+                    IssueLog::instance().error(QStringLiteral("recorder"), st.errorMessage());
+            });
+        }
     }
     return {};
 }
@@ -380,6 +391,7 @@ void PipelineImpl::doStop(PipelineRun &r)
     }
     r.sourceThreads.clear();
     r.publisher.reset();
+    r.recorder.reset();
     r.deadLetters.reset();
     r.producer.reset();
     r.broker.reset();

@@ -10,6 +10,7 @@
 #include "runtime/metrics_registry.h"
 #include "runtime/pipeline.h"
 #include "runtime/tick_publisher.h"
+#include "sources/tick_recorder.h"
 
 #include <QElapsedTimer>
 #include <QMutex>
@@ -35,6 +36,7 @@ struct PipelineRun
     kafka::KafkaSettings kafka;
     std::unique_ptr<kafka::Producer> producer;
     std::unique_ptr<kafka::DeadLetterWriter> deadLetters;
+    std::unique_ptr<TickRecorder> recorder;  // --record FILE
     std::unique_ptr<TickPublisher> publisher;
     std::atomic_bool cancelStart{false};
     std::atomic_bool stopSources{false};

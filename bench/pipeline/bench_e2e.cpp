@@ -1,0 +1,75 @@
+// End-to-end benchmark: the real headless binary, simulator → embedded Kafka → decode → candles →
+// a real PostgreSQL (started here), then every row verified. Prints figures; asserts nothing.
+//   bench_e2e [ticks=1000000] [paced_seconds=20] [paced_rate=2000]
+#include "pg_server.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+
+#include <cstdio>
+
+namespace {
+QJsonObject runHeadless(const QStringList &args)
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::SeparateChannels);
+    p.setStandardErrorFile(QProcess::nullDevice());
+    p.start(QStringLiteral(MS_APP_PATH), args);
+    p.waitForFinished(-1);
+    const QStringList lines = QString::fromUtf8(p.readAllStandardOutput()).trimmed().split(u'\n');
+    if (p.exitCode() != 0)
+        std::fprintf(stderr, "marketstream exited with %d\n", p.exitCode());
+    return QJsonDocument::fromJson(lines.last().toUtf8()).object();
+}
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const QStringList a = app.arguments();
+    const qint64 ticks = a.size() > 1 ? a[1].toLongLong() : 1000000;
+    const int pacedSeconds = a.size() > 2 ? a[2].toInt() : 20;
+    const int pacedRate = a.size() > 3 ? a[3].toInt() : 2000;
+
+    ms::test::PgServer pg;
+    if (!pg.start() || !pg.createDatabase(QStringLiteral("bench"))) {
+        std::fprintf(stderr, "cannot start PostgreSQL: %s\n", qPrintable(pg.errorString()));
+        return 1;
+    }
+    const QString url = pg.url(QStringLiteral("bench"));
+    const QString countSql = QStringLiteral("SELECT (SELECT count(*) FROM crypto_data) + (SELECT count(*) FROM stock_data)");
+
+    // 1. Throughput: as fast as possible.
+    const QJsonObject s = runHeadless({QStringLiteral("--headless"), QStringLiteral("--rate"), QStringLiteral("0"),
+                                       QStringLiteral("--max-ticks"), QString::number(ticks), QStringLiteral("--seed"),
+                                       QStringLiteral("1"), QStringLiteral("--db"), url});
+    const qint64 rows = pg.psql(countSql, QStringLiteral("bench")).toLongLong();
+    const qint64 distinct = pg.psql(QStringLiteral("SELECT (SELECT count(DISTINCT (source, symbol, trade_id)) FROM crypto_data)"
+                                                   " + (SELECT count(DISTINCT (source, symbol, trade_id)) FROM stock_data)"),
+                                    QStringLiteral("bench"))
+                                .toLongLong();
+    const double secs = s.value(QStringLiteral("seconds")).toDouble();
+    std::printf("e2e throughput: %lld ticks in %.2f s = %.0f ticks/s (simulator -> embedded Kafka -> candles -> "
+                "PostgreSQL COPY)\n",
+                static_cast<long long>(s.value(QStringLiteral("stored")).toInteger()), secs,
+                double(s.value(QStringLiteral("stored")).toInteger()) / secs);
+    std::printf("  verified: %lld rows in the tick tables, %lld distinct natural keys, expected %lld -> %s\n",
+                static_cast<long long>(rows), static_cast<long long>(distinct), static_cast<long long>(ticks),
+                rows == ticks && distinct == ticks ? "OK" : "MISMATCH");
+    std::printf("  candles written: %lld, latency under full load p50 %.1f ms p99 %.1f ms\n",
+                static_cast<long long>(s.value(QStringLiteral("candles")).toInteger()),
+                s.value(QStringLiteral("latency_p50_ms")).toDouble(), s.value(QStringLiteral("latency_p99_ms")).toDouble());
+
+    // 2. Latency: paced.
+    if (pacedSeconds > 0) {
+        const QJsonObject l = runHeadless({QStringLiteral("--headless"), QStringLiteral("--rate"), QString::number(pacedRate),
+                                           QStringLiteral("--duration"), QString::number(pacedSeconds),
+                                           QStringLiteral("--seed"), QStringLiteral("2"), QStringLiteral("--db"), url});
+        std::printf("e2e latency at %d ticks/s for %d s: %lld ticks, produce -> database commit p50 %.2f ms, p99 %.2f ms\n",
+                    pacedRate, pacedSeconds, static_cast<long long>(l.value(QStringLiteral("stored")).toInteger()),
+                    l.value(QStringLiteral("latency_p50_ms")).toDouble(), l.value(QStringLiteral("latency_p99_ms")).toDouble());
+    }
+    return 0;
+}
