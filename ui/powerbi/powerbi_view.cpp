@@ -20,7 +20,6 @@
 #include <QSortFilterProxyModel>
 #include <QStandardItemModel>
 #include <QTableView>
-#include <QTimeZone>
 #include <QTimer>
 #include <QValueAxis>
 #include <QVBoxLayout>
@@ -278,7 +277,6 @@ void PowerBiView::updateChart(const QList<DailySummary> &daily)
     }
     auto *x = new QDateTimeAxis;
     x->setFormat(QStringLiteral("yyyy-MM-dd"));
-    x->setTimeZone(QTimeZone::utc());
     auto *y = new QValueAxis;
     y->setRange(lo - (hi - lo) * 0.05 - 1e-9, hi + (hi - lo) * 0.05 + 1e-9);
     m_chart->addAxis(x, Qt::AlignBottom);
