@@ -30,7 +30,7 @@ RUN cmake -S /src -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release \
 FROM debian:12.8-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-      libqt6core6 libqt6network6 libqt6sql6 libqt6websockets6 libqt6concurrent6 \
+      libqt6core6 libqt6network6 libqt6sql6 libqt6websockets6 \
       libqt6sql6-psql libqt6sql6-sqlite \
       librdkafka1 libpq5 libsqlite3-0 \
       ca-certificates tzdata \

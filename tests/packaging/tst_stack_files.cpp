@@ -310,8 +310,13 @@ private Q_SLOTS:
         QVERIFY2(r.ok(), qPrintable(r.describe()));
         QStringList linked;
         const QString line = QString::fromUtf8(r.out).trimmed().section(QLatin1Char('='), 1);
-        for (const QString &dep : line.split(QLatin1Char(','), Qt::SkipEmptyParts))
-            linked += dep.trimmed().section(QLatin1Char(' '), 0, 0);
+        for (const QString &dep : line.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QString pkg = dep.trimmed().section(QLatin1Char(' '), 0, 0);
+            // qt6-*-abi are virtual packages the library packages provide (ABI pinning), not installable.
+            if (!pkg.endsWith(QLatin1String("-abi")))
+                linked += pkg;
+        }
+        QVERIFY2(linked.contains(QStringLiteral("libqt6core6")), qPrintable(line));
         const QStringList desktopOnly{QStringLiteral("libqt6gui6"), QStringLiteral("libqt6widgets6"),
             QStringLiteral("libqt6charts6"), QStringLiteral("libqt6opengl6"), QStringLiteral("libqt6openglwidgets6"),
             QStringLiteral("libqt6keychain1"), QStringLiteral("libqt6dbus6"), QStringLiteral("libgl1"),
