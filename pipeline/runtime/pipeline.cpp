@@ -332,6 +332,27 @@ Status PipelineImpl::doStart(PipelineRun &r)
         if (const Status st = startConsumers(r); !st.ok())
             return st;
     }
+    if (c.runConsumers && c.runProducers) {
+        // Sources start once the consumers hold their partitions (a group's first join takes ~3 s):
+        // produce→database latency then measures the pipeline, not the join.
+        QElapsedTimer waited;
+        waited.start();
+        auto allReady = [&r] {
+            for (const auto &w : r.consumers) {
+                if (!w->ready())
+                    return false;
+            }
+            return true;
+        };
+        while (!allReady() && waited.elapsed() < 20000) {
+            if (r.cancelStart)
+                return makeError(QStringLiteral("stopped while starting"));
+            QThread::msleep(10);
+        }
+        if (!allReady())
+            IssueLog::instance().warning(kComponent, QStringLiteral("consumers have not joined the group after 20 s; "
+                                                                    "starting the sources anyway"));
+    }
     if (c.runProducers) {
         if (const Status st = startSources(r); !st.ok())
             return st;

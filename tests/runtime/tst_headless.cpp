@@ -142,10 +142,14 @@ private Q_SLOTS:
                            QStringLiteral("market")),
                  QStringLiteral("20000"));
         // Every tick is stored with its natural key and its event time.
+        // Round robin over BTC, ETH, BNB, AAPL, MSFT, GOOGL: 3334 + 3334 + 3333 crypto ticks.
         QCOMPARE(m_pg.psql(QStringLiteral("SELECT count(DISTINCT trade_id) FROM crypto_data"), QStringLiteral("market")),
-                 QStringLiteral("10000"));
-        QCOMPARE(m_pg.psql(QStringLiteral("SELECT min(\"timestamp\") FROM stock_data"), QStringLiteral("market")),
+                 QStringLiteral("10001"));
+        // Event times from --start-time, 1 ms apart: BTC is tick 0, AAPL tick 3.
+        QCOMPARE(m_pg.psql(QStringLiteral("SELECT min(\"timestamp\") FROM crypto_data"), QStringLiteral("market")),
                  QStringLiteral("2024-03-01 09:30:00+00"));
+        QCOMPARE(m_pg.psql(QStringLiteral("SELECT min(\"timestamp\") FROM stock_data"), QStringLiteral("market")),
+                 QStringLiteral("2024-03-01 09:30:00.003+00"));
 
         const auto second = runApp(simArgs(url, 20000, 11), 180000, m_dir.path());
         QVERIFY2(second.finished && second.exitCode == 0, qPrintable(second.err.right(3000)));
