@@ -178,6 +178,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const QString &secre
         p.setColor(QPalette::WindowText, a.ok ? upColor() : downColor());
         m_testResult->setPalette(p);
         m_testButton->setEnabled(true);
+        m_testPending = false;
     });
 
     // API keys
@@ -307,8 +308,9 @@ void SettingsDialog::updateEnabled()
 
 void SettingsDialog::testConnection()
 {
-    if (m_probe->isRunning())
+    if (m_testPending)
         return;
+    m_testPending = true;
     m_testButton->setEnabled(false);
     m_testResult->setPalette(palette());
     m_testResult->setText(tr("Connecting…"));
@@ -317,12 +319,12 @@ void SettingsDialog::testConnection()
 
 QString SettingsDialog::testResult() const
 {
-    return m_probe->isRunning() ? QString() : (m_testResult->text() == tr("Connecting…") ? QString() : m_testResult->text());
+    return m_testPending ? QString() : m_testResult->text();
 }
 
 bool SettingsDialog::testRunning() const
 {
-    return m_probe->isRunning();
+    return m_testPending;  // until the answer is on screen
 }
 
 }  // namespace ms::ui

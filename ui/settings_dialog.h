@@ -69,6 +69,7 @@ private:
     QLineEdit *m_fhKey;
     QSpinBox *m_history;
     QFutureWatcher<ProbeAnswer> *m_probe;
+    bool m_testPending = false;
 };
 
 }  // namespace ms::ui

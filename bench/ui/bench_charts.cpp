@@ -144,7 +144,7 @@ void benchPipeline(double seconds, double rate)
 {
     QTemporaryDir dir;
     PipelineConfig config;
-    config.databaseUrl = QStringLiteral("sqlite:///") + dir.filePath(QStringLiteral("bench.db"));
+    config.databaseUrl = QStringLiteral("sqlite://") + dir.filePath(QStringLiteral("bench.db"));
     config.rate = rate;
     const double rssBefore = vmRssMb();
     MainWindow window(config, dir.filePath(QStringLiteral("settings.ini")));

@@ -59,13 +59,13 @@ private Q_SLOTS:
             MainWindow w(uitest::simulatorConfig(m_dir.filePath(QStringLiteral("run1"))), settingsFile());
             w.show();
             QVERIFY(QTest::qWaitForWindowExposed(&w));
-            QVERIFY(w.startAction()->isEnabled());
+            QTRY_VERIFY(w.startAction()->isEnabled());
             QVERIFY(!w.stopAction()->isEnabled());
-            QVERIFY(w.stateLabel()->text().contains(QStringLiteral("Stopped")));
+            QTRY_VERIFY(w.stateLabel()->text().contains(QStringLiteral("Stopped")));
 
             click(w, w.startAction());
             QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Running, 30000);
-            QVERIFY(w.stateLabel()->text().contains(QStringLiteral("Running")));
+            QTRY_VERIFY(w.stateLabel()->text().contains(QStringLiteral("Running")));
             // Ticks arrive: the watchlist fills with the simulator's six symbols and a price.
             QTRY_VERIFY_WITH_TIMEOUT(w.watchlist()->visibleRows() >= 6, 30000);
             QVERIFY(!w.watchlist()->selectedSymbol().isEmpty());
@@ -93,8 +93,8 @@ private Q_SLOTS:
             click(w, w.stopAction());
             w.stopPipeline();  // stopping twice is harmless
             QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Stopped, 10000);
-            QVERIFY(w.stateLabel()->text().contains(QStringLiteral("Stopped")));
-            QVERIFY(w.startAction()->isEnabled());
+            QTRY_VERIFY(w.stateLabel()->text().contains(QStringLiteral("Stopped")));
+            QTRY_VERIFY(w.startAction()->isEnabled());
         }
         // Every worker thread the run started has ended (thread-pool threads expire on their own).
         QTRY_VERIFY_WITH_TIMEOUT(uitest::threadCount() <= threadsBefore, 40000);
@@ -110,7 +110,7 @@ private Q_SLOTS:
             w.stopPipeline();
             QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Stopped, 10000);
         }
-        QVERIFY(w.stateLabel()->text().contains(QStringLiteral("Stopped")));
+        QTRY_VERIFY(w.stateLabel()->text().contains(QStringLiteral("Stopped")));
         QVERIFY(w.isVisible());
     }
 
@@ -136,12 +136,13 @@ private Q_SLOTS:
         w.startPipeline();
         QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Error, 30000);
         // The state label says what is wrong in words; the Issues panel has it too.
+        QTRY_VERIFY(w.stateLabel()->text().contains(QStringLiteral("Error")));
         const QString label = w.stateLabel()->text();
         QVERIFY2(label.contains(QStringLiteral("Error")), qPrintable(label));
         QVERIFY2(label.contains(QStringLiteral("127.0.0.1")) || label.contains(QStringLiteral("database"), Qt::CaseInsensitive),
                  qPrintable(label));
         QTRY_VERIFY_WITH_TIMEOUT(w.issues()->errorCount() > 0, 10000);
-        QVERIFY(w.startAction()->isEnabled());
+        QTRY_VERIFY(w.startAction()->isEnabled());
 
         // Fix it in the Settings dialog (SQLite in the temporary directory) and start again.
         const QString goodPath = m_dir.filePath(QStringLiteral("bad/recovered.db"));
@@ -153,7 +154,7 @@ private Q_SLOTS:
             dialog->accept();
         });
         w.openSettings();
-        QCOMPARE(w.effectiveConfig().databaseUrl, QStringLiteral("sqlite:///") + goodPath);
+        QCOMPARE(w.effectiveConfig().databaseUrl, QStringLiteral("sqlite://") + goodPath);  // goodPath is absolute
         w.startPipeline();
         QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Running, 30000);
         QTRY_VERIFY_WITH_TIMEOUT(w.watchlist()->visibleRows() > 0, 30000);

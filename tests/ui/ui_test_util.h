@@ -12,7 +12,7 @@ inline PipelineConfig simulatorConfig(const QString &dir, double rate = 2000)
 {
     PipelineConfig c;
     c.kafkaBootstrap.clear();  // embedded broker
-    c.databaseUrl = QStringLiteral("sqlite:///") + dir + QStringLiteral("/ticks.db");
+    c.databaseUrl = QStringLiteral("sqlite://") + dir + QStringLiteral("/ticks.db");  // dir is absolute
     c.sources = {SourceSpec{QStringLiteral("simulator"), {}}};
     c.rate = rate;
     c.embeddedPartitions = 2;
