@@ -103,6 +103,10 @@ AddOutcome CandleBuilder::add(const Tick &tick)
             ++m_droppedPerInterval[i];
             continue;
         }
+        if (start + len <= s.closedThrough[i]) {  // only after restore(ReplayFromStart)
+            outcome.replayedMask |= 1u << i;
+            continue;
+        }
         std::vector<Bucket> &buckets = s.open[i];
         // Usually the newest bucket; search backwards.
         auto it = buckets.end();
@@ -137,8 +141,11 @@ AddOutcome CandleBuilder::add(const Tick &tick)
     const quint32 allMask = n >= 32 ? ~0u : ((1u << n) - 1);
     if (outcome.droppedLateMask != 0)
         ++m_droppedTicks;
-    if (outcome.droppedLateMask == allMask)
+    if ((outcome.droppedLateMask | outcome.replayedMask) == allMask) {
+        if (outcome.replayedMask != 0)  // a replayed tick was merged the first time: keep its price
+            s.prices.record(ts, tick.price, true);
         return outcome;  // merged nowhere: moves no clock
+    }
 
     s.anyDirty = true;
     s.prices.record(ts, tick.price, true);

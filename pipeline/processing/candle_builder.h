@@ -66,6 +66,9 @@ struct AddOutcome
 {
     quint32 droppedLateMask = 0;  // bit i set: too late for config.intervalsSec[i]
     bool invalid = false;         // non-finite or non-positive price, negative/non-finite volume
+    quint32 replayedMask = 0;     // bit i set: the bucket was already final in the candles given to
+                                  // restore(..., ReplayFromStart): a replayed tick, already counted
+                                  // there; neither merged nor late (do not log or record it)
     qint64 watermarkMs = 0;       // the symbol's watermark the decision was made against
                                   // (INT64_MIN before its first tick); for late_ticks.watermark
 
@@ -79,6 +82,17 @@ class PriceHistory;
 class CandleBuilder
 {
 public:
+    enum class RestoreMode {
+        // The input resumes right after what the stored candles contain (stored Kafka offsets).
+        Resume,
+        // The input is replayed from its beginning (a fresh embedded broker: no stored offsets for
+        // this cluster, and the deterministic source produces the same ticks again). Open candles
+        // are NOT restored (the replay rebuilds them; restoring them would merge ticks twice);
+        // final candles refill SMA/EMA and mark their buckets closed: replayed ticks for them are
+        // ignored (AddOutcome::replayedMask). The watermark restarts with the replay.
+        ReplayFromStart,
+    };
+
     explicit CandleBuilder(CandleConfig config = {});
     ~CandleBuilder();
     CandleBuilder(const CandleBuilder &) = delete;
@@ -101,7 +115,7 @@ public:
     // watermark is the latest last_ts; final closes refill SMA/EMA; closes refill the 24 h ring.
     // Call on a fresh builder, before add(). Candles that the restored watermark already closes are
     // emitted final by the next takeUpdates().
-    void restore(std::span<const Candle> storedCandles);
+    void restore(std::span<const Candle> storedCandles, RestoreMode mode = RestoreMode::Resume);
 
     // How far back (from the newest bucket of that interval) restore() wants candles of interval i.
     qint64 restoreLookbackMs(int intervalIndex) const;

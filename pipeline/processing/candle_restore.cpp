@@ -24,8 +24,9 @@ qint64 CandleBuilder::restoreLookbackMs(int intervalIndex) const
     return lookback;
 }
 
-void CandleBuilder::restore(std::span<const Candle> storedCandles)
+void CandleBuilder::restore(std::span<const Candle> storedCandles, RestoreMode mode)
 {
+    const bool replay = mode == RestoreMode::ReplayFromStart;
     // Final candles refill SMA/EMA in bucket order: sort pointers to them once.
     std::vector<const Candle *> finals;
     for (const Candle &c : storedCandles) {
@@ -33,7 +34,14 @@ void CandleBuilder::restore(std::span<const Candle> storedCandles)
         if (pos == m_config.intervalsSec.end() || c.trades <= 0)
             continue;
         const size_t i = size_t(pos - m_config.intervalsSec.begin());
+        if (replay && !c.final)
+            continue;  // the replay rebuilds it
         SymbolState &s = stateFor(c.asset, c.symbol, c.currency);
+        if (replay) {
+            s.closedThrough[i] = std::max(s.closedThrough[i], c.bucketStartMs + m_intervalMs[i]);
+            finals.push_back(&c);
+            continue;
+        }
         if (s.maxTs == kNoTime || c.lastTsMs > s.maxTs)
             s.maxTs = c.lastTsMs;
         if (m_globalMaxTs == kNoTime || c.lastTsMs > m_globalMaxTs)

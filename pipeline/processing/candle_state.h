@@ -34,6 +34,7 @@ struct CandleBuilder::SymbolState
         for (size_t i = 0; i < intervals; ++i)
             closes.emplace_back(smaPeriod, emaPeriod);
         indicatorBucket.assign(intervals, kNoTime);
+        closedThrough.assign(intervals, kNoTime);
     }
 
     AssetClass asset;
@@ -42,6 +43,8 @@ struct CandleBuilder::SymbolState
     std::vector<std::vector<Bucket>> open;  // per interval, ascending by start
     std::vector<CloseHistory> closes;       // per interval, final closes
     std::vector<qint64> indicatorBucket;    // per interval: final bucket not yet snapshotted, or kNoTime
+    std::vector<qint64> closedThrough;      // per interval: end of the newest bucket restored final in
+                                            // ReplayFromStart mode (kNoTime otherwise)
     PriceHistory prices;
     bool anyDirty = false;
 };

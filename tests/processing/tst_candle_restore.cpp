@@ -72,15 +72,19 @@ void TestCandleRestore::crashAndRestoreEqualsUninterrupted_data()
 {
     QTest::addColumn<quint64>("seed");
     QTest::addColumn<int>("crashes");
-    QTest::newRow("one crash") << quint64(11) << 1;
-    QTest::newRow("three crashes") << quint64(12) << 3;
-    QTest::newRow("eight crashes") << quint64(13) << 8;
+    QTest::addColumn<bool>("replay");  // restart replays the input from its start (embedded broker)
+    QTest::newRow("one crash") << quint64(11) << 1 << false;
+    QTest::newRow("three crashes") << quint64(12) << 3 << false;
+    QTest::newRow("eight crashes") << quint64(13) << 8 << false;
+    QTest::newRow("replay: one crash") << quint64(14) << 1 << true;
+    QTest::newRow("replay: four crashes") << quint64(15) << 4 << true;
 }
 
 void TestCandleRestore::crashAndRestoreEqualsUninterrupted()
 {
     QFETCH(quint64, seed);
     QFETCH(int, crashes);
+    QFETCH(bool, replay);
     std::mt19937_64 rng(seed);
     CandleConfig config;
     config.smaPeriod = 5;
@@ -116,18 +120,23 @@ void TestCandleRestore::crashAndRestoreEqualsUninterrupted()
     int restarts = 0;
     for (size_t end : cuts) {
         CandleBuilder c(config);
+        qint64 replayed = 0;
         if (begin > 0) {
             const std::vector<Candle> rows = db.loadForRestore(c);
             QVERIFY(rows.size() < db.candles.size());  // the lookback limits what is loaded
-            c.restore(rows);
+            c.restore(rows, replay ? CandleBuilder::RestoreMode::ReplayFromStart : CandleBuilder::RestoreMode::Resume);
             ++restarts;
+            if (replay)
+                begin = 0;  // a fresh embedded broker: the same input again from its start
         }
         for (size_t i = begin; i < end; ++i) {
-            c.add(ticks[i]);
+            replayed += c.add(ticks[i]).replayedMask != 0;
             if (i % 500 == 499)  // the same batch boundaries as the reference
                 db.takeFrom(c);
         }
         db.takeFrom(c);  // the runtime commits at the crash point's last batch; the rest is lost
+        if (replay && restarts > 0 && end > 5000)
+            QVERIFY(replayed > 0);
         begin = end;
     }
     QCOMPARE(restarts, crashes);
