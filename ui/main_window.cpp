@@ -174,7 +174,7 @@ void MainWindow::buildLayout()
     markets->addWidget(m_charts);
     markets->setStretchFactor(0, 2);
     markets->setStretchFactor(1, 5);
-    markets->setSizes({430, 900});
+    markets->setSizes({540, 860});
 
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("mainTabs"));
