@@ -191,9 +191,9 @@ void benchPipeline(double seconds, double rate)
            && stopTimer.elapsed() < 10000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
     const Stats g = summarize(gaps);
-    std::printf("pipeline at rate=%.0f for %.1f s: produced %lld, stored %lld, frames drawn %lld (%.1f fps), "
+    std::printf("pipeline at rate=%.0f for %.1f s: produced %lld, stored %lld, frames drawn %lld, "
                 "symbols on watchlist %d\n",
-                rate, seconds, m.produced, m.stored, frames, double(frames) / seconds, window.watchlist()->visibleRows());
+                rate, seconds, m.produced, m.stored, frames, window.watchlist()->visibleRows());
     std::printf("event-loop gaps (1 ms timer): p50 %.2f ms p99 %.2f ms max %.2f ms (target max <= 50 ms)\n", g.p50, g.p99,
                 g.max);
     std::printf("stop took %lld ms; VmRSS before %.0f MB, running %.0f MB, after stop %.0f MB\n", qint64(stopTimer.elapsed()),
