@@ -11,7 +11,7 @@ PACKAGES=(
   librdkafka-dev libpq-dev libsqlite3-dev
   postgresql postgresql-contrib kcat
   xvfb xauth imagemagick
-  docker-compose dpkg-dev file
+  docker-compose dpkg-dev file python3-jsonschema
 )
 
 missing=()

@@ -74,7 +74,11 @@ std::vector<std::optional<int64_t>> ConsumerWorker::onAssigned(const std::vector
         else if (offsets.ok())
             starts[i] = RD_KAFKA_OFFSET_BEGINNING;  // the database is the truth: nothing stored yet
     }
-    rebuildCandles(tps);
+    // Nothing stored for this cluster (a fresh embedded broker) while the input is deterministic: the
+    // same ticks are being sent again from the start, so the open candles must be rebuilt by them,
+    // not restored and merged twice. Live input continues the stored open candles instead.
+    const bool replaying = offsets.ok() && stored.empty() && m_opt.deterministicInput;
+    rebuildCandles(tps, replaying);
     m_ready = true;
     IssueLog::instance().info(kComponent, QStringLiteral("consumer %1 assigned %2 partition(s), %3 resumed from the "
                                                          "database")
@@ -94,7 +98,7 @@ void ConsumerWorker::onRevoked(const std::vector<kafka::TopicPartition> &tps)
     }
 }
 
-void ConsumerWorker::rebuildCandles(const std::vector<kafka::TopicPartition> &tps)
+void ConsumerWorker::rebuildCandles(const std::vector<kafka::TopicPartition> &tps, bool replaying)
 {
     m_builder = std::make_unique<CandleBuilder>(m_opt.candles);
     std::vector<CandleLookback> lookbacks;
@@ -117,7 +121,7 @@ void ConsumerWorker::rebuildCandles(const std::vector<kafka::TopicPartition> &tp
         if (n > 0 && mine.count({topic, kafka::partitionForKey(c.symbol, n)}))
             keep.push_back(c);
     }
-    m_builder->restore(keep);
+    m_builder->restore(keep, replaying ? CandleBuilder::RestoreMode::ReplayFromStart : CandleBuilder::RestoreMode::Resume);
 }
 
 void ConsumerWorker::reportConsumerError(const kafka::ConsumerError &e)
@@ -216,7 +220,7 @@ Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomi
         if (outcome.droppedAny()) {
             m_metrics.droppedLate.fetch_add(1, std::memory_order_relaxed);
             // Recorded with the tick, so an SQL recomputation of the candles can leave it out too.
-            const qint64 wm = m_builder->watermarkMs(tick.asset, tick.symbol, tick.currency);
+            const qint64 wm = outcome.watermarkMs;
             for (size_t i = 0; i < m_opt.candles.intervalsSec.size(); ++i) {
                 if (outcome.droppedLateMask & (1u << i))
                     m_lateTicks.push_back(LateTickRecord{tick, m_opt.candles.intervalsSec[i], wm});

@@ -33,6 +33,9 @@ struct ConsumerWorkerOptions
     CandleConfig candles;
     int maxBatch = 20000;
     int pollTimeoutMs = 20;
+    // The sources replay a fixed input (simulator with a start time, replay files): after a fresh
+    // embedded broker, stored open candles are rebuilt by the replay rather than resumed.
+    bool deterministicInput = false;
 };
 
 class ConsumerWorker
@@ -52,7 +55,7 @@ public:
 private:
     std::vector<std::optional<int64_t>> onAssigned(const std::vector<kafka::TopicPartition> &tps);
     void onRevoked(const std::vector<kafka::TopicPartition> &tps);
-    void rebuildCandles(const std::vector<kafka::TopicPartition> &tps);
+    void rebuildCandles(const std::vector<kafka::TopicPartition> &tps, bool replaying);
     enum class CommitOutcome { Committed, Stopped, Rejected };
     Status processBatch(kafka::MessageBatch &batch, const std::atomic_bool &stop);
     CommitOutcome commitWithRetry(const WriteBatch &wb, WriteResult &result, const std::atomic_bool &stop);

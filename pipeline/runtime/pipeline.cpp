@@ -4,6 +4,7 @@
 #include "runtime/issue_log.h"
 #include "runtime/pipeline_impl.h"
 #include "runtime/source_factory.h"
+#include "kafka/topic_admin.h"
 #include "storage/database.h"
 
 #include <QCoreApplication>
@@ -155,6 +156,16 @@ Status PipelineImpl::startKafka(PipelineRun &r)
             r.flow = std::make_unique<kafka::FlowControl>();
     } else {
         r.kafka.bootstrap = c.kafkaBootstrap;
+        // A real cluster may not have our topics yet. Some brokers (and librdkafka's mock) have no
+        // Admin API: then the topics must already exist, which prepareTopics() below checks.
+        auto created = kafka::ensureTopics(r.kafka, {kafka::TopicSpec{c.cryptoTopic, c.embeddedPartitions},
+                                                     kafka::TopicSpec{c.stockTopic, c.embeddedPartitions}},
+                                          -1, true, 3000);
+        if (!created.ok())
+            IssueLog::instance().warning(kComponent, QStringLiteral("could not create topics (%1); using them as they are")
+                                                         .arg(created.errorMessage()));
+        else if (!created->created.isEmpty())
+            IssueLog::instance().info(kComponent, QStringLiteral("created topics: ") + created->created.join(u", "));
     }
     {
         QMutexLocker lock(&stateMutex);
@@ -214,6 +225,10 @@ Status PipelineImpl::startConsumers(PipelineRun &r)
         o.stockTopic = c.stockTopic.toStdString();
         o.database = url.value();
         o.candles = candles;
+        o.deterministicInput = c.runProducers && (c.startTimeMs.has_value()
+                                                  || std::any_of(c.sources.begin(), c.sources.end(), [](const SourceSpec &s) {
+                                                         return s.type == QStringLiteral("replay");
+                                                     }));
         auto worker = std::make_unique<ConsumerWorker>(o, metrics, r.flow.get(), r.producer.get(),
                                                        r.deadLetters.get(), &live);
         ConsumerWorker *w = worker.get();

@@ -292,11 +292,9 @@ void TestCrashHeadless::embeddedModeRestartsReplayTheSameInput()
                                        "FROM crypto_data UNION ALL SELECT source, symbol, trade_id FROM stock_data) x")),
              total);
     const QStringList diff = candleMismatches(db);
-    // Known bug (reported to the lead, 2026-11-24): a fresh embedded broker has no stored offsets,
-    // the consumer replays from the beginning into a builder restored WITH the open candles, so the
-    // replayed ticks are merged a second time. Fix: restore with CandleBuilder::RestoreMode::
-    // ReplayFromStart when no offsets are stored for this cluster. Remove this line then.
-    QEXPECT_FAIL("", "embedded-mode replay merges restored open candles twice (consumer must use ReplayFromStart)", Abort);
+    // Regression: a fresh embedded broker has no stored offsets and the deterministic input is sent
+    // again from the start; the consumer must rebuild open candles from the replay (ReplayFromStart),
+    // not merge the replayed ticks into restored ones a second time.
     QVERIFY2(diff.isEmpty(), qPrintable(diff.join(QLatin1Char('\n'))));
 }
 
