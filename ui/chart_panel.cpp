@@ -133,7 +133,9 @@ void ChartPanel::buildCharts()
     m_priceChart = new QChart;
     styleChart(m_priceChart);
     m_priceSeries = new QLineSeries;
-    m_priceSeries->setPen(QPen(accentColor(), 1.0));  // width 1: thicker strokes cost ~5x per frame
+    QPen pricePen(accentColor(), 1.0);
+    pricePen.setCosmetic(true);  // a min/max zigzag stroked as a path is the frame's main cost
+    m_priceSeries->setPen(pricePen);
     m_priceSeries->setUseOpenGL(false);
     m_candleSeries = new QCandlestickSeries;
     m_candleSeries->setIncreasingColor(upColor());
