@@ -116,6 +116,11 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     opt("env-file", "Read settings from this .env file (default ./.env).", "file");
     opt("print-env-keys", "Print the environment variables the app reads, one per line.");
     opt("migrate-only", "Apply the database migrations and exit.");
+    // Read by the window (ui/desktop_app.cpp); listed here so they are valid options.
+    opt("start", "Window: start the pipeline at launch.");
+    opt("screenshot", "Window: save a PNG of the main window and quit.", "file");
+    opt("screenshot-after", "Window: seconds to wait before the screenshot (default 5).", "seconds");
+    opt("settings-file", "Window: use this settings file instead of the user's.", "file");
 
     CliOptions out;
     out.helpText = p.helpText();

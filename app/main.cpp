@@ -124,7 +124,9 @@ int main(int argc, char **argv)
         return app.exec();
     }
 #ifdef MS_WITH_UI
-    return ms::runDesktop(argc, argv, opt.config);
+    ms::PipelineConfig desktop = opt.config;
+    desktop.freshSeedPerStart = !args.contains(QStringLiteral("--seed"));
+    return ms::runDesktop(argc, argv, desktop);
 #else
     return fail(QStringLiteral("this build has no window; use --headless"));
 #endif

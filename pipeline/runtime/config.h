@@ -45,6 +45,9 @@ struct PipelineConfig
 
     // Simulator
     quint64 seed = 42;
+    // The desktop app sets this unless a seed was given: each Start then simulates a new market
+    // (same seed = same trade ids, so a second Start would only produce duplicates of the first).
+    bool freshSeedPerStart = false;
     double rate = 1000;                  // ticks/s over all symbols; <= 0 means as fast as possible
     qint64 maxTicks = 0;                 // 0 = unbounded
     std::optional<qint64> startTimeMs;   // fixed event-time origin → byte-identical ticks

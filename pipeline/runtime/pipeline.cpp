@@ -83,6 +83,8 @@ void PipelineImpl::start(const PipelineConfig &config)
     setState(Pipeline::State::Starting, QString());
     auto r = std::make_unique<PipelineRun>();
     r->config = config;
+    if (config.freshSeedPerStart)
+        r->config.seed = quint64(nowUs());
     PipelineRun *raw = r.get();
     {
         QMutexLocker lock(&stateMutex);
