@@ -174,7 +174,10 @@ Status PipelineImpl::startKafka(PipelineRun &r)
         bootstrap = r.kafka.bootstrap;
     }
     if (c.runProducers || c.runConsumers) {
-        auto producer = kafka::Producer::create(r.kafka, r.flow.get());
+        kafka::KafkaSettings producerSettings = r.kafka;
+        if (r.broker && !producerSettings.props.contains(QStringLiteral("linger.ms")))
+            producerSettings.props.insert(QStringLiteral("linger.ms"), QStringLiteral("1"));  // loopback: latency first
+        auto producer = kafka::Producer::create(producerSettings, r.flow.get());
         if (!producer.ok())
             return makeError(QStringLiteral("cannot create the Kafka producer: ") + producer.errorMessage());
         r.producer = std::move(producer).value();
@@ -222,6 +225,9 @@ Status PipelineImpl::startConsumers(PipelineRun &r)
         ConsumerWorkerOptions o;
         o.index = i;
         o.kafka = r.kafka;
+        // The mock broker holds an empty fetch for the whole fetch.wait.max.ms: keep it short.
+        if (r.broker && !o.kafka.props.contains(QStringLiteral("fetch.wait.max.ms")))
+            o.kafka.props.insert(QStringLiteral("fetch.wait.max.ms"), QStringLiteral("3"));
         o.group = c.consumerGroup;
         o.cryptoTopic = c.cryptoTopic.toStdString();
         o.stockTopic = c.stockTopic.toStdString();
