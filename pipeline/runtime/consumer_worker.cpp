@@ -204,8 +204,15 @@ Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomi
             const QString detail = QString::fromStdString(err->detail);
             m_metrics.addRejected(reason);
             if (m_deadLetters) {
-                if (m_deadLetters->write(msg, reason, detail, stop).ok())
+                const Status dl = m_deadLetters->write(msg, reason, detail, stop);
+                if (dl.ok())
                     m_metrics.deadLettered.fetch_add(1, std::memory_order_relaxed);
+                else if (!stop.load())
+                    IssueLog::instance().error(kComponent, QStringLiteral("cannot dead-letter %1/%2@%3: %4")
+                                                               .arg(QString::fromStdString(topic))
+                                                               .arg(msg.partition())
+                                                               .arg(msg.offset())
+                                                               .arg(dl.errorMessage()));
             }
             if (++m_rejectLogCount <= 100 || m_rejectLogCount % 1000 == 0)
                 IssueLog::instance().warning(kComponent, QStringLiteral("rejected message %1/%2@%3 (%4): %5")
