@@ -7,18 +7,15 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
-#include <QTimer>
 #include <QUrlQuery>
-
-#include <algorithm>
-#include <limits>
 
 using namespace Qt::StringLiterals;
 
 namespace ms {
 
 CryptoCompareWsSource::CryptoCompareWsSource(CryptoCompareWsOptions options, QObject *parent)
-    : NetworkSource(options.backoff, options.apiKey, parent), m_opt(std::move(options))
+    : WsSource(options.backoff, options.apiKey, options.idleTimeoutMs, options.connectTimeoutMs, parent),
+      m_opt(std::move(options))
 {
     for (const QString &c : m_opt.currency.split(u',', Qt::SkipEmptyParts))
         m_currencies << c.trimmed().toUpper();
@@ -55,52 +52,14 @@ QStringList CryptoCompareWsSource::subscriptions() const
     return subs;
 }
 
-void CryptoCompareWsSource::start()
-{
-    setStopping(false);
-    if (!m_ws) {
-        m_ws = new WsConnection(connectUrl(), m_opt.idleTimeoutMs, m_opt.connectTimeoutMs, m_opt.apiKey, this);
-        connect(m_ws, &WsConnection::connected, this, &CryptoCompareWsSource::onConnected);
-        connect(m_ws, &WsConnection::textReceived, this, &CryptoCompareWsSource::onText);
-        connect(m_ws, &WsConnection::lost, this, &CryptoCompareWsSource::onLost);
-        m_reconnect = new QTimer(this);
-        m_reconnect->setSingleShot(true);
-        connect(m_reconnect, &QTimer::timeout, this, [this] {
-            if (!stopping()) {
-                reportConnecting(QStringLiteral("reconnecting to %1").arg(m_ws->shownUrl()));
-                m_ws->open();
-            }
-        });
-    }
-    reportConnecting(QStringLiteral("connecting to %1").arg(m_ws->shownUrl()));
-    m_ws->open();
-}
-
-void CryptoCompareWsSource::stop()
-{
-    setStopping(true);
-    if (m_reconnect)
-        m_reconnect->stop();
-    if (m_ws)
-        m_ws->close();
-    reportStopped();
-}
-
 void CryptoCompareWsSource::onConnected()
 {
     m_state.clear();  // a fresh snapshot follows every SubAdd
     QJsonObject msg;
     msg.insert(QStringLiteral("action"), QStringLiteral("SubAdd"));
     msg.insert(QStringLiteral("subs"), QJsonArray::fromStringList(subscriptions()));
-    m_ws->sendText(QJsonDocument(msg).toJson(QJsonDocument::Compact));
-    reportConnecting(QStringLiteral("connected to %1, subscribing to %2 streams").arg(m_ws->shownUrl()).arg(subscriptions().size()));
-}
-
-void CryptoCompareWsSource::failAndReconnect(SourceStatus status)
-{
-    const qint64 delay = reportFailure(std::move(status));
-    m_ws->close();
-    m_reconnect->start(int(std::clamp<qint64>(delay, 0, std::numeric_limits<int>::max())));
+    connection()->sendText(QJsonDocument(msg).toJson(QJsonDocument::Compact));
+    reportConnecting(QStringLiteral("connected to %1, subscribing to %2 streams").arg(connection()->shownUrl()).arg(subscriptions().size()));
 }
 
 void CryptoCompareWsSource::onText(const QString &text)
@@ -145,18 +104,18 @@ void CryptoCompareWsSource::onText(const QString &text)
         ++m_heartbeats;  // the idle watchdog was re-armed by the frame itself
         return;
     case 401:
-        failAndReconnect({SourceState::Unauthorized,
-                          QStringLiteral("CryptoCompare streamer rejected the API key: %1 %2").arg(message, info), 0});
+        reconnectLater({SourceState::Unauthorized,
+                       QStringLiteral("CryptoCompare streamer rejected the API key: %1 %2").arg(message, info), 0}, true);
         return;
     case 429:
-        failAndReconnect({SourceState::RateLimited,
-                          QStringLiteral("CryptoCompare streamer rate limit: %1 %2").arg(message, info).trimmed(), 0});
+        reconnectLater({SourceState::RateLimited,
+                       QStringLiteral("CryptoCompare streamer rate limit: %1 %2").arg(message, info).trimmed(), 0}, true);
         return;
     case 500: {
         const QString param = msg.value("PARAMETER"_L1).toString();
         if (message == u"FORCE_DISCONNECT") {
-            failAndReconnect({SourceState::NetworkDown,
-                              QStringLiteral("CryptoCompare streamer forced a disconnect %1").arg(info).trimmed(), 0});
+            reconnectLater({SourceState::NetworkDown,
+                           QStringLiteral("CryptoCompare streamer forced a disconnect %1").arg(info).trimmed(), 0}, true);
         } else if (message == u"INVALID_SUB" || message == u"SUBSCRIPTION_UNRECOGNIZED") {
             reportNote(SourceState::NotFound,
                        QStringLiteral("CryptoCompare streamer has no data for %1 (%2)").arg(param, message));
@@ -195,21 +154,6 @@ void CryptoCompareWsSource::onAggregate(const QJsonObject &delta)
     m_lastEmitted.insert(key, tick->tsMs);
     reportRunning();
     publish(std::span<const Tick>(&*tick, 1));
-}
-
-void CryptoCompareWsSource::onLost(const QString &reason)
-{
-    if (stopping())
-        return;
-    SourceStatus s;
-    s.state = SourceState::NetworkDown;
-    if (reason.contains(QStringLiteral("401")))
-        s.state = SourceState::Unauthorized;
-    else if (reason.contains(QStringLiteral("429")))
-        s.state = SourceState::RateLimited;
-    s.message = QStringLiteral("cryptocompare-ws connection to %1 lost: %2").arg(m_ws->shownUrl(), reason);
-    const qint64 delay = reportFailure(std::move(s));
-    m_reconnect->start(int(std::clamp<qint64>(delay, 0, std::numeric_limits<int>::max())));
 }
 
 }  // namespace ms

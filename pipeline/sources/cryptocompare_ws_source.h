@@ -15,7 +15,7 @@
 // backoff + jitter, then SubAdd again.
 //
 // Ownership: created parentless by the runtime and moved to a worker thread; owns its children.
-#include "sources/network_source.h"
+#include "sources/ws_source.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -39,7 +39,7 @@ struct CryptoCompareWsOptions
     BackoffPolicy backoff{};
 };
 
-class CryptoCompareWsSource : public NetworkSource
+class CryptoCompareWsSource : public WsSource
 {
     Q_OBJECT
 public:
@@ -47,26 +47,20 @@ public:
     ~CryptoCompareWsSource() override;
 
     QString name() const override { return QStringLiteral("cryptocompare-ws"); }
-    QUrl connectUrl() const;
+    QUrl connectUrl() const override;
     QStringList subscriptions() const;
     qint64 heartbeats() const { return m_heartbeats; }
     qint64 malformedFrames() const { return m_malformed; }
 
-public Q_SLOTS:
-    void start() override;
-    void stop() override;
+protected:
+    void onConnected() override;
+    void onText(const QString &text) override;
 
 private:
-    void onConnected();
-    void onText(const QString &text);
-    void onLost(const QString &reason);
     void onAggregate(const QJsonObject &delta);
-    void failAndReconnect(SourceStatus status);
 
     CryptoCompareWsOptions m_opt;
     QStringList m_currencies;
-    WsConnection *m_ws = nullptr;    // child
-    QTimer *m_reconnect = nullptr;   // child
     QHash<QString, QJsonObject> m_state;     // "FSYM~TSYM" → merged aggregate fields
     QHash<QString, qint64> m_lastEmitted;    // "FSYM~TSYM" → LASTUPDATE of the last quote tick
     qint64 m_heartbeats = 0;

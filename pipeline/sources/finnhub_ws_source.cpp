@@ -6,16 +6,13 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTimer>
 #include <QUrlQuery>
-
-#include <algorithm>
-#include <limits>
 
 namespace ms {
 
 FinnhubWsSource::FinnhubWsSource(FinnhubWsOptions options, QObject *parent)
-    : NetworkSource(options.backoff, options.apiKey, parent), m_opt(std::move(options))
+    : WsSource(options.backoff, options.apiKey, options.idleTimeoutMs, options.connectTimeoutMs, parent),
+      m_opt(std::move(options))
 {
     for (QString &s : m_opt.symbols)
         s = s.trimmed();
@@ -36,42 +33,11 @@ QUrl FinnhubWsSource::connectUrl() const
     return url;
 }
 
-void FinnhubWsSource::start()
-{
-    setStopping(false);
-    if (!m_ws) {
-        m_ws = new WsConnection(connectUrl(), m_opt.idleTimeoutMs, m_opt.connectTimeoutMs, m_opt.apiKey, this);
-        connect(m_ws, &WsConnection::connected, this, &FinnhubWsSource::onConnected);
-        connect(m_ws, &WsConnection::textReceived, this, &FinnhubWsSource::onText);
-        connect(m_ws, &WsConnection::lost, this, &FinnhubWsSource::onLost);
-        m_reconnect = new QTimer(this);
-        m_reconnect->setSingleShot(true);
-        connect(m_reconnect, &QTimer::timeout, this, [this] {
-            if (!stopping()) {
-                reportConnecting(QStringLiteral("reconnecting to %1").arg(m_ws->shownUrl()));
-                m_ws->open();
-            }
-        });
-    }
-    reportConnecting(QStringLiteral("connecting to %1").arg(m_ws->shownUrl()));
-    m_ws->open();
-}
-
-void FinnhubWsSource::stop()
-{
-    setStopping(true);
-    if (m_reconnect)
-        m_reconnect->stop();
-    if (m_ws)
-        m_ws->close();
-    reportStopped();
-}
-
 void FinnhubWsSource::sendSubscription(const char *type, const QString &symbol)
 {
     // Written by hand to keep the documented key order ({"type":..,"symbol":..}).
     const QByteArray quoted = QJsonDocument(QJsonArray{symbol}).toJson(QJsonDocument::Compact).mid(1).chopped(1);
-    m_ws->sendText(QByteArray("{\"type\":\"") + type + "\",\"symbol\":" + quoted + '}');
+    connection()->sendText(QByteArray("{\"type\":\"") + type + "\",\"symbol\":" + quoted + '}');
 }
 
 void FinnhubWsSource::setSymbols(const QStringList &symbols)
@@ -80,7 +46,7 @@ void FinnhubWsSource::setSymbols(const QStringList &symbols)
     for (const QString &s : symbols)
         if (!s.trimmed().isEmpty() && !wanted.contains(s.trimmed()))
             wanted << s.trimmed();
-    if (m_ws && m_ws->isConnected()) {
+    if (connection() && connection()->isConnected()) {
         for (const QString &s : m_opt.symbols)
             if (!wanted.contains(s))
                 sendSubscription("unsubscribe", s);
@@ -97,7 +63,7 @@ void FinnhubWsSource::onConnected()
     for (const QString &s : m_opt.symbols)
         sendSubscription("subscribe", s);
     // Finnhub does not acknowledge subscriptions: connected + subscribed is "running".
-    reportRunning(QStringLiteral("finnhub-ws subscribed to %1 symbols at %2").arg(m_opt.symbols.size()).arg(m_ws->shownUrl()));
+    reportRunning(QStringLiteral("finnhub-ws subscribed to %1 symbols at %2").arg(m_opt.symbols.size()).arg(connection()->shownUrl()));
 }
 
 void FinnhubWsSource::onText(const QString &text)
@@ -136,23 +102,6 @@ void FinnhubWsSource::onText(const QString &text)
     case finnhub::WsMessageType::Other:
         return;  // news/press-release streams and future types: not ours
     }
-}
-
-void FinnhubWsSource::onLost(const QString &reason)
-{
-    if (stopping())
-        return;
-    SourceStatus s;
-    s.state = SourceState::NetworkDown;
-    if (reason.contains(QStringLiteral("401")))
-        s.state = SourceState::Unauthorized;
-    else if (reason.contains(QStringLiteral("403")))
-        s.state = SourceState::Forbidden;
-    else if (reason.contains(QStringLiteral("429")))
-        s.state = SourceState::RateLimited;
-    s.message = QStringLiteral("finnhub-ws connection to %1 lost: %2").arg(m_ws->shownUrl(), reason);
-    const qint64 delay = reportFailure(std::move(s));
-    m_reconnect->start(int(std::clamp<qint64>(delay, 0, std::numeric_limits<int>::max())));
 }
 
 }  // namespace ms

@@ -8,7 +8,7 @@
 //
 // Ownership: created parentless by the runtime and moved to a worker thread; owns its WsConnection.
 #include "model/tick.h"
-#include "sources/network_source.h"
+#include "sources/ws_source.h"
 
 #include <QStringList>
 
@@ -30,7 +30,7 @@ struct FinnhubWsOptions
     BackoffPolicy backoff{};
 };
 
-class FinnhubWsSource : public NetworkSource
+class FinnhubWsSource : public WsSource
 {
     Q_OBJECT
 public:
@@ -38,24 +38,21 @@ public:
     ~FinnhubWsSource() override;
 
     QString name() const override { return QStringLiteral("finnhub-ws"); }
-    QUrl connectUrl() const;
+    QUrl connectUrl() const override;
     qint64 malformedFrames() const { return m_malformed; }
 
 public Q_SLOTS:
-    void start() override;
-    void stop() override;
     // Changes the subscriptions on the live connection (subscribe/unsubscribe per symbol).
     void setSymbols(const QStringList &symbols);
 
+protected:
+    void onConnected() override;
+    void onText(const QString &text) override;
+
 private:
-    void onConnected();
-    void onText(const QString &text);
-    void onLost(const QString &reason);
     void sendSubscription(const char *type, const QString &symbol);
 
     FinnhubWsOptions m_opt;
-    WsConnection *m_ws = nullptr;      // child
-    QTimer *m_reconnect = nullptr;     // child
     qint64 m_malformed = 0;
     bool m_gotData = false;
 };
