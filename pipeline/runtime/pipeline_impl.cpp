@@ -147,16 +147,6 @@ Status PipelineImpl::startKafka(PipelineRun &r)
             r.flow = std::make_unique<kafka::FlowControl>();
     } else {
         r.kafka.bootstrap = c.kafkaBootstrap;
-        // A real cluster may not have our topics yet. Some brokers (and librdkafka's mock) have no
-        // Admin API: then the topics must already exist, which prepareTopics() below checks.
-        auto created = kafka::ensureTopics(r.kafka, {kafka::TopicSpec{c.cryptoTopic, c.embeddedPartitions},
-                                                     kafka::TopicSpec{c.stockTopic, c.embeddedPartitions}},
-                                          -1, true, 3000);
-        if (!created.ok())
-            IssueLog::instance().warning(kComponent, QStringLiteral("could not create topics (%1); using them as they are")
-                                                         .arg(created.errorMessage()));
-        else if (!created->created.isEmpty())
-            IssueLog::instance().info(kComponent, QStringLiteral("created topics: ") + created->created.join(u", "));
     }
     {
         QMutexLocker lock(&stateMutex);
@@ -175,7 +165,17 @@ Status PipelineImpl::startKafka(PipelineRun &r)
         if (c.runConsumers) {
             topics << kafka::deadLetterTopic(c.cryptoTopic) << kafka::deadLetterTopic(c.stockTopic);
         }
-        const Status prepared = r.producer->prepareTopics(topics, 10000);
+        Status prepared = r.producer->prepareTopics(topics, r.broker ? 10000 : 3000);
+        if (!prepared.ok() && !r.broker) {
+            // A real cluster may not have our topics yet: create them, then look again. (Asked only
+            // when they are missing: some brokers, like librdkafka's mock, have no Admin API.)
+            auto created = kafka::ensureTopics(r.kafka, {kafka::TopicSpec{c.cryptoTopic, c.embeddedPartitions},
+                                                         kafka::TopicSpec{c.stockTopic, c.embeddedPartitions}},
+                                              -1, true, 5000);
+            if (created.ok() && !created->created.isEmpty())
+                IssueLog::instance().info(kComponent, QStringLiteral("created topics: ") + created->created.join(u", "));
+            prepared = r.producer->prepareTopics(topics, 10000);
+        }
         if (!prepared.ok())
             return makeError(QStringLiteral("Kafka at %1 is not usable: %2").arg(r.kafka.bootstrap, prepared.errorMessage()));
         r.deadLetters = std::make_unique<kafka::DeadLetterWriter>(*r.producer);

@@ -22,7 +22,7 @@ namespace {
 constexpr qint64 kTicks = 12000;    // well under the mock's 100k messages per partition
 constexpr int kRate = 500;          // ticks/s → ~24 s of production, long enough for a rebalance
 constexpr int kPartitions = 6;
-constexpr int kIdleExitSec = 15;    // > the group's rebalance stall after a SIGKILL (~10 s session timeout)
+constexpr int kIdleExitSec = 30;    // > the rebalance stall after a SIGKILL: the dead member holds its partitions until its 10 s session expires, then the join (~3 s); a restarted member joining early waits all of it
 
 struct Instance
 {
