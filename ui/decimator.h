@@ -19,6 +19,13 @@ struct DecimationRange
     int columns = 800;  // pixel columns of the plot area
 };
 
+// One bucket of the time-aligned decimation: its first lowest and first highest point.
+struct MinMaxBucket
+{
+    qint64 key = 0;  // floor(t / bucketMs)
+    TimePoint lo, hi;
+};
+
 struct DecimationStats
 {
     size_t inputPoints = 0;  // points inside [t0, t1]
@@ -34,6 +41,32 @@ public:
     // Output x is milliseconds since the epoch as double (QDateTimeAxis). Output size <= 2*columns+2.
     static std::vector<QPointF> minMax(const TimeSeriesBuffer &buffer, const DecimationRange &range,
                                        DecimationStats *stats = nullptr);
+
+    // The same per-bucket min/max, but on a grid aligned to the epoch (bucket k holds the points
+    // with floor(t / bucketMs) == k) instead of to t0: as the view follows the live edge, a bucket
+    // that is complete never changes, which is what makes MinMaxCache possible. This full scan is
+    // its reference. Output size <= 2 * buckets in [t0, t1] + 2.
+    static std::vector<QPointF> minMaxAligned(const TimeSeriesBuffer &buffer, qint64 t0, qint64 t1, qint64 bucketMs,
+                                              DecimationStats *stats = nullptr);
+    // A bucket width for a span drawn on this many pixel columns: the smallest step of a 2^(1/4)
+    // ladder that is at least span/columns, so it stays put while the span changes a little
+    // (a new width throws the cache away) and there are never more buckets than columns (+2).
+    static qint64 bucketMs(qint64 spanMs, int columns);
+
+    // Building blocks shared with MinMaxCache.
+    static qint64 bucketKey(qint64 t, qint64 bucketMs);
+    // Appends the buckets of points [begin, end) of the buffer (time order).
+    static void scanBuckets(const TimeSeriesBuffer &buffer, size_t begin, size_t end, qint64 bucketMs,
+                            std::vector<MinMaxBucket> &out);
+    // Turns buckets into line points (lo and hi in time order, one point when they are the same)
+    // with the neighbours outside [t0, t1] at both ends; fills stats from the buckets.
+    static std::vector<QPointF> emitBuckets(const TimeSeriesBuffer &buffer, qint64 t0, qint64 t1,
+                                            const std::vector<MinMaxBucket> &buckets, DecimationStats *stats);
+
+    // Volume bars as one closed step outline for an area series: bars side by side (the width of
+    // one bar is the distance between the first two, else barMs), down to zero at holes and ends.
+    // Sets *maxVolume to the tallest bar (0 when none).
+    static std::vector<QPointF> volumeOutline(const std::vector<CandlePoint> &bars, double barMs, double *maxVolume);
 
     // Candles whose bucket starts inside [t0, t1], merged in groups of k consecutive candles so at
     // most maxCount remain (open of the first, close of the last, extremes and volume summed).

@@ -1,11 +1,58 @@
 #include "time_series_buffer.h"
 
 #include <algorithm>
+#include <atomic>
+#include <utility>
 
 namespace ms::ui {
 
+quint64 TimeSeriesBuffer::nextGeneration()
+{
+    static std::atomic<quint64> counter{0};
+    return ++counter;
+}
+
 TimeSeriesBuffer::TimeSeriesBuffer(size_t capacity) : m_capacity(std::max<size_t>(1, capacity))
 {
+}
+
+TimeSeriesBuffer::TimeSeriesBuffer(const TimeSeriesBuffer &other)
+    : m_data(other.m_data), m_capacity(other.m_capacity), m_head(other.m_head), m_size(other.m_size)
+{
+}
+
+TimeSeriesBuffer::TimeSeriesBuffer(TimeSeriesBuffer &&other) noexcept
+    : m_data(std::move(other.m_data)), m_capacity(other.m_capacity), m_head(other.m_head), m_size(other.m_size),
+      m_generation(other.m_generation)
+{
+    other.m_data.clear();
+    other.m_head = other.m_size = 0;
+    other.m_generation = nextGeneration();
+}
+
+TimeSeriesBuffer &TimeSeriesBuffer::operator=(const TimeSeriesBuffer &other)
+{
+    if (this != &other) {
+        m_data = other.m_data;
+        m_capacity = other.m_capacity;
+        m_head = other.m_head;
+        m_size = other.m_size;
+        m_generation = nextGeneration();
+    }
+    return *this;
+}
+
+TimeSeriesBuffer &TimeSeriesBuffer::operator=(TimeSeriesBuffer &&other) noexcept
+{
+    if (this != &other) {
+        m_data = std::move(other.m_data);
+        m_capacity = other.m_capacity;
+        m_head = std::exchange(other.m_head, 0);
+        m_size = std::exchange(other.m_size, 0);
+        m_generation = std::exchange(other.m_generation, nextGeneration());
+        other.m_data.clear();
+    }
+    return *this;
 }
 
 void TimeSeriesBuffer::setCapacity(size_t capacity)
@@ -22,6 +69,7 @@ void TimeSeriesBuffer::setCapacity(size_t capacity)
     m_capacity = capacity;
     m_head = 0;
     m_size = keep;
+    m_generation = nextGeneration();
 }
 
 void TimeSeriesBuffer::clear()
@@ -29,6 +77,7 @@ void TimeSeriesBuffer::clear()
     m_data.clear();
     m_head = 0;
     m_size = 0;
+    m_generation = nextGeneration();
 }
 
 void TimeSeriesBuffer::append(qint64 t, double v)

@@ -21,6 +21,11 @@ class TimeSeriesBuffer
 {
 public:
     explicit TimeSeriesBuffer(size_t capacity = 100000);
+    // A copy gets its own generation (see generation()); a moved-from buffer is left empty.
+    TimeSeriesBuffer(const TimeSeriesBuffer &other);
+    TimeSeriesBuffer(TimeSeriesBuffer &&other) noexcept;
+    TimeSeriesBuffer &operator=(const TimeSeriesBuffer &other);
+    TimeSeriesBuffer &operator=(TimeSeriesBuffer &&other) noexcept;
 
     size_t capacity() const { return m_capacity; }
     // Shrinks (dropping the oldest) or grows the bound.
@@ -54,11 +59,19 @@ public:
     };
     Runs runs() const;
 
+    // Process-wide unique while the contents only grow at the end and drop at the front; renewed
+    // by clear(), setCapacity() and copies. A cache of results derived from the points (the
+    // incremental decimator) is valid for as long as the generation is the same.
+    quint64 generation() const { return m_generation; }
+
 private:
+    static quint64 nextGeneration();
+
     std::vector<TimePoint> m_data;
     size_t m_capacity;
     size_t m_head = 0;  // index of the oldest point
     size_t m_size = 0;
+    quint64 m_generation = nextGeneration();
 };
 
 }  // namespace ms::ui
