@@ -3,6 +3,7 @@
 #include "decimator.h"
 #include "interactive_chart_view.h"
 #include "ui_theme.h"
+#include "value_range.h"
 
 #include <QAreaSeries>
 #include <QCandlestickSeries>
@@ -29,6 +30,7 @@ namespace ms::ui {
 namespace {
 constexpr qint64 kMinute = 60 * 1000;
 constexpr qint64 kMinSpanMs = 2000;
+constexpr int kVolumeBarPx = 6;  // narrowest volume bar, in pixels
 
 QString timeFormatFor(qint64 spanMs)
 {
@@ -170,7 +172,7 @@ void ChartPanel::buildCharts()
     QColor volColor = accentColor();
     volColor.setAlpha(150);
     m_volumeSeries->setBrush(volColor);
-    m_volumeSeries->setPen(QPen(volColor, 1));
+    m_volumeSeries->setPen(Qt::NoPen);  // stroking the outline would cost as much as the fill
     m_volumeTime = new QDateTimeAxis;
     m_volumeAxis = new QValueAxis;
     m_volumeAxis->setLabelFormat(QStringLiteral("%.0f"));
@@ -205,6 +207,7 @@ void ChartPanel::setSymbol(const QString &symbol)
     if (symbol == m_symbol)
         return;
     m_symbol = symbol;
+    m_valueRange.reset();  // fit the new symbol's prices tightly
     m_shownCandles.clear();
     m_candleSeries->clear();
     m_viewDirty = true;
@@ -298,7 +301,10 @@ bool ChartPanel::refresh(bool dataChanged)
     if (!d) {
         m_priceSeries->clear();
         m_candleSeries->clear();
+        m_smaSeries->clear();
+        m_emaSeries->clear();
         m_volumeUpper->clear();
+        m_volumeBars = 0;
         return true;
     }
     m_title->setText(m_symbol + QStringLiteral("  ") + QLocale().toString(d->lastPrice, 'f', d->lastPrice >= 1000 ? 2 : 4));
@@ -319,15 +325,49 @@ bool ChartPanel::refresh(bool dataChanged)
     m_t0 = t0;
     m_t1 = t1;
 
+    // Everything is decimated first; then the series about to get new points are emptied, the axes
+    // moved, and the points handed over. Qt Charts recomputes a series' whole geometry (and strokes
+    // its outline for hit testing) on every replace and on every axis range change, so this order
+    // makes that happen once per series per frame instead of up to three times.
     const int columns = std::max(50, int(m_priceChart->plotArea().width()));
-    m_priceSeries->setVisible(m_mode == Mode::Line);
-    m_candleSeries->setVisible(m_mode == Mode::Candles);
-    if (m_mode == Mode::Line)
-        updatePrice(*d, t0, t1, columns);
-    else
-        updateCandles(*d, t0, t1, columns);
-    updateOverlays(*d, t0, t1, columns);
-    updateVolume(*d, t0, t1, columns);
+    const bool line = m_mode == Mode::Line;
+    std::optional<std::pair<double, double>> values;  // visible price extremes
+    QList<QPointF> price;
+    std::vector<CandlePoint> candles;
+    if (line) {
+        DecimationStats stats;
+        const std::vector<QPointF> pts =
+            m_priceCache.decimate(d->prices, t0, t1, Decimator::bucketMs(t1 - t0, columns), &stats);
+        price = QList<QPointF>(pts.begin(), pts.end());
+        if (stats.inputPoints > 0)
+            values = std::pair{stats.minValue, stats.maxValue};
+        else if (!pts.empty())
+            values = std::pair{pts.front().y(), pts.front().y()};
+    } else {
+        auto it = d->candles.find(m_intervalSec);
+        if (it != d->candles.end())
+            candles = Decimator::candles(it->second, t0 - qint64(m_intervalSec) * 1000, t1, std::max(10, columns / 5));
+        for (const CandlePoint &c : candles)
+            values = std::pair{values ? std::min(values->first, c.low) : c.low, values ? std::max(values->second, c.high) : c.high};
+    }
+    const QList<QPointF> sma = overlayPoints(m_smaBox->isChecked(), d->sma, t0, t1, columns);
+    const QList<QPointF> ema = overlayPoints(m_emaBox->isChecked(), d->ema, t0, t1, columns);
+    double maxVolume = 0;
+    const QList<QPointF> volume = volumeOutline(*d, t0, t1, columns, &maxVolume);
+    const bool sameCandles = !line && !candles.empty() && candles.size() == m_shownCandles.size()
+                             && candles.front().bucketStartMs == m_shownCandles.front().bucketStartMs
+                             && candles.back().bucketStartMs == m_shownCandles.back().bucketStartMs;
+
+    for (QXYSeries *series : {static_cast<QXYSeries *>(m_priceSeries), static_cast<QXYSeries *>(m_smaSeries),
+                              static_cast<QXYSeries *>(m_emaSeries), static_cast<QXYSeries *>(m_volumeUpper)})
+        if (series->count() > 0)
+            series->clear();
+    if (!sameCandles && m_candleSeries->count() > 0)
+        m_candleSeries->clear();
+    m_priceSeries->setVisible(line);
+    m_candleSeries->setVisible(!line);
+    m_smaSeries->setVisible(!sma.isEmpty());
+    m_emaSeries->setVisible(!ema.isEmpty());
 
     const QString format = timeFormatFor(t1 - t0);
     for (QDateTimeAxis *axis : {m_priceTime, m_volumeTime}) {
@@ -335,42 +375,38 @@ bool ChartPanel::refresh(bool dataChanged)
         if (axis->format() != format)
             axis->setFormat(format);
     }
+    if (values)
+        setValueRange(values->first, values->second);
+    // The volume axis only moves when the tallest bar outgrows it or shrinks to under half of it.
+    const double top = maxVolume > 0 ? maxVolume * 1.1 : 1;
+    if (maxVolume > m_volumeAxis->max() || top < 0.5 * m_volumeAxis->max() || m_volumeAxis->min() != 0)
+        m_volumeAxis->setRange(0, top);
+
+    if (line)
+        m_priceSeries->replace(price);
+    else
+        updateCandles(std::move(candles), sameCandles);
+    if (!sma.isEmpty())
+        m_smaSeries->replace(sma);
+    if (!ema.isEmpty())
+        m_emaSeries->replace(ema);
+    m_volumeUpper->replace(volume);
     return true;
 }
 
-void ChartPanel::updatePrice(const SymbolData &d, qint64 t0, qint64 t1, int columns)
+void ChartPanel::updateCandles(std::vector<CandlePoint> shown, bool inPlace)
 {
-    DecimationStats stats;
-    const std::vector<QPointF> pts = Decimator::minMax(d.prices, {t0, t1, columns}, &stats);
-    m_priceSeries->replace(QList<QPointF>(pts.begin(), pts.end()));
-    if (stats.inputPoints > 0)
-        setValueRange(stats.minValue, stats.maxValue);
-    else if (!pts.empty())
-        setValueRange(pts.front().y(), pts.front().y());
-}
-
-void ChartPanel::updateCandles(const SymbolData &d, qint64 t0, qint64 t1, int columns)
-{
-    auto it = d.candles.find(m_intervalSec);
-    std::vector<CandlePoint> shown;
-    if (it != d.candles.end())
-        shown = Decimator::candles(it->second, t0 - qint64(m_intervalSec) * 1000, t1, std::max(10, columns / 5));
-    const bool sameLayout = shown.size() == m_shownCandles.size() && !shown.empty()
-                            && shown.front().bucketStartMs == m_shownCandles.front().bucketStartMs
-                            && shown.back().bucketStartMs == m_shownCandles.back().bucketStartMs;
-    if (sameLayout) {
+    if (inPlace) {
         // The usual frame: only the forming candle moved. Update it in place.
         const QList<QCandlestickSet *> sets = m_candleSeries->sets();
         const CandlePoint &c = shown.back();
-        QCandlestickSet *s = sets.isEmpty() ? nullptr : sets.last();
-        if (s) {
+        if (QCandlestickSet *s = sets.isEmpty() ? nullptr : sets.last()) {
             s->setHigh(c.high);
             s->setLow(c.low);
             s->setClose(c.close);
             s->setOpen(c.open);
         }
-    } else {
-        m_candleSeries->clear();
+    } else if (!shown.empty()) {
         QList<QCandlestickSet *> sets;
         sets.reserve(qsizetype(shown.size()));
         for (const CandlePoint &c : shown)
@@ -378,61 +414,47 @@ void ChartPanel::updateCandles(const SymbolData &d, qint64 t0, qint64 t1, int co
         m_candleSeries->append(sets);
     }
     m_shownCandles = std::move(shown);
-    if (!m_shownCandles.empty()) {
-        double lo = m_shownCandles.front().low, hi = m_shownCandles.front().high;
-        for (const CandlePoint &c : m_shownCandles) {
-            lo = std::min(lo, c.low);
-            hi = std::max(hi, c.high);
-        }
-        setValueRange(lo, hi);
-    }
 }
 
-void ChartPanel::updateOverlays(const SymbolData &d, qint64 t0, qint64 t1, int columns)
+QList<QPointF> ChartPanel::overlayPoints(bool on, const std::map<int, TimeSeriesBuffer> &source, qint64 t0, qint64 t1,
+                                         int columns) const
 {
-    auto draw = [&](QLineSeries *series, bool on, const std::map<int, TimeSeriesBuffer> &source) {
-        series->setVisible(on);
-        auto it = source.find(m_intervalSec);
-        if (!on || it == source.end()) {
-            series->clear();
-            return;
-        }
-        const std::vector<QPointF> pts = Decimator::minMax(it->second, {t0, t1, columns});
-        series->replace(QList<QPointF>(pts.begin(), pts.end()));
-    };
-    draw(m_smaSeries, m_smaBox->isChecked(), d.sma);
-    draw(m_emaSeries, m_emaBox->isChecked(), d.ema);
+    auto it = source.find(m_intervalSec);
+    if (!on || it == source.end())
+        return {};
+    const std::vector<QPointF> pts = Decimator::minMaxAligned(it->second, t0, t1, Decimator::bucketMs(t1 - t0, columns));
+    return QList<QPointF>(pts.begin(), pts.end());
 }
 
-void ChartPanel::updateVolume(const SymbolData &d, qint64 t0, qint64 t1, int columns)
+QList<QPointF> ChartPanel::volumeOutline(const SymbolData &d, qint64 t0, qint64 t1, int columns, double *maxVolume)
 {
     auto it = d.candles.find(m_intervalSec);
-    QList<QPointF> bars;
-    double maxVolume = 0;
-    if (it != d.candles.end()) {
-        const std::vector<CandlePoint> shown =
-            Decimator::candles(it->second, t0 - qint64(m_intervalSec) * 1000, t1, std::max(10, columns / 4));
-        const double width = shown.size() >= 2 ? double(shown[1].bucketStartMs - shown[0].bucketStartMs)
-                                               : double(m_intervalSec) * 1000.0;
-        bars.reserve(qsizetype(shown.size()) * 4);
-        for (const CandlePoint &c : shown) {
-            const double x0 = double(c.bucketStartMs) + width * 0.15, x1 = double(c.bucketStartMs) + width * 0.85;
-            bars << QPointF(x0, 0) << QPointF(x0, c.volume) << QPointF(x1, c.volume) << QPointF(x1, 0);
-            maxVolume = std::max(maxVolume, c.volume);
-        }
-    }
-    m_volumeUpper->replace(bars);
-    m_volumeAxis->setRange(0, maxVolume > 0 ? maxVolume * 1.1 : 1);
+    QList<QPointF> outline;
+    m_volumeBars = 0;
+    if (it == d.candles.end())
+        return outline;
+    // At most one bar per kVolumeBarPx pixels: the fill's cost grows with the square of the bar
+    // edges crossing each scanline (Qt's gray rasterizer), so bars are also drawn side by side as
+    // one step outline rather than with gaps (a gap doubles the edges on every row).
+    const std::vector<CandlePoint> shown = Decimator::candles(it->second, t0 - qint64(m_intervalSec) * 1000, t1,
+                                                              std::max(10, columns / kVolumeBarPx));
+    const std::vector<QPointF> pts = Decimator::volumeOutline(shown, double(m_intervalSec) * 1000.0, maxVolume);
+    outline = QList<QPointF>(pts.begin(), pts.end());
+    m_volumeBars = qsizetype(shown.size());
+    return outline;
 }
 
 void ChartPanel::setValueRange(double lo, double hi)
 {
-    double pad = (hi - lo) * 0.06;
-    if (pad <= 0)
-        pad = std::max(std::abs(hi) * 0.001, 0.01);
-    m_priceAxis->setRange(lo - pad, hi + pad);
-    const double span = hi - lo + 2 * pad;
-    m_priceAxis->setLabelFormat(span < 1 ? QStringLiteral("%.4f") : span < 100 ? QStringLiteral("%.2f") : QStringLiteral("%.0f"));
+    const std::optional<ValueRange> next = nextValueRange(m_valueRange, lo, hi);
+    if (!next || next == m_valueRange)
+        return;
+    m_valueRange = next;
+    m_priceAxis->setRange(next->lo, next->hi);
+    const double span = next->hi - next->lo;
+    const QString format = span < 1 ? QStringLiteral("%.4f") : span < 100 ? QStringLiteral("%.2f") : QStringLiteral("%.0f");
+    if (m_priceAxis->labelFormat() != format)
+        m_priceAxis->setLabelFormat(format);
 }
 
 QString ChartPanel::caption(double t, double v) const
@@ -454,7 +476,7 @@ QString ChartPanel::caption(double t, double v) const
 
 qsizetype ChartPanel::pricePointCount() const { return m_priceSeries->count(); }
 qsizetype ChartPanel::candleCount() const { return m_candleSeries->count(); }
-qsizetype ChartPanel::volumeBarCount() const { return m_volumeUpper->count() / 4; }
+qsizetype ChartPanel::volumeBarCount() const { return m_volumeBars; }
 
 void ChartPanel::saveState(QSettings &settings) const
 {

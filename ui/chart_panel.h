@@ -4,6 +4,8 @@
 // "Follow live" (or End / double-click) resumes. refresh() is called once per frame; what reaches
 // the series is decimated to the plot's pixel width first.
 #include "market_data_store.h"
+#include "min_max_cache.h"
+#include "value_range.h"
 
 #include <QWidget>
 
@@ -60,10 +62,10 @@ private:
     void buildCharts();
     void styleChart(QChart *chart) const;
     void updateControls();
-    void updatePrice(const SymbolData &d, qint64 t0, qint64 t1, int columns);
-    void updateCandles(const SymbolData &d, qint64 t0, qint64 t1, int columns);
-    void updateOverlays(const SymbolData &d, qint64 t0, qint64 t1, int columns);
-    void updateVolume(const SymbolData &d, qint64 t0, qint64 t1, int columns);
+    void updateCandles(std::vector<CandlePoint> shown, bool inPlace);
+    QList<QPointF> overlayPoints(bool on, const std::map<int, TimeSeriesBuffer> &source, qint64 t0, qint64 t1,
+                                 int columns) const;
+    QList<QPointF> volumeOutline(const SymbolData &d, qint64 t0, qint64 t1, int columns, double *maxVolume);
     void setValueRange(double lo, double hi);
     QString caption(double t, double v) const;
 
@@ -100,6 +102,9 @@ private:
     QValueAxis *m_priceAxis;
     QValueAxis *m_volumeAxis;
     std::vector<CandlePoint> m_shownCandles;  // what the candlestick series holds
+    qsizetype m_volumeBars = 0;
+    MinMaxCache m_priceCache;                  // incremental decimation of the price line
+    std::optional<ValueRange> m_valueRange;    // what the price axis shows
 };
 
 }  // namespace ms::ui

@@ -1,9 +1,11 @@
 // Prints figures; asserts nothing.
-//   1. Chart update time per frame with 1M points of history for the selected symbol:
-//      decimate + QLineSeries::replace (refresh) and the same plus an offscreen render (grab()).
+//   1. Chart update time per frame with 1M points of history for the selected symbol (plus minute
+//      candles, their volume and an SMA, as a live run has them): decimate + series update
+//      (refresh) and the same plus an offscreen render (grab()), in line and candle mode.
 //   2. GUI event-loop stalls (gaps seen by a 1 ms timer) while the pipeline runs the simulator
 //      flat out (rate=100000) into SQLite, with memory (VmRSS) before and after.
 // Usage: bench_charts [--points N] [--frames N] [--seconds S] [--rate R] [--skip-pipeline]
+//                     [--screenshot DIR]  (saves the chart panel of each case as DIR/<case>.png)
 #include "chart_panel.h"
 #include "main_window.h"
 #include "market_data_store.h"
@@ -11,6 +13,7 @@
 #include "watchlist_panel.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QStandardPaths>
@@ -19,6 +22,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <deque>
 #include <random>
 #include <vector>
 
@@ -64,64 +68,121 @@ QString argValue(const QStringList &args, const QString &name, const QString &fa
     return i >= 0 && i + 1 < args.size() ? args.at(i + 1) : fallback;
 }
 
-void benchFrames(qint64 points, int frames)
+// Ticks for one symbol plus what the pipeline derives from them: minute candles (OHLC, summed
+// volume; the forming one re-sent with every batch) and a 20-candle SMA, as in a live run.
+struct Feed
 {
-    ui::MarketDataStore store(size_t(points), 100000);
-    std::mt19937 rng(1);
-    std::normal_distribution<double> step(0, 0.5);
-    const qint64 t0 = 1'700'000'000'000LL;
-    const qint64 dt = 50;  // 20 ticks/s of history → 1M points ≈ 14 h
-    std::vector<Tick> batch;
-    batch.reserve(10000);
+    explicit Feed(ui::MarketDataStore &s) : store(s) {}
+
+    ui::MarketDataStore &store;
+    std::mt19937 rng{1};
+    std::normal_distribution<double> step{0, 0.5};
+    std::exponential_distribution<double> size{5.0};
+    qint64 t = 1'700'000'000'000LL;
     double price = 40000;
-    qint64 t = t0;
-    auto makeTicks = [&](qint64 n) {
+    Candle forming;
+    std::deque<double> closes;
+    std::vector<Tick> batch;
+    std::vector<Candle> candles;
+    std::vector<IndicatorSnapshot> indicators;
+
+    void add(qint64 n, qint64 dt)
+    {
         batch.clear();
-        for (qint64 i = 0; i < n; ++i) {
+        candles.clear();
+        indicators.clear();
+        for (qint64 i = 0; i < n; ++i, t += dt) {
             price += step(rng);
             Tick k;
             k.symbol = "BTC";
             k.price = price;
-            k.volume = 0.1;
+            k.volume = size(rng);
             k.tsMs = t;
-            t += dt;
+            const qint64 bucket = t / 60000 * 60000;
+            if (forming.bucketStartMs != bucket) {
+                if (forming.bucketStartMs != 0) {
+                    forming.final = true;
+                    closeCandle();
+                }
+                forming = Candle{};
+                forming.symbol = "BTC";
+                forming.intervalSec = 60;
+                forming.bucketStartMs = bucket;
+                forming.open = forming.high = forming.low = price;
+            }
+            forming.high = std::max(forming.high, price);
+            forming.low = std::min(forming.low, price);
+            forming.close = price;
+            forming.volume += k.volume;
             batch.push_back(std::move(k));
         }
+        candles.push_back(forming);
         store.addTicks(batch);
-    };
+        store.addCandles(candles);
+        store.addIndicators(indicators);
+    }
+
+    void closeCandle()
+    {
+        candles.push_back(forming);
+        closes.push_back(forming.close);
+        if (closes.size() > 20)
+            closes.pop_front();
+        IndicatorSnapshot s;
+        s.symbol = "BTC";
+        s.intervalSec = 60;
+        s.bucketStartMs = forming.bucketStartMs;
+        double sum = 0;
+        for (double c : closes)
+            sum += c;
+        s.sma = sum / double(closes.size());
+        indicators.push_back(s);
+    }
+};
+
+void benchFrames(qint64 points, int frames, const QString &screenshotDir)
+{
+    ui::MarketDataStore store(size_t(points), 100000);
+    Feed feed(store);
+    const qint64 dt = 50;  // 20 ticks/s of history → 1M points ≈ 14 h
     QElapsedTimer fill;
     fill.start();
     for (qint64 done = 0; done < points; done += 10000)
-        makeTicks(std::min<qint64>(10000, points - done));
-    // Minute candles for the volume bars.
-    std::vector<Candle> candles;
+        feed.add(std::min<qint64>(10000, points - done), dt);
     const ui::SymbolData *d = store.find(QStringLiteral("BTC"));
-    for (qint64 b = d->prices.first().t / 60000 * 60000; b <= t; b += 60000) {
-        Candle c;
-        c.symbol = "BTC";
-        c.intervalSec = 60;
-        c.bucketStartMs = b;
-        c.open = c.high = c.low = c.close = price;
-        c.volume = 10;
-        candles.push_back(c);
-    }
-    store.addCandles(candles);
-    std::printf("history: %zu points for BTC filled in %lld ms, RSS %.0f MB\n", d->prices.size(),
-                qint64(fill.elapsed()), vmRssMb());
+    std::printf("history: %zu points for BTC filled in %lld ms (%zu minute candles), RSS %.0f MB\n", d->prices.size(),
+                qint64(fill.elapsed()), d->candles.at(60).size(), vmRssMb());
 
     ui::ChartPanel panel(&store);
     panel.resize(1280, 720);
     panel.show();
     panel.setSymbol(QStringLiteral("BTC"));
     QCoreApplication::processEvents();
+    auto *priceView = panel.findChild<QWidget *>(QStringLiteral("priceChart"));
+    auto *volumeView = panel.findChild<QWidget *>(QStringLiteral("volumeChart"));
+    auto *sma = panel.findChild<QCheckBox *>();  // the first check box is SMA
 
-    for (qint64 span : {qint64(0), qint64(60 * 60 * 1000)}) {
-        panel.setRangePreset(span);
+    struct Case
+    {
+        const char *name;
+        qint64 span;
+        ui::ChartPanel::Mode mode;
+        bool sma;
+    };
+    const Case cases[] = {{"line, all 1M", 0, ui::ChartPanel::Mode::Line, false},
+                          {"line, last 1 h", 60 * 60 * 1000, ui::ChartPanel::Mode::Line, false},
+                          {"line + SMA, all 1M", 0, ui::ChartPanel::Mode::Line, true},
+                          {"candles, all 1M", 0, ui::ChartPanel::Mode::Candles, false},
+                          {"candles, last 1 h", 60 * 60 * 1000, ui::ChartPanel::Mode::Candles, false}};
+    for (const Case &c : cases) {
+        panel.setMode(c.mode);
+        panel.setRangePreset(c.span);
+        sma->setChecked(c.sma);
         panel.refresh(true);
         panel.grab();
-        std::vector<double> refreshMs, frameMs;
+        std::vector<double> refreshMs, frameMs, priceMs, volumeMs;
         for (int f = 0; f < frames; ++f) {
-            makeTicks(200);  // one frame's worth of new ticks at 6k ticks/s for this symbol
+            feed.add(200, dt);  // one frame's worth of new ticks (10 s of this history's time)
             store.takeChanged();
             QElapsedTimer timer;
             timer.start();
@@ -131,12 +192,23 @@ void benchFrames(qint64 points, int frames)
             frameMs.push_back(double(timer.nsecsElapsed()) / 1e6);
             refreshMs.push_back(afterRefresh);
             Q_UNUSED(pixmap);
+            QElapsedTimer part;
+            part.start();
+            (void)priceView->grab();
+            priceMs.push_back(double(part.nsecsElapsed()) / 1e6);
+            part.restart();
+            (void)volumeView->grab();
+            volumeMs.push_back(double(part.nsecsElapsed()) / 1e6);
         }
         const Stats r = summarize(refreshMs), fr = summarize(frameMs);
-        std::printf("frame (%s visible, %lld points on screen): decimate+replace mean %.2f ms p99 %.2f ms | "
+        std::printf("frame (%s: %lld line points, %lld candles, %lld volume bars): decimate+update p50 %.2f ms | "
                     "with render mean %.2f ms p50 %.2f ms p99 %.2f ms max %.2f ms (target <= 8 ms)\n",
-                    span == 0 ? "all 1M" : "last 1 h", qint64(panel.pricePointCount()), r.mean, r.p99, fr.mean, fr.p50,
-                    fr.p99, fr.max);
+                    c.name, qint64(panel.pricePointCount()), qint64(panel.candleCount()), qint64(panel.volumeBarCount()),
+                    r.p50, fr.mean, fr.p50, fr.p99, fr.max);
+        std::printf("  render alone: price chart p50 %.2f ms, volume chart p50 %.2f ms\n", summarize(priceMs).p50,
+                    summarize(volumeMs).p50);
+        if (!screenshotDir.isEmpty())
+            panel.grab().save(screenshotDir + u'/' + QString::fromLatin1(c.name).replace(QStringLiteral(", "), QStringLiteral("_")).replace(u' ', u'_') + QStringLiteral(".png"));
     }
 }
 
@@ -216,7 +288,7 @@ int main(int argc, char **argv)
     const double seconds = argValue(args, QStringLiteral("--seconds"), QStringLiteral("5")).toDouble();
     const double rate = argValue(args, QStringLiteral("--rate"), QStringLiteral("100000")).toDouble();
     std::printf("bench_charts: Qt %s, platform %s\n", qVersion(), qPrintable(QGuiApplication::platformName()));
-    benchFrames(points, frames);
+    benchFrames(points, frames, argValue(args, QStringLiteral("--screenshot"), QString()));
     if (!args.contains(QStringLiteral("--skip-pipeline")))
         benchPipeline(seconds, rate);
     return 0;
