@@ -122,7 +122,7 @@ void ChartPanel::styleChart(QChart *chart) const
 void ChartPanel::buildCharts()
 {
     const QColor text = palette().color(QPalette::Text);
-    const QColor grid = isDarkTheme() ? QColor(255, 255, 255, 28) : QColor(0, 0, 0, 28);
+    const QColor grid = gridColor(palette());
     auto styleAxis = [&](QAbstractAxis *axis) {
         axis->setLabelsColor(text);
         axis->setGridLineColor(grid);

@@ -1,5 +1,7 @@
 #include "ui_theme.h"
 
+#include <cmath>
+
 #include <QApplication>
 #include <QStyleFactory>
 
@@ -85,6 +87,15 @@ QColor seriesColor(int n)
                                    QColor(0x8e, 0x3c, 0xc8), QColor(0xc6, 0x28, 0x28), QColor(0x55, 0x5c, 0x66)};
     const int i = ((n % 6) + 6) % 6;
     return g_dark ? dark[i] : light[i];
+}
+
+QColor gridColor(const QPalette &palette)
+{
+    const QColor base = palette.color(QPalette::Base);
+    const QColor ink = isDarkTheme() ? QColor(255, 255, 255) : QColor(0, 0, 0);
+    const double a = 28.0 / 255.0;  // the alpha the grid had as a translucent colour
+    auto mix = [a](int under, int over) { return int(std::lround(under * (1 - a) + over * a)); };
+    return QColor(mix(base.red(), ink.red()), mix(base.green(), ink.green()), mix(base.blue(), ink.blue()));
 }
 
 }  // namespace ms::ui

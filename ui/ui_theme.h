@@ -20,5 +20,9 @@ QColor downColor();  // falling prices
 QColor accentColor();
 // A colour for the n-th data series of a chart, readable on the current theme.
 QColor seriesColor(int n);
+// Chart grid and axis lines: a faint line, opaque (pre-blended onto the palette's Base colour).
+// A translucent pen makes the raster engine blend every antialiased line pixel one by one; with
+// the grid repainted every frame that was the largest part of a chart's render time.
+QColor gridColor(const QPalette &palette);
 
 }  // namespace ms::ui
