@@ -116,22 +116,39 @@ bool HealthPanel::update(const MetricsSnapshot &s, qint64 nowMs)
 {
     if (!m_history.add(s, nowMs))
         return false;
-    const qint64 t1 = m_history.lastSampleMs();
-    const qint64 t0 = t1 - kWindowMs;
-    m_rates->setSeries(tr("produced"), m_history.producedRate());
-    m_rates->setSeries(tr("consumed"), m_history.consumedRate());
-    m_rates->setSeries(tr("stored"), m_history.storedRate());
-    for (const auto &[topic, points] : m_history.lagByTopic())
-        m_lag->setSeries(topic, points);
-    m_latency->setSeries(QStringLiteral("p50"), m_history.latencyP50());
-    m_latency->setSeries(QStringLiteral("p99"), m_history.latencyP99());
-    m_errors->setSeries(tr("rejected"), m_history.rejected());
-    m_errors->setSeries(tr("dead-lettered"), m_history.deadLettered());
-    for (TimeChart *c : {m_rates, m_lag, m_latency, m_errors})
-        c->setTimeRange(t0, t1);
     m_totals->setText(summary().toHtmlEscaped().replace(QStringLiteral(" · "), QStringLiteral(" &nbsp;·&nbsp; ")));
     fillTables(s);
+    // The charts are the expensive part: while the tab is hidden only the history grows, and
+    // showEvent() draws it when the tab comes up.
+    m_chartsStale = true;
+    if (isVisible())
+        drawCharts();
     return true;
+}
+
+void HealthPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_chartsStale)
+        drawCharts();
+}
+
+void HealthPanel::drawCharts()
+{
+    m_chartsStale = false;
+    const qint64 t1 = m_history.lastSampleMs();
+    const qint64 t0 = t1 - kWindowMs;
+    m_rates->draw({{tr("produced"), &m_history.producedRate()},
+                   {tr("consumed"), &m_history.consumedRate()},
+                   {tr("stored"), &m_history.storedRate()}},
+                  t0, t1);
+    std::vector<std::pair<QString, const TimeSeriesBuffer *>> lag;
+    for (const auto &[topic, points] : m_history.lagByTopic())
+        lag.emplace_back(topic, &points);
+    m_lag->draw(lag, t0, t1);
+    m_latency->draw({{QStringLiteral("p50"), &m_history.latencyP50()}, {QStringLiteral("p99"), &m_history.latencyP99()}},
+                    t0, t1);
+    m_errors->draw({{tr("rejected"), &m_history.rejected()}, {tr("dead-lettered"), &m_history.deadLettered()}}, t0, t1);
 }
 
 QString HealthPanel::summary() const

@@ -18,7 +18,8 @@ class HealthPanel : public QWidget
 public:
     explicit HealthPanel(QWidget *parent = nullptr);
 
-    // Called once per frame; redraws at most once per second. Returns whether it redrew.
+    // Called once per frame; takes a sample at most once per second and returns whether it did.
+    // The charts are redrawn with each sample while visible, else when shown again.
     bool update(const MetricsSnapshot &snapshot, qint64 nowMs);
     void clear();
     const HealthHistory &history() const { return m_history; }
@@ -27,10 +28,15 @@ public:
     // One-line summary shown in the status bar.
     QString summary() const;
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     void fillTables(const MetricsSnapshot &s);
+    void drawCharts();
 
     HealthHistory m_history;
+    bool m_chartsStale = false;
     TimeChart *m_rates;
     TimeChart *m_lag;
     TimeChart *m_latency;

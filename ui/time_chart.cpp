@@ -18,7 +18,7 @@ TimeChart::TimeChart(const QString &title, const QString &unit, QWidget *parent)
     : QChartView(new QChart, parent), m_time(new QDateTimeAxis), m_value(new QValueAxis), m_unit(unit)
 {
     const QColor text = palette().color(QPalette::Text);
-    const QColor grid = isDarkTheme() ? QColor(255, 255, 255, 28) : QColor(0, 0, 0, 28);
+    const QColor grid = gridColor(palette());
     QChart *c = chart();
     c->setTitle(title);
     c->setTitleBrush(text);
@@ -66,32 +66,37 @@ int TimeChart::series(const QString &name)
     return int(m_series.size()) - 1;
 }
 
-void TimeChart::setSeries(const QString &name, const TimeSeriesBuffer &points)
+void TimeChart::draw(const std::vector<std::pair<QString, const TimeSeriesBuffer *>> &data, qint64 t0, qint64 t1)
 {
-    QLineSeries *s = m_series[series(name)];
-    QList<QPointF> pts;
-    pts.reserve(qsizetype(points.size()));
-    for (size_t i = 0; i < points.size(); ++i)
-        pts << QPointF(double(points.at(i).t), points.at(i).v);
-    s->replace(pts);
-}
-
-void TimeChart::setTimeRange(qint64 t0, qint64 t1)
-{
-    m_time->setRange(QDateTime::fromMSecsSinceEpoch(t0), QDateTime::fromMSecsSinceEpoch(t1));
+    const int columns = std::max(50, int(chart()->plotArea().width()));
+    const qint64 bucket = Decimator::bucketMs(t1 - t0, columns);
+    std::vector<std::pair<QLineSeries *, QList<QPointF>>> fresh;
+    fresh.reserve(data.size());
     double hi = 0;
-    for (QLineSeries *s : std::as_const(m_series)) {
-        const QList<QPointF> pts = s->points();
-        for (const QPointF &p : pts)
-            if (p.x() >= double(t0))
-                hi = std::max(hi, p.y());
+    for (const auto &[name, buffer] : data) {
+        QLineSeries *s = m_series[series(name)];
+        DecimationStats stats;
+        const std::vector<QPointF> pts = Decimator::minMaxAligned(*buffer, t0, t1, bucket, &stats);
+        if (stats.inputPoints > 0)
+            hi = std::max(hi, stats.maxValue);
+        fresh.emplace_back(s, QList<QPointF>(pts.begin(), pts.end()));
     }
+    for (auto &[s, pts] : fresh)
+        if (s->count() > 0)
+            s->clear();
+    m_time->setRange(QDateTime::fromMSecsSinceEpoch(t0), QDateTime::fromMSecsSinceEpoch(t1));
     // A "nice" upper bound so the axis does not jitter every second.
     double top = 1;
     while (top < hi * 1.1)
         top *= top < 10 ? 2 : 2.5;
-    m_value->setRange(0, std::max(1.0, std::ceil(top)));
-    m_value->setLabelFormat(top < 10 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
+    top = std::max(1.0, std::ceil(top));
+    if (top != m_top) {
+        m_top = top;
+        m_value->setRange(0, top);
+        m_value->setLabelFormat(top < 10 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
+    }
+    for (auto &[s, pts] : fresh)
+        s->replace(pts);
 }
 
 qsizetype TimeChart::pointCount(const QString &name) const
