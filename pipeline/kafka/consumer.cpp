@@ -1,4 +1,5 @@
 #include "kafka/consumer.h"
+#include "kafka/metadata_wait.h"
 #include "kafka/partition_list.h"
 
 #include <chrono>
@@ -11,9 +12,28 @@ using namespace detail;
 Result<std::unique_ptr<Consumer>> Consumer::create(const KafkaSettings &settings, const QString &groupId,
                                                    const QStringList &topics, AssignmentHandler handler)
 {
-    if (groupId.isEmpty() || topics.isEmpty())
-        return makeError(QStringLiteral("Kafka consumer: a group id and at least one topic are required"),
+    if (topics.isEmpty())
+        return makeError(QStringLiteral("Kafka consumer: at least one topic is required"),
                          QStringLiteral("kafka_bad_argument"));
+    auto c = createUnsubscribed(settings, groupId, std::move(handler));
+    if (!c.ok())
+        return c;
+    PartitionListHandle subs(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
+    for (const QString &t : topics)
+        rd_kafka_topic_partition_list_add(subs.get(), t.toUtf8().constData(), RD_KAFKA_PARTITION_UA);
+    if (const rd_kafka_resp_err_t e = rd_kafka_subscribe(c.value()->m_rk.get(), subs.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        c.value()->close(500);
+        return makeError(QStringLiteral("Kafka consumer: subscribe failed: ") + errorText(e),
+                         QStringLiteral("kafka_subscribe_failed"));
+    }
+    return c;
+}
+
+Result<std::unique_ptr<Consumer>> Consumer::createUnsubscribed(const KafkaSettings &settings, const QString &groupId,
+                                                               AssignmentHandler handler)
+{
+    if (groupId.isEmpty())
+        return makeError(QStringLiteral("Kafka consumer: a group id is required"), QStringLiteral("kafka_bad_argument"));
     const QMap<QString, QString> defaults{
         {QStringLiteral("enable.auto.commit"), QStringLiteral("false")},
         {QStringLiteral("enable.auto.offset.store"), QStringLiteral("false")},
@@ -49,16 +69,19 @@ Result<std::unique_ptr<Consumer>> Consumer::create(const KafkaSettings &settings
     conf->release();
     c->m_rk.reset(rk);
     rd_kafka_poll_set_consumer(rk);  // errors, commits and rebalances are all served by poll()
-
-    PartitionListHandle subs(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
-    for (const QString &t : topics)
-        rd_kafka_topic_partition_list_add(subs.get(), t.toUtf8().constData(), RD_KAFKA_PARTITION_UA);
-    if (const rd_kafka_resp_err_t e = rd_kafka_subscribe(rk, subs.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        c->close(500);
-        return makeError(QStringLiteral("Kafka consumer: subscribe failed: ") + errorText(e),
-                         QStringLiteral("kafka_subscribe_failed"));
-    }
     return c;
+}
+
+Status Consumer::assignStatic(const std::vector<TopicPartition> &tps)
+{
+    if (m_closed)
+        return makeError(QStringLiteral("Kafka consumer: assign after close"), QStringLiteral("kafka_closed"));
+    m_static = true;
+    PartitionListHandle list(rd_kafka_topic_partition_list_new(static_cast<int>(tps.size())));
+    for (const TopicPartition &tp : tps)
+        rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
+    handleRebalance(RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, list.get());
+    return {};
 }
 
 Consumer::~Consumer()
@@ -261,8 +284,7 @@ QString Consumer::clusterId(int timeoutMs)
 {
     if (m_closed)
         return {};
-    KafkaString id(rd_kafka_clusterid(m_rk.get(), timeoutMs), KafkaMemDeleter{m_rk.get()});
-    return id ? QString::fromUtf8(id.get()) : QString();
+    return clusterIdInSlices(m_rk.get(), timeoutMs);
 }
 
 bool Consumer::close(int timeoutMs)
@@ -271,6 +293,15 @@ bool Consumer::close(int timeoutMs)
         return true;
     m_closed = true;
     rd_kafka_t *rk = m_rk.get();
+    if (m_static && m_handler.onRevoked) {
+        // No group to leave, so no revocation event: the partitions go all the same.
+        const std::vector<TopicPartition> tps = assignment();
+        if (!tps.empty())
+            m_handler.onRevoked(tps);
+        rd_kafka_assign(rk, nullptr);
+        std::lock_guard lock(m_mutex);
+        m_assigned.clear();
+    }
     bool finished = false;
     QueueHandle q(rd_kafka_queue_new(rk));
     ErrorHandle err(rd_kafka_consumer_close_queue(rk, q.get()));

@@ -65,6 +65,13 @@ public:
     // heartbeat.interval.ms=2000, enable.partition.eof=false.
     static Result<std::unique_ptr<Consumer>> create(const KafkaSettings &settings, const QString &groupId,
                                                     const QStringList &topics, AssignmentHandler handler);
+    // Without a group subscription: the caller assigns partitions with assignStatic(). Offsets are
+    // still committed under groupId (lag tools see progress). For consumers that own all readers of
+    // a broker (the embedded one): no join round, whose first instance takes ~3 s on the mock.
+    static Result<std::unique_ptr<Consumer>> createUnsubscribed(const KafkaSettings &settings, const QString &groupId,
+                                                                AssignmentHandler handler);
+    // Takes these partitions as if the group had assigned them (onAssigned decides the starts).
+    Status assignStatic(const std::vector<TopicPartition> &tps);
     // close(2000) if not closed; that runs onRevoked, so close() explicitly (or destroy the
     // Consumer) before whatever the handler uses goes away.
     ~Consumer();
@@ -116,6 +123,7 @@ private:
     std::atomic_bool m_closed{false};
     std::vector<ConsumerError> m_clientErrors;  // from the error callback, handed out by poll()
     bool m_paused = false;
+    bool m_static = false;       // assignStatic() instead of a subscription
     bool m_cooperative = false;  // rebalance protocol, learnt in the rebalance callback
     std::atomic<int64_t> m_commitFailures{0};
     std::atomic<int64_t> m_commitsOk{0};

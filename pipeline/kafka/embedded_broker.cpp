@@ -1,10 +1,66 @@
 #include "kafka/embedded_broker.h"
+#include "kafka/metadata_wait.h"
 
 #include "kafka/kafka_config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 namespace ms::kafka {
+
+namespace {
+
+// librdkafka 2.0.2's mock cluster thread sometimes misses the wake-up for an operation from the
+// application (rd_kafka_mock_topic_create, set_down/up) and serves it only when its 1 s poll
+// times out: half of the pipeline starts here took exactly 1 s longer (strace: the caller's
+// futex wait ends right after the mock thread's poll(…, 1000) times out). A connection to one of
+// its listeners ends that poll too, so while such an operation runs, a helper connects every 2 ms.
+class MockThreadWaker
+{
+public:
+    explicit MockThreadWaker(const QString &bootstrap)
+    {
+        const QString first = bootstrap.section(u',', 0, 0);
+        const int port = first.section(u':', -1).toInt();
+        if (port <= 0)
+            return;
+        m_thread = std::thread([this, port] {
+            sockaddr_in addr{};
+            addr.sin_family = AF_INET;
+            addr.sin_port = htons(uint16_t(port));
+            addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            while (!m_stop.load()) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(2));
+                const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+                if (fd < 0)
+                    continue;
+                (void)::connect(fd, reinterpret_cast<const sockaddr *>(&addr), sizeof addr);
+                ::close(fd);
+            }
+        });
+    }
+    ~MockThreadWaker()
+    {
+        m_stop = true;
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+    MockThreadWaker(const MockThreadWaker &) = delete;
+    MockThreadWaker &operator=(const MockThreadWaker &) = delete;
+
+private:
+    std::atomic_bool m_stop{false};
+    std::thread m_thread;
+};
+
+}  // namespace
 
 Result<std::unique_ptr<EmbeddedBroker>> EmbeddedBroker::start(const QList<TopicSpec> &topics, int brokers,
                                                               bool withDeadLetter)
@@ -55,6 +111,7 @@ Status EmbeddedBroker::createTopic(const TopicSpec &topic)
                              .arg(topic.partitions),
                          QStringLiteral("kafka_bad_argument"));
     const QByteArray name = topic.name.toUtf8();
+    MockThreadWaker waker(m_bootstrap);
     const rd_kafka_resp_err_t e =
         rd_kafka_mock_topic_create(m_cluster.get(), name.constData(), topic.partitions, std::min(m_brokers, 3));
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
@@ -65,6 +122,7 @@ Status EmbeddedBroker::createTopic(const TopicSpec &topic)
 
 Status EmbeddedBroker::setBrokerDown(int32_t brokerId)
 {
+    MockThreadWaker waker(m_bootstrap);
     const rd_kafka_resp_err_t e = rd_kafka_mock_broker_set_down(m_cluster.get(), brokerId);
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
         return makeError(QStringLiteral("embedded broker: set_down failed: ") + errorText(e));
@@ -73,6 +131,7 @@ Status EmbeddedBroker::setBrokerDown(int32_t brokerId)
 
 Status EmbeddedBroker::setBrokerUp(int32_t brokerId)
 {
+    MockThreadWaker waker(m_bootstrap);
     const rd_kafka_resp_err_t e = rd_kafka_mock_broker_set_up(m_cluster.get(), brokerId);
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
         return makeError(QStringLiteral("embedded broker: set_up failed: ") + errorText(e));
@@ -91,8 +150,7 @@ QString EmbeddedBroker::clusterId(int timeoutMs) const
     if (!rk)
         return {};
     conf.release();
-    KafkaString id(rd_kafka_clusterid(rk.get(), timeoutMs), KafkaMemDeleter{rk.get()});
-    return id ? QString::fromUtf8(id.get()) : QString();
+    return clusterIdInSlices(rk.get(), timeoutMs);
 }
 
 }  // namespace ms::kafka

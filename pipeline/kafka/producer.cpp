@@ -1,5 +1,6 @@
 #include "kafka/producer.h"
 
+#include "kafka/metadata_wait.h"
 #include "kafka/partitioner.h"
 
 #include <QDateTime>
@@ -124,7 +125,7 @@ Result<int32_t> Producer::partitionCount(const std::string &topic, int timeoutMs
     if (!rkt)
         return producerError(QStringLiteral("cannot create topic handle for '%1'").arg(QString::fromStdString(topic)));
     const rd_kafka_metadata_t *md = nullptr;
-    const rd_kafka_resp_err_t e = rd_kafka_metadata(m_rk.get(), 0, rkt.get(), &md, timeoutMs);
+    const rd_kafka_resp_err_t e = metadataInSlices(m_rk.get(), rkt.get(), &md, timeoutMs);
     MetadataHandle holder(md);
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
         return producerError(QStringLiteral("no metadata for topic '%1' within %2 ms: %3")

@@ -106,6 +106,62 @@ private Q_SLOTS:
         QVERIFY(c.value()->close(5000));
     }
 
+    // The embedded pipeline's consumers take their partitions without a group join: exactly the
+    // assigned partitions are read, from the offsets onAssigned returns, and commits land in the
+    // group (lag tools see them); close() revokes the static assignment.
+    void staticAssignmentReadsOnlyItsPartitionsFromTheGivenOffsets()
+    {
+        const std::string topic = "static_topic";
+        QVERIFY(m_broker->createTopic(TopicSpec{QString::fromStdString(topic), 4}).ok());
+        auto p = Producer::create(test::settingsFor(*m_broker));
+        QVERIFY2(p.ok(), qPrintable(p.errorMessage()));
+        const int perPartition = 20;
+        for (int part = 0; part < 4; ++part) {
+            for (int i = 0; i < perPartition; ++i) {
+                ProduceOptions o;
+                o.partition = part;
+                const std::string value = std::to_string(part) + ":" + std::to_string(i);
+                QVERIFY(p.value()->produce(topic, "k", value, m_stop, o).ok());
+            }
+        }
+        QCOMPARE(p.value()->flush(10000), 0);
+
+        std::vector<TopicPartition> assignedSeen, revokedSeen;
+        AssignmentHandler h;
+        h.onAssigned = [&](const std::vector<TopicPartition> &tps) {
+            assignedSeen = tps;
+            std::vector<std::optional<int64_t>> starts(tps.size());
+            for (size_t i = 0; i < tps.size(); ++i)
+                starts[i] = tps[i].partition == 1 ? std::optional<int64_t>(15) : std::nullopt;
+            return starts;
+        };
+        h.onRevoked = [&](const std::vector<TopicPartition> &tps) { revokedSeen = tps; };
+        auto c = Consumer::createUnsubscribed(test::consumerSettingsFor(*m_broker), QStringLiteral("static-group"), h);
+        QVERIFY2(c.ok(), qPrintable(c.errorMessage()));
+        QVERIFY(c.value()->assignStatic({TopicPartition{topic, 1}, TopicPartition{topic, 3}}).ok());
+        QCOMPARE(assignedSeen.size(), size_t(2));
+        QCOMPARE(c.value()->assignment().size(), size_t(2));
+
+        std::map<int32_t, std::vector<int64_t>> offsets;
+        const int want = (perPartition - 15) + perPartition;  // partition 1 from offset 15, partition 3 from the start
+        QCOMPARE(test::consumeUntil(*c.value(), want, 15000, [&](const Message &m) { offsets[m.partition()].push_back(m.offset()); }),
+                 want);
+        QCOMPARE(test::consumeUntil(*c.value(), 1, 500, {}), 0);  // nothing from partitions 0 and 2
+        QCOMPARE(offsets.size(), size_t(2));
+        QCOMPARE(offsets[1].front(), int64_t(15));
+        QCOMPARE(offsets[1].size(), size_t(perPartition - 15));
+        QCOMPARE(offsets[3].front(), int64_t(0));
+        QCOMPARE(offsets[3].size(), size_t(perPartition));
+
+        QVERIFY(c.value()->commitAsync({{topic, 1, 20}, {topic, 3, 20}}).ok());
+        QVERIFY(test::consumeUntil(*c.value(), 1, 1000, {}) == 0);  // serves the commit callback
+        QCOMPARE(c.value()->commitFailures(), 0);
+        QVERIFY(c.value()->commitsSucceeded() >= 1);
+        QVERIFY(c.value()->close(5000));
+        QCOMPARE(revokedSeen.size(), size_t(2));
+        QVERIFY(c.value()->assignment().empty());
+    }
+
     void partitionerMatchesJavaMurmur2_data()
     {
         // Kafka's own test vectors (UtilsTest.testMurmur2) and the app's default symbols, as
