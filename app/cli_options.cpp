@@ -87,7 +87,7 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     opt("source", "simulator (default), none, replay:FILE, cryptocompare, cryptocompare-ws, finnhub, finnhub-ws. "
                   "Repeat or comma-separate to combine.", "type");
     opt("no-consumer", "Producers only (consumers run elsewhere).");
-    opt("consumers", "Consumer instances in this process (default 1).", "n");
+    opt("consumers", "Consumer instances in this process (default: 2 with the embedded broker and PostgreSQL, else 1).", "n");
     opt("group", "Kafka consumer group (default marketstream).", "name");
     opt("seed", "Simulator seed (default 42).", "n");
     opt("rate", "Simulator ticks/s over all symbols; 0 = as fast as possible (default 1000).", "n");

@@ -1,6 +1,7 @@
 #include "runtime/consumer_worker.h"
 
 #include "codec/tick_codec.h"
+#include "kafka/metadata_wait.h"
 #include "kafka/partitioner.h"
 #include "model/time_util.h"
 #include "runtime/issue_log.h"
@@ -42,7 +43,7 @@ int32_t ConsumerWorker::partitionCount(const std::string &topic)
     int32_t count = 0;
     rd_kafka_topic_t *rkt = rd_kafka_topic_new(m_consumer->handle(), topic.c_str(), nullptr);
     const rd_kafka_metadata_t *md = nullptr;
-    if (rkt && rd_kafka_metadata(m_consumer->handle(), 0, rkt, &md, 3000) == RD_KAFKA_RESP_ERR_NO_ERROR && md) {
+    if (rkt && kafka::metadataInSlices(m_consumer->handle(), rkt, &md, 3000) == RD_KAFKA_RESP_ERR_NO_ERROR && md) {
         if (md->topic_cnt == 1)
             count = md->topics[0].partition_cnt;
         rd_kafka_metadata_destroy(md);
@@ -305,17 +306,29 @@ Status ConsumerWorker::run(const std::atomic_bool &stop)
     kafka::AssignmentHandler handler;
     handler.onAssigned = [this](const std::vector<kafka::TopicPartition> &tps) { return onAssigned(tps); };
     handler.onRevoked = [this](const std::vector<kafka::TopicPartition> &tps) { onRevoked(tps); };
-    auto consumer = kafka::Consumer::create(
-        m_opt.kafka, m_opt.group,
-        QStringList{QString::fromStdString(m_opt.cryptoTopic), QString::fromStdString(m_opt.stockTopic)}, handler);
+    const bool isStatic = !m_opt.staticPartitions.empty();
+    auto consumer = isStatic ? kafka::Consumer::createUnsubscribed(m_opt.kafka, m_opt.group, handler)
+                             : kafka::Consumer::create(m_opt.kafka, m_opt.group,
+                                                       QStringList{QString::fromStdString(m_opt.cryptoTopic),
+                                                                   QString::fromStdString(m_opt.stockTopic)},
+                                                       handler);
     if (!consumer.ok()) {
         m_ready = true;
         return consumer.error();
     }
     m_consumer = std::move(consumer).value();
+    // A metadata request makes the client connect now; waiting for the cluster id alone left the
+    // first connection to the group coordinator query, up to a second later.
+    (void)partitionCount(m_opt.cryptoTopic);
     m_clusterId = m_consumer->clusterId(5000).toStdString();
     if (m_clusterId.empty())
         IssueLog::instance().warning(kComponent, QStringLiteral("cluster id unknown; stored positions cannot be matched"));
+    if (isStatic) {
+        if (Status s = m_consumer->assignStatic(m_opt.staticPartitions); !s.ok()) {
+            m_ready = true;
+            return s;
+        }
+    }
 
     QElapsedTimer lagTimer;
     lagTimer.start();

@@ -36,6 +36,9 @@ struct ConsumerWorkerOptions
     // The sources replay a fixed input (simulator with a start time, replay files): after a fresh
     // embedded broker, stored open candles are rebuilt by the replay rather than resumed.
     bool deterministicInput = false;
+    // Non-empty: read exactly these partitions, no group join (the in-process consumers of the
+    // embedded broker split its partitions among themselves). Empty: subscribe in `group`.
+    std::vector<kafka::TopicPartition> staticPartitions;
 };
 
 class ConsumerWorker
