@@ -355,6 +355,7 @@ bool ChartPanel::refresh(bool dataChanged)
     double maxVolume = 0;
     const QList<QPointF> volume = volumeOutline(*d, t0, t1, columns, &maxVolume);
     const bool sameCandles = !line && !candles.empty() && candles.size() == m_shownCandles.size()
+                             && m_candleSeries->count() == qsizetype(candles.size())
                              && candles.front().bucketStartMs == m_shownCandles.front().bucketStartMs
                              && candles.back().bucketStartMs == m_shownCandles.back().bucketStartMs;
 
