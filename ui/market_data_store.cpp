@@ -99,6 +99,20 @@ std::set<QString> MarketDataStore::takeChanged()
     return out;
 }
 
+size_t MarketDataStore::heldBytes() const
+{
+    size_t bytes = 0;
+    for (const auto &[name, d] : m_symbols) {
+        bytes += sizeof(SymbolData) + d->prices.heldBytes() + d->sparkline.heldBytes();
+        for (const auto &[interval, list] : d->candles)
+            bytes += list.size() * sizeof(CandlePoint);
+        for (const auto *indicator : {&d->sma, &d->ema})
+            for (const auto &[interval, buffer] : *indicator)
+                bytes += buffer.heldBytes();
+    }
+    return bytes;
+}
+
 QStringList MarketDataStore::symbols() const
 {
     QStringList out;

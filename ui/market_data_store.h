@@ -62,6 +62,9 @@ public:
     std::set<QString> takeChanged();
 
     QStringList symbols() const;  // sorted
+    // Bytes held by the histories (points, candles, indicators) of all symbols: bounded by the
+    // symbol count times the per-symbol bounds, however long the run.
+    size_t heldBytes() const;
     const SymbolData *find(const QString &symbol) const;
     void clear();
 

@@ -63,6 +63,8 @@ public:
     // by clear(), setCapacity() and copies. A cache of results derived from the points (the
     // incremental decimator) is valid for as long as the generation is the same.
     quint64 generation() const { return m_generation; }
+    // Bytes held for the points (at most about capacity() points' worth).
+    size_t heldBytes() const { return m_data.capacity() * sizeof(TimePoint); }
 
 private:
     static quint64 nextGeneration();

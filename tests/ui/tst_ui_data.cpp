@@ -212,6 +212,44 @@ private Q_SLOTS:
         QVERIFY(!store.find(QStringLiteral("NOPE")));
     }
 
+    void storeMemoryStaysBoundedOverALongRun()
+    {
+        // Ten times the history bound of ticks, candles and indicators: what the store holds stops
+        // growing once the bounds are reached.
+        MarketDataStore store(1000, 50);
+        std::vector<Tick> ticks;
+        std::vector<Candle> candles;
+        std::vector<IndicatorSnapshot> indicators;
+        size_t heldAtBound = 0;
+        for (int round = 0; round < 10; ++round) {
+            ticks.clear();
+            candles.clear();
+            indicators.clear();
+            for (int i = 0; i < 1000; ++i) {
+                const qint64 ts = qint64(round) * 1'000'000 + i * 1000;
+                ticks.push_back(tick(i % 2 ? "BTC" : "ETH", 100 + i % 7, ts));
+                if (i % 10 == 0) {
+                    const char *symbol = (i / 10) % 2 ? "BTC" : "ETH";
+                    candles.push_back(candle(symbol, 60, ts / 60000 * 60000, 1, 2, 0.5, 1.5, 3));
+                    IndicatorSnapshot s;
+                    s.symbol = symbol;
+                    s.bucketStartMs = ts;
+                    s.sma = 1.0;
+                    indicators.push_back(s);
+                }
+            }
+            store.addTicks(ticks);
+            store.addCandles(candles);
+            store.addIndicators(indicators);
+            if (round == 4)  // every bound reached (candles: ~17 new buckets per round, bound 50)
+                heldAtBound = store.heldBytes();
+        }
+        QVERIFY(heldAtBound > 0);
+        QCOMPARE(store.heldBytes(), heldAtBound);
+        QCOMPARE(store.find(QStringLiteral("BTC"))->prices.size(), size_t(1000));
+        QVERIFY(store.find(QStringLiteral("BTC"))->candles.at(60).size() <= 50);
+    }
+
     void storeUpsertsCandlesAndBoundsThem()
     {
         MarketDataStore store(1000, 3);
