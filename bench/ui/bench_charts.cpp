@@ -2,26 +2,38 @@
 //   1. Chart update time per frame with 1M points of history for the selected symbol (plus minute
 //      candles, their volume and an SMA, as a live run has them): decimate + series update
 //      (refresh) and the same plus an offscreen render (grab()), in line and candle mode.
-//   2. GUI event-loop stalls (gaps seen by a 1 ms timer) while the pipeline runs the simulator
+//   2. The health panel's once-a-second update with a full (15 min) history.
+//   3. GUI event-loop stalls (gaps seen by a 1 ms timer) while the pipeline runs the simulator
 //      flat out (rate=100000) into SQLite, with memory (VmRSS) before and after.
 // Usage: bench_charts [--points N] [--frames N] [--seconds S] [--rate R] [--skip-pipeline]
+//                     [--issue-rate N]  (also log N warnings/s from another thread: an IssueLog flood)
+//                     [--tab I]  (the window tab shown while the pipeline runs: 0 markets, 1 health, 2 issues)
 //                     [--screenshot DIR]  (saves the chart panel of each case as DIR/<case>.png)
 #include "chart_panel.h"
+#include "health_panel.h"
 #include "main_window.h"
 #include "market_data_store.h"
 #include "ui_theme.h"
 #include "watchlist_panel.h"
+
+#include "runtime/issue_log.h"
 
 #include <QApplication>
 #include <QCheckBox>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include <cstdio>
+#include <ctime>
 #include <deque>
 #include <random>
 #include <vector>
@@ -29,6 +41,69 @@
 using namespace ms;
 
 namespace {
+
+double threadCpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+// Times every event the GUI thread delivers at the top level, so a stall can be pinned on what
+// caused it (the frame timer, a repaint, a queued signal ...).
+class TimingApp : public QApplication
+{
+public:
+    using QApplication::QApplication;
+
+    struct Slow
+    {
+        double ms;
+        double cpuMs;  // of it on the CPU: the rest the thread waited to be scheduled
+        QByteArray what;
+    };
+    bool recording = false;
+    int probeTicks = 0;  // counted by the stall probe
+    std::vector<Slow> slowest;  // the 8 slowest, longest first
+
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        // notify() runs on every thread; only the GUI thread's events are of interest here.
+        if (!recording || m_depth > 0 || QThread::currentThread() != thread())
+            return QApplication::notify(receiver, event);
+        // What it is, taken before delivery: the receiver may delete itself (DeferredDelete).
+        const char *className = receiver->metaObject()->className();
+        QString name = receiver->objectName();
+        if (name.isEmpty() && receiver->parent())  // e.g. a chart view's scene: name its view
+            name = QString::fromLatin1(receiver->parent()->metaObject()->className()) + u'/'
+                   + receiver->parent()->objectName();
+        const int ticksBefore = probeTicks;
+        const int type = int(event->type());
+        const int timerId = event->type() == QEvent::Timer ? static_cast<QTimerEvent *>(event)->timerId() : 0;
+        ++m_depth;
+        QElapsedTimer timer;
+        timer.start();
+        const double cpuBefore = threadCpuMs();
+        const bool result = QApplication::notify(receiver, event);
+        --m_depth;
+        const double ms = double(timer.nsecsElapsed()) / 1e6;
+        const double cpuMs = threadCpuMs() - cpuBefore;
+        // An event that ran a nested event loop (the probe ticked meanwhile) did not stall it.
+        if (probeTicks == ticksBefore && (slowest.size() < 8 || ms > slowest.back().ms)) {
+            QByteArray what = QByteArray(className) + ' ' + name.toLatin1() + " event " + QByteArray::number(type);
+            if (timerId)
+                what += " timer " + QByteArray::number(timerId);
+            slowest.push_back({ms, cpuMs, what});
+            std::sort(slowest.begin(), slowest.end(), [](const Slow &a, const Slow &b) { return a.ms > b.ms; });
+            if (slowest.size() > 8)
+                slowest.pop_back();
+        }
+        return result;
+    }
+
+private:
+    int m_depth = 0;
+};
 
 double vmRssMb()
 {
@@ -212,7 +287,49 @@ void benchFrames(qint64 points, int frames, const QString &screenshotDir)
     }
 }
 
-void benchPipeline(double seconds, double rate)
+// The health panel after a long run: 15 minutes of samples (its bound) in every chart.
+void benchHealth(const QString &screenshotDir)
+{
+    ui::HealthPanel panel;
+    panel.resize(1400, 800);
+    panel.show();
+    QCoreApplication::processEvents();
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<double> jitter(0.9, 1.1);
+    MetricsSnapshot m;
+    m.timestampMs = 1'700'000'000'000LL;
+    auto next = [&] {
+        m.timestampMs += 1000;
+        m.produced += qint64(100000 * jitter(rng));
+        m.consumed = m.produced - 2000;
+        m.stored = m.consumed - 1000;
+        m.recentP50Ms = 20 * jitter(rng);
+        m.recentP99Ms = 90 * jitter(rng);
+        for (const char *topic : {"ticks", "candles", "indicators"})
+            m.lagByTopic[QString::fromLatin1(topic)] = qint64(5000 * jitter(rng));
+        QElapsedTimer timer;
+        timer.start();
+        panel.update(m, m.timestampMs);
+        return double(timer.nsecsElapsed()) / 1e6;
+    };
+    for (int i = 0; i < 900; ++i)
+        next();
+    std::vector<double> shown, hidden;
+    for (int i = 0; i < 30; ++i) {
+        shown.push_back(next());
+        (void)panel.grab();
+    }
+    if (!screenshotDir.isEmpty())
+        panel.grab().save(screenshotDir + QStringLiteral("/health.png"));
+    panel.hide();
+    for (int i = 0; i < 30; ++i)
+        hidden.push_back(next());
+    std::printf("health panel with %zu samples per series: update (once a second) p50 %.2f ms max %.2f ms while shown, "
+                "p50 %.2f ms while its tab is hidden\n",
+                panel.history().producedRate().size(), summarize(shown).p50, summarize(shown).max, summarize(hidden).p50);
+}
+
+void benchPipeline(double seconds, double rate, double issueRate, int tab)
 {
     QTemporaryDir dir;
     PipelineConfig config;
@@ -222,37 +339,82 @@ void benchPipeline(double seconds, double rate)
     MainWindow window(config, dir.filePath(QStringLiteral("settings.ini")));
     window.resize(1400, 860);
     window.show();
+    if (auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("mainTabs")))
+        tabs->setCurrentIndex(tab);
 
-    std::vector<double> gaps;
+    std::vector<double> gaps, gapCpu;  // wall time between probe ticks, and the GUI thread's CPU in it
     QElapsedTimer clock;
     qint64 last = 0;
+    double lastCpu = 0;
     bool measuring = false;
     QTimer probe;
     probe.setTimerType(Qt::PreciseTimer);
     QObject::connect(&probe, &QTimer::timeout, [&] {
         const qint64 now = clock.nsecsElapsed();
-        if (measuring)
+        const double cpu = threadCpuMs();
+        if (measuring) {
             gaps.push_back(double(now - last) / 1e6);
+            gapCpu.push_back(cpu - lastCpu);
+        }
         last = now;
+        lastCpu = cpu;
+        ++static_cast<TimingApp *>(QCoreApplication::instance())->probeTicks;
     });
+    // VmRSS over the run (memory must stay flat: every GUI-side history is bounded).
+    std::vector<double> rss;
+    QTimer rssProbe;
+    std::vector<double> held;  // what the GUI's market data store holds
+    QObject::connect(&rssProbe, &QTimer::timeout, [&] {
+        rss.push_back(vmRssMb());
+        held.push_back(double(window.store().heldBytes()) / 1048576.0);
+    });
+    auto *app = static_cast<TimingApp *>(QCoreApplication::instance());
     QEventLoop loop;
     QObject::connect(window.pipeline(), &Pipeline::stateChanged, &loop, [&](Pipeline::State s, const QString &message) {
         if (s == Pipeline::State::Running && !measuring) {
             measuring = true;
             clock.start();
             last = 0;
+            lastCpu = threadCpuMs();
             probe.start(1);
+            rss.push_back(vmRssMb());
+            held.push_back(double(window.store().heldBytes()) / 1048576.0);
+            rssProbe.start(std::max(100, int(seconds * 1000) / 20));
+            app->recording = true;
             QTimer::singleShot(int(seconds * 1000), &loop, &QEventLoop::quit);
         } else if (s == Pipeline::State::Error) {
             std::printf("pipeline error: %s\n", qPrintable(message));
             loop.quit();
         }
     });
-    QTimer::singleShot(60000, &loop, &QEventLoop::quit);  // never hang the benchmark
+    QTimer::singleShot(int(seconds * 1000) + 60000, &loop, &QEventLoop::quit);  // never hang the benchmark
+    // An IssueLog flood from another thread (a source spamming warnings), if asked for.
+    std::atomic_bool flooding{issueRate > 0};
+    std::thread flood;
+    if (issueRate > 0) {
+        flood = std::thread([&] {
+            qint64 n = 0;
+            QElapsedTimer since;
+            since.start();
+            while (flooding.load()) {
+                const qint64 due = qint64(double(since.elapsed()) * issueRate / 1000.0);
+                for (; n < due; ++n)
+                    IssueLog::instance().warning(QStringLiteral("bench"),
+                                                 QStringLiteral("flood warning %1: something odd in the input").arg(n));
+                std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            }
+        });
+    }
     window.startPipeline();
     const qint64 framesBefore = window.frames();
     loop.exec();
+    flooding = false;
+    if (flood.joinable())
+        flood.join();
     probe.stop();
+    rssProbe.stop();
+    app->recording = false;
+    rss.push_back(vmRssMb());
     const MetricsSnapshot m = window.pipeline()->metrics();
     const qint64 frames = window.frames() - framesBefore;
     const double rssRunning = vmRssMb();
@@ -263,13 +425,26 @@ void benchPipeline(double seconds, double rate)
            && stopTimer.elapsed() < 10000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
     const Stats g = summarize(gaps);
-    std::printf("pipeline at rate=%.0f for %.1f s: produced %lld, stored %lld, frames drawn %lld, "
+    std::printf("pipeline at rate=%.0f for %.1f s (tab %d, IssueLog flood %.0f/s): produced %lld, stored %lld, frames drawn %lld, "
                 "symbols on watchlist %d\n",
-                rate, seconds, m.produced, m.stored, frames, window.watchlist()->visibleRows());
+                rate, seconds, tab, issueRate, m.produced, m.stored, frames, window.watchlist()->visibleRows());
     std::printf("event-loop gaps (1 ms timer): p50 %.2f ms p99 %.2f ms max %.2f ms (target max <= 50 ms)\n", g.p50, g.p99,
                 g.max);
+    // The part of a gap the GUI thread spent on the CPU is its own work; the rest it waited for a
+    // core (the pipeline's threads and anything else running on the machine).
+    const Stats c = summarize(gapCpu);
+    std::printf("GUI-thread CPU inside one gap: p99 %.2f ms max %.2f ms\n", c.p99, c.max);
+    std::printf("slowest GUI-thread events:");
+    for (const TimingApp::Slow &e : app->slowest)
+        std::printf(" %.1f ms, %.1f on CPU (%s);", e.ms, e.cpuMs, e.what.constData());
+    std::printf("\n");
     std::printf("stop took %lld ms; VmRSS before %.0f MB, running %.0f MB, after stop %.0f MB\n", qint64(stopTimer.elapsed()),
                 rssBefore, rssRunning, vmRssMb());
+    if (rss.size() >= 3)
+        std::printf("VmRSS while running (%zu samples): start %.0f MB, mid %.0f MB, end %.0f MB, max %.0f MB; "
+                    "of it GUI market data: start %.1f MB, mid %.1f MB, end %.1f MB\n",
+                    rss.size(), rss.front(), rss[rss.size() / 2], rss.back(), *std::max_element(rss.begin(), rss.end()),
+                    held.front(), held[held.size() / 2], held.back());
 }
 
 }  // namespace
@@ -279,7 +454,7 @@ int main(int argc, char **argv)
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     qputenv("MS_NO_KEYCHAIN", "1");
-    QApplication app(argc, argv);
+    TimingApp app(argc, argv);
     QStandardPaths::setTestModeEnabled(true);
     ui::applySystemTheme(app);
     const QStringList args = QCoreApplication::arguments();
@@ -288,8 +463,11 @@ int main(int argc, char **argv)
     const double seconds = argValue(args, QStringLiteral("--seconds"), QStringLiteral("5")).toDouble();
     const double rate = argValue(args, QStringLiteral("--rate"), QStringLiteral("100000")).toDouble();
     std::printf("bench_charts: Qt %s, platform %s\n", qVersion(), qPrintable(QGuiApplication::platformName()));
-    benchFrames(points, frames, argValue(args, QStringLiteral("--screenshot"), QString()));
+    const QString screenshotDir = argValue(args, QStringLiteral("--screenshot"), QString());
+    benchFrames(points, frames, screenshotDir);
+    benchHealth(screenshotDir);
     if (!args.contains(QStringLiteral("--skip-pipeline")))
-        benchPipeline(seconds, rate);
+        benchPipeline(seconds, rate, argValue(args, QStringLiteral("--issue-rate"), QStringLiteral("0")).toDouble(),
+                      argValue(args, QStringLiteral("--tab"), QStringLiteral("0")).toInt());
     return 0;
 }
