@@ -1,5 +1,6 @@
 #include "chart_panel.h"
 
+#include "candle_series_sync.h"
 #include "decimator.h"
 #include "interactive_chart_view.h"
 #include "ui_theme.h"
@@ -109,6 +110,8 @@ ChartPanel::ChartPanel(const MarketDataStore *store, QWidget *parent) : QWidget(
     updateControls();
 }
 
+ChartPanel::~ChartPanel() = default;
+
 void ChartPanel::styleChart(QChart *chart) const
 {
     chart->legend()->hide();
@@ -145,6 +148,7 @@ void ChartPanel::buildCharts()
     m_candleSeries->setBodyOutlineVisible(false);
     m_candleSeries->setPen(QPen(text.darker(110), 1));
     m_candleSeries->setBodyWidth(0.7);
+    m_candles = std::make_unique<CandleSeriesSync>(m_candleSeries);
     m_smaSeries = new QLineSeries;
     m_smaSeries->setPen(QPen(seriesColor(1), 1.3));
     m_emaSeries = new QLineSeries;
@@ -208,8 +212,7 @@ void ChartPanel::setSymbol(const QString &symbol)
         return;
     m_symbol = symbol;
     m_valueRange.reset();  // fit the new symbol's prices tightly
-    m_shownCandles.clear();
-    m_candleSeries->clear();
+    m_candles->clear();
     m_viewDirty = true;
     refresh(true);
 }
@@ -227,8 +230,7 @@ void ChartPanel::setIntervalSec(int seconds)
     const int i = m_intervalBox->findData(seconds);
     if (i >= 0)
         m_intervalBox->setCurrentIndex(i);
-    m_shownCandles.clear();
-    m_candleSeries->clear();
+    m_candles->clear();
     m_viewDirty = true;
 }
 
@@ -300,7 +302,7 @@ bool ChartPanel::refresh(bool dataChanged)
     const SymbolData *d = m_store->find(m_symbol);
     if (!d) {
         m_priceSeries->clear();
-        m_candleSeries->clear();
+        m_candles->clear();
         m_smaSeries->clear();
         m_emaSeries->clear();
         m_volumeUpper->clear();
@@ -346,7 +348,8 @@ bool ChartPanel::refresh(bool dataChanged)
     } else {
         auto it = d->candles.find(m_intervalSec);
         if (it != d->candles.end())
-            candles = Decimator::candles(it->second, t0 - qint64(m_intervalSec) * 1000, t1, std::max(10, columns / 5));
+            candles = Decimator::candles(it->second, t0 - qint64(m_intervalSec) * 1000, t1, qint64(m_intervalSec) * 1000,
+                                         std::max(10, columns / 5));
         for (const CandlePoint &c : candles)
             values = std::pair{values ? std::min(values->first, c.low) : c.low, values ? std::max(values->second, c.high) : c.high};
     }
@@ -354,17 +357,13 @@ bool ChartPanel::refresh(bool dataChanged)
     const QList<QPointF> ema = overlayPoints(m_emaBox->isChecked(), d->ema, t0, t1, columns);
     double maxVolume = 0;
     const QList<QPointF> volume = volumeOutline(*d, t0, t1, columns, &maxVolume);
-    const bool sameCandles = !line && !candles.empty() && candles.size() == m_shownCandles.size()
-                             && m_candleSeries->count() == qsizetype(candles.size())
-                             && candles.front().bucketStartMs == m_shownCandles.front().bucketStartMs
-                             && candles.back().bucketStartMs == m_shownCandles.back().bucketStartMs;
 
     for (QXYSeries *series : {static_cast<QXYSeries *>(m_priceSeries), static_cast<QXYSeries *>(m_smaSeries),
                               static_cast<QXYSeries *>(m_emaSeries), static_cast<QXYSeries *>(m_volumeUpper)})
         if (series->count() > 0)
             series->clear();
-    if (!sameCandles && m_candleSeries->count() > 0)
-        m_candleSeries->clear();
+    if (line)
+        m_candles->clear();
     m_priceSeries->setVisible(line);
     m_candleSeries->setVisible(!line);
     m_smaSeries->setVisible(!sma.isEmpty());
@@ -386,35 +385,13 @@ bool ChartPanel::refresh(bool dataChanged)
     if (line)
         m_priceSeries->replace(price);
     else
-        updateCandles(std::move(candles), sameCandles);
+        m_candles->show(std::move(candles));
     if (!sma.isEmpty())
         m_smaSeries->replace(sma);
     if (!ema.isEmpty())
         m_emaSeries->replace(ema);
     m_volumeUpper->replace(volume);
     return true;
-}
-
-void ChartPanel::updateCandles(std::vector<CandlePoint> shown, bool inPlace)
-{
-    if (inPlace) {
-        // The usual frame: only the forming candle moved. Update it in place.
-        const QList<QCandlestickSet *> sets = m_candleSeries->sets();
-        const CandlePoint &c = shown.back();
-        if (QCandlestickSet *s = sets.isEmpty() ? nullptr : sets.last()) {
-            s->setHigh(c.high);
-            s->setLow(c.low);
-            s->setClose(c.close);
-            s->setOpen(c.open);
-        }
-    } else if (!shown.empty()) {
-        QList<QCandlestickSet *> sets;
-        sets.reserve(qsizetype(shown.size()));
-        for (const CandlePoint &c : shown)
-            sets << new QCandlestickSet(c.open, c.high, c.low, c.close, double(c.bucketStartMs));
-        m_candleSeries->append(sets);
-    }
-    m_shownCandles = std::move(shown);
 }
 
 QList<QPointF> ChartPanel::overlayPoints(bool on, const std::map<int, TimeSeriesBuffer> &source, qint64 t0, qint64 t1,
@@ -437,9 +414,11 @@ QList<QPointF> ChartPanel::volumeOutline(const SymbolData &d, qint64 t0, qint64 
     // At most one bar per kVolumeBarPx pixels: the fill's cost grows with the square of the bar
     // edges crossing each scanline (Qt's gray rasterizer), so bars are also drawn side by side as
     // one step outline rather than with gaps (a gap doubles the edges on every row).
+    qint64 barMs = 0;
     const std::vector<CandlePoint> shown = Decimator::candles(it->second, t0 - qint64(m_intervalSec) * 1000, t1,
-                                                              std::max(10, columns / kVolumeBarPx));
-    const std::vector<QPointF> pts = Decimator::volumeOutline(shown, double(m_intervalSec) * 1000.0, maxVolume);
+                                                              qint64(m_intervalSec) * 1000,
+                                                              std::max(10, columns / kVolumeBarPx), &barMs);
+    const std::vector<QPointF> pts = Decimator::volumeOutline(shown, double(barMs), maxVolume);
     outline = QList<QPointF>(pts.begin(), pts.end());
     m_volumeBars = qsizetype(shown.size());
     return outline;
@@ -463,7 +442,7 @@ QString ChartPanel::caption(double t, double v) const
     const QString when = QDateTime::fromMSecsSinceEpoch(qint64(t)).toString(QStringLiteral("yyyy-MM-dd hh:mm:ss"));
     QString text = when + u'\n' + tr("Price %1").arg(QLocale().toString(v, 'f', 4));
     if (m_mode == Mode::Candles) {
-        for (const CandlePoint &c : m_shownCandles) {
+        for (const CandlePoint &c : m_candles->shown()) {
             if (t >= double(c.bucketStartMs) && t < double(c.bucketStartMs) + m_intervalSec * 1000.0) {
                 text += u'\n' + tr("O %1  H %2\nL %3  C %4\nVol %5")
                                    .arg(c.open, 0, 'f', 2).arg(c.high, 0, 'f', 2)

@@ -9,6 +9,8 @@
 
 #include <QWidget>
 
+#include <memory>
+
 class QAreaSeries;
 class QCandlestickSeries;
 class QChart;
@@ -23,6 +25,7 @@ class QValueAxis;
 
 namespace ms::ui {
 
+class CandleSeriesSync;
 class InteractiveChartView;
 
 class ChartPanel : public QWidget
@@ -32,6 +35,7 @@ public:
     enum class Mode { Line, Candles };
 
     explicit ChartPanel(const MarketDataStore *store, QWidget *parent = nullptr);
+    ~ChartPanel() override;
 
     void setSymbol(const QString &symbol);
     QString symbol() const { return m_symbol; }
@@ -62,7 +66,6 @@ private:
     void buildCharts();
     void styleChart(QChart *chart) const;
     void updateControls();
-    void updateCandles(std::vector<CandlePoint> shown, bool inPlace);
     QList<QPointF> overlayPoints(bool on, const std::map<int, TimeSeriesBuffer> &source, qint64 t0, qint64 t1,
                                  int columns) const;
     QList<QPointF> volumeOutline(const SymbolData &d, qint64 t0, qint64 t1, int columns, double *maxVolume);
@@ -101,7 +104,7 @@ private:
     QDateTimeAxis *m_volumeTime;
     QValueAxis *m_priceAxis;
     QValueAxis *m_volumeAxis;
-    std::vector<CandlePoint> m_shownCandles;  // what the candlestick series holds
+    std::unique_ptr<CandleSeriesSync> m_candles;  // what the candlestick series holds
     qsizetype m_volumeBars = 0;
     MinMaxCache m_priceCache;                  // incremental decimation of the price line
     std::optional<ValueRange> m_valueRange;    // what the price axis shows

@@ -185,7 +185,7 @@ std::vector<QPointF> Decimator::volumeOutline(const std::vector<CandlePoint> &ba
 {
     std::vector<QPointF> out;
     *maxVolume = 0;
-    const double width = bars.size() >= 2 ? double(bars[1].bucketStartMs - bars[0].bucketStartMs) : barMs;
+    const double width = barMs;
     out.reserve(bars.size() * 2 + 4);
     for (size_t i = 0; i < bars.size(); ++i) {
         const double x0 = double(bars[i].bucketStartMs), x1 = x0 + width;
@@ -200,22 +200,32 @@ std::vector<QPointF> Decimator::volumeOutline(const std::vector<CandlePoint> &ba
     return out;
 }
 
-std::vector<CandlePoint> Decimator::candles(const std::deque<CandlePoint> &all, qint64 t0, qint64 t1, int maxCount)
+std::vector<CandlePoint> Decimator::candles(const std::deque<CandlePoint> &all, qint64 t0, qint64 t1, qint64 intervalMs,
+                                            int maxCount, qint64 *groupMs)
 {
     std::vector<CandlePoint> out;
+    intervalMs = std::max<qint64>(1, intervalMs);
+    // The group size follows from the span alone (not from how many candles happen to be in it),
+    // and groups are aligned to the epoch: while the view follows the live edge the same candles
+    // stay merged together, so the chart changes only at its ends.
+    const qint64 slots = std::max<qint64>(0, t1 - t0) / intervalMs + 1;
+    const qint64 group = maxCount > 0 ? std::max<qint64>(1, (slots + maxCount - 1) / maxCount) : 1;
+    const qint64 width = group * intervalMs;
+    if (groupMs)
+        *groupMs = width;
     auto first = std::lower_bound(all.begin(), all.end(), t0,
                                   [](const CandlePoint &c, qint64 t) { return c.bucketStartMs < t; });
     auto last = std::upper_bound(first, all.end(), t1,
                                  [](qint64 t, const CandlePoint &c) { return t < c.bucketStartMs; });
-    const size_t n = size_t(last - first);
-    if (n == 0)
+    if (first == last)
         return out;
-    const size_t group = maxCount > 0 ? (n + size_t(maxCount) - 1) / size_t(maxCount) : 1;
-    out.reserve(n / group + 1);
+    out.reserve(size_t(last - first) / size_t(group) + 2);
     for (auto it = first; it != last;) {
+        const qint64 key = bucketKey(it->bucketStartMs, width);
         CandlePoint merged = *it;
-        size_t taken = 1;
-        for (++it; it != last && taken < group; ++it, ++taken) {
+        if (group > 1)
+            merged.bucketStartMs = key * width;
+        for (++it; it != last && bucketKey(it->bucketStartMs, width) == key; ++it) {
             merged.high = std::max(merged.high, it->high);
             merged.low = std::min(merged.low, it->low);
             merged.close = it->close;

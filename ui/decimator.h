@@ -63,15 +63,17 @@ public:
     static std::vector<QPointF> emitBuckets(const TimeSeriesBuffer &buffer, qint64 t0, qint64 t1,
                                             const std::vector<MinMaxBucket> &buckets, DecimationStats *stats);
 
-    // Volume bars as one closed step outline for an area series: bars side by side (the width of
-    // one bar is the distance between the first two, else barMs), down to zero at holes and ends.
+    // Volume bars as one closed step outline for an area series: bars of barMs side by side, down
+    // to zero at holes and ends.
     // Sets *maxVolume to the tallest bar (0 when none).
     static std::vector<QPointF> volumeOutline(const std::vector<CandlePoint> &bars, double barMs, double *maxVolume);
 
-    // Candles whose bucket starts inside [t0, t1], merged in groups of k consecutive candles so at
-    // most maxCount remain (open of the first, close of the last, extremes and volume summed).
-    static std::vector<CandlePoint> candles(const std::deque<CandlePoint> &all, qint64 t0, qint64 t1,
-                                            int maxCount);
+    // Candles (of intervalMs) whose bucket starts inside [t0, t1], merged so that at most
+    // maxCount + 1 remain: groups of k intervals aligned to the epoch, k from the span (open of the
+    // first, close of the last, extremes and volume summed; a merged candle starts at its group's
+    // start). *groupMs gets the width of one group (k * intervalMs).
+    static std::vector<CandlePoint> candles(const std::deque<CandlePoint> &all, qint64 t0, qint64 t1, qint64 intervalMs,
+                                            int maxCount, qint64 *groupMs = nullptr);
 };
 
 }  // namespace ms::ui

@@ -176,9 +176,9 @@ private Q_SLOTS:
         std::deque<CandlePoint> all;
         for (int i = 0; i < 10; ++i)
             all.push_back(CandlePoint{i * 60000LL, 10.0 + i, 20.0 + i, 5.0 + i, 11.0 + i, 1.0, true});
-        const auto same = Decimator::candles(all, 0, 9 * 60000, 100);
+        const auto same = Decimator::candles(all, 0, 9 * 60000, 60000, 100);
         QCOMPARE(same.size(), size_t(10));
-        const auto merged = Decimator::candles(all, 0, 9 * 60000, 5);
+        const auto merged = Decimator::candles(all, 0, 9 * 60000, 60000, 5);
         QCOMPARE(merged.size(), size_t(5));
         QCOMPARE(merged[0].open, 10.0);
         QCOMPARE(merged[0].close, 12.0);
@@ -186,9 +186,21 @@ private Q_SLOTS:
         QCOMPARE(merged[0].low, 5.0);
         QCOMPARE(merged[0].volume, 2.0);
         QCOMPARE(merged[4].bucketStartMs, 8 * 60000LL);
-        const auto window = Decimator::candles(all, 2 * 60000, 4 * 60000, 100);
+        const auto window = Decimator::candles(all, 2 * 60000, 4 * 60000, 60000, 100);
         QCOMPARE(window.size(), size_t(3));
         QCOMPARE(window.front().bucketStartMs, 2 * 60000LL);
+        // Groups are aligned to the epoch: sliding the range by one candle keeps the groups and
+        // only changes the ends (a partial group at each).
+        qint64 groupMs = 0;
+        const auto slid = Decimator::candles(all, 60000, 9 * 60000, 60000, 5, &groupMs);
+        QCOMPARE(groupMs, 2 * 60000LL);
+        QCOMPARE(slid.size(), size_t(5));
+        QCOMPARE(slid[0].bucketStartMs, 0LL);  // the partial group {1}
+        QCOMPARE(slid[0].open, 11.0);
+        QCOMPARE(slid[0].volume, 1.0);
+        for (size_t i = 1; i < slid.size(); ++i)
+            QCOMPARE(slid[i].bucketStartMs, merged[i].bucketStartMs);
+        QCOMPARE(slid[1].close, merged[1].close);
     }
 
     void storeTracksSymbols()

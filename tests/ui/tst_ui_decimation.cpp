@@ -204,7 +204,7 @@ private Q_SLOTS:
         bars[1].volume = 2;
         bars[2].bucketStartMs = 180000;
         bars[2].volume = 7;
-        const auto out = Decimator::volumeOutline(bars, 1000, &maxVolume);
+        const auto out = Decimator::volumeOutline(bars, 60000, &maxVolume);
         const QList<QPointF> expected{{0, 0},      {0, 5},      {60000, 5},  {60000, 2},  {120000, 2}, {120000, 0},
                                       {180000, 0}, {180000, 7}, {240000, 7}, {240000, 0}};
         QCOMPARE(QList<QPointF>(out.begin(), out.end()), expected);
