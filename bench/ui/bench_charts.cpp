@@ -42,6 +42,17 @@ using namespace ms;
 
 namespace {
 
+// What the window's market data store holds, in MB (-1 for a revision without heldBytes(), so this
+// benchmark also builds against older UI code for before/after comparisons).
+template <class Store>
+double heldMb(const Store &store)
+{
+    if constexpr (requires { store.heldBytes(); })
+        return double(store.heldBytes()) / 1048576.0;
+    else
+        return -1;
+}
+
 double threadCpuMs()
 {
     timespec ts{};
@@ -366,7 +377,7 @@ void benchPipeline(double seconds, double rate, double issueRate, int tab)
     std::vector<double> held;  // what the GUI's market data store holds
     QObject::connect(&rssProbe, &QTimer::timeout, [&] {
         rss.push_back(vmRssMb());
-        held.push_back(double(window.store().heldBytes()) / 1048576.0);
+        held.push_back(heldMb(window.store()));
     });
     auto *app = static_cast<TimingApp *>(QCoreApplication::instance());
     QEventLoop loop;
@@ -378,7 +389,7 @@ void benchPipeline(double seconds, double rate, double issueRate, int tab)
             lastCpu = threadCpuMs();
             probe.start(1);
             rss.push_back(vmRssMb());
-            held.push_back(double(window.store().heldBytes()) / 1048576.0);
+            held.push_back(heldMb(window.store()));
             rssProbe.start(std::max(100, int(seconds * 1000) / 20));
             app->recording = true;
             QTimer::singleShot(int(seconds * 1000), &loop, &QEventLoop::quit);
