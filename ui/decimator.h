@@ -1,8 +1,9 @@
 #pragma once
-// Min/max-per-pixel-column decimation: of all points that fall into one pixel column, only the
-// lowest and the highest survive (in time order), so a line drawn from the result looks exactly
-// like one drawn from every point, at a cost bounded by the width of the chart, not the history.
-// Pure logic: no Qt Charts.
+// Min/max-per-pixel-column decimation: of all points that fall into one bucket of time (about a
+// pixel column), only the lowest and the highest survive (in time order), so a line drawn from the
+// result looks like one drawn from every point, at a cost bounded by the width of the chart, not
+// the history. Buckets are aligned to the epoch so that MinMaxCache can keep the complete ones
+// from frame to frame. Also: candle merging and the volume outline. Pure logic: no Qt Charts.
 #include "market_data_store.h"
 #include "time_series_buffer.h"
 
@@ -11,13 +12,6 @@
 #include <vector>
 
 namespace ms::ui {
-
-struct DecimationRange
-{
-    qint64 t0 = 0;      // visible time range, inclusive
-    qint64 t1 = 0;
-    int columns = 800;  // pixel columns of the plot area
-};
 
 // One bucket of the time-aligned decimation: its first lowest and first highest point.
 struct MinMaxBucket
@@ -36,16 +30,12 @@ struct DecimationStats
 class Decimator
 {
 public:
-    // Points for a line series: per column min and max (time order kept; one point when they are
-    // equal) plus the nearest point outside each edge so the line reaches the borders.
-    // Output x is milliseconds since the epoch as double (QDateTimeAxis). Output size <= 2*columns+2.
-    static std::vector<QPointF> minMax(const TimeSeriesBuffer &buffer, const DecimationRange &range,
-                                       DecimationStats *stats = nullptr);
-
-    // The same per-bucket min/max, but on a grid aligned to the epoch (bucket k holds the points
-    // with floor(t / bucketMs) == k) instead of to t0: as the view follows the live edge, a bucket
-    // that is complete never changes, which is what makes MinMaxCache possible. This full scan is
-    // its reference. Output size <= 2 * buckets in [t0, t1] + 2.
+    // Points for a line series over [t0, t1] (inclusive): per bucket (bucket k holds the points with
+    // floor(t / bucketMs) == k) the min and the max, in time order, one point when they are the
+    // same; plus the nearest point outside each edge so the line reaches the borders. Output x is
+    // milliseconds since the epoch as double (QDateTimeAxis). Output size <= 2 * buckets + 2.
+    // Aligned to the epoch rather than to t0: as the view follows the live edge a complete bucket
+    // never changes, which is what MinMaxCache builds on. This full scan is its reference.
     static std::vector<QPointF> minMaxAligned(const TimeSeriesBuffer &buffer, qint64 t0, qint64 t1, qint64 bucketMs,
                                               DecimationStats *stats = nullptr);
     // A bucket width for a span drawn on this many pixel columns: the smallest step of a 2^(1/4)

@@ -115,8 +115,9 @@ private Q_SLOTS:
         }
         const qint64 t0 = b.at(b.size() / 4).t, t1 = b.at(b.size() * 3 / 4).t;
         DecimationStats stats;
-        const auto out = Decimator::minMax(b, {t0, t1, columns}, &stats);
-        QVERIFY(out.size() <= size_t(2 * columns + 2));
+        const auto out = Decimator::minMaxAligned(b, t0, t1, Decimator::bucketMs(t1 - t0, columns), &stats);
+        // At most columns + 2 buckets (partial ones at both ends), two points each, plus the edges.
+        QVERIFY(out.size() <= size_t(2 * (columns + 2) + 2));
         // Time order is kept.
         for (size_t i = 0; i + 1 < out.size(); ++i)
             QVERIFY2(out[i].x() <= out[i + 1].x(), "decimated points out of order");
@@ -151,7 +152,7 @@ private Q_SLOTS:
         const double values[] = {5, 1, 9, 3, /*col1*/ 2, 2, 2, 2, /*col2*/ 7, 8, 6, 7, /*col3*/ 0, 4, 4, 10};
         for (int i = 0; i < 16; ++i)
             b.append((i / 4) * 1000 + (i % 4) * 10, values[i]);
-        const auto out = Decimator::minMax(b, {0, 3999, 4});
+        const auto out = Decimator::minMaxAligned(b, 0, 3999, 1000);
         QList<double> ys;
         for (const QPointF &p : out)
             ys << p.y();
@@ -161,14 +162,14 @@ private Q_SLOTS:
     void decimatorEmptyAndOutsideRanges()
     {
         TimeSeriesBuffer b(10);
-        QVERIFY(Decimator::minMax(b, {0, 100, 10}).empty());
+        QVERIFY(Decimator::minMaxAligned(b, 0, 100, 10).empty());
         b.append(50, 1);
         b.append(60, 2);
         // Range after all data: only the nearest point before it, so the line can reach the border.
-        const auto after = Decimator::minMax(b, {100, 200, 10});
+        const auto after = Decimator::minMaxAligned(b, 100, 200, 10);
         QCOMPARE(after.size(), size_t(1));
         QCOMPARE(after.front().y(), 2.0);
-        QVERIFY(Decimator::minMax(b, {200, 100, 10}).empty());
+        QVERIFY(Decimator::minMaxAligned(b, 200, 100, 10).empty());
     }
 
     void candlesMergeWhenTooMany()
