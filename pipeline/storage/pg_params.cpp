@@ -54,15 +54,66 @@ void PgParams::endRow(int columns)
     placeholders += ')';
 }
 
-Result<qint64> execParams(PGconn *conn, const std::string &sql, const PgParams &p, const QString &what)
+void PgPipeline::add(std::string sql, PgParams params, QString what, qint64 *rowsOut)
 {
-    std::vector<const char *> params(p.values.size());
-    for (size_t i = 0; i < p.values.size(); ++i)
-        params[i] = p.isNull[i] ? nullptr : p.values[i].c_str();
-    PgResult res(PQexecParams(conn, sql.c_str(), int(params.size()), nullptr, params.data(), nullptr, nullptr, 0));
-    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK)
-        return pgError(conn, res.get(), what);
-    return qint64(std::atoll(PQcmdTuples(res.get())));
+    m_statements.push_back(Statement{std::move(sql), std::move(params), std::move(what), rowsOut});
+}
+
+Status PgPipeline::run(PGconn *conn)
+{
+    if (m_statements.empty())
+        return {};
+    if (PQenterPipelineMode(conn) != 1)
+        return pgError(conn, nullptr, QStringLiteral("Entering pipeline mode"));
+    Status out;
+    bool sent = true;
+    for (const Statement &s : m_statements) {
+        std::vector<const char *> values(s.params.values.size());
+        for (size_t i = 0; i < values.size(); ++i)
+            values[i] = s.params.isNull[i] ? nullptr : s.params.values[i].c_str();
+        if (PQsendQueryParams(conn, s.sql.c_str(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0) != 1) {
+            out = pgError(conn, nullptr, s.what);
+            sent = false;
+            break;
+        }
+    }
+    if (sent && PQpipelineSync(conn) != 1) {
+        out = pgError(conn, nullptr, QStringLiteral("Sending the pipeline"));
+        sent = false;
+    }
+    if (sent) {
+        // Per statement: its result(s), then NULL; after the last, the PIPELINE_SYNC result.
+        size_t index = 0;
+        int nullsInARow = 0;
+        while (true) {
+            PgResult res(PQgetResult(conn));
+            if (!res) {
+                ++index;
+                // A dead connection answers NULL for ever: stop instead of spinning.
+                if (++nullsInARow > 1 || PQstatus(conn) != CONNECTION_OK) {
+                    if (out.ok())
+                        out = pgError(conn, nullptr, QStringLiteral("Reading the pipeline results"));
+                    break;
+                }
+                continue;
+            }
+            nullsInARow = 0;
+            const ExecStatusType st = PQresultStatus(res.get());
+            if (st == PGRES_PIPELINE_SYNC)
+                break;
+            const Statement *s = index < m_statements.size() ? &m_statements[index] : nullptr;
+            if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+                if (s && s->rowsOut)
+                    *s->rowsOut += qint64(std::atoll(PQcmdTuples(res.get())));
+            } else if (st != PGRES_PIPELINE_ABORTED && out.ok()) {
+                out = pgError(conn, res.get(), s ? s->what : QStringLiteral("Pipeline"));
+            }
+        }
+    }
+    if (PQpipelineStatus(conn) != PQ_PIPELINE_OFF && PQexitPipelineMode(conn) != 1 && out.ok())
+        out = pgError(conn, nullptr, QStringLiteral("Leaving pipeline mode"));
+    m_statements.clear();
+    return out;
 }
 
 }  // namespace ms::storage_detail

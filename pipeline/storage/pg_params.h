@@ -2,6 +2,8 @@
 // Internal to storage/: multi-row parameterized statements for libpq (text parameters, NULLs).
 #include "storage/native_handles.h"
 
+#include <QString>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,7 +27,27 @@ struct PgParams
     bool empty() const { return values.empty(); }
 };
 
-// Runs `sql` with the collected parameters; returns the affected row count.
-Result<qint64> execParams(PGconn *conn, const std::string &sql, const PgParams &params, const QString &what);
+// Statements sent together in libpq's pipeline mode: one network round trip for all of them
+// instead of one each (a batch's upserts and its COMMIT; COPY cannot be pipelined). Results are
+// read in order; after a failure the server skips the rest (PGRES_PIPELINE_ABORTED), and the
+// first error is returned. Each statement may add its affected row count to a counter.
+class PgPipeline
+{
+public:
+    void add(std::string sql, PgParams params, QString what, qint64 *rowsOut = nullptr);
+    void add(std::string sql, QString what) { add(std::move(sql), PgParams{}, std::move(what)); }
+    size_t size() const { return m_statements.size(); }
+    Status run(PGconn *conn);
+
+private:
+    struct Statement
+    {
+        std::string sql;
+        PgParams params;
+        QString what;
+        qint64 *rowsOut = nullptr;
+    };
+    std::vector<Statement> m_statements;
+};
 
 }  // namespace ms::storage_detail

@@ -79,23 +79,20 @@ Result<qint64> insertViaStaging(PGconn *conn, const char *stage, const char *tab
     return inserted;  // the staging table empties itself at COMMIT (ON COMMIT DELETE ROWS)
 }
 
-Result<qint64> writeTicks(PGconn *conn, PgWriterState &state, const TickRows &rows, bool *replayed)
+// Inside the open transaction. The COPY fast path runs after "SAVEPOINT ms_ticks" (sent with
+// BEGIN): a duplicate key rolls back to it and the batch takes the replay path instead.
+Result<qint64> writeTicks(PGconn *conn, PgWriterState &state, const TickRows &rows, bool copyFirst, bool *replayed)
 {
     const qint64 total = rows.cryptoCount + rows.stockCount;
-    if (!state.preferReplay && !state.forceReplay) {
-        if (Status s = pgExec(conn, "SAVEPOINT ms_ticks", QStringLiteral("SAVEPOINT")); !s)
-            return s.error();
+    if (copyFirst) {
         Result<qint64> c = qint64(0), k = qint64(0);
         if (rows.cryptoCount)
             c = copyRows(conn, "crypto_data", rows.crypto, rows.binary);
         if (c && rows.stockCount)
             k = copyRows(conn, "stock_data", rows.stock, rows.binary);
         const Error *err = !c ? &c.error() : !k ? &k.error() : nullptr;
-        if (!err) {
-            if (Status s = pgExec(conn, "RELEASE SAVEPOINT ms_ticks", QStringLiteral("RELEASE SAVEPOINT")); !s)
-                return s.error();
-            return total;
-        }
+        if (!err)
+            return total;  // the savepoint goes with the COMMIT
         if (!isUniqueViolation(*err))
             return *err;
         if (Status s = pgExec(conn, "ROLLBACK TO SAVEPOINT ms_ticks", QStringLiteral("ROLLBACK TO SAVEPOINT")); !s)
@@ -156,7 +153,10 @@ Result<WriteResult> pgWrite(PGconn *conn, PgWriterState &state, const WriteBatch
         rowfmt::appendCopyBinaryTrailer(rows.crypto);
         rowfmt::appendCopyBinaryTrailer(rows.stock);
     }
-    if (Status s = pgExec(conn, "BEGIN", QStringLiteral("BEGIN")); !s)
+    // Round trips are most of a small batch's latency: BEGIN and the savepoint go in one, each
+    // COPY takes two, and every upsert plus the COMMIT share one pipeline.
+    const bool copyFirst = !batch.ticks.empty() && !state.preferReplay && !state.forceReplay;
+    if (Status s = pgExec(conn, copyFirst ? "BEGIN; SAVEPOINT ms_ticks" : "BEGIN", QStringLiteral("BEGIN")); !s)
         return s.error();
     auto fail = [conn](Error e) {
         if (PQstatus(conn) == CONNECTION_OK)
@@ -164,37 +164,19 @@ Result<WriteResult> pgWrite(PGconn *conn, PgWriterState &state, const WriteBatch
         return e;
     };
     if (!batch.ticks.empty()) {
-        auto inserted = writeTicks(conn, state, rows, &result.replayPath);
+        auto inserted = writeTicks(conn, state, rows, copyFirst, &result.replayPath);
         if (!inserted)
             return fail(inserted.error());
         result.ticksInserted = *inserted;
         result.ticksDuplicate = qint64(batch.ticks.size()) - *inserted;
     }
-    if (!batch.candles.empty()) {
-        auto n = pgUpsertCandles(conn, batch.candles);
-        if (!n)
-            return fail(n.error());
-        result.candlesWritten = *n;
-    }
-    if (!batch.offsets.empty()) {
-        auto n = pgUpsertOffsets(conn, batch.offsets);
-        if (!n)
-            return fail(n.error());
-        result.offsetsWritten = *n;
-    }
-    if (!batch.lateTicks.empty()) {
-        auto n = pgInsertLateTicks(conn, batch.lateTicks);
-        if (!n)
-            return fail(n.error());
-        result.lateTicksWritten = *n;
-    }
-    if (!batch.indicators.empty()) {
-        auto n = pgUpsertIndicators(conn, batch.indicators, batch.smaPeriod, batch.emaPeriod);
-        if (!n)
-            return fail(n.error());
-        result.indicatorsWritten = *n;
-    }
-    if (Status s = pgExec(conn, "COMMIT", QStringLiteral("COMMIT")); !s)
+    PgPipeline rest;
+    pgQueueCandles(rest, batch.candles, &result.candlesWritten);
+    pgQueueOffsets(rest, batch.offsets, &result.offsetsWritten);
+    pgQueueLateTicks(rest, batch.lateTicks, &result.lateTicksWritten);
+    pgQueueIndicators(rest, batch.indicators, batch.smaPeriod, batch.emaPeriod, &result.indicatorsWritten);
+    rest.add("COMMIT", QStringLiteral("COMMIT"));
+    if (Status s = rest.run(conn); !s)
         return fail(s.error());
     return result;
 }

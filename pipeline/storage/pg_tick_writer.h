@@ -2,6 +2,7 @@
 // Internal to storage/: the PostgreSQL write path of TickStore (COPY fast path, staging replay path,
 // multi-row upserts for candles and offsets), all in one transaction run through libpq.
 #include "storage/native_handles.h"
+#include "storage/pg_params.h"
 #include "storage/tick_store.h"
 
 namespace ms::storage_detail {
@@ -17,12 +18,13 @@ struct PgWriterState
 Status pgPrepareSession(PGconn *conn);
 Result<WriteResult> pgWrite(PGconn *conn, PgWriterState &state, const WriteBatch &batch);
 
-// Multi-row upserts for the small parts of a batch (pg_upserts.cpp); each returns rows written.
-Result<qint64> pgUpsertCandles(PGconn *conn, std::span<const Candle> candles);
-Result<qint64> pgUpsertOffsets(PGconn *conn, std::span<const OffsetRecord> offsets);
-Result<qint64> pgInsertLateTicks(PGconn *conn, std::span<const LateTickRecord> late);
-Result<qint64> pgUpsertIndicators(PGconn *conn, std::span<const IndicatorSnapshot> indicators, qint32 smaPeriod,
-                                  qint32 emaPeriod);
+// Multi-row upserts for the small parts of a batch (pg_upserts.cpp), queued on a pipeline that
+// the caller runs; each adds the rows written to *rowsOut when it runs.
+void pgQueueCandles(PgPipeline &pipeline, std::span<const Candle> candles, qint64 *rowsOut);
+void pgQueueOffsets(PgPipeline &pipeline, std::span<const OffsetRecord> offsets, qint64 *rowsOut);
+void pgQueueLateTicks(PgPipeline &pipeline, std::span<const LateTickRecord> late, qint64 *rowsOut);
+void pgQueueIndicators(PgPipeline &pipeline, std::span<const IndicatorSnapshot> indicators, qint32 smaPeriod,
+                       qint32 emaPeriod, qint64 *rowsOut);
 
 // Shared with the SQLite writer: rows deduplicated by key, the last one winning (an upsert may not
 // touch one row twice in a statement).

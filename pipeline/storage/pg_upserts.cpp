@@ -10,13 +10,12 @@ namespace {
 
 constexpr size_t kMaxParams = 30000;  // per statement; libpq's hard limit is 65535
 
-// Splits `rows` into statements of at most kMaxParams parameters; `addRow` adds one row's values.
+// Queues `rows` as statements of at most kMaxParams parameters; `addRow` adds one row's values.
 template <typename Row, typename AddRow>
-Result<qint64> runChunked(PGconn *conn, const std::vector<const Row *> &rows, int columns, const std::string &head,
-                          const std::string &tail, const QString &what, AddRow addRow)
+void queueChunked(PgPipeline &pipeline, const std::vector<const Row *> &rows, int columns, const std::string &head,
+                  const std::string &tail, const QString &what, qint64 *rowsOut, AddRow addRow)
 {
     const size_t perStatement = kMaxParams / size_t(columns);
-    qint64 written = 0;
     for (size_t begin = 0; begin < rows.size(); begin += perStatement) {
         const size_t end = std::min(rows.size(), begin + perStatement);
         PgParams p;
@@ -24,12 +23,9 @@ Result<qint64> runChunked(PGconn *conn, const std::vector<const Row *> &rows, in
             addRow(p, *rows[i]);
             p.endRow(columns);
         }
-        auto n = execParams(conn, head + p.placeholders + tail, p, what);
-        if (!n)
-            return n;
-        written += *n;
+        std::string sql = head + p.placeholders + tail;
+        pipeline.add(std::move(sql), std::move(p), what, rowsOut);
     }
-    return written;
 }
 
 template <typename T>
@@ -44,17 +40,17 @@ std::vector<const T *> pointers(std::span<const T> items)
 
 }  // namespace
 
-Result<qint64> pgUpsertCandles(PGconn *conn, std::span<const Candle> candles)
+void pgQueueCandles(PgPipeline &pipeline, std::span<const Candle> candles, qint64 *rowsOut)
 {
-    return runChunked(
-        conn, lastCandlePerKey(candles), 15,
+    queueChunked(
+        pipeline, lastCandlePerKey(candles), 15,
         "INSERT INTO candles (asset_class, symbol, currency, interval_s, bucket_start, open, high, low, close, "
         "volume, vwap, trades, first_ts, last_ts, is_final) VALUES ",
         " ON CONFLICT (asset_class, symbol, currency, interval_s, bucket_start) DO UPDATE SET "
         "open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close, "
         "volume = EXCLUDED.volume, vwap = EXCLUDED.vwap, trades = EXCLUDED.trades, "
         "first_ts = EXCLUDED.first_ts, last_ts = EXCLUDED.last_ts, is_final = EXCLUDED.is_final, updated_at = now()",
-        QStringLiteral("Writing candles"), [](PgParams &p, const Candle &c) {
+        QStringLiteral("Writing candles"), rowsOut, [](PgParams &p, const Candle &c) {
             p.add(std::string(wireName(c.asset)));
             p.add(c.symbol);
             p.add(c.currency);
@@ -73,13 +69,13 @@ Result<qint64> pgUpsertCandles(PGconn *conn, std::span<const Candle> candles)
         });
 }
 
-Result<qint64> pgUpsertOffsets(PGconn *conn, std::span<const OffsetRecord> offsets)
+void pgQueueOffsets(PgPipeline &pipeline, std::span<const OffsetRecord> offsets, qint64 *rowsOut)
 {
-    return runChunked(conn, lastOffsetPerKey(offsets), 5,
+    queueChunked(pipeline, lastOffsetPerKey(offsets), 5,
                       "INSERT INTO pipeline_offsets (consumer_group, cluster_id, topic, partition, next_offset) VALUES ",
                       " ON CONFLICT (consumer_group, cluster_id, topic, partition) DO UPDATE SET "
                       "next_offset = EXCLUDED.next_offset, updated_at = now()",
-                      QStringLiteral("Writing offsets"), [](PgParams &p, const OffsetRecord &o) {
+                      QStringLiteral("Writing offsets"), rowsOut, [](PgParams &p, const OffsetRecord &o) {
                           p.add(o.consumerGroup);
                           p.add(o.clusterId);
                           p.add(o.topic);
@@ -88,13 +84,13 @@ Result<qint64> pgUpsertOffsets(PGconn *conn, std::span<const OffsetRecord> offse
                       });
 }
 
-Result<qint64> pgInsertLateTicks(PGconn *conn, std::span<const LateTickRecord> late)
+void pgQueueLateTicks(PgPipeline &pipeline, std::span<const LateTickRecord> late, qint64 *rowsOut)
 {
-    return runChunked(conn, pointers(late), 10,
+    queueChunked(pipeline, pointers(late), 10,
                       "INSERT INTO late_ticks (source, symbol, trade_id, interval_s, asset_class, currency, "
                       "\"timestamp\", price, volume, watermark) VALUES ",
                       " ON CONFLICT (source, symbol, trade_id, interval_s) DO NOTHING",
-                      QStringLiteral("Writing late ticks"), [](PgParams &p, const LateTickRecord &l) {
+                      QStringLiteral("Writing late ticks"), rowsOut, [](PgParams &p, const LateTickRecord &l) {
                           p.add(std::string(wireName(l.tick.source)));
                           p.add(l.tick.symbol);
                           p.add(l.tick.id);
@@ -108,17 +104,17 @@ Result<qint64> pgInsertLateTicks(PGconn *conn, std::span<const LateTickRecord> l
                       });
 }
 
-Result<qint64> pgUpsertIndicators(PGconn *conn, std::span<const IndicatorSnapshot> indicators, qint32 smaPeriod,
-                                  qint32 emaPeriod)
+void pgQueueIndicators(PgPipeline &pipeline, std::span<const IndicatorSnapshot> indicators, qint32 smaPeriod,
+                       qint32 emaPeriod, qint64 *rowsOut)
 {
-    return runChunked(
-        conn, lastIndicatorPerKey(indicators), 11,
+    queueChunked(
+        pipeline, lastIndicatorPerKey(indicators), 11,
         "INSERT INTO candle_indicators (asset_class, symbol, currency, interval_s, bucket_start, sma, ema, sma_period, "
         "ema_period, change_24h_pct, change_session_pct) VALUES ",
         " ON CONFLICT (asset_class, symbol, currency, interval_s, bucket_start) DO UPDATE SET "
         "sma = EXCLUDED.sma, ema = EXCLUDED.ema, sma_period = EXCLUDED.sma_period, ema_period = EXCLUDED.ema_period, "
         "change_24h_pct = EXCLUDED.change_24h_pct, change_session_pct = EXCLUDED.change_session_pct, updated_at = now()",
-        QStringLiteral("Writing indicators"), [=](PgParams &p, const IndicatorSnapshot &s) {
+        QStringLiteral("Writing indicators"), rowsOut, [=](PgParams &p, const IndicatorSnapshot &s) {
             p.add(std::string(wireName(s.asset)));
             p.add(s.symbol);
             p.add(s.currency);

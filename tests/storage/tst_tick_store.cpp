@@ -152,6 +152,35 @@ private Q_SLOTS:
         QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM pipeline_offsets")), 1);
     }
 
+    // On PostgreSQL the upserts and the COMMIT travel together (pipeline mode) after the ticks'
+    // COPY: a statement refused there must still undo the whole batch, name what failed, and
+    // leave the connection usable.
+    void failureAfterTheTicksRollsBackEverything()
+    {
+        const DatabaseUrl url = freshUrl();
+        auto store = openStore(url);
+        QVERIFY(store);
+        const std::vector<Tick> ticks = makeTicks(0, 100);
+        std::vector<Candle> candles{makeCandle("BTC", 1700000040000LL, 105), makeCandle("ETH", 1700000040000LL, 99)};
+        candles[1].intervalSec = 0;  // bypassed validation: CHECK (interval_s > 0) must refuse it
+        const std::vector<OffsetRecord> offsets{{"g", "c1", "crypto_topic", 0, 100}};
+        auto r = store->write({ticks, candles, offsets});
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, QStringLiteral("db_rejected"));
+        QVERIFY2(r.errorMessage().contains(QLatin1String("candles")) || r.errorMessage().contains(QLatin1String("interval_s")),
+                 qPrintable(r.errorMessage()));
+        QCOMPARE(tickRows(url), 0);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM candles")), 0);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM pipeline_offsets")), 0);
+        candles[1].intervalSec = 60;
+        auto ok = store->write({ticks, candles, offsets});
+        QVERIFY2(ok, qPrintable(ok.errorMessage()));
+        QCOMPARE(ok->candlesWritten, qint64(2));
+        QCOMPARE(ok->offsetsWritten, qint64(1));
+        QCOMPARE(tickRows(url), 100);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM candles")), 2);
+    }
+
     void failingReplayBatchRollsBackToo()
     {
         // Same, but the bad row sits in a replayed batch (PostgreSQL's staging path).
