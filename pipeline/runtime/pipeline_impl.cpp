@@ -155,7 +155,7 @@ Status PipelineImpl::startKafka(PipelineRun &r)
     if (c.runProducers || c.runConsumers) {
         kafka::KafkaSettings producerSettings = r.kafka;
         if (r.broker && !producerSettings.props.contains(QStringLiteral("linger.ms")))
-            producerSettings.props.insert(QStringLiteral("linger.ms"), QStringLiteral("1"));  // loopback: latency first
+            producerSettings.props.insert(QStringLiteral("linger.ms"), QStringLiteral("0.5"));  // loopback: latency first
         auto producer = kafka::Producer::create(producerSettings, r.flow.get());
         if (!producer.ok())
             return makeError(QStringLiteral("cannot create the Kafka producer: ") + producer.errorMessage());
@@ -216,9 +216,10 @@ Status PipelineImpl::startConsumers(PipelineRun &r)
         ConsumerWorkerOptions o;
         o.index = i;
         o.kafka = r.kafka;
-        // The mock broker holds an empty fetch for the whole fetch.wait.max.ms: keep it short.
+        // The mock broker answers an empty fetch only after the whole fetch.wait.max.ms, and data
+        // that arrives meanwhile waits for the next fetch: 1 ms (2,000 ticks/s: p50 6.1 → 4.8 ms).
         if (r.broker && !o.kafka.props.contains(QStringLiteral("fetch.wait.max.ms")))
-            o.kafka.props.insert(QStringLiteral("fetch.wait.max.ms"), QStringLiteral("3"));
+            o.kafka.props.insert(QStringLiteral("fetch.wait.max.ms"), QStringLiteral("1"));
         o.group = c.consumerGroup;
         o.cryptoTopic = c.cryptoTopic.toStdString();
         o.stockTopic = c.stockTopic.toStdString();
