@@ -340,7 +340,7 @@ void benchHealth(const QString &screenshotDir)
                 panel.history().producedRate().size(), summarize(shown).p50, summarize(shown).max, summarize(hidden).p50);
 }
 
-void benchPipeline(double seconds, double rate, double issueRate, int tab)
+void benchPipeline(double seconds, double rate, double issueRate, int tab, const QString &screenshotDir)
 {
     QTemporaryDir dir;
     PipelineConfig config;
@@ -428,6 +428,8 @@ void benchPipeline(double seconds, double rate, double issueRate, int tab)
     rss.push_back(vmRssMb());
     const MetricsSnapshot m = window.pipeline()->metrics();
     const qint64 frames = window.frames() - framesBefore;
+    if (!screenshotDir.isEmpty())
+        window.grab().save(screenshotDir + QStringLiteral("/window.png"));
     const double rssRunning = vmRssMb();
     window.stopPipeline();
     QElapsedTimer stopTimer;
@@ -479,6 +481,6 @@ int main(int argc, char **argv)
     benchHealth(screenshotDir);
     if (!args.contains(QStringLiteral("--skip-pipeline")))
         benchPipeline(seconds, rate, argValue(args, QStringLiteral("--issue-rate"), QStringLiteral("0")).toDouble(),
-                      argValue(args, QStringLiteral("--tab"), QStringLiteral("0")).toInt());
+                      argValue(args, QStringLiteral("--tab"), QStringLiteral("0")).toInt(), screenshotDir);
     return 0;
 }
