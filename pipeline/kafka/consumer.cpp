@@ -77,6 +77,18 @@ Status Consumer::assignStatic(const std::vector<TopicPartition> &tps)
     if (m_closed)
         return makeError(QStringLiteral("Kafka consumer: assign after close"), QStringLiteral("kafka_closed"));
     m_static = true;
+    // Leaders first: a partition assigned before its topic's metadata is known starts fetching
+    // only when the client's offset-query timer retries, a second later (seen: the first ticks of
+    // a topic waited ~1 s).
+    std::set<std::string> topics;
+    for (const TopicPartition &tp : tps)
+        topics.insert(tp.topic);
+    for (const std::string &topic : topics) {
+        TopicHandle rkt(rd_kafka_topic_new(m_rk.get(), topic.c_str(), nullptr));
+        const rd_kafka_metadata_t *md = nullptr;
+        if (rkt && metadataInSlices(m_rk.get(), rkt.get(), &md, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR)
+            rd_kafka_metadata_destroy(md);
+    }
     PartitionListHandle list(rd_kafka_topic_partition_list_new(static_cast<int>(tps.size())));
     for (const TopicPartition &tp : tps)
         rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
@@ -293,10 +305,10 @@ bool Consumer::close(int timeoutMs)
         return true;
     m_closed = true;
     rd_kafka_t *rk = m_rk.get();
-    if (m_static && m_handler.onRevoked) {
+    if (m_static) {
         // No group to leave, so no revocation event: the partitions go all the same.
         const std::vector<TopicPartition> tps = assignment();
-        if (!tps.empty())
+        if (!tps.empty() && m_handler.onRevoked)
             m_handler.onRevoked(tps);
         rd_kafka_assign(rk, nullptr);
         std::lock_guard lock(m_mutex);

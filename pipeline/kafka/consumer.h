@@ -1,6 +1,7 @@
 #pragma once
-// Kafka consumer for one consumer thread: group subscription, manual commits (never auto), the
-// application's own start offsets on assignment (exactly-once: the database holds the positions).
+// Kafka consumer for one consumer thread: group subscription (or a static assignment), manual
+// commits (never auto), the application's own start offsets on assignment (exactly-once: the
+// database holds the positions).
 //
 //   AssignmentHandler h;
 //   h.onAssigned = [&](const std::vector<TopicPartition>& tps) { return offsetsFromDb(tps); };
