@@ -1,6 +1,8 @@
 // End-to-end benchmark: the real headless binary, simulator → embedded Kafka → decode → candles →
 // a real PostgreSQL (started here), then every row verified. Prints figures; asserts nothing.
-//   bench_e2e [ticks=1000000] [paced_seconds=20] [paced_rate=2000]
+//   bench_e2e [ticks=1000000] [paced_seconds=20] [paced_rate=2000] [memory_seconds=0] [memory_rate=20000]
+// Phase 3 (memory_seconds > 0): a long run at memory_rate with the process's resident memory
+// sampled every 5 s (bounded per-symbol state: it should level off, not climb).
 #include "pg_server.h"
 
 #include <QCoreApplication>
@@ -8,7 +10,10 @@
 #include <QJsonObject>
 #include <QProcess>
 
+#include <QFile>
+
 #include <cstdio>
+#include <vector>
 
 namespace {
 QJsonObject runHeadless(const QStringList &args)
@@ -23,6 +28,34 @@ QJsonObject runHeadless(const QStringList &args)
         std::fprintf(stderr, "marketstream exited with %d\n", p.exitCode());
     return QJsonDocument::fromJson(lines.last().toUtf8()).object();
 }
+double rssMb(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> lines = f.readAll().split('\n');
+    for (const QByteArray &line : lines)
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+    return 0;
+}
+
+// Runs the headless binary and samples its resident memory every `everyMs`.
+std::vector<double> runSampled(const QStringList &args, int everyMs)
+{
+    QProcess p;
+    p.setStandardOutputFile(QProcess::nullDevice());
+    p.setStandardErrorFile(QProcess::nullDevice());
+    p.start(QStringLiteral(MS_APP_PATH), args);
+    p.waitForStarted();
+    std::vector<double> samples;
+    while (!p.waitForFinished(everyMs)) {
+        if (p.state() != QProcess::Running)
+            break;
+        samples.push_back(rssMb(p.processId()));
+    }
+    return samples;
+}
 }  // namespace
 
 int main(int argc, char **argv)
@@ -32,6 +65,8 @@ int main(int argc, char **argv)
     const qint64 ticks = a.size() > 1 ? a[1].toLongLong() : 1000000;
     const int pacedSeconds = a.size() > 2 ? a[2].toInt() : 20;
     const int pacedRate = a.size() > 3 ? a[3].toInt() : 2000;
+    const int memorySeconds = a.size() > 4 ? a[4].toInt() : 0;
+    const int memoryRate = a.size() > 5 ? a[5].toInt() : 20000;
 
     ms::test::PgServer pg;
     if (!pg.start() || !pg.createDatabase(QStringLiteral("bench"))) {
@@ -79,6 +114,23 @@ int main(int argc, char **argv)
         std::printf("e2e latency at %d ticks/s for %d s: %lld ticks, produce -> database commit p50 %.2f ms, p99 %.2f ms\n",
                     pacedRate, pacedSeconds, static_cast<long long>(l.value(QStringLiteral("stored")).toInteger()),
                     l.value(QStringLiteral("latency_p50_ms")).toDouble(), l.value(QStringLiteral("latency_p99_ms")).toDouble());
+    }
+    // 3. Memory over a long run.
+    if (memorySeconds > 0) {
+        if (!pg.createDatabase(QStringLiteral("bench_memory")))
+            return 1;
+        const std::vector<double> rss = runSampled({QStringLiteral("--headless"), QStringLiteral("--rate"),
+                                                    QString::number(memoryRate), QStringLiteral("--duration"),
+                                                    QString::number(memorySeconds), QStringLiteral("--seed"),
+                                                    QStringLiteral("3"), QStringLiteral("--db"),
+                                                    pg.url(QStringLiteral("bench_memory"))},
+                                                   5000);
+        std::printf("memory at %d ticks/s for %d s (resident MiB every 5 s):", memoryRate, memorySeconds);
+        for (double m : rss)
+            std::printf(" %.0f", m);
+        if (rss.size() >= 4)
+            std::printf("\n  growth over the second half: %+.1f MiB", rss.back() - rss[rss.size() / 2]);
+        std::printf("\n");
     }
     return 0;
 }
