@@ -4,13 +4,12 @@
 // Phase 3 (memory_seconds > 0): a long run at memory_rate with the process's resident memory
 // sampled every 5 s (bounded per-symbol state: it should level off, not climb).
 #include "pg_server.h"
+#include "resident_memory.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-
-#include <QFile>
 
 #include <cstdio>
 #include <vector>
@@ -28,18 +27,6 @@ QJsonObject runHeadless(const QStringList &args)
         std::fprintf(stderr, "marketstream exited with %d\n", p.exitCode());
     return QJsonDocument::fromJson(lines.last().toUtf8()).object();
 }
-double rssMb(qint64 pid)
-{
-    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    const QList<QByteArray> lines = f.readAll().split('\n');
-    for (const QByteArray &line : lines)
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
-    return 0;
-}
-
 // Runs the headless binary and samples its resident memory every `everyMs`.
 std::vector<double> runSampled(const QStringList &args, int everyMs)
 {
@@ -52,7 +39,7 @@ std::vector<double> runSampled(const QStringList &args, int everyMs)
     while (!p.waitForFinished(everyMs)) {
         if (p.state() != QProcess::Running)
             break;
-        samples.push_back(rssMb(p.processId()));
+        samples.push_back(ms::test::residentMemoryMb(p.processId()));
     }
     return samples;
 }
