@@ -122,9 +122,17 @@ IssuesPanel::IssuesPanel(QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->setShowGrid(false);
     m_view->setWordWrap(false);
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_view->horizontalHeader()->setSectionResizeMode(IssuesModel::Message, QHeaderView::Stretch);
+    // Widths from the font, not ResizeToContents: that measures up to a thousand rows again on
+    // every insert, which under a flood of issues was most of a frame.
+    QHeaderView *header = m_view->horizontalHeader();
+    header->setStretchLastSection(true);
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setSectionResizeMode(IssuesModel::Message, QHeaderView::Stretch);
+    const QFontMetrics fm(m_view->font());
+    const int pad = 3 * fm.horizontalAdvance(u' ') + 8;
+    header->resizeSection(IssuesModel::Time, fm.horizontalAdvance(QStringLiteral("00:00:00.000")) + pad);
+    header->resizeSection(IssuesModel::Severity, fm.horizontalAdvance(QStringLiteral("Severity")) + pad);
+    header->resizeSection(IssuesModel::Component, fm.horizontalAdvance(QStringLiteral("component-name")) + pad);
 
     m_severity->addItem(tr("All severities"), int(ms::Severity::Info));
     m_severity->addItem(tr("Warnings and errors"), int(ms::Severity::Warning));
@@ -156,14 +164,13 @@ IssuesPanel::IssuesPanel(QWidget *parent)
     layout->addLayout(bar);
     layout->addWidget(m_view);
 
-    connect(&IssueLog::instance(), &IssueLog::added, this, [this] { m_pending = true; });
 }
 
 int IssuesPanel::pull()
 {
-    if (!m_pending)
-        return 0;
-    m_pending = false;
+    // Polled once per frame rather than woken by IssueLog::added: that signal is queued to this
+    // thread once per entry, and a flood of issues from the workers became a flood of events.
+    // Asking costs a lock and a look at the newest entry when nothing is new.
     std::vector<IssueEntry> entries = IssueLog::instance().entriesSince(m_lastSeq);
     if (entries.empty())
         return 0;

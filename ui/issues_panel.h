@@ -1,7 +1,7 @@
 #pragma once
 // The Issues panel: IssueLog entries (time, severity, component, message), newest last, filterable
 // by minimum severity and text, Ctrl+C copies the selected rows as tab-separated text.
-// pull() is called once per frame and only reads when IssueLog::added has fired since.
+// pull() is called once per frame and reads what is new in the IssueLog.
 #include "runtime/issue_log.h"
 
 #include <QAbstractTableModel>
@@ -55,7 +55,7 @@ class IssuesPanel : public QWidget
 public:
     explicit IssuesPanel(QWidget *parent = nullptr);
 
-    // Reads new IssueLog entries if any were added; returns how many arrived.
+    // Reads the IssueLog entries added since the last call; returns how many arrived.
     int pull();
     // Selected rows (or all visible rows when none is selected) as text, one per line.
     QString selectedText() const;
@@ -76,7 +76,6 @@ private:
     QComboBox *m_severity;
     QLineEdit *m_search;
     qint64 m_lastSeq = 0;
-    bool m_pending = true;
     int m_errors = 0;
 };
 
