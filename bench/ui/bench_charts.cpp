@@ -82,12 +82,13 @@ public:
         // notify() runs on every thread; only the GUI thread's events are of interest here.
         if (!recording || m_depth > 0 || QThread::currentThread() != thread())
             return QApplication::notify(receiver, event);
-        // What it is, taken before delivery: the receiver may delete itself (DeferredDelete).
+        // What it is, taken before delivery (the receiver may delete itself: DeferredDelete) but
+        // cheaply (shared copies): the text is only built for the slowest few.
         const char *className = receiver->metaObject()->className();
-        QString name = receiver->objectName();
-        if (name.isEmpty() && receiver->parent())  // e.g. a chart view's scene: name its view
-            name = QString::fromLatin1(receiver->parent()->metaObject()->className()) + u'/'
-                   + receiver->parent()->objectName();
+        const QString name = receiver->objectName();
+        const QObject *parent = receiver->parent();
+        const char *parentClass = parent ? parent->metaObject()->className() : nullptr;
+        const QString parentName = parent ? parent->objectName() : QString();
         const int ticksBefore = probeTicks;
         const int type = int(event->type());
         const int timerId = event->type() == QEvent::Timer ? static_cast<QTimerEvent *>(event)->timerId() : 0;
@@ -101,7 +102,12 @@ public:
         const double cpuMs = threadCpuMs() - cpuBefore;
         // An event that ran a nested event loop (the probe ticked meanwhile) did not stall it.
         if (probeTicks == ticksBefore && (slowest.size() < 8 || ms > slowest.back().ms)) {
-            QByteArray what = QByteArray(className) + ' ' + name.toLatin1() + " event " + QByteArray::number(type);
+            QByteArray what = QByteArray(className) + ' ';
+            if (!name.isEmpty())
+                what += name.toLatin1();
+            else if (parentClass)  // e.g. a chart view's scene: name its view
+                what += QByteArray(parentClass) + '/' + parentName.toLatin1();
+            what += " event " + QByteArray::number(type);
             if (timerId)
                 what += " timer " + QByteArray::number(timerId);
             slowest.push_back({ms, cpuMs, what});
