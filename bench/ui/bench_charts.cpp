@@ -13,6 +13,7 @@
 #include "health_panel.h"
 #include "main_window.h"
 #include "market_data_store.h"
+#include "resident_memory.h"
 #include "ui_theme.h"
 #include "watchlist_panel.h"
 
@@ -121,18 +122,6 @@ public:
 private:
     int m_depth = 0;
 };
-
-double vmRssMb()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    const QList<QByteArray> lines = f.readAll().split('\n');
-    for (const QByteArray &line : lines)
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
-    return 0;
-}
 
 struct Stats
 {
@@ -243,7 +232,7 @@ void benchFrames(qint64 points, int frames, const QString &screenshotDir)
         feed.add(std::min<qint64>(10000, points - done), dt);
     const ui::SymbolData *d = store.find(QStringLiteral("BTC"));
     std::printf("history: %zu points for BTC filled in %lld ms (%zu minute candles), RSS %.0f MB\n", d->prices.size(),
-                qint64(fill.elapsed()), d->candles.at(60).size(), vmRssMb());
+                qint64(fill.elapsed()), d->candles.at(60).size(), ms::test::residentMemoryMb());
 
     ui::ChartPanel panel(&store);
     panel.resize(1280, 720);
@@ -352,7 +341,7 @@ void benchPipeline(double seconds, double rate, double issueRate, int tab, const
     PipelineConfig config;
     config.databaseUrl = QStringLiteral("sqlite://") + dir.filePath(QStringLiteral("bench.db"));
     config.rate = rate;
-    const double rssBefore = vmRssMb();
+    const double rssBefore = ms::test::residentMemoryMb();
     MainWindow window(config, dir.filePath(QStringLiteral("settings.ini")));
     window.resize(1400, 860);
     window.show();
@@ -382,7 +371,7 @@ void benchPipeline(double seconds, double rate, double issueRate, int tab, const
     QTimer rssProbe;
     std::vector<double> held;  // what the GUI's market data store holds
     QObject::connect(&rssProbe, &QTimer::timeout, [&] {
-        rss.push_back(vmRssMb());
+        rss.push_back(ms::test::residentMemoryMb());
         held.push_back(heldMb(window.store()));
     });
     auto *app = static_cast<TimingApp *>(QCoreApplication::instance());
@@ -394,7 +383,7 @@ void benchPipeline(double seconds, double rate, double issueRate, int tab, const
             last = 0;
             lastCpu = threadCpuMs();
             probe.start(1);
-            rss.push_back(vmRssMb());
+            rss.push_back(ms::test::residentMemoryMb());
             held.push_back(heldMb(window.store()));
             rssProbe.start(std::max(100, int(seconds * 1000) / 20));
             app->recording = true;
@@ -431,12 +420,12 @@ void benchPipeline(double seconds, double rate, double issueRate, int tab, const
     probe.stop();
     rssProbe.stop();
     app->recording = false;
-    rss.push_back(vmRssMb());
+    rss.push_back(ms::test::residentMemoryMb());
     const MetricsSnapshot m = window.pipeline()->metrics();
     const qint64 frames = window.frames() - framesBefore;
     if (!screenshotDir.isEmpty())
         window.grab().save(screenshotDir + QStringLiteral("/window.png"));
-    const double rssRunning = vmRssMb();
+    const double rssRunning = ms::test::residentMemoryMb();
     window.stopPipeline();
     QElapsedTimer stopTimer;
     stopTimer.start();
@@ -458,7 +447,7 @@ void benchPipeline(double seconds, double rate, double issueRate, int tab, const
         std::printf(" %.1f ms, %.1f on CPU (%s);", e.ms, e.cpuMs, e.what.constData());
     std::printf("\n");
     std::printf("stop took %lld ms; VmRSS before %.0f MB, running %.0f MB, after stop %.0f MB\n", qint64(stopTimer.elapsed()),
-                rssBefore, rssRunning, vmRssMb());
+                rssBefore, rssRunning, ms::test::residentMemoryMb());
     if (rss.size() >= 3)
         std::printf("VmRSS while running (%zu samples): start %.0f MB, mid %.0f MB, end %.0f MB, max %.0f MB; "
                     "of it GUI market data: start %.1f MB, mid %.1f MB, end %.1f MB\n",
