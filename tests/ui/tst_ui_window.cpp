@@ -106,7 +106,12 @@ private Q_SLOTS:
         w.show();
         for (int i = 0; i < 20; ++i) {
             w.startPipeline();
-            QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Running, 30000);
+            QTRY_VERIFY2_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Running,
+                                      QByteArray("run " + QByteArray::number(i) + ", state label '"
+                                                 + w.stateLabel()->text().toUtf8() + "', last issues:"
+                                                 + uitest::recentIssues())
+                                          .constData(),
+                                      30000);
             w.stopPipeline();
             QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Stopped, 10000);
         }
