@@ -12,23 +12,24 @@ void CandleSeriesSync::clear()
     m_shown.clear();
 }
 
-void CandleSeriesSync::rebuild(std::vector<CandlePoint> candles)
+void CandleSeriesSync::rebuild(std::vector<CandlePoint> candles, qint64 widthMs)
 {
     clear();
+    m_widthMs = widthMs;
     QList<QCandlestickSet *> sets;
     sets.reserve(qsizetype(candles.size()));
     for (const CandlePoint &c : candles)
-        sets << new QCandlestickSet(c.open, c.high, c.low, c.close, double(c.bucketStartMs));
+        sets << new QCandlestickSet(c.open, c.high, c.low, c.close, centre(c));
     if (!sets.isEmpty())
         m_series->append(sets);
     m_shown = std::move(candles);
 }
 
-void CandleSeriesSync::show(std::vector<CandlePoint> candles)
+void CandleSeriesSync::show(std::vector<CandlePoint> candles, qint64 widthMs)
 {
     const QList<QCandlestickSet *> sets = m_series->sets();
-    if (candles.empty() || sets.size() != qsizetype(m_shown.size())) {
-        rebuild(std::move(candles));
+    if (candles.empty() || sets.size() != qsizetype(m_shown.size()) || widthMs != m_widthMs) {
+        rebuild(std::move(candles), widthMs);
         return;
     }
     size_t drop = 0;  // sets that slid out on the left
@@ -36,12 +37,12 @@ void CandleSeriesSync::show(std::vector<CandlePoint> candles)
         ++drop;
     const size_t kept = m_shown.size() - drop;
     if (kept > candles.size()) {
-        rebuild(std::move(candles));
+        rebuild(std::move(candles), widthMs);
         return;
     }
     for (size_t i = 0; i < kept; ++i) {
         if (m_shown[drop + i].bucketStartMs != candles[i].bucketStartMs) {
-            rebuild(std::move(candles));
+            rebuild(std::move(candles), widthMs);
             return;
         }
     }
@@ -60,7 +61,7 @@ void CandleSeriesSync::show(std::vector<CandlePoint> candles)
     QList<QCandlestickSet *> added;
     for (size_t i = kept; i < candles.size(); ++i)
         added << new QCandlestickSet(candles[i].open, candles[i].high, candles[i].low, candles[i].close,
-                                     double(candles[i].bucketStartMs));
+                                     centre(candles[i]));
     if (!added.isEmpty())
         m_series->append(added);
     m_shown = std::move(candles);

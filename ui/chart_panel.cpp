@@ -10,6 +10,7 @@
 #include <QCandlestickSeries>
 #include <QCandlestickSet>
 #include <QChart>
+#include <QGraphicsLayout>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
@@ -197,13 +198,23 @@ void ChartPanel::buildCharts()
     m_priceView->setMinimumHeight(200);
 
     // One time axis for the eye: the volume plot is kept exactly under the price plot.
-    connect(m_priceChart, &QChart::plotAreaChanged, this, [this](const QRectF &plot) {
-        const QRectF own = m_volumeChart->plotArea();
-        const double bottomSpace = 36;
-        m_volumeChart->setPlotArea(QRectF(plot.left(), 6, plot.width(),
-                                          std::max(10.0, m_volumeChart->size().height() - 6 - bottomSpace)));
-        Q_UNUSED(own);
-    });
+    connect(m_priceChart, &QChart::plotAreaChanged, this, &ChartPanel::alignVolumePlot);
+}
+
+void ChartPanel::alignVolumePlot()
+{
+    // Also called every drawn frame: a resize of the volume view alone does not move the price
+    // plot, and a plot area set once stays put while its chart changes size.
+    const QRectF plot = m_priceChart->plotArea();
+    const double bottomSpace = 36;
+    const QRectF want(plot.left(), 6, plot.width(), std::max(10.0, m_volumeChart->size().height() - 6 - bottomSpace));
+    if (m_volumeChart->plotArea() != want) {
+        m_volumeChart->setPlotArea(want);
+        // Qt 6.4 applies a changed fixed plot area only at the chart's next layout pass (if the
+        // old one was in use, ChartPresenter::setFixedGeometry skips the update): without this
+        // the axes and grid stayed laid out for the old width while the series used the new one.
+        m_volumeChart->layout()->invalidate();
+    }
 }
 
 void ChartPanel::setSymbol(const QString &symbol)
@@ -326,6 +337,7 @@ bool ChartPanel::refresh(bool dataChanged)
         t0 = t1 - kMinSpanMs;
     m_t0 = t0;
     m_t1 = t1;
+    alignVolumePlot();
 
     // Everything is decimated first; then the series about to get new points are emptied, the axes
     // moved, and the points handed over. Qt Charts recomputes a series' whole geometry (and strokes
@@ -336,6 +348,7 @@ bool ChartPanel::refresh(bool dataChanged)
     std::optional<std::pair<double, double>> values;  // visible price extremes
     QList<QPointF> price;
     std::vector<CandlePoint> candles;
+    qint64 candleWidthMs = qint64(m_intervalSec) * 1000;
     if (line) {
         DecimationStats stats;
         const std::vector<QPointF> pts =
@@ -349,7 +362,7 @@ bool ChartPanel::refresh(bool dataChanged)
         auto it = d->candles.find(m_intervalSec);
         if (it != d->candles.end())
             candles = Decimator::candles(it->second, t0 - qint64(m_intervalSec) * 1000, t1, qint64(m_intervalSec) * 1000,
-                                         std::max(10, columns / 5));
+                                         std::max(10, columns / 5), &candleWidthMs);
         for (const CandlePoint &c : candles)
             values = std::pair{values ? std::min(values->first, c.low) : c.low, values ? std::max(values->second, c.high) : c.high};
     }
@@ -385,7 +398,7 @@ bool ChartPanel::refresh(bool dataChanged)
     if (line)
         m_priceSeries->replace(price);
     else
-        m_candles->show(std::move(candles));
+        m_candles->show(std::move(candles), candleWidthMs);
     if (!sma.isEmpty())
         m_smaSeries->replace(sma);
     if (!ema.isEmpty())
@@ -443,7 +456,7 @@ QString ChartPanel::caption(double t, double v) const
     QString text = when + u'\n' + tr("Price %1").arg(QLocale().toString(v, 'f', 4));
     if (m_mode == Mode::Candles) {
         for (const CandlePoint &c : m_candles->shown()) {
-            if (t >= double(c.bucketStartMs) && t < double(c.bucketStartMs) + m_intervalSec * 1000.0) {
+            if (t >= double(c.bucketStartMs) && t < double(c.bucketStartMs + m_candles->widthMs())) {
                 text += u'\n' + tr("O %1  H %2\nL %3  C %4\nVol %5")
                                    .arg(c.open, 0, 'f', 2).arg(c.high, 0, 'f', 2)
                                    .arg(c.low, 0, 'f', 2).arg(c.close, 0, 'f', 2).arg(c.volume, 0, 'f', 2);

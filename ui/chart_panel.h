@@ -63,6 +63,7 @@ public:
     void restoreState(const QSettings &settings);
 
 private:
+    void alignVolumePlot();
     void buildCharts();
     void styleChart(QChart *chart) const;
     void updateControls();

@@ -6,6 +6,8 @@
 
 #include <QCandlestickSeries>
 #include <QCandlestickSet>
+#include <QChartView>
+#include <QGraphicsTextItem>
 #include <QApplication>
 #include <QTest>
 
@@ -69,12 +71,14 @@ class TstUiCharts : public QObject
         return out;
     }
 
-    static void verifySeries(const QCandlestickSeries &series, const std::vector<CandlePoint> &expected)
+    // Each candle sits in the middle of its bucket [start, start + width), over its volume bar.
+    static void verifySeries(const QCandlestickSeries &series, const std::vector<CandlePoint> &expected,
+                             qint64 widthMs = 60000)
     {
         const QList<QCandlestickSet *> sets = series.sets();
         QCOMPARE(sets.size(), qsizetype(expected.size()));
         for (size_t i = 0; i < expected.size(); ++i) {
-            QCOMPARE(sets[qsizetype(i)]->timestamp(), double(expected[i].bucketStartMs));
+            QCOMPARE(sets[qsizetype(i)]->timestamp(), double(expected[i].bucketStartMs) + double(widthMs) / 2);
             QCOMPARE(sets[qsizetype(i)]->open(), expected[i].open);
             QCOMPARE(sets[qsizetype(i)]->high(), expected[i].high);
             QCOMPARE(sets[qsizetype(i)]->low(), expected[i].low);
@@ -87,25 +91,77 @@ private Q_SLOTS:
     {
         QCandlestickSeries series;
         CandleSeriesSync sync(&series);
-        sync.show(run(0, 10));
+        sync.show(run(0, 10), 60000);
         verifySeries(series, run(0, 10));
         const QList<QCandlestickSet *> before = series.sets();
         // The forming candle moved: same sets, one updated in place.
-        sync.show(run(0, 10, 42));
+        sync.show(run(0, 10, 42), 60000);
         verifySeries(series, run(0, 10, 42));
         QCOMPARE(series.sets(), before);
         // A new minute: the oldest slides out, one slides in; the other nine sets are kept.
-        sync.show(run(1, 10));
+        sync.show(run(1, 10), 60000);
         verifySeries(series, run(1, 10));
         QCOMPARE(series.sets().mid(0, 9), before.mid(1, 9));
         // A jump (nothing in common), a shrink at the right, empty: rebuilt, still exact.
         for (const auto &next : {run(100, 5), run(100, 3), std::vector<CandlePoint>{}, run(7, 4)}) {
-            sync.show(next);
+            sync.show(next, 60000);
             verifySeries(series, next);
             QCOMPARE(sync.shown().size(), next.size());
         }
+        // Same starts, wider buckets (merged groups): every set moves to its new middle.
+        sync.show(run(7, 4), 120000);
+        verifySeries(series, run(7, 4), 120000);
+        QCOMPARE(sync.widthMs(), qint64(120000));
         sync.clear();
         QCOMPARE(series.count(), qsizetype(0));
+    }
+
+    // One time axis for the eye: the volume plot spans exactly the price plot's x range on screen,
+    // whatever the sizes (the bug: a volume view resized alone kept an old, narrower plot).
+    void volumePlotStaysUnderThePricePlot()
+    {
+        MarketDataStore store(50000, 1000);
+        feed(store, 5000);
+        ChartPanel panel(&store);
+        panel.resize(900, 600);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.setSymbol(QStringLiteral("BTC"));
+        auto *price = panel.findChild<QChartView *>(QStringLiteral("priceChart"));
+        auto *volume = panel.findChild<QChartView *>(QStringLiteral("volumeChart"));
+        QVERIFY(price && volume);
+        for (const QSize size : {QSize(900, 600), QSize(1300, 700), QSize(700, 500)}) {
+            panel.resize(size);
+            for (int frame = 0; frame < 3; ++frame) {
+                feed(store, 10);
+                panel.refresh(true);
+                QTest::qWait(20);
+            }
+            auto onPanel = [&panel](QChartView *view) {
+                const QRectF plot = view->chart()->plotArea();
+                const QPoint left = view->mapTo(&panel, view->mapFromScene(plot.topLeft()));
+                const QPoint right = view->mapTo(&panel, view->mapFromScene(plot.topRight()));
+                return std::pair{left.x(), right.x()};
+            };
+            const auto [pl, pr] = onPanel(price);
+            const auto [vl, vr] = onPanel(volume);
+            QVERIFY2(std::abs(pl - vl) <= 1 && std::abs(pr - vr) <= 1,
+                     qPrintable(QStringLiteral("%1x%2: price plot %3..%4, volume plot %5..%6")
+                                    .arg(size.width()).arg(size.height()).arg(pl).arg(pr).arg(vl).arg(vr)));
+            // The time axis is laid out for that plot too: its last label (the range's end) sits
+            // at the plot's right edge, not where an older, narrower layout put it.
+            double lastLabel = -1;
+            const QList<QGraphicsItem *> items = volume->scene()->items();
+            for (QGraphicsItem *item : items) {
+                auto *text = dynamic_cast<QGraphicsTextItem *>(item);
+                if (text && text->isVisible() && text->toPlainText().contains(u':'))
+                    lastLabel = std::max(lastLabel, text->sceneBoundingRect().center().x());
+            }
+            const double plotRight = volume->chart()->plotArea().right();
+            QVERIFY2(std::abs(lastLabel - plotRight) <= 3,
+                     qPrintable(QStringLiteral("%1x%2: last time label at %3, plot ends at %4")
+                                    .arg(size.width()).arg(size.height()).arg(lastLabel).arg(plotRight)));
+        }
     }
 
     void followsLiveAndSwitchesModes()
