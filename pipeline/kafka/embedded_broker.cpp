@@ -38,7 +38,9 @@ public:
             addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
             while (!m_stop.load()) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(2));
-                const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+                // Non-blocking: a blocking connect to a listener whose accept queue is full waits
+                // for SYN retries (seconds), and the operation's caller joins this thread.
+                const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
                 if (fd < 0)
                     continue;
                 (void)::connect(fd, reinterpret_cast<const sockaddr *>(&addr), sizeof addr);
