@@ -86,6 +86,16 @@ class TstUiCharts : public QObject
         }
     }
 
+    // The panel at 900x600 on screen, showing BTC.
+    static bool showBtc(ChartPanel &panel)
+    {
+        panel.resize(900, 600);
+        panel.show();
+        const bool exposed = QTest::qWaitForWindowExposed(&panel);
+        panel.setSymbol(QStringLiteral("BTC"));
+        return exposed;
+    }
+
 private Q_SLOTS:
     void candleSetsChangeOnlyAtTheEnds()
     {
@@ -123,10 +133,7 @@ private Q_SLOTS:
         MarketDataStore store(50000, 1000);
         feed(store, 5000);
         ChartPanel panel(&store);
-        panel.resize(900, 600);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        panel.setSymbol(QStringLiteral("BTC"));
+        QVERIFY(showBtc(panel));
         auto *price = panel.findChild<QChartView *>(QStringLiteral("priceChart"));
         auto *volume = panel.findChild<QChartView *>(QStringLiteral("volumeChart"));
         QVERIFY(price && volume);
@@ -169,10 +176,7 @@ private Q_SLOTS:
         MarketDataStore store(50000, 1000);
         feed(store, 40000);  // ~2.8 h of history
         ChartPanel panel(&store);
-        panel.resize(900, 600);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        panel.setSymbol(QStringLiteral("BTC"));
+        QVERIFY(showBtc(panel));
         for (qint64 span : {qint64(0), qint64(60 * 60 * 1000), qint64(5 * 60 * 1000)}) {
             panel.setRangePreset(span);
             for (int frame = 0; frame < 20; ++frame) {
@@ -211,9 +215,7 @@ private Q_SLOTS:
         MarketDataStore store(50000, 1000);
         feed(store, 20000);
         ChartPanel panel(&store);
-        panel.resize(900, 600);
-        panel.show();
-        panel.setSymbol(QStringLiteral("BTC"));
+        QVERIFY(showBtc(panel));
         panel.setRangePreset(10 * 60 * 1000);
         panel.refresh(true);
         panel.pan(-0.5);
