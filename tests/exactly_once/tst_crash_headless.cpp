@@ -126,6 +126,7 @@ std::unique_ptr<Child> TestCrashHeadless::launch(const QStringList &args)
     Child *raw = c.get();
     connect(raw->process.get(), &QProcess::readyReadStandardOutput, this, [raw] { raw->out += raw->process->readAllStandardOutput(); });
     connect(raw->process.get(), &QProcess::readyReadStandardError, this, [raw] { raw->err += raw->process->readAllStandardError(); });
+    ms::test::dieWithTest(*c->process);
     c->process->start(QStringLiteral(MS_APP_PATH), args);
     return c;
 }

@@ -1,5 +1,7 @@
 #pragma once
 // Runs the real marketstream binary as a child process and parses its summary line.
+#include "test_util.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -21,6 +23,7 @@ inline HeadlessResult runApp(const QStringList &args, int timeoutMs = 120000, co
     QProcess p;
     if (!workDir.isEmpty())
         p.setWorkingDirectory(workDir);
+    dieWithTest(p);
     p.start(QStringLiteral(MS_APP_PATH), args);
     r.finished = p.waitForFinished(timeoutMs);
     if (!r.finished) {

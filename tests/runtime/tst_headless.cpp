@@ -168,6 +168,7 @@ private Q_SLOTS:
     {
         QProcess p;
         p.setWorkingDirectory(m_dir.path());
+        ms::test::dieWithTest(p);
         p.start(QStringLiteral(MS_APP_PATH),
                 {QStringLiteral("--headless"), QStringLiteral("--rate"), QStringLiteral("2000"), QStringLiteral("--db"),
                  QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("term.db"))});
@@ -193,3 +194,4 @@ private Q_SLOTS:
 
 QTEST_GUILESS_MAIN(TstHeadless)
 #include "tst_headless.moc"
+#include "test_util.h"

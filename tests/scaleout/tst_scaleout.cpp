@@ -69,6 +69,7 @@ class TstScaleout : public QObject
                 [raw] { raw->out += raw->process->readAllStandardOutput(); });
         connect(raw->process.get(), &QProcess::readyReadStandardError, this,
                 [raw] { raw->err += raw->process->readAllStandardError(); });
+        ms::test::dieWithTest(*inst->process);
         inst->process->start(QStringLiteral(MS_APP_PATH), QStringList{QStringLiteral("--headless")} + args);
         return inst;
     }

@@ -49,6 +49,7 @@ Outcome run(const QStringList &args, const QString &workDir)
     env.insert(u"CRYPTOCOMPARE_API_KEY"_s, kKey);
     env.remove(u"DATABASE_URL"_s);
     p.setProcessEnvironment(env);
+    ms::test::dieWithTest(p);
     p.start(QStringLiteral(MS_APP_PATH), QStringList{u"backfill"_s} + args);
     if (!p.waitForStarted(10000))
         return {};
@@ -156,3 +157,4 @@ void TestBackfillCommand::unreachableDatabase()
 
 QTEST_GUILESS_MAIN(TestBackfillCommand)
 #include "tst_backfill_command.moc"
+#include "test_util.h"

@@ -38,6 +38,7 @@ Outcome runApp(const QStringList &args, const QString &workDir)
     env.insert(u"FINNHUB_API_KEY"_s, u"hl-SECRET-fh"_s);
     env.remove(u"DATABASE_URL"_s);
     p.setProcessEnvironment(env);
+    ms::test::dieWithTest(p);
     p.start(QStringLiteral(MS_APP_PATH), args);
     Outcome o;
     if (!p.waitForStarted(10000))
@@ -204,3 +205,4 @@ void TestSourcesHeadless::replayFile()
 
 QTEST_GUILESS_MAIN(TestSourcesHeadless)
 #include "tst_sources_headless.moc"
+#include "test_util.h"
