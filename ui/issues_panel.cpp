@@ -163,7 +163,6 @@ IssuesPanel::IssuesPanel(QWidget *parent)
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addLayout(bar);
     layout->addWidget(m_view);
-
 }
 
 int IssuesPanel::pull()

@@ -1,9 +1,9 @@
 #include "ui_theme.h"
 
-#include <cmath>
-
 #include <QApplication>
 #include <QStyleFactory>
+
+#include <cmath>
 
 namespace ms::ui {
 
