@@ -3,10 +3,14 @@
 #include "storage/native_handles.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QSet>
 #include <QSqlError>
+#include <QThread>
+
+#include <cstring>
 
 namespace ms {
 
@@ -70,18 +74,48 @@ Error migrationError(const QString &file, const Error &cause)
     return makeError(QStringLiteral("Migration %1 failed: %2").arg(file, cause.message), code);
 }
 
-Status migratePostgres(PGconn *conn, const QList<Migration> &migrations)
+// Takes the migrations' advisory lock without ever blocking in the server: another instance that is
+// migrating holds it, so ask again every 100 ms until it is free or `cancel` is set.
+Status takeMigrationLock(PGconn *conn, const std::atomic_bool *cancel)
 {
-    // lock_timeout bounds the wait for another instance that is migrating; no NOTICE chatter.
-    if (Status s = pgExec(conn, "SET client_min_messages = warning; SET lock_timeout = '120s'", QStringLiteral("Migrations")); !s)
+    const QByteArray tryLock = "SELECT pg_try_advisory_lock(" + QByteArray::number(kMigrationLockKey) + ')';
+    QElapsedTimer waited;
+    waited.start();
+    bool warned = false;
+    while (true) {
+        PgResult res(PQexec(conn, tryLock.constData()));
+        if (PQresultStatus(res.get()) != PGRES_TUPLES_OK)
+            return pgError(conn, res.get(), QStringLiteral("Taking the migration lock"));
+        if (PQntuples(res.get()) == 1 && std::strcmp(PQgetvalue(res.get(), 0, 0), "t") == 0)
+            return {};
+        if (!warned && waited.elapsed() > 1000) {
+            warned = true;
+            qInfo("migrations: another instance holds the migration lock; waiting for it");
+        }
+        for (int i = 0; i < 10; ++i) {
+            if (cancel && cancel->load())
+                return makeError(QStringLiteral("Stopped while waiting for the migration lock (another instance is "
+                                                "migrating this database)"),
+                                 QStringLiteral("cancelled"));
+            QThread::msleep(10);
+        }
+    }
+}
+
+Status migratePostgres(PGconn *conn, const QList<Migration> &migrations, const std::atomic_bool *cancel)
+{
+    // No NOTICE chatter. A migration may build an index over a large table: no statement timeout, but
+    // a bounded wait for table locks that a running pipeline holds.
+    if (Status s = pgExec(conn, "SET client_min_messages = warning; SET lock_timeout = '10s'; SET statement_timeout = 0",
+                          QStringLiteral("Migrations"));
+        !s)
         return s;
-    const QByteArray lock = "SELECT pg_advisory_lock(" + QByteArray::number(kMigrationLockKey) + ')';
-    if (Status s = pgExec(conn, lock.constData(), QStringLiteral("Waiting for the migration lock")); !s)
+    if (Status s = takeMigrationLock(conn, cancel); !s)
         return s;
     auto finish = [conn](Status result) {
         const QByteArray unlock = "SELECT pg_advisory_unlock(" + QByteArray::number(kMigrationLockKey) + ')';
         PgResult(PQexec(conn, unlock.constData()));
-        PgResult(PQexec(conn, "RESET lock_timeout"));
+        PgResult(PQexec(conn, "RESET lock_timeout; RESET statement_timeout"));
         return result;
     };
     if (Status s = pgExec(conn,
@@ -183,16 +217,19 @@ Result<QSqlDatabase> openDatabase(const DatabaseUrl &url, const QString &connect
         db.setUserName(url.user);
         db.setPassword(url.password);
         QStringList opts;
-        bool haveTimeout = false, haveApp = false;
+        bool haveTimeout = false, haveApp = false, haveOptions = false;
         for (const auto &kv : url.options) {
             haveTimeout = haveTimeout || kv.first == QLatin1String("connect_timeout");
             haveApp = haveApp || kv.first == QLatin1String("application_name");
+            haveOptions = haveOptions || kv.first == QLatin1String("options");
             opts << kv.first + u'=' + quoteOption(kv.second);
         }
         if (!haveTimeout)
             opts << QStringLiteral("connect_timeout=%1").arg(std::max(2, connectTimeoutSec));
         if (!haveApp)
             opts << QStringLiteral("application_name=marketstream");
+        if (!haveOptions)
+            opts << QStringLiteral("options=") + quoteOption(QStringLiteral("-c statement_timeout=60000"));
         // A server that vanishes without closing the socket (network loss, VM pause) is noticed in
         // about a minute instead of the kernel's two hours. Ignored on Unix sockets.
         const QString given = opts.join(u' ');
@@ -276,16 +313,16 @@ QStringList migrationFilesIn(const QString &dir)
     return paths;
 }
 
-Status applyMigrations(QSqlDatabase &db)
+Status applyMigrations(QSqlDatabase &db, const std::atomic_bool *cancel)
 {
     if (pgConnection(db))
-        return applyMigrations(db, QStringLiteral(":/sql/postgres"));
+        return applyMigrations(db, QStringLiteral(":/sql/postgres"), cancel);
     if (sqliteHandle(db))
-        return applyMigrations(db, QStringLiteral(":/sql/sqlite"));
+        return applyMigrations(db, QStringLiteral(":/sql/sqlite"), cancel);
     return makeError(QStringLiteral("Migrations need an open PostgreSQL or SQLite connection"), QStringLiteral("db_unreachable"));
 }
 
-Status applyMigrations(QSqlDatabase &db, const QString &directory)
+Status applyMigrations(QSqlDatabase &db, const QString &directory, const std::atomic_bool *cancel)
 {
     PGconn *conn = pgConnection(db);
     sqlite3 *h = sqliteHandle(db);
@@ -296,7 +333,7 @@ Status applyMigrations(QSqlDatabase &db, const QString &directory)
         return migrations.error();
     if (migrations->isEmpty())
         return makeError(QStringLiteral("No migrations found in %1").arg(directory), QStringLiteral("db_migration_failed"));
-    return conn ? migratePostgres(conn, *migrations) : migrateSqlite(h, *migrations);
+    return conn ? migratePostgres(conn, *migrations, cancel) : migrateSqlite(h, *migrations);
 }
 
 Result<QList<int>> appliedMigrations(QSqlDatabase &db)

@@ -17,6 +17,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
+
 namespace ms {
 
 bool isRetryable(const Error &error);
@@ -27,8 +29,9 @@ bool isRetryable(const Error &error);
 // fails in bounded time; SQLite through QSQLITE in WAL mode, synchronous=NORMAL, busy timeout 5 s, its
 // parent directory created. A name already in use is an error (close it first).
 // A server that refuses (bad password, unknown database, pg_hba) gives "db_rejected"; one that cannot
-// be reached gives "db_unreachable".
-Result<QSqlDatabase> openDatabase(const DatabaseUrl &url, const QString &connectionName, int connectTimeoutSec = 5);
+// be reached gives "db_unreachable". PostgreSQL sessions get statement_timeout = 60 s (unless the URL
+// sets `options`), so no statement waits on the server without a bound.
+Result<QSqlDatabase> openDatabase(const DatabaseUrl &url, const QString &connectionName, int connectTimeoutSec = 2);
 
 // Closes and unregisters a connection. Drop every QSqlDatabase/QSqlQuery copy of it first.
 void closeDatabase(const QString &connectionName);
@@ -38,10 +41,12 @@ void closeDatabase(const QString &connectionName);
 // PostgreSQL under a session advisory lock, on SQLite under BEGIN IMMEDIATE, so several instances
 // starting at once apply each file exactly once. A failing file is rolled back, and the error names
 // it with the server's message. Migration files must not contain BEGIN/COMMIT themselves.
-Status applyMigrations(QSqlDatabase &db);
+// The PostgreSQL lock is taken with pg_try_advisory_lock, retried every 100 ms while another instance
+// migrates; `cancel` (optional) ends that wait with the code "cancelled".
+Status applyMigrations(QSqlDatabase &db, const std::atomic_bool *cancel = nullptr);
 
 // Same, from another directory of NNN_name.sql files (tests, tools).
-Status applyMigrations(QSqlDatabase &db, const QString &directory);
+Status applyMigrations(QSqlDatabase &db, const QString &directory, const std::atomic_bool *cancel = nullptr);
 
 // The migration files compiled in for a backend ("postgres" / "sqlite"), sorted by version.
 QStringList migrationFiles(const QString &backendDir);
