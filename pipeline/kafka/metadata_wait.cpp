@@ -17,17 +17,19 @@ int remainingMs(Clock::time_point deadline)
 }  // namespace
 
 rd_kafka_resp_err_t metadataInSlices(rd_kafka_t *rk, rd_kafka_topic_t *topic, const rd_kafka_metadata_t **md,
-                                     int timeoutMs)
+                                     int timeoutMs, const std::atomic_bool *cancel)
 {
     const auto deadline = Clock::now() + std::chrono::milliseconds(timeoutMs);
     int slice = 10;
     while (true) {
+        if (cancel && cancel->load())
+            return RD_KAFKA_RESP_ERR__INTR;
         const int wait = std::min(slice, remainingMs(deadline));
         const rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, topic, md, std::max(1, wait));
         const bool retryable = e == RD_KAFKA_RESP_ERR__TIMED_OUT || e == RD_KAFKA_RESP_ERR__TRANSPORT;
         if (!retryable || remainingMs(deadline) == 0)
             return e;
-        slice = std::min(slice * 2, 500);
+        slice = std::min(slice * 2, cancel ? 100 : 500);  // a cancel is seen within 100 ms
     }
 }
 

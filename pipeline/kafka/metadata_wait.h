@@ -10,11 +10,14 @@
 
 #include <QString>
 
+#include <atomic>
+
 namespace ms::kafka {
 
 // rd_kafka_metadata(rk, 0, topic, md, …) in short slices; *md is set on success (caller frees).
+// With `cancel`, it is checked between slices: RD_KAFKA_RESP_ERR__INTR once it is set.
 rd_kafka_resp_err_t metadataInSlices(rd_kafka_t *rk, rd_kafka_topic_t *topic, const rd_kafka_metadata_t **md,
-                                     int timeoutMs);
+                                     int timeoutMs, const std::atomic_bool *cancel = nullptr);
 // rd_kafka_clusterid() in short slices; empty when not known within timeoutMs.
 QString clusterIdInSlices(rd_kafka_t *rk, int timeoutMs);
 

@@ -4,6 +4,7 @@
 #include "kafka/partitioner.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QStringList>
 
 #include <chrono>
@@ -114,7 +115,7 @@ void Producer::handleDelivery(const rd_kafka_message_t *msg)
                       .arg(errorText(msg->err));
 }
 
-Result<int32_t> Producer::partitionCount(const std::string &topic, int timeoutMs)
+Result<int32_t> Producer::partitionCount(const std::string &topic, int timeoutMs, const std::atomic_bool *cancel)
 {
     {
         std::lock_guard lock(m_mutex);
@@ -125,14 +126,20 @@ Result<int32_t> Producer::partitionCount(const std::string &topic, int timeoutMs
     if (!rkt)
         return producerError(QStringLiteral("cannot create topic handle for '%1'").arg(QString::fromStdString(topic)));
     const rd_kafka_metadata_t *md = nullptr;
-    const rd_kafka_resp_err_t e = metadataInSlices(m_rk.get(), rkt.get(), &md, timeoutMs);
+    const rd_kafka_resp_err_t e = metadataInSlices(m_rk.get(), rkt.get(), &md, timeoutMs, cancel);
     MetadataHandle holder(md);
-    if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
+    if (e == RD_KAFKA_RESP_ERR__INTR)
+        return producerError(QStringLiteral("stopped while waiting for Kafka"), QStringLiteral("cancelled"));
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        // No answer at all (timed out, connection refused) is an unreachable cluster, not a bad topic.
+        const bool unreachable = e == RD_KAFKA_RESP_ERR__TIMED_OUT || e == RD_KAFKA_RESP_ERR__TRANSPORT
+            || e == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || e == RD_KAFKA_RESP_ERR__RESOLVE;
         return producerError(QStringLiteral("no metadata for topic '%1' within %2 ms: %3")
                                  .arg(QString::fromStdString(topic))
                                  .arg(timeoutMs)
                                  .arg(errorText(e)),
-                             QStringLiteral("kafka_metadata_failed"));
+                             unreachable ? QStringLiteral("kafka_unreachable") : QStringLiteral("kafka_metadata_failed"));
+    }
     if (md->topic_cnt < 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR || md->topics[0].partition_cnt < 1)
         return producerError(QStringLiteral("topic '%1' is not available: %2")
                                  .arg(QString::fromStdString(topic),
@@ -145,10 +152,13 @@ Result<int32_t> Producer::partitionCount(const std::string &topic, int timeoutMs
     return count;
 }
 
-Status Producer::prepareTopics(const QStringList &topics, int timeoutMs)
+Status Producer::prepareTopics(const QStringList &topics, int timeoutMs, const std::atomic_bool *cancel)
 {
+    QElapsedTimer clock;
+    clock.start();
     for (const QString &t : topics) {
-        auto r = partitionCount(t.toStdString(), timeoutMs);
+        const int left = int(std::max<qint64>(1, timeoutMs - clock.elapsed()));
+        auto r = partitionCount(t.toStdString(), left, cancel);
         if (!r)
             return r.error();
     }

@@ -59,8 +59,11 @@ public:
 
     // Fetches and caches the partition counts of these topics (a metadata round trip each). Call at
     // start so produce() never waits on metadata; produce() does it lazily otherwise.
-    Status prepareTopics(const QStringList &topics, int timeoutMs = 5000);
-    Result<int32_t> partitionCount(const std::string &topic, int timeoutMs = 5000);
+    // Every topic's metadata within ONE overall timeout; `cancel` (optional) cuts the wait short.
+    // Error codes: kafka_unreachable (no broker answered in time), kafka_unknown_topic, cancelled.
+    Status prepareTopics(const QStringList &topics, int timeoutMs = 5000, const std::atomic_bool *cancel = nullptr);
+    Result<int32_t> partitionCount(const std::string &topic, int timeoutMs = 5000,
+                                   const std::atomic_bool *cancel = nullptr);
 
     // Waits up to timeoutMs for outstanding messages; returns how many are still outstanding.
     int flush(int timeoutMs);
