@@ -96,6 +96,7 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     opt("duration", "Stop after this many seconds.", "seconds");
     opt("idle-exit", "Consumers only: stop after this many seconds with nothing new.", "seconds");
     opt("kafka", "embedded (default) or bootstrap servers HOST:PORT[,HOST:PORT].", "servers");
+    opt("kafka-timeout", "How long to wait for an external Kafka cluster to answer at start (default 10).", "seconds");
     opt("partitions", "Partitions per topic of the embedded broker (default 6).", "n");
     opt("crypto-topic", "Crypto topic (default crypto_topic).", "name");
     opt("stock-topic", "Stock topic (default stock_topic).", "name");
@@ -211,6 +212,13 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
         auto n = number(QStringLiteral("idle-exit"), val("idle-exit"), 0.001);
         if (!n) return n.error();
         c.idleExitMs = qint64(*n * 1000);
+    }
+    if (has("kafka-timeout")) {
+        auto n = number(QStringLiteral("kafka-timeout"), val("kafka-timeout"), 0.1);
+        if (!n || !(*n <= 600))
+            return makeError(QStringLiteral("--kafka-timeout needs a number of seconds from 0.1 to 600, got '%1'")
+                                 .arg(val("kafka-timeout")));
+        c.kafkaConnectTimeoutMs = int(*n * 1000);
     }
     if (has("kafka"))
         c.kafkaBootstrap = val("kafka") == QStringLiteral("embedded") ? QString() : val("kafka");

@@ -9,17 +9,33 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 
 namespace ms {
 
 namespace {
 std::atomic_int g_signal{0};
+std::atomic_int g_signalCount{0};
 
 void onSignal(int sig)
 {
     g_signal.store(sig);
+    g_signalCount.fetch_add(1);
 }
+
+// After a signal, how long the pipeline's own (bounded) stop may take before the process leaves
+// without it: above the stop's own bound (1.5 s), under the 2 s promise, with room for the summary.
+constexpr qint64 kSignalExitBoundMs = 1750;
 }  // namespace
+
+int exitCodeForError(const QString &code, bool wasRunning)
+{
+    static const QStringList unreachable{QStringLiteral("db_unreachable"), QStringLiteral("kafka_unreachable"),
+                                         QStringLiteral("db_busy")};
+    if (unreachable.contains(code))
+        return ExitDependencyDown;
+    return wasRunning ? ExitPipelineFailure : ExitUsage;
+}
 
 void HeadlessRunner::installSignalHandlers()
 {
@@ -59,24 +75,47 @@ void HeadlessRunner::onStateChanged(Pipeline::State state, const QString &messag
         m_wasRunning = true;
     if (state == Pipeline::State::Error) {
         m_timer.stop();
+        if (!m_stopRequested)
+            m_runSeconds = double(m_clock.nsecsElapsed()) / 1e9;
         std::fprintf(stderr, "marketstream: error: %s\n", qPrintable(message));
-        // Failing to start (bad database, unreachable Kafka) is a configuration problem: exit 2.
-        QCoreApplication::exit(m_wasRunning ? 1 : 2);
+        printSummary();
+        QCoreApplication::exit(exitCodeForError(m_pipeline.errorCode(), m_wasRunning));
         return;
     }
-    if (state == Pipeline::State::Stopped && m_stopRequested) {
+    if (state == Pipeline::State::Stopped && (m_stopRequested || m_signals > 0)) {
         m_timer.stop();
         printSummary();
-        QCoreApplication::exit(0);
+        QCoreApplication::exit(ExitOk);
     }
+}
+
+void HeadlessRunner::exitNow(int code, const QString &why)
+{
+    IssueLog::instance().error(QStringLiteral("headless"), why);
+    printSummary();
+    std::fflush(nullptr);
+    std::_Exit(code);
 }
 
 void HeadlessRunner::check()
 {
-    if (const int sig = g_signal.load()) {
+    if (const int count = g_signalCount.load(); count > m_signals) {
+        const int sig = g_signal.load();
+        if (m_signals == 0)
+            m_sinceSignal.start();
+        m_signals = count;
+        if (count > 1)
+            exitNow(ExitPipelineFailure, QStringLiteral("second signal %1: leaving without waiting for the stop").arg(sig));
         requestStop(QStringLiteral("signal %1").arg(sig));
-        return;
     }
+    if (m_sinceSignal.isValid() && m_sinceSignal.elapsed() >= kSignalExitBoundMs) {
+        // The stop missed its bound: a thread is blocked in Kafka or the database (a frozen server).
+        exitNow(ExitDependencyDown, QStringLiteral("the pipeline did not stop within %1 ms after the signal (a "
+                                                   "dependency stopped answering); leaving without it")
+                                        .arg(kSignalExitBoundMs));
+    }
+    if (m_signals > 0)
+        return;
     if (m_stopRequested || m_pipeline.state() != Pipeline::State::Running)
         return;
     const PipelineConfig &c = m_options.config;

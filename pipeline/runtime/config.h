@@ -31,6 +31,9 @@ struct PipelineConfig
     // (measured: 1M ticks 5–15 % faster with one); replication means nothing in-process.
     int embeddedBrokers = 1;
     QString consumerGroup = QStringLiteral("marketstream");
+    // How long the start may wait for an external cluster's first answer before it is "unreachable"
+    // (a Stop or a signal ends the wait at once).
+    int kafkaConnectTimeoutMs = 10000;
     // Consumer instances (threads) in this process; 0 = automatic: 2 on the embedded broker with
     // PostgreSQL (they split its partitions without a group join, and two server backends share
     // the write work and each other's commit waits), else 1 (SQLite has one writer; on a cluster,

@@ -151,6 +151,7 @@ ConsumerWorker::CommitOutcome ConsumerWorker::commitWithRetry(const WriteBatch &
         }
         m_metrics.dbErrors.fetch_add(1, std::memory_order_relaxed);
         if (!isRetryable(r.error())) {
+            m_rejection = r.error();
             IssueLog::instance().error(QStringLiteral("database"),
                                        QStringLiteral("write rejected, consumer stops: %1").arg(r.errorMessage()));
             m_metrics.setDatabaseState(QStringLiteral("rejected: ") + r.errorMessage());
@@ -264,7 +265,8 @@ Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomi
     wb.emaPeriod = m_opt.candles.emaPeriod;
     const CommitOutcome outcome = commitWithRetry(wb, result, stop);
     if (outcome == CommitOutcome::Rejected)
-        return makeError(QStringLiteral("the database rejected a batch; see the issue log"), QStringLiteral("db_rejected"));
+        return makeError(QStringLiteral("the database rejected a write: ") + m_rejection.message,
+                         m_rejection.code.isEmpty() ? QStringLiteral("db_rejected") : m_rejection.code);
     if (outcome == CommitOutcome::Stopped)
         return {};
     const qint64 now = nowUs();

@@ -77,6 +77,7 @@ private:
     std::string m_clusterId;
     std::map<std::string, int32_t> m_partitionCounts;
     std::atomic_bool m_ready{false};
+    Error m_rejection;  // why the database refused the batch that stopped this consumer
     qint64 m_rejectLogCount = 0;
     qint64 m_lateLogCount = 0;
 

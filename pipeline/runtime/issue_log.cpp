@@ -42,6 +42,11 @@ QString IssueLog::redact(QString text) const
 
 void IssueLog::add(Severity severity, const QString &component, const QString &message)
 {
+    add(severity, component, message, Echo::AsConfigured);
+}
+
+void IssueLog::add(Severity severity, const QString &component, const QString &message, Echo echoPolicy)
+{
     IssueEntry e;
     e.time = QDateTime::currentDateTimeUtc();
     e.severity = severity;
@@ -54,7 +59,7 @@ void IssueLog::add(Severity severity, const QString &component, const QString &m
         m_entries.push_back(e);
         while (m_entries.size() > capacity)
             m_entries.pop_front();
-        echo = m_echo;
+        echo = m_echo && echoPolicy == Echo::AsConfigured;
     }
     if (echo) {
         const QByteArray line = (e.time.toString(Qt::ISODateWithMs) + u' ' + toString(severity) + u' ' + component

@@ -30,6 +30,10 @@ public:
     static IssueLog &instance();
 
     void add(Severity severity, const QString &component, const QString &message);
+    // Never: the entry is for the Issues panel only, because its reader prints it once itself (the
+    // headless runner's final "marketstream: error: …" line).
+    enum class Echo { AsConfigured, Never };
+    void add(Severity severity, const QString &component, const QString &message, Echo echo);
     void info(const QString &component, const QString &message) { add(Severity::Info, component, message); }
     void warning(const QString &component, const QString &message) { add(Severity::Warning, component, message); }
     void error(const QString &component, const QString &message) { add(Severity::Error, component, message); }

@@ -46,6 +46,12 @@ QString Pipeline::stateMessage() const
     return d->message;
 }
 
+QString Pipeline::errorCode() const
+{
+    QMutexLocker lock(&d->stateMutex);
+    return d->state == State::Error ? d->lastErrorCode : QString();
+}
+
 QString Pipeline::bootstrapServers() const
 {
     QMutexLocker lock(&d->stateMutex);

@@ -41,6 +41,9 @@ public:
 
     State state() const;
     QString stateMessage() const;
+    // Error::code of the failure that put the pipeline in Error ("db_unreachable", "kafka_unreachable",
+    // "db_rejected", ...); empty in any other state.
+    QString errorCode() const;
     MetricsSnapshot metrics() const;
     LiveBatch takeLiveBatch();
     // Ticks stage for the GUI only when enabled (headless runs skip the copy).

@@ -1,6 +1,12 @@
 #pragma once
 // Private to pipeline.cpp: the components of one run and the start/stop sequences. Start and stop
 // run on a control thread so the caller (the GUI thread) never waits on Kafka or the database.
+//
+// Threads and who writes what:
+// - state, message, bootstrap, run (the pointer) and PipelineRun::failure: under stateMutex;
+// - PipelineRun's components: written by the control thread during doStart/doStop only; read by the
+//   workers it started (which it joins before tearing the components down);
+// - PipelineRun::flow is created with the run, before any thread sees it, and never reassigned.
 #include "kafka/dead_letter.h"
 #include "kafka/embedded_broker.h"
 #include "kafka/flow_control.h"
@@ -8,6 +14,7 @@
 #include "runtime/consumer_worker.h"
 #include "runtime/live_stage.h"
 #include "runtime/metrics_registry.h"
+#include "runtime/owned_threads.h"
 #include "runtime/pipeline.h"
 #include "runtime/tick_publisher.h"
 #include "sources/tick_recorder.h"
@@ -15,11 +22,10 @@
 #include <QElapsedTimer>
 #include <QMutex>
 #include <QPointer>
-#include <QThread>
 
 #include <atomic>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -30,9 +36,11 @@ class Source;
 // Everything that exists only while the pipeline runs, in construction order; torn down in reverse.
 struct PipelineRun
 {
-    PipelineConfig config;
+    explicit PipelineRun(const PipelineConfig &c);
+
+    const PipelineConfig config;
+    const std::unique_ptr<kafka::FlowControl> flow;  // embedded broker with consumers only
     std::unique_ptr<kafka::EmbeddedBroker> broker;
-    std::unique_ptr<kafka::FlowControl> flow;
     kafka::KafkaSettings kafka;
     std::unique_ptr<kafka::Producer> producer;
     std::unique_ptr<kafka::DeadLetterWriter> deadLetters;
@@ -41,11 +49,13 @@ struct PipelineRun
     std::atomic_bool cancelStart{false};
     std::atomic_bool stopSources{false};
     std::atomic_bool stopConsumers{false};
-    std::vector<std::unique_ptr<ConsumerWorker>> consumers;
-    std::vector<QThread *> consumerThreads;  // owned: deleted after join
-    std::vector<QThread *> sourceThreads;    // owned: deleted after join; sources deleteLater there
+    std::vector<std::unique_ptr<ConsumerWorker>> consumers;  // used by consumerThreads: joined first
+    OwnedThreads consumerThreads;
+    OwnedThreads sourceThreads;  // event loops; each source is deleteLater'd on its thread's finish
     std::vector<QPointer<Source>> sources;
     std::atomic<int> sourcesRunning{0};
+    std::optional<Error> failure;  // first fatal worker error (under PipelineImpl::stateMutex)
+    bool lingering = false;        // a thread missed the stop bound: the run must outlive it
 };
 
 class PipelineImpl
@@ -61,22 +71,33 @@ public:
     Pipeline *q;
     MetricsRegistry metrics;
     LiveStage live;
-    mutable QMutex stateMutex;  // guards state, message, run pointer swaps, bootstrap
+    mutable QMutex stateMutex;  // guards state, message, lastErrorCode, run pointer swaps, bootstrap, run->failure
     Pipeline::State state = Pipeline::State::Stopped;
     QString message;
     QString bootstrap;
+    QString lastErrorCode;  // Error::code of the failure that ended the last run (empty: none)
     std::unique_ptr<PipelineRun> run;
-    std::thread control;
     QElapsedTimer sinceRotate;
 
 private:
     void setState(Pipeline::State s, const QString &msg);
+    // Starts the stop sequence on the control thread (any thread may call it). The end state is Error
+    // when the run recorded a failure, else Stopped.
+    void beginStop(PipelineRun *r);
+    void finishRun(PipelineRun &r, const std::optional<Error> &startError);
     Status doStart(PipelineRun &r);
-    void doStop(PipelineRun &r);
+    void doStop(PipelineRun &r, bool drain);
     Status startKafka(PipelineRun &r);
     Status startConsumers(PipelineRun &r);
     Status startSources(PipelineRun &r);
-    void onConsumerExit(const Status &status);
+    // A worker thread's fatal error: recorded once, then the run stops into Error.
+    void onWorkerFailure(PipelineRun &r, const Error &error);
+    void reapLingering();
+
+    QMutex m_controlMutex;  // guards m_control: stop() may come from a worker thread
+    std::thread m_control;
+    // Runs whose threads missed the stop bound; freed once those threads end (never while they run).
+    std::vector<std::unique_ptr<PipelineRun>> m_lingering;
 };
 
 }  // namespace ms

@@ -1,6 +1,6 @@
 // The headless mode of the real binary: N simulated ticks → exactly N rows (SQLite and a real
 // PostgreSQL), a rerun of the same seed adds nothing, bad arguments and an unreachable database exit
-// with code 2 and one clear line, SIGTERM shuts down cleanly with a summary.
+// with code 2 (an unreachable database with 3) and one clear line, SIGTERM shuts down cleanly with a summary.
 #include "headless_process.h"
 #include "pg_server.h"
 
@@ -100,13 +100,13 @@ private Q_SLOTS:
         QVERIFY2(r.err.trimmed().count(u'\n') <= 3, qPrintable(r.err));  // a short, clear message
     }
 
-    void unreachableDatabaseExitsWith2AndHidesPassword()
+    void unreachableDatabaseExitsWith3AndHidesPassword()
     {
         const auto r = runApp({QStringLiteral("--headless"), QStringLiteral("--max-ticks"), QStringLiteral("10"),
                                QStringLiteral("--db"), QStringLiteral("postgresql://trader:s3cretPassw0rd@127.0.0.1:1/market")},
                               60000);
         QVERIFY2(r.finished, "the app hung on an unreachable database");
-        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(r.exitCode, 3);  // a dependency could not be reached (--help's exit codes)
         QVERIFY2(r.err.contains(QStringLiteral("cannot open the database")), qPrintable(r.err));
         QVERIFY(!r.err.contains(QStringLiteral("s3cretPassw0rd")));
         QVERIFY(!r.out.contains(QStringLiteral("s3cretPassw0rd")));
