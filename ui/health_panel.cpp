@@ -51,7 +51,8 @@ QColor stateColor(SourceState s)
     case SourceState::Idle:
     case SourceState::Connecting:
     case SourceState::Stopped: return QColor(0x9a, 0xa3, 0xb0);
-    case SourceState::RateLimited: return QColor(0xe0, 0xa0, 0x30);
+    case SourceState::RateLimited:
+    case SourceState::Throttled: return QColor(0xe0, 0xa0, 0x30);
     default: return downColor();
     }
 }

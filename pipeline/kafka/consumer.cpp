@@ -156,13 +156,24 @@ void Consumer::handleRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition
             else
                 m_expected.erase(tp);
         }
+        // An assignment that did not take leaves partitions unread with no other sign: the consumer
+        // stops (fatal) and says so, rather than going on deaf.
         if (cooperative) {
             ErrorHandle e(rd_kafka_incremental_assign(rk, parts));
-        } else {
-            rd_kafka_assign(rk, parts);
+            if (e)
+                queueClientError(QStringLiteral("assign_failed"),
+                                 QStringLiteral("Kafka consumer: assigning partitions failed: ")
+                                     + QString::fromUtf8(rd_kafka_error_string(e.get())),
+                                 true);
+        } else if (const rd_kafka_resp_err_t e = rd_kafka_assign(rk, parts); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            queueClientError(QStringLiteral("assign_failed"),
+                             QStringLiteral("Kafka consumer: assigning partitions failed: ") + errorText(e), true);
         }
-        if (m_paused)
-            rd_kafka_pause_partitions(rk, parts);
+        if (m_paused) {
+            if (const rd_kafka_resp_err_t e = rd_kafka_pause_partitions(rk, parts); e != RD_KAFKA_RESP_ERR_NO_ERROR)
+                queueClientError(QStringLiteral("pause_failed"),
+                                 QStringLiteral("Kafka consumer: pausing new partitions failed: ") + errorText(e), false);
+        }
         std::lock_guard lock(m_mutex);
         m_assigned.insert(tps.begin(), tps.end());
         return;
@@ -175,8 +186,14 @@ void Consumer::handleRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition
         m_expected.erase(tp);
     if (cooperative) {
         ErrorHandle e(rd_kafka_incremental_unassign(rk, parts));
-    } else {
-        rd_kafka_assign(rk, nullptr);
+        if (e)
+            queueClientError(QStringLiteral("unassign_failed"),
+                             QStringLiteral("Kafka consumer: releasing partitions failed: ")
+                                 + QString::fromUtf8(rd_kafka_error_string(e.get())),
+                             true);
+    } else if (const rd_kafka_resp_err_t e = rd_kafka_assign(rk, nullptr); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        queueClientError(QStringLiteral("unassign_failed"),
+                         QStringLiteral("Kafka consumer: releasing partitions failed: ") + errorText(e), true);
     }
     std::lock_guard lock(m_mutex);
     if (cooperative) {
@@ -185,6 +202,16 @@ void Consumer::handleRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition
     } else {
         m_assigned.clear();
     }
+}
+
+void Consumer::queueClientError(const QString &code, const QString &message, bool fatal)
+{
+    ConsumerError e;
+    e.code = code;
+    e.message = message;
+    e.fatal = fatal;
+    if (m_clientErrors.size() < 100)  // bounded if nobody polls for a while
+        m_clientErrors.push_back(std::move(e));
 }
 
 void Consumer::handleCommit(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *offsets)
@@ -310,7 +337,8 @@ bool Consumer::close(int timeoutMs)
         const std::vector<TopicPartition> tps = assignment();
         if (!tps.empty() && m_handler.onRevoked)
             m_handler.onRevoked(tps);
-        rd_kafka_assign(rk, nullptr);
+        if (const rd_kafka_resp_err_t e = rd_kafka_assign(rk, nullptr); e != RD_KAFKA_RESP_ERR_NO_ERROR)
+            qWarning("Kafka consumer: dropping the static assignment at close failed: %s", rd_kafka_err2str(e));
         std::lock_guard lock(m_mutex);
         m_assigned.clear();
     }

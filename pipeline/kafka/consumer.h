@@ -122,6 +122,8 @@ private:
     KafkaHandle m_rk;
     AssignmentHandler m_handler;
     std::atomic_bool m_closed{false};
+    // Rebalance and error callbacks run inside poll(), on the consumer's thread: no lock needed.
+    void queueClientError(const QString &code, const QString &message, bool fatal);
     std::vector<ConsumerError> m_clientErrors;  // from the error callback, handed out by poll()
     bool m_paused = false;
     bool m_static = false;       // assignStatic() instead of a subscription

@@ -185,7 +185,10 @@ Status Producer::produce(const std::string &topic, std::string_view key, std::st
     }
     const int64_t bytes = static_cast<int64_t>(key.size() + value.size());
     const bool throttled = m_flow && options.throttle;
-    if (throttled && !m_flow->acquire(topic, partition, bytes, stop))
+    if (throttled && !options.waitForRoom && !m_flow->tryAcquire(topic, partition, bytes))
+        return producerError(QStringLiteral("no room: the consumers are behind (flow control)"),
+                             QStringLiteral("backpressure"));
+    if (throttled && options.waitForRoom && !m_flow->acquire(topic, partition, bytes, stop))
         return producerError(QStringLiteral("stopped while waiting for consumers (flow control)"),
                              QStringLiteral("stopped"));
 

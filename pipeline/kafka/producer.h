@@ -35,6 +35,9 @@ struct ProduceOptions
     int32_t partition = -1;       // -1: murmur2 of the key over the topic's partition count
     int64_t timestampMs = 0;      // 0: now
     bool throttle = true;         // false: bypass flow control (dead letters nobody consumes)
+    // false: when flow control has no room now, fail at once with code "backpressure" instead of
+    // waiting (sources must never block their own event loop).
+    bool waitForRoom = true;
 };
 
 class Producer

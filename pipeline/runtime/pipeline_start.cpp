@@ -153,7 +153,7 @@ Status PipelineImpl::startSources(PipelineRun &r)
         Source *src = std::move(created).value().release();  // owned by its thread from here on
         const QString name = src->name();
         TickPublisher *pub = r.publisher.get();
-        src->setTickHandler([pub, name](std::span<const Tick> ticks) { pub->publish(name, ticks); });
+        src->setTickSink([pub, name](std::span<const Tick> ticks) { return pub->publish(name, ticks); });
         QThread *thread = r.sourceThreads.adoptEventLoopThread(std::make_unique<QThread>());
         thread->setObjectName(QStringLiteral("source-") + name);
         src->moveToThread(thread);

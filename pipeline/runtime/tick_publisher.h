@@ -1,7 +1,8 @@
 #pragma once
-// The sources' TickHandler: encodes each tick (v1 JSON) and produces it to the topic of its asset
-// class, keyed by symbol. Called on source threads (the Producer is thread-safe); blocks only on
-// producer back-pressure, and returns at once when the pipeline is stopping.
+// The sources' TickSink: encodes each tick (v1 JSON) and produces it to the topic of its asset
+// class, keyed by symbol. Called on source threads (the Producer is thread-safe). Never blocks on
+// back-pressure: it takes the leading ticks there is room for and says how many (the source keeps
+// the rest), and takes nothing once the pipeline is stopping.
 #include "kafka/producer.h"
 #include "model/tick.h"
 #include "runtime/metrics_registry.h"
@@ -22,8 +23,9 @@ public:
     TickPublisher(kafka::Producer &producer, MetricsRegistry &metrics, const std::atomic_bool &stop,
                   std::string cryptoTopic, std::string stockTopic);
 
-    void publish(const QString &sourceName, std::span<const Tick> ticks);
-    // Optional tap (record-to-file); called with every batch before it is produced.
+    // Returns how many leading ticks were taken (produced, or failed for good and counted).
+    size_t publish(const QString &sourceName, std::span<const Tick> ticks);
+    // Optional tap (record-to-file); called with the ticks taken, once each.
     void setTap(std::function<void(std::span<const Tick>)> tap) { m_tap = std::move(tap); }
     qint64 queued() const { return m_queued.load(std::memory_order_relaxed); }
 

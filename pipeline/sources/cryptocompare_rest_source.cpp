@@ -77,6 +77,10 @@ void CryptoCompareRestSource::poll()
 {
     if (stopping() || m_fetcher->inFlight() > 0)
         return;
+    if (backpressured()) {  // a snapshot: skipping this poll loses nothing the next one won't bring
+        scheduleNext(m_opt.pollIntervalMs);
+        return;
+    }
     ++m_polls;
     HttpHeaders headers;
     if (!m_opt.apiKey.isEmpty())

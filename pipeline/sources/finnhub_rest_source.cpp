@@ -82,6 +82,10 @@ void FinnhubRestSource::callNext()
 {
     if (stopping() || m_fetcher->inFlight() > 0)
         return;
+    if (backpressured()) {  // a quote snapshot: the next call brings a fresh one
+        scheduleNext(1000);
+        return;
+    }
     const QString symbol = m_opt.symbols.at(m_next % m_opt.symbols.size());
     ++m_calls;
     // The next call is paced from the start of this one, so the budget holds whatever the latency.

@@ -128,6 +128,10 @@ void ReplaySource::pump()
 {
     if (!m_running)
         return;
+    if (backpressured()) {
+        m_timer->start(10);  // read nothing new until the backlog is taken
+        return;
+    }
     m_batch.clear();
     while (int(m_batch.size()) < m_opt.batchSize) {
         if (!m_pending) {
@@ -156,13 +160,13 @@ void ReplaySource::pump()
     if (!m_running)
         return;  // the handler stopped us
     reportProgress();
-    if (int(m_batch.size()) >= m_opt.batchSize || m_pending) {
+    if (int(m_batch.size()) >= m_opt.batchSize || m_pending || backpressured()) {
         m_batch.clear();
         m_timer->start(0);  // yield to the event loop (stop(), other work) between batches
         return;
     }
     m_batch.clear();
-    finish();
+    finish();  // only with nothing held back: everything read was taken
 }
 
 void ReplaySource::finish()

@@ -58,6 +58,13 @@ void SimulatorSource::step()
             finish(SourceState::Stopped, QStringLiteral("stopped"));
             return;
         }
+        if (backpressured())
+            return;  // generate nothing new until the backlog is taken; the timer keeps ticking
+        if (m_options.maxTicks > 0 && qint64(m_sim.generated()) >= m_options.maxTicks) {
+            // Finished only once everything generated was taken (the backlog is empty).
+            finish(SourceState::Finished, QStringLiteral("generated %1 ticks").arg(m_sim.generated()));
+            return;
+        }
         const uint64_t done = m_sim.generated();
         size_t n = std::min(m_pacer.due(m_clock.nsecsElapsed() / 1000, done), m_options.batchSize);
         if (m_options.maxTicks > 0)
@@ -66,12 +73,8 @@ void SimulatorSource::step()
             break;
         m_batch.clear();
         m_sim.generate(n, m_batch, nowMs());
-        publish(m_batch);  // may block briefly on producer back-pressure
+        publish(m_batch);  // never blocks: what does not fit waits in the backlog
         m_generatedCount.store(m_sim.generated(), std::memory_order_relaxed);
-        if (m_options.maxTicks > 0 && qint64(m_sim.generated()) >= m_options.maxTicks) {
-            finish(SourceState::Finished, QStringLiteral("generated %1 ticks").arg(m_sim.generated()));
-            return;
-        }
     } while (slice.elapsed() < 5);
 }
 

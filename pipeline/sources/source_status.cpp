@@ -14,6 +14,7 @@ QString toString(SourceState s)
     case SourceState::NotFound: return QStringLiteral("not-found");
     case SourceState::NetworkDown: return QStringLiteral("network-down");
     case SourceState::Malformed: return QStringLiteral("malformed");
+    case SourceState::Throttled: return QStringLiteral("throttled");
     case SourceState::Finished: return QStringLiteral("finished");
     case SourceState::Stopped: return QStringLiteral("stopped");
     }

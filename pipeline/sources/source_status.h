@@ -16,6 +16,7 @@ enum class SourceState {
     NotFound,      // unknown symbol (reported, nothing emitted)
     NetworkDown,   // connection refused, timeout, DNS, closed mid-response
     Malformed,     // a response that could not be understood
+    Throttled,     // back-pressure: the pipeline is behind, generating/polling paused
     Finished,      // finite source delivered everything
     Stopped,
 };
