@@ -161,6 +161,7 @@ void HeadlessRunner::printSummary()
     o[QStringLiteral("candles")] = double(m.candlesWritten);
     o[QStringLiteral("produce_errors")] = double(m.produceErrors);
     o[QStringLiteral("db_errors")] = double(m.dbErrors);
+    o[QStringLiteral("spooled")] = double(m.spooled);
     o[QStringLiteral("latency_p50_ms")] = m.latencyP50Ms;
     o[QStringLiteral("latency_p99_ms")] = m.latencyP99Ms;
     o[QStringLiteral("seconds")] = m_runSeconds;

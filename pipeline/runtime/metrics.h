@@ -39,6 +39,7 @@ struct MetricsSnapshot
     qint64 droppedLate = 0;      // ticks too late for their candle (still stored as ticks)
     qint64 candlesWritten = 0;   // candle rows written (inserted or updated)
     qint64 dbErrors = 0;         // failed transactions (retried)
+    qint64 spooled = 0;          // produced, not stored at stop: written to the spool for the next start
     QMap<QString, qint64> rejectedByReason;
     double latencyP50Ms = 0;     // produce → database commit, over the whole run
     double latencyP99Ms = 0;

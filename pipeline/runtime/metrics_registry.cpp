@@ -55,7 +55,7 @@ void MetricsRegistry::rotateRecent()
 void MetricsRegistry::reset()
 {
     for (auto *c : {&queued, &produced, &produceErrors, &consumed, &stored, &inserted, &duplicates, &rejected, &deadLettered,
-                    &droppedLate, &candlesWritten, &dbErrors})
+                    &droppedLate, &candlesWritten, &dbErrors, &spooled})
         c->store(0);
     latencyAll.reset();
     latencyRecent.reset();
@@ -82,6 +82,7 @@ MetricsSnapshot MetricsRegistry::snapshot() const
     s.droppedLate = droppedLate.load();
     s.candlesWritten = candlesWritten.load();
     s.dbErrors = dbErrors.load();
+    s.spooled = spooled.load();
     s.latencyP50Ms = latencyAll.percentileMs(50);
     s.latencyP99Ms = latencyAll.percentileMs(99);
     QMutexLocker lock(&m_mutex);

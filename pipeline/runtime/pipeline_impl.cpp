@@ -6,6 +6,7 @@
 #include "runtime/issue_log.h"
 #include "sources/source.h"
 
+#include <QFile>
 #include <QMetaObject>
 
 namespace ms {
@@ -17,9 +18,10 @@ const QString kComponent = QStringLiteral("pipeline");
 // deadline that concerns it, and each wait is against an absolute deadline, so a stuck stage costs
 // its own phase at most: Stop ends within kStopBoundMs whatever hangs.
 constexpr int kSourcesJoinMs = 400;
-constexpr int kFlushUntilMs = 700;
-constexpr int kDrainUntilMs = 1100;
-constexpr int kStopBoundMs = 1500;
+constexpr int kFlushUntilMs = 650;
+constexpr int kDrainUntilMs = 900;
+constexpr int kConsumersJoinMs = 1150;
+constexpr int kStopBoundMs = 1500;  // the spool (embedded broker, something left unstored) ends by then
 }  // namespace
 
 PipelineRun::PipelineRun(const PipelineConfig &c)
@@ -222,6 +224,34 @@ void PipelineImpl::onWorkerFailure(PipelineRun &r, const Error &error)
     }
 }
 
+void PipelineImpl::spoolUnstored(PipelineRun &r, int timeoutMs)
+{
+    const qint64 delivered = r.producer ? r.producer->delivered() - (r.deadLetters ? r.deadLetters->total() : 0) : 0;
+    const qint64 accounted = metrics.stored.load() + metrics.rejected.load();
+    bool spoolOk = true;
+    if (accounted < delivered) {
+        const std::vector<SpoolTopic> topics{{r.config.cryptoTopic.toStdString(), AssetClass::Crypto},
+                                             {r.config.stockTopic.toStdString(), AssetClass::Stock}};
+        auto spooled = spoolUncommitted(r.kafka, r.config.consumerGroup, topics, r.spoolDirectory, std::max(1, timeoutMs));
+        if (spooled.ok()) {
+            metrics.spooled.store(spooled->messages);
+            IssueLog::instance().warning(kComponent, QStringLiteral("%1 tick(s) produced but not stored were spooled to %2; "
+                                                                    "the next start stores them")
+                                                         .arg(spooled->messages)
+                                                         .arg(r.spoolDirectory));
+        } else {
+            spoolOk = false;
+            IssueLog::instance().error(kComponent, spooled.errorMessage());
+        }
+    }
+    // A replayed file is done with once it was read to its end and what it brought is stored or
+    // spooled again; otherwise it is kept for the next start (replaying it twice stores nothing twice).
+    for (const auto &replay : r.replayingSpool) {
+        if (spoolOk && replay.readToEnd->load())
+            QFile::remove(replay.file.path);
+    }
+}
+
 void PipelineImpl::doStop(PipelineRun &r, bool drain)
 {
     QElapsedTimer clock;
@@ -253,7 +283,10 @@ void PipelineImpl::doStop(PipelineRun &r, bool drain)
     }
     // 3. Consumers finish their batch, close (bounded), threads end.
     r.stopConsumers = true;
-    stuck << r.consumerThreads.joinAll(until(kStopBoundMs));
+    stuck << r.consumerThreads.joinAll(until(kConsumersJoinMs));
+    // 4. The embedded broker dies with this run: what it holds unstored goes to the spool.
+    if (r.broker && !r.consumers.empty() && stuck.isEmpty())
+        spoolUnstored(r, int(until(kStopBoundMs).remainingTime()));
     if (r.producer) {
         metrics.produced.store(r.producer->delivered());
         metrics.produceErrors.store(r.producer->failed());

@@ -16,6 +16,7 @@
 #include "runtime/metrics_registry.h"
 #include "runtime/owned_threads.h"
 #include "runtime/pipeline.h"
+#include "runtime/spool.h"
 #include "runtime/tick_publisher.h"
 #include "sources/tick_recorder.h"
 
@@ -54,6 +55,14 @@ struct PipelineRun
     OwnedThreads sourceThreads;  // event loops; each source is deleteLater'd on its thread's finish
     std::vector<QPointer<Source>> sources;
     std::atomic<int> sourcesRunning{0};
+    // Spool files this run replays, each with "its replay read it to the end" (set on its thread).
+    struct SpoolReplay
+    {
+        SpoolFile file;
+        std::shared_ptr<std::atomic_bool> readToEnd;
+    };
+    QString spoolDirectory = ms::spoolDirectory();
+    std::vector<SpoolReplay> replayingSpool;
     std::optional<Error> failure;  // first fatal worker error (under PipelineImpl::stateMutex)
     bool lingering = false;        // a thread missed the stop bound: the run must outlive it
 };
@@ -90,6 +99,9 @@ private:
     Status startKafka(PipelineRun &r);
     Status startConsumers(PipelineRun &r);
     Status startSources(PipelineRun &r);
+    Source *startSource(PipelineRun &r, std::unique_ptr<Source> source);
+    void startSpoolReplays(PipelineRun &r);
+    void spoolUnstored(PipelineRun &r, int timeoutMs);
     // A worker thread's fatal error: recorded once, then the run stops into Error.
     void onWorkerFailure(PipelineRun &r, const Error &error);
     void reapLingering();

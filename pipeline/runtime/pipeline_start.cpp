@@ -5,9 +5,11 @@
 #include "kafka/topic_admin.h"
 #include "runtime/issue_log.h"
 #include "runtime/source_factory.h"
+#include "sources/replay_source.h"
 #include "sources/source.h"
 #include "storage/database.h"
 
+#include <QFileInfo>
 #include <QMetaObject>
 
 #include <algorithm>
@@ -150,43 +152,75 @@ Status PipelineImpl::startSources(PipelineRun &r)
         auto created = createSource(spec, c);
         if (!created.ok())
             return created.error();
-        Source *src = std::move(created).value().release();  // owned by its thread from here on
-        const QString name = src->name();
-        TickPublisher *pub = r.publisher.get();
-        src->setTickSink([pub, name](std::span<const Tick> ticks) { return pub->publish(name, ticks); });
-        QThread *thread = r.sourceThreads.adoptEventLoopThread(std::make_unique<QThread>());
-        thread->setObjectName(QStringLiteral("source-") + name);
-        src->moveToThread(thread);
-        QObject::connect(thread, &QThread::finished, src, &QObject::deleteLater);
-        QObject::connect(src, &Source::statusChanged, src, [this, name](const SourceStatus &s) {
-            metrics.setSourceStatus(name, s);
-            switch (s.state) {
-            case SourceState::Unauthorized:
-            case SourceState::Forbidden:
-            case SourceState::Malformed:
-                IssueLog::instance().error(QStringLiteral("source:") + name, s.message);
-                break;
-            case SourceState::RateLimited:
-            case SourceState::NotFound:
-            case SourceState::NetworkDown:
-                IssueLog::instance().warning(QStringLiteral("source:") + name, s.message);
-                break;
-            default: break;
-            }
-        }, Qt::DirectConnection);
-        r.sourcesRunning.fetch_add(1);
-        QObject::connect(src, &Source::finished, src, [this, &r] {
-            if (r.sourcesRunning.fetch_sub(1) == 1) {
-                QPointer<Pipeline> guard(q);
-                QMetaObject::invokeMethod(q, [guard] { if (guard) Q_EMIT guard->sourcesFinished(); },
-                                          Qt::QueuedConnection);
-            }
-        }, Qt::DirectConnection);
-        r.sources.push_back(src);
-        thread->start();
-        QMetaObject::invokeMethod(src, &Source::start, Qt::QueuedConnection);
+        startSource(r, std::move(created).value());
     }
     return {};
+}
+
+void PipelineImpl::startSpoolReplays(PipelineRun &r)
+{
+    // What the last clean stop could not store (see spool.h): replayed at full speed; the natural
+    // keys make whatever was stored already a duplicate, not a second row.
+    const QList<SpoolFile> files = pendingSpoolFiles(r.spoolDirectory);
+    qint64 bytes = 0;
+    for (const SpoolFile &f : files) {
+        ReplayOptions o;
+        o.path = f.path;
+        o.speed = 0;
+        o.defaultAsset = f.asset;
+        auto finishedReading = std::make_shared<std::atomic_bool>(false);
+        r.replayingSpool.push_back({f, finishedReading});
+        Source *src = startSource(r, std::make_unique<ReplaySource>(o));
+        QObject::connect(src, &Source::finished, src, [src, finishedReading] {
+            if (src->status().state == SourceState::Finished)
+                finishedReading->store(true);
+        }, Qt::DirectConnection);
+        bytes += QFileInfo(f.path).size();
+    }
+    if (!files.isEmpty())
+        IssueLog::instance().info(kComponent, QStringLiteral("replaying %1 spool file(s) (%2 KiB) left by the last stop")
+                                                  .arg(files.size())
+                                                  .arg(bytes / 1024));
+}
+
+Source *PipelineImpl::startSource(PipelineRun &r, std::unique_ptr<Source> owned)
+{
+    Source *src = owned.release();  // owned by its thread from here on (deleteLater when it finishes)
+    const QString name = src->name();
+    TickPublisher *pub = r.publisher.get();
+    src->setTickSink([pub, name](std::span<const Tick> ticks) { return pub->publish(name, ticks); });
+    QThread *thread = r.sourceThreads.adoptEventLoopThread(std::make_unique<QThread>());
+    thread->setObjectName(QStringLiteral("source-") + name);
+    src->moveToThread(thread);
+    QObject::connect(thread, &QThread::finished, src, &QObject::deleteLater);
+    QObject::connect(src, &Source::statusChanged, src, [this, name](const SourceStatus &s) {
+        metrics.setSourceStatus(name, s);
+        switch (s.state) {
+        case SourceState::Unauthorized:
+        case SourceState::Forbidden:
+        case SourceState::Malformed:
+            IssueLog::instance().error(QStringLiteral("source:") + name, s.message);
+            break;
+        case SourceState::RateLimited:
+        case SourceState::NotFound:
+        case SourceState::NetworkDown:
+            IssueLog::instance().warning(QStringLiteral("source:") + name, s.message);
+            break;
+        default: break;
+        }
+    }, Qt::DirectConnection);
+    r.sourcesRunning.fetch_add(1);
+    QObject::connect(src, &Source::finished, src, [this, &r] {
+        if (r.sourcesRunning.fetch_sub(1) == 1) {
+            QPointer<Pipeline> guard(q);
+            QMetaObject::invokeMethod(q, [guard] { if (guard) Q_EMIT guard->sourcesFinished(); },
+                                      Qt::QueuedConnection);
+        }
+    }, Qt::DirectConnection);
+    r.sources.push_back(src);
+    thread->start();
+    QMetaObject::invokeMethod(src, &Source::start, Qt::QueuedConnection);
+    return src;
 }
 
 Status PipelineImpl::doStart(PipelineRun &r)
@@ -254,6 +288,8 @@ Status PipelineImpl::doStart(PipelineRun &r)
         if (const Status st = startSources(r); !st.ok())
             return st;
     }
+    if (r.broker && c.runConsumers)
+        startSpoolReplays(r);
     IssueLog::instance().info(kComponent, QStringLiteral("running: Kafka %1 (%2), %3 source(s), %4 consumer(s); started in "
                                                          "%5 ms (database %6 ms, Kafka %7 ms, consumers ready %8 ms)")
                                               .arg(r.broker ? QStringLiteral("embedded") : QStringLiteral("external"),

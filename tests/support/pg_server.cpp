@@ -127,6 +127,17 @@ bool PgServer::stop()
                30000);
 }
 
+bool PgServer::resume()
+{
+    if (m_running)
+        return true;
+    m_running = run(kBin + QStringLiteral("pg_ctl"),
+                    {QStringLiteral("-D"), dataDir(), QStringLiteral("-l"), m_dir->path() + QStringLiteral("/server.log"),
+                     QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("30"), QStringLiteral("start")},
+                    40000);
+    return m_running;
+}
+
 bool PgServer::restart()
 {
     return run(kBin + QStringLiteral("pg_ctl"),

@@ -20,6 +20,7 @@ public:
     // initdb + start; returns false with errorString() set when anything fails.
     bool start();
     bool stop();      // fast shutdown
+    bool resume();    // start again on the same data directory after stop()
     bool restart();   // pg_ctl restart -m fast (for "database restarted mid-run" tests)
     bool isRunning() const { return m_running; }
 
