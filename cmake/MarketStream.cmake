@@ -44,6 +44,7 @@ function(ms_add_qtest)
   if(NOT A_TIMEOUT)
     set(A_TIMEOUT 300)
   endif()
-  set(_env "QT_QPA_PLATFORM=offscreen;XDG_RUNTIME_DIR=${PROJECT_BINARY_DIR}/xdg-runtime")
+  # The app's data folder (default SQLite file, spool) is the build tree's, never the user's.
+  set(_env "QT_QPA_PLATFORM=offscreen;XDG_RUNTIME_DIR=${PROJECT_BINARY_DIR}/xdg-runtime;XDG_DATA_HOME=${PROJECT_BINARY_DIR}/xdg-data")
   set_tests_properties(${A_NAME} PROPERTIES TIMEOUT ${A_TIMEOUT} LABELS "${A_LABELS}" ENVIRONMENT "${_env}")
 endfunction()

@@ -30,6 +30,8 @@ PipelineRun::PipelineRun(const PipelineConfig &c)
       // progress so the broker's 5 MiB-per-partition retention never deletes unread ticks.
       flow(c.kafkaBootstrap.isEmpty() && c.runConsumers ? std::make_unique<kafka::FlowControl>() : nullptr)
 {
+    if (auto url = DatabaseUrl::parse(c.databaseUrl.isEmpty() ? defaultDatabaseUrl() : c.databaseUrl); url.ok())
+        spoolDirectory = ms::spoolDirectory(url.value(), c.consumerGroup);
 }
 
 PipelineImpl::~PipelineImpl()
@@ -229,7 +231,7 @@ void PipelineImpl::spoolUnstored(PipelineRun &r, int timeoutMs)
     const qint64 delivered = r.producer ? r.producer->delivered() - (r.deadLetters ? r.deadLetters->total() : 0) : 0;
     const qint64 accounted = metrics.stored.load() + metrics.rejected.load();
     bool spoolOk = true;
-    if (accounted < delivered) {
+    if (accounted < delivered && !r.spoolDirectory.isEmpty()) {
         const std::vector<SpoolTopic> topics{{r.config.cryptoTopic.toStdString(), AssetClass::Crypto},
                                              {r.config.stockTopic.toStdString(), AssetClass::Stock}};
         auto spooled = spoolUncommitted(r.kafka, r.config.consumerGroup, topics, r.spoolDirectory, std::max(1, timeoutMs));

@@ -61,7 +61,7 @@ struct PipelineRun
         SpoolFile file;
         std::shared_ptr<std::atomic_bool> readToEnd;
     };
-    QString spoolDirectory = ms::spoolDirectory();
+    QString spoolDirectory;  // empty when the database URL does not parse (the start fails on it anyway)
     std::vector<SpoolReplay> replayingSpool;
     std::optional<Error> failure;  // first fatal worker error (under PipelineImpl::stateMutex)
     bool lingering = false;        // a thread missed the stop bound: the run must outlive it

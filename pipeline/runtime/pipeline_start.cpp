@@ -288,7 +288,7 @@ Status PipelineImpl::doStart(PipelineRun &r)
         if (const Status st = startSources(r); !st.ok())
             return st;
     }
-    if (r.broker && c.runConsumers)
+    if (r.broker && c.runConsumers && !r.spoolDirectory.isEmpty())
         startSpoolReplays(r);
     IssueLog::instance().info(kComponent, QStringLiteral("running: Kafka %1 (%2), %3 source(s), %4 consumer(s); started in "
                                                          "%5 ms (database %6 ms, Kafka %7 ms, consumers ready %8 ms)")

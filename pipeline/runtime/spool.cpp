@@ -3,6 +3,7 @@
 #include "kafka/handles.h"
 #include "kafka/metadata_wait.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
@@ -27,9 +28,14 @@ struct PartitionRange
 };
 }  // namespace
 
-QString spoolDirectory()
+QString spoolDirectory(const DatabaseUrl &database, const QString &group)
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/spool");
+    // The redacted URL holds no password; a SQLite path counts as its absolute form.
+    const QString identity = database.isPostgres() ? database.redacted()
+                                                   : QStringLiteral("sqlite:") + QFileInfo(database.sqlitePath).absoluteFilePath();
+    const QByteArray key = QCryptographicHash::hash((identity + u'|' + group).toUtf8(), QCryptographicHash::Sha1).toHex().left(16);
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/spool/")
+        + QString::fromLatin1(key);
 }
 
 QList<SpoolFile> pendingSpoolFiles(const QString &directory)

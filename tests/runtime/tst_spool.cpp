@@ -39,9 +39,18 @@ private Q_SLOTS:
 
     void cleanStopWithDatabaseDownSpoolsAndNextStartStoresEachTickOnce()
     {
+        // The spool is keyed by database: a run against another database (first here) replays nothing.
+        QVERIFY(m_pg.createDatabase(QStringLiteral("other")));
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));  // the spool lives here
-        const QString spoolDir = m_dir.filePath(QStringLiteral("data/MarketStream/marketstream/spool"));
+        const QString spoolRoot = m_dir.filePath(QStringLiteral("data/MarketStream/marketstream/spool"));
+        auto spoolFiles = [&] {
+            QStringList files;
+            const QStringList keys = QDir(spoolRoot).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+            for (const QString &k : keys)
+                files << QDir(spoolRoot + u'/' + k).entryList({QStringLiteral("*.jsonl")}, QDir::Files);
+            return files;
+        };
 
         QProcess first;
         first.setProcessEnvironment(env);
@@ -66,13 +75,28 @@ private Q_SLOTS:
         const qint64 produced = summary.value(QStringLiteral("produced")).toInteger();
         const qint64 spooled = summary.value(QStringLiteral("spooled")).toInteger();
         QVERIFY2(spooled > 0, qPrintable(lines.last() + u'\n' + QString::fromUtf8(err.right(2000))));
-        QVERIFY(!QDir(spoolDir).entryList({QStringLiteral("*.jsonl")}, QDir::Files).isEmpty());
+        QVERIFY(!spoolFiles().isEmpty());
 
         QVERIFY(m_pg.resume());
         const qint64 storedBefore = storedTicks();
         QVERIFY(storedBefore > 0);
         QVERIFY2(storedBefore < produced, "nothing was left to spool: the test did not test it");
         qInfo("first run: produced %lld, stored %lld, spooled %lld", produced, storedBefore, spooled);
+        // A consumers-only run against another database replays nothing of it and leaves it alone.
+        {
+            QProcess other;
+            other.setProcessEnvironment(env);
+            other.setWorkingDirectory(m_dir.path());
+            dieWithTest(other);
+            other.start(QStringLiteral(MS_APP_PATH), {QStringLiteral("--headless"), QStringLiteral("--source"), QStringLiteral("none"),
+                                                      QStringLiteral("--idle-exit"), QStringLiteral("1"), QStringLiteral("--db"),
+                                                      m_pg.url(QStringLiteral("other"))});
+            QVERIFY(other.waitForFinished(60000));
+            QCOMPARE(other.exitCode(), 0);
+            QCOMPARE(m_pg.psql(QStringLiteral("SELECT count(*) FROM crypto_data"), QStringLiteral("other")).trimmed(),
+                     QStringLiteral("0"));
+            QVERIFY(!spoolFiles().isEmpty());
+        }
         // Consumers only: the replay of the spool is the only input. --idle-exit ends the run.
         QProcess second;
         second.setProcessEnvironment(env);
@@ -90,7 +114,7 @@ private Q_SLOTS:
                      .trimmed(),
                  QStringLiteral("0"));
         // Read to the end and stored: the next clean stop removed the spool files.
-        QVERIFY(QDir(spoolDir).entryList({QStringLiteral("*.jsonl")}, QDir::Files).isEmpty());
+        QVERIFY(spoolFiles().isEmpty());
     }
 };
 
