@@ -178,7 +178,12 @@ Status PipelineImpl::startKafka(PipelineRun &r)
         }
         if (!prepared.ok())
             return makeError(QStringLiteral("Kafka at %1 is not usable: %2").arg(r.kafka.bootstrap, prepared.errorMessage()));
-        r.deadLetters = std::make_unique<kafka::DeadLetterWriter>(*r.producer);
+        if (c.runConsumers) {
+            auto dlq = kafka::DeadLetterWriter::create(r.kafka);  // its own producer, sized for big messages
+            if (!dlq.ok())
+                return makeError(QStringLiteral("cannot create the dead-letter producer: ") + dlq.errorMessage());
+            r.deadLetters = std::move(dlq).value();
+        }
         r.publisher = std::make_unique<TickPublisher>(*r.producer, metrics, r.stopSources, c.cryptoTopic.toStdString(),
                                                       c.stockTopic.toStdString());
         if (!c.recordFile.isEmpty() && c.runProducers) {
@@ -236,8 +241,7 @@ Status PipelineImpl::startConsumers(PipelineRun &r)
                                                   || std::any_of(c.sources.begin(), c.sources.end(), [](const SourceSpec &s) {
                                                          return s.type == QStringLiteral("replay");
                                                      }));
-        auto worker = std::make_unique<ConsumerWorker>(o, metrics, r.flow.get(), r.producer.get(),
-                                                       r.deadLetters.get(), &live);
+        auto worker = std::make_unique<ConsumerWorker>(o, metrics, r.flow.get(), r.deadLetters.get(), &live);
         ConsumerWorker *w = worker.get();
         QThread *t = QThread::create([this, w, &r] {
             const Status st = w->run(r.stopConsumers);
@@ -422,7 +426,7 @@ void PipelineImpl::doStop(PipelineRun &r)
     if (!r.consumers.empty() && r.producer) {
         while (clock.elapsed() < 1300) {
             const qint64 done = metrics.stored.load() + metrics.rejected.load();
-            if (done >= r.producer->delivered() - r.deadLetters->total())
+            if (done >= r.producer->delivered())  // dead letters have their own producer
                 break;
             QThread::msleep(10);
         }

@@ -6,6 +6,8 @@
 #include <QByteArray>
 
 #include <cstring>
+#include <functional>
+#include <unordered_map>
 #include <map>
 #include <tuple>
 
@@ -67,21 +69,87 @@ struct TickRows
     bool binary = true;
 };
 
-// Replay path: COPY into the staging table, then insert what is new. Returns rows inserted.
-Result<qint64> insertViaStaging(PGconn *conn, const char *stage, const char *table, const std::string &rows, bool binary)
+TickRows encodeRows(std::span<const Tick> ticks, bool binary)
+{
+    TickRows rows;
+    rows.binary = binary;
+    rows.crypto.reserve(ticks.size() * 110);
+    auto append = binary ? rowfmt::appendCopyBinaryTickRow : rowfmt::appendCopyTickRow;
+    if (binary) {
+        rowfmt::appendCopyBinaryHeader(rows.crypto);
+        rowfmt::appendCopyBinaryHeader(rows.stock);
+    }
+    for (const Tick &t : ticks) {
+        if (t.asset == AssetClass::Crypto) {
+            append(rows.crypto, t);
+            ++rows.cryptoCount;
+        } else {
+            append(rows.stock, t);
+            ++rows.stockCount;
+        }
+    }
+    if (binary) {
+        rowfmt::appendCopyBinaryTrailer(rows.crypto);
+        rowfmt::appendCopyBinaryTrailer(rows.stock);
+    }
+    return rows;
+}
+
+std::string tickKey(std::string_view source, std::string_view symbol, std::string_view id)
+{
+    std::string k;
+    k.reserve(source.size() + symbol.size() + id.size() + 2);
+    k.append(source).append(1, '\x1f').append(symbol).append(1, '\x1f').append(id);
+    return k;
+}
+
+// Marks in `inserted` the ticks of `asset` whose (source, symbol, trade_id) the INSERT returned; of
+// copies within the batch, the first is the one the (insertion-ordered) staging scan inserted.
+void markReturned(const PGresult *res, std::span<const Tick> ticks, AssetClass asset, std::vector<quint8> &inserted)
+{
+    std::unordered_map<std::string, int> returned;
+    const int n = PQntuples(res);
+    returned.reserve(size_t(n));
+    for (int i = 0; i < n; ++i)
+        returned.emplace(tickKey(PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2)), 1);
+    for (size_t i = 0; i < ticks.size(); ++i) {
+        const Tick &t = ticks[i];
+        if (t.asset != asset)
+            continue;
+        auto it = returned.find(tickKey(wireName(t.source), t.symbol, t.id));
+        if (it != returned.end() && it->second) {
+            inserted[i] = 1;
+            it->second = 0;
+        }
+    }
+}
+
+// Replay path: COPY into the staging table, then insert what is new. Returns rows inserted; with
+// `mark`, also which ticks were new (RETURNING their keys: paid only on this path).
+Result<qint64> insertViaStaging(PGconn *conn, const char *stage, const char *table, const std::string &rows, bool binary,
+                                const std::function<void(const PGresult *)> &mark)
 {
     auto copied = copyRows(conn, stage, rows, binary);
     if (!copied)
         return copied;
-    const QByteArray insert = QByteArray("INSERT INTO ") + table + " (" + kTickColumns + ") SELECT " + kTickColumns
+    QByteArray insert = QByteArray("INSERT INTO ") + table + " (" + kTickColumns + ") SELECT " + kTickColumns
         + " FROM " + stage + " ON CONFLICT (source, symbol, trade_id) DO NOTHING";
-    auto inserted = execCount(conn, insert.constData(), QStringLiteral("Inserting ticks into ") + QString::fromLatin1(table));
-    return inserted;  // the staging table empties itself at COMMIT (ON COMMIT DELETE ROWS)
+    const QString what = QStringLiteral("Inserting ticks into ") + QString::fromLatin1(table);
+    if (!mark)
+        return execCount(conn, insert.constData(), what);  // the staging table empties itself at COMMIT
+    insert += " RETURNING source, symbol, trade_id";
+    PgResult res(PQexec(conn, insert.constData()));
+    if (PQresultStatus(res.get()) != PGRES_TUPLES_OK)
+        return pgError(conn, res.get(), what);
+    mark(res.get());
+    return qint64(PQntuples(res.get()));
 }
 
 // Inside the open transaction. The COPY fast path runs after "SAVEPOINT ms_ticks" (sent with
 // BEGIN): a duplicate key rolls back to it and the batch takes the replay path instead.
-Result<qint64> writeTicks(PGconn *conn, PgWriterState &state, const TickRows &rows, bool copyFirst, bool *replayed)
+// `inserted` (when not null) receives which ticks were new.
+Result<qint64> writeTicks(PGconn *conn, PgWriterState &state, std::span<const Tick> ticks, const TickRows &rows,
+                          bool copyFirst, bool *replayed, std::vector<quint8> *inserted)
 {
     const qint64 total = rows.cryptoCount + rows.stockCount;
     if (copyFirst) {
@@ -91,29 +159,39 @@ Result<qint64> writeTicks(PGconn *conn, PgWriterState &state, const TickRows &ro
         if (c && rows.stockCount)
             k = copyRows(conn, "stock_data", rows.stock, rows.binary);
         const Error *err = !c ? &c.error() : !k ? &k.error() : nullptr;
-        if (!err)
+        if (!err) {
+            if (inserted)
+                inserted->assign(ticks.size(), 1);  // no key existed: every row is new
             return total;  // the savepoint goes with the COMMIT
+        }
         if (!isUniqueViolation(*err))
             return *err;
         if (Status s = pgExec(conn, "ROLLBACK TO SAVEPOINT ms_ticks", QStringLiteral("ROLLBACK TO SAVEPOINT")); !s)
             return s.error();
     }
     *replayed = true;
-    qint64 inserted = 0;
+    if (inserted)
+        inserted->assign(ticks.size(), 0);
+    auto marker = [&](AssetClass asset) -> std::function<void(const PGresult *)> {
+        if (!inserted)
+            return {};
+        return [=, &ticks](const PGresult *res) { markReturned(res, ticks, asset, *inserted); };
+    };
+    qint64 count = 0;
     if (rows.cryptoCount) {
-        auto n = insertViaStaging(conn, "ms_stage_crypto", "crypto_data", rows.crypto, rows.binary);
+        auto n = insertViaStaging(conn, "ms_stage_crypto", "crypto_data", rows.crypto, rows.binary, marker(AssetClass::Crypto));
         if (!n)
             return n;
-        inserted += *n;
+        count += *n;
     }
     if (rows.stockCount) {
-        auto n = insertViaStaging(conn, "ms_stage_stock", "stock_data", rows.stock, rows.binary);
+        auto n = insertViaStaging(conn, "ms_stage_stock", "stock_data", rows.stock, rows.binary, marker(AssetClass::Stock));
         if (!n)
             return n;
-        inserted += *n;
+        count += *n;
     }
-    state.preferReplay = inserted < total;
-    return inserted;
+    state.preferReplay = count < total;
+    return count;
 }
 
 }  // namespace
@@ -132,27 +210,7 @@ Status pgPrepareSession(PGconn *conn)
 Result<WriteResult> pgWrite(PGconn *conn, PgWriterState &state, const WriteBatch &batch)
 {
     WriteResult result;
-    TickRows rows;
-    rows.binary = state.binaryCopy;
-    rows.crypto.reserve(batch.ticks.size() * 110);
-    auto append = rows.binary ? rowfmt::appendCopyBinaryTickRow : rowfmt::appendCopyTickRow;
-    if (rows.binary) {
-        rowfmt::appendCopyBinaryHeader(rows.crypto);
-        rowfmt::appendCopyBinaryHeader(rows.stock);
-    }
-    for (const Tick &t : batch.ticks) {
-        if (t.asset == AssetClass::Crypto) {
-            append(rows.crypto, t);
-            ++rows.cryptoCount;
-        } else {
-            append(rows.stock, t);
-            ++rows.stockCount;
-        }
-    }
-    if (rows.binary) {
-        rowfmt::appendCopyBinaryTrailer(rows.crypto);
-        rowfmt::appendCopyBinaryTrailer(rows.stock);
-    }
+    const TickRows rows = encodeRows(batch.ticks, state.binaryCopy);
     // Round trips are most of a small batch's latency: BEGIN and the savepoint go in one, each
     // COPY takes two, and every upsert plus the COMMIT share one pipeline.
     const bool copyFirst = !batch.ticks.empty() && !state.preferReplay && !state.forceReplay;
@@ -163,22 +221,57 @@ Result<WriteResult> pgWrite(PGconn *conn, PgWriterState &state, const WriteBatch
             PgResult(PQexec(conn, "ROLLBACK"));
         return e;
     };
+    std::vector<quint8> inserted;
     if (!batch.ticks.empty()) {
-        auto inserted = writeTicks(conn, state, rows, copyFirst, &result.replayPath);
-        if (!inserted)
-            return fail(inserted.error());
-        result.ticksInserted = *inserted;
-        result.ticksDuplicate = qint64(batch.ticks.size()) - *inserted;
+        auto n = writeTicks(conn, state, batch.ticks, rows, copyFirst, &result.replayPath,
+                            batch.deriveFromInserted ? &inserted : nullptr);
+        if (!n)
+            return fail(n.error());
+        result.ticksInserted = *n;
+        result.ticksDuplicate = qint64(batch.ticks.size()) - *n;
+    }
+    DerivedRows derived;
+    if (batch.deriveFromInserted) {
+        inserted.resize(batch.ticks.size(), 0);
+        if (Status s = batch.deriveFromInserted(inserted, derived); !s)
+            return fail(s.error());
     }
     PgPipeline rest;
-    pgQueueCandles(rest, batch.candles, &result.candlesWritten);
+    std::vector<Candle> candles(batch.candles.begin(), batch.candles.end());
+    candles.insert(candles.end(), derived.candles.begin(), derived.candles.end());
+    std::vector<IndicatorSnapshot> indicators(batch.indicators.begin(), batch.indicators.end());
+    indicators.insert(indicators.end(), derived.indicators.begin(), derived.indicators.end());
+    std::vector<LateTickRecord> late(batch.lateTicks.begin(), batch.lateTicks.end());
+    late.insert(late.end(), derived.lateTicks.begin(), derived.lateTicks.end());
+    pgQueueCandles(rest, candles, &result.candlesWritten);
     pgQueueOffsets(rest, batch.offsets, &result.offsetsWritten);
-    pgQueueLateTicks(rest, batch.lateTicks, &result.lateTicksWritten);
-    pgQueueIndicators(rest, batch.indicators, batch.smaPeriod, batch.emaPeriod, &result.indicatorsWritten);
+    pgQueueLateTicks(rest, late, &result.lateTicksWritten);
+    pgQueueIndicators(rest, indicators, batch.smaPeriod, batch.emaPeriod, &result.indicatorsWritten);
     rest.add("COMMIT", QStringLiteral("COMMIT"));
     if (Status s = rest.run(conn); !s)
         return fail(s.error());
     return result;
+}
+
+Status pgProbeTicks(PGconn *conn, std::span<const Tick> ticks)
+{
+    const TickRows rows = encodeRows(ticks, true);
+    if (Status s = pgExec(conn, "BEGIN", QStringLiteral("BEGIN")); !s)
+        return s;
+    Status out;
+    if (rows.cryptoCount) {
+        auto n = insertViaStaging(conn, "ms_stage_crypto", "crypto_data", rows.crypto, true, {});
+        if (!n)
+            out = n.error();
+    }
+    if (out && rows.stockCount) {
+        auto n = insertViaStaging(conn, "ms_stage_stock", "stock_data", rows.stock, true, {});
+        if (!n)
+            out = n.error();
+    }
+    if (PQstatus(conn) == CONNECTION_OK)
+        PgResult(PQexec(conn, "ROLLBACK"));
+    return out;
 }
 
 }  // namespace ms::storage_detail

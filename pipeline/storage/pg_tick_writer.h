@@ -17,6 +17,8 @@ struct PgWriterState
 // Once per connection: quiet notices, create the temp staging tables.
 Status pgPrepareSession(PGconn *conn);
 Result<WriteResult> pgWrite(PGconn *conn, PgWriterState &state, const WriteBatch &batch);
+// Inserts the ticks in a transaction that is rolled back; returns what the server said about them.
+Status pgProbeTicks(PGconn *conn, std::span<const Tick> ticks);
 
 // Multi-row upserts for the small parts of a batch (pg_upserts.cpp), queued on a pipeline that
 // the caller runs; each adds the rows written to *rowsOut when it runs.
