@@ -19,6 +19,8 @@ namespace ms {
 
 namespace {
 const QString kComponent = QStringLiteral("consumer");
+// A batch's COPY + upserts take well under a second; a server silent this long is treated as down.
+constexpr int kWriteTimeoutMs = 15000;
 
 struct PartitionProgress
 {
@@ -457,6 +459,7 @@ Status ConsumerWorker::run(const std::atomic_bool &stop)
         return store.error();
     }
     m_store = std::move(store).value();
+    m_store->setWriteLimits(kWriteTimeoutMs, &stop);
     m_builder = std::make_unique<CandleBuilder>(m_opt.candles);
 
     kafka::AssignmentHandler handler;

@@ -1,5 +1,6 @@
 #include "storage/pg_tick_writer.h"
 
+#include "storage/pg_async.h"
 #include "storage/pg_params.h"
 #include "storage/row_format.h"
 
@@ -24,42 +25,64 @@ bool isUniqueViolation(const Error &e)
     return e.message.contains(QLatin1String("[SQLSTATE 23505]"));
 }
 
-// COPY <table> (<columns>) FROM STDIN with `rows` (text format). Returns rows copied.
-Result<qint64> copyRows(PGconn *conn, const char *table, const std::string &rows, bool binary)
+// COPY <table> (<columns>) FROM STDIN with `rows`, under the limits. Returns rows copied.
+Result<qint64> copyRows(PGconn *conn, const char *table, const std::string &rows, bool binary, PgLimits &lim)
 {
     const QByteArray sql = QByteArray("COPY ") + table + " (" + kTickColumns + ") FROM STDIN" + (binary ? " (FORMAT binary)" : "");
     const QString what = QStringLiteral("COPY into ") + QString::fromLatin1(table);
-    PgResult start(PQexec(conn, sql.constData()));
-    if (PQresultStatus(start.get()) != PGRES_COPY_IN)
-        return pgError(conn, start.get(), what);
-    bool sent = true;
-    for (size_t pos = 0; pos < rows.size() && sent; pos += kCopyChunk) {
-        const size_t n = std::min(kCopyChunk, rows.size() - pos);
-        sent = PQputCopyData(conn, rows.data() + pos, int(n)) == 1;
+    PgCall call(conn, lim, what);
+    if (PQsendQuery(conn, sql.constData()) != 1)
+        return pgError(conn, nullptr, what);
+    if (Status s = call.flush(); !s)
+        return s.error();
+    auto start = call.next();
+    if (!start)
+        return start.error();
+    if (!start.value() || PQresultStatus(start.value().get()) != PGRES_COPY_IN) {
+        Error e = pgError(conn, start.value().get(), what);
+        while (true) {  // drain the command's remaining results
+            auto more = call.next();
+            if (!more || !more.value())
+                break;
+        }
+        return e;
     }
-    PQputCopyEnd(conn, sent ? nullptr : "client failed to send the data");
+    Status sent;
+    for (size_t pos = 0; pos < rows.size() && sent; pos += kCopyChunk)
+        sent = call.putCopyData(std::string_view(rows).substr(pos, kCopyChunk));
+    if (lim.abandoned)
+        return sent.error();
+    if (Status s = call.putCopyEnd(sent ? nullptr : "client failed to send the data"); !s)
+        return s.error();
     Result<qint64> out = qint64(0);
     bool failed = false;
-    while (PGresult *r = PQgetResult(conn)) {
-        PgResult res(r);
-        if (!failed && PQresultStatus(r) != PGRES_COMMAND_OK) {
-            out = pgError(conn, r, what);
+    while (true) {
+        auto r = call.next();
+        if (!r)
+            return r.error();
+        if (!r.value())
+            break;
+        if (!failed && PQresultStatus(r.value().get()) != PGRES_COMMAND_OK) {
+            out = pgError(conn, r.value().get(), what);
             failed = true;
         } else if (!failed) {
-            out = qint64(std::atoll(PQcmdTuples(r)));
+            out = qint64(std::atoll(PQcmdTuples(r.value().get())));
         }
     }
+    if (!failed && !sent)
+        return sent.error();
     if (!failed && PQstatus(conn) == CONNECTION_BAD)
         return pgError(conn, nullptr, what);
     return out;
 }
 
-Result<qint64> execCount(PGconn *conn, const char *sql, const QString &what)
+Result<qint64> execCount(PGconn *conn, const char *sql, const QString &what, PgLimits &lim)
 {
-    PgResult res(PQexec(conn, sql));
-    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK)
-        return pgError(conn, res.get(), what);
-    return qint64(std::atoll(PQcmdTuples(res.get())));
+    PgCall call(conn, lim, what);
+    auto res = call.exec(sql);
+    if (!res)
+        return res.error();
+    return qint64(std::atoll(PQcmdTuples(res.value().get())));
 }
 
 struct TickRows
@@ -127,22 +150,23 @@ void markReturned(const PGresult *res, std::span<const Tick> ticks, AssetClass a
 // Replay path: COPY into the staging table, then insert what is new. Returns rows inserted; with
 // `mark`, also which ticks were new (RETURNING their keys: paid only on this path).
 Result<qint64> insertViaStaging(PGconn *conn, const char *stage, const char *table, const std::string &rows, bool binary,
-                                const std::function<void(const PGresult *)> &mark)
+                                const std::function<void(const PGresult *)> &mark, PgLimits &lim)
 {
-    auto copied = copyRows(conn, stage, rows, binary);
+    auto copied = copyRows(conn, stage, rows, binary, lim);
     if (!copied)
         return copied;
     QByteArray insert = QByteArray("INSERT INTO ") + table + " (" + kTickColumns + ") SELECT " + kTickColumns
         + " FROM " + stage + " ON CONFLICT (source, symbol, trade_id) DO NOTHING";
     const QString what = QStringLiteral("Inserting ticks into ") + QString::fromLatin1(table);
     if (!mark)
-        return execCount(conn, insert.constData(), what);  // the staging table empties itself at COMMIT
+        return execCount(conn, insert.constData(), what, lim);  // the staging table empties itself at COMMIT
     insert += " RETURNING source, symbol, trade_id";
-    PgResult res(PQexec(conn, insert.constData()));
-    if (PQresultStatus(res.get()) != PGRES_TUPLES_OK)
-        return pgError(conn, res.get(), what);
-    mark(res.get());
-    return qint64(PQntuples(res.get()));
+    PgCall call(conn, lim, what);
+    auto res = call.exec(insert.constData());
+    if (!res)
+        return res.error();
+    mark(res.value().get());
+    return qint64(PQntuples(res.value().get()));
 }
 
 // Inside the open transaction. The COPY fast path runs after "SAVEPOINT ms_ticks" (sent with
@@ -155,9 +179,9 @@ Result<qint64> writeTicks(PGconn *conn, PgWriterState &state, std::span<const Ti
     if (copyFirst) {
         Result<qint64> c = qint64(0), k = qint64(0);
         if (rows.cryptoCount)
-            c = copyRows(conn, "crypto_data", rows.crypto, rows.binary);
+            c = copyRows(conn, "crypto_data", rows.crypto, rows.binary, state.limits);
         if (c && rows.stockCount)
-            k = copyRows(conn, "stock_data", rows.stock, rows.binary);
+            k = copyRows(conn, "stock_data", rows.stock, rows.binary, state.limits);
         const Error *err = !c ? &c.error() : !k ? &k.error() : nullptr;
         if (!err) {
             if (inserted)
@@ -166,7 +190,7 @@ Result<qint64> writeTicks(PGconn *conn, PgWriterState &state, std::span<const Ti
         }
         if (!isUniqueViolation(*err))
             return *err;
-        if (Status s = pgExec(conn, "ROLLBACK TO SAVEPOINT ms_ticks", QStringLiteral("ROLLBACK TO SAVEPOINT")); !s)
+        if (Status s = pgExecLimited(conn, "ROLLBACK TO SAVEPOINT ms_ticks", state.limits, QStringLiteral("ROLLBACK TO SAVEPOINT")); !s)
             return s.error();
     }
     *replayed = true;
@@ -179,13 +203,13 @@ Result<qint64> writeTicks(PGconn *conn, PgWriterState &state, std::span<const Ti
     };
     qint64 count = 0;
     if (rows.cryptoCount) {
-        auto n = insertViaStaging(conn, "ms_stage_crypto", "crypto_data", rows.crypto, rows.binary, marker(AssetClass::Crypto));
+        auto n = insertViaStaging(conn, "ms_stage_crypto", "crypto_data", rows.crypto, rows.binary, marker(AssetClass::Crypto), state.limits);
         if (!n)
             return n;
         count += *n;
     }
     if (rows.stockCount) {
-        auto n = insertViaStaging(conn, "ms_stage_stock", "stock_data", rows.stock, rows.binary, marker(AssetClass::Stock));
+        auto n = insertViaStaging(conn, "ms_stage_stock", "stock_data", rows.stock, rows.binary, marker(AssetClass::Stock), state.limits);
         if (!n)
             return n;
         count += *n;
@@ -198,6 +222,9 @@ Result<qint64> writeTicks(PGconn *conn, PgWriterState &state, std::span<const Ti
 
 Status pgPrepareSession(PGconn *conn)
 {
+    // The write path waits with its own deadline (pg_async.h); Qt's PQexec calls still block.
+    if (PQsetnonblocking(conn, 1) != 0)
+        return pgError(conn, nullptr, QStringLiteral("Setting the connection nonblocking"));
     return pgExec(conn,
                   "SET client_min_messages = warning; "
                   "CREATE TEMP TABLE IF NOT EXISTS ms_stage_crypto (LIKE crypto_data INCLUDING DEFAULTS) "
@@ -214,11 +241,13 @@ Result<WriteResult> pgWrite(PGconn *conn, PgWriterState &state, const WriteBatch
     // Round trips are most of a small batch's latency: BEGIN and the savepoint go in one, each
     // COPY takes two, and every upsert plus the COMMIT share one pipeline.
     const bool copyFirst = !batch.ticks.empty() && !state.preferReplay && !state.forceReplay;
-    if (Status s = pgExec(conn, copyFirst ? "BEGIN; SAVEPOINT ms_ticks" : "BEGIN", QStringLiteral("BEGIN")); !s)
+    state.limits.abandoned = false;
+    if (Status s = pgExecLimited(conn, copyFirst ? "BEGIN; SAVEPOINT ms_ticks" : "BEGIN", state.limits, QStringLiteral("BEGIN")); !s)
         return s.error();
-    auto fail = [conn](Error e) {
-        if (PQstatus(conn) == CONNECTION_OK)
-            PgResult(PQexec(conn, "ROLLBACK"));
+    auto fail = [conn, &state](Error e) {
+        // After a deadline or a stop the connection is mid-command: the caller drops it instead.
+        if (!state.limits.abandoned && PQstatus(conn) == CONNECTION_OK)
+            (void)pgExecLimited(conn, "ROLLBACK", state.limits, QStringLiteral("ROLLBACK"));
         return e;
     };
     std::vector<quint8> inserted;
@@ -248,29 +277,32 @@ Result<WriteResult> pgWrite(PGconn *conn, PgWriterState &state, const WriteBatch
     pgQueueLateTicks(rest, late, &result.lateTicksWritten);
     pgQueueIndicators(rest, indicators, batch.smaPeriod, batch.emaPeriod, &result.indicatorsWritten);
     rest.add("COMMIT", QStringLiteral("COMMIT"));
-    if (Status s = rest.run(conn); !s)
+    if (Status s = rest.run(conn, state.limits); !s)
         return fail(s.error());
     return result;
 }
 
-Status pgProbeTicks(PGconn *conn, std::span<const Tick> ticks)
+Status pgProbeTicks(PGconn *conn, PgWriterState &state, std::span<const Tick> ticks)
 {
     const TickRows rows = encodeRows(ticks, true);
-    if (Status s = pgExec(conn, "BEGIN", QStringLiteral("BEGIN")); !s)
+    state.limits.abandoned = false;
+    if (Status s = pgExecLimited(conn, "BEGIN", state.limits, QStringLiteral("BEGIN")); !s)
         return s;
     Status out;
     if (rows.cryptoCount) {
-        auto n = insertViaStaging(conn, "ms_stage_crypto", "crypto_data", rows.crypto, true, {});
+        auto n = insertViaStaging(conn, "ms_stage_crypto", "crypto_data", rows.crypto, true, {}, state.limits);
         if (!n)
             out = n.error();
     }
     if (out && rows.stockCount) {
-        auto n = insertViaStaging(conn, "ms_stage_stock", "stock_data", rows.stock, true, {});
+        auto n = insertViaStaging(conn, "ms_stage_stock", "stock_data", rows.stock, true, {}, state.limits);
         if (!n)
             out = n.error();
     }
-    if (PQstatus(conn) == CONNECTION_OK)
-        PgResult(PQexec(conn, "ROLLBACK"));
+    if (!state.limits.abandoned && PQstatus(conn) == CONNECTION_OK) {
+        if (Status s = pgExecLimited(conn, "ROLLBACK", state.limits, QStringLiteral("ROLLBACK")); !s && out)
+            out = s;
+    }
     return out;
 }
 

@@ -120,8 +120,12 @@ Status TickStore::probeTicks(std::span<const Tick> ticks)
 {
     if (Status s = ensureConnected(); !s)
         return s;
-    if (m_url.isPostgres())
-        return pgProbeTicks(pgConnection(d->db), ticks);
+    if (m_url.isPostgres()) {
+        Status s = pgProbeTicks(pgConnection(d->db), d->pg, ticks);
+        if (d->pg.limits.abandoned)
+            disconnect();  // mid-command after a deadline or a stop
+        return s;
+    }
     if (Status s = checkSqliteFile(); !s)
         return s;
     return d->sqlite->probeTicks(ticks);
@@ -142,6 +146,12 @@ Result<WriteResult> TickStore::write(const WriteBatch &batch)
     if (Status s = ensureConnected(&reconnected); !s)
         return s.error();
     auto result = writeOnce(batch);
+    if (!result && m_url.isPostgres() && d->pg.limits.abandoned) {
+        // No answer in time, or stop: the connection is mid-command. Drop it; reconnecting here
+        // would wait on the same silent server, so the caller's retry does that.
+        disconnect();
+        return result;
+    }
     if (!result && result.error().code == QLatin1String("db_unreachable") && m_url.isPostgres()) {
         // The server went away (restart, network): reopen once and write again. Safe even if the
         // lost COMMIT had succeeded: ticks are idempotent, candles and offsets are upserts.
@@ -154,6 +164,12 @@ Result<WriteResult> TickStore::write(const WriteBatch &batch)
     if (result)
         result->reconnected = reconnected;
     return result;
+}
+
+void TickStore::setWriteLimits(int timeoutMs, const std::atomic_bool *stop)
+{
+    d->pg.limits.timeoutMs = std::max(1, timeoutMs);
+    d->pg.limits.stop = stop;
 }
 
 void TickStore::setAlwaysReplayPath(bool on)

@@ -28,6 +28,8 @@
 
 #include <QString>
 
+#include <atomic>
+
 #include <functional>
 #include <memory>
 #include <span>
@@ -140,6 +142,12 @@ public:
     Result<std::vector<Tick>> loadTicks(AssetClass asset, const std::string &symbol, qint64 fromMs, qint64 toMs);
     // A cheap round trip (SELECT 1), reconnecting first when the connection was lost.
     Status ping();
+
+    // PostgreSQL write path: every libpq call (BEGIN, COPY, the upserts, COMMIT) gives up after
+    // `timeoutMs` without an answer, or at once when *stop is set (checked every ~50 ms); the write
+    // then fails as retryable ("db_unreachable") and the connection is dropped (reopened by the next
+    // call). `stop` must outlive the store; null = no stop flag.
+    void setWriteLimits(int timeoutMs, const std::atomic_bool *stop);
 
     // Benchmarks/tests: PostgreSQL always takes the staging (replay) path.
     void setAlwaysReplayPath(bool on);
