@@ -131,7 +131,7 @@ void HeadlessRunner::check()
     }
     if (c.runProducers && m_sourcesFinished) {
         const bool delivered = m.produced + m.produceErrors >= m.queued;
-        if (delivered && (!c.runConsumers || accounted >= m.produced - m.deadLettered)) {
+        if (delivered && (!c.runConsumers || accounted >= m.produced)) {
             requestStop(QStringLiteral("sources finished and everything is stored"));
             return;
         }

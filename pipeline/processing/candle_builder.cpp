@@ -95,12 +95,28 @@ AddOutcome CandleBuilder::add(const Tick &tick)
     outcome.watermarkMs = wm;
     const size_t n = m_intervalMs.size();
 
+    // Two passes: find every bucket the tick goes into and check that its sums stay finite, then
+    // merge. A tick that would make any sum non-finite (two volumes of 1e308 in one bucket) is
+    // refused before anything changes: no NaN or inf ever reaches a candle.
+    struct Target
+    {
+        Bucket *bucket;                     // existing bucket, or null: insert at `pos`
+        std::vector<Bucket>::iterator pos;  // into s.open[i]
+        bool merge;
+    };
+    Target targets[CandleConfig::kMaxIntervals];
+    const double pv = tick.price * tick.volume;
+    if (!std::isfinite(pv)) {
+        outcome.nonFiniteSum = true;
+        ++m_nonFiniteTicks;
+        return outcome;
+    }
     for (size_t i = 0; i < n; ++i) {
+        targets[i].merge = false;
         const qint64 len = m_intervalMs[i];
         const qint64 start = floorTo(ts, len);
         if (wm != kNoTime && start + len <= wm) {
             outcome.droppedLateMask |= 1u << i;
-            ++m_droppedPerInterval[i];
             continue;
         }
         if (start + len <= s.closedThrough[i]) {  // only after restore(ReplayFromStart)
@@ -112,9 +128,27 @@ AddOutcome CandleBuilder::add(const Tick &tick)
         auto it = buckets.end();
         while (it != buckets.begin() && std::prev(it)->start > start)
             --it;
-        Bucket *b;
+        Bucket *b = nullptr;
         if (it != buckets.begin() && std::prev(it)->start == start) {
             b = &*std::prev(it);
+            if (!std::isfinite(b->volume + tick.volume) || !std::isfinite(b->sumPV + pv)
+                || !std::isfinite(b->sumPrice + tick.price)) {
+                outcome.nonFiniteSum = true;
+                outcome.droppedLateMask = 0;
+                outcome.replayedMask = 0;
+                ++m_nonFiniteTicks;
+                return outcome;
+            }
+        }
+        targets[i] = Target{b, it, true};
+    }
+    for (size_t i = 0; i < n; ++i) {
+        if (outcome.droppedLateMask & (1u << i))
+            ++m_droppedPerInterval[i];
+        if (!targets[i].merge)
+            continue;
+        Bucket *b = targets[i].bucket;
+        if (b) {
             if (ts < b->firstTs) {
                 b->firstTs = ts;
                 b->open = tick.price;
@@ -126,13 +160,13 @@ AddOutcome CandleBuilder::add(const Tick &tick)
             b->high = std::max(b->high, tick.price);
             b->low = std::min(b->low, tick.price);
             b->volume += tick.volume;
-            b->sumPV += tick.price * tick.volume;
+            b->sumPV += pv;
             b->sumPrice += tick.price;
             ++b->trades;
         } else {
-            it = buckets.insert(it, Bucket{start, tick.price, tick.price, tick.price, tick.price,
-                                           tick.volume, tick.price * tick.volume, tick.price, 1, ts,
-                                           ts, false});
+            const qint64 start = floorTo(ts, m_intervalMs[i]);
+            auto it = s.open[i].insert(targets[i].pos, Bucket{start, tick.price, tick.price, tick.price, tick.price,
+                                                              tick.volume, pv, tick.price, 1, ts, ts, false});
             b = &*it;
         }
         b->dirty = true;

@@ -10,6 +10,8 @@
 //   the earlier arrival keeps `open`, the later arrival takes `close`. Any arrival order within the
 //   lateness therefore gives the candle of the event-time-sorted (stable) input.
 // - high/low/trades/first/last over all merged ticks; trades and quotes alike (volume 0 allowed).
+// - Sums are guarded: a tick that would make any of them non-finite is refused (AddOutcome::
+//   nonFiniteSum) and changes nothing, so every emitted candle is finite.
 // - vwap = sum(price*volume)/sum(volume). When the bucket's volume is 0 (quotes only): the
 //   arithmetic mean of the merged prices (order-independent, and SQL-recomputable as avg(price)).
 //   Zero-volume ticks do not move the VWAP once the bucket has volume.
@@ -66,6 +68,8 @@ struct AddOutcome
 {
     quint32 droppedLateMask = 0;  // bit i set: too late for config.intervalsSec[i]
     bool invalid = false;         // non-finite or non-positive price, negative/non-finite volume
+    bool nonFiniteSum = false;    // refused: merging it would make a candle sum (volume, price*volume,
+                                  // sum of prices) non-finite; nothing changed
     quint32 replayedMask = 0;     // bit i set: the bucket was already final in the candles given to
                                   // restore(..., ReplayFromStart): a replayed tick, already counted
                                   // there; neither merged nor late (do not log or record it)
@@ -124,6 +128,7 @@ public:
     qint64 droppedLate(int intervalIndex) const { return m_droppedPerInterval[size_t(intervalIndex)]; }
     qint64 droppedLateTicks() const { return m_droppedTicks; }  // ticks dropped for >= 1 interval
     qint64 invalidTicks() const { return m_invalidTicks; }
+    qint64 nonFiniteTicks() const { return m_nonFiniteTicks; }  // refused by the sum guard
     // Effective watermark of a symbol (INT64_MIN when nothing is known about it).
     qint64 watermarkMs(AssetClass asset, std::string_view symbol, std::string_view currency) const;
     size_t symbolCount() const { return m_symbols.size(); }
@@ -168,6 +173,7 @@ private:
     std::vector<qint64> m_droppedPerInterval;
     qint64 m_droppedTicks = 0;
     qint64 m_invalidTicks = 0;
+    qint64 m_nonFiniteTicks = 0;
 };
 
 }  // namespace ms

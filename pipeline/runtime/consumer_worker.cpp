@@ -12,12 +12,15 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
 #include <set>
 
 namespace ms {
 
 namespace {
 const QString kComponent = QStringLiteral("consumer");
+// A batch's COPY + upserts take well under a second; a server silent this long is treated as down.
+constexpr int kWriteTimeoutMs = 15000;
 
 struct PartitionProgress
 {
@@ -28,9 +31,8 @@ struct PartitionProgress
 }  // namespace
 
 ConsumerWorker::ConsumerWorker(ConsumerWorkerOptions options, MetricsRegistry &metrics, kafka::FlowControl *flow,
-                               kafka::Producer *dlqProducer, kafka::DeadLetterWriter *deadLetters, LiveStage *live)
-    : m_opt(std::move(options)), m_metrics(metrics), m_flow(flow), m_dlqProducer(dlqProducer),
-      m_deadLetters(deadLetters), m_live(live)
+                               kafka::DeadLetterWriter *deadLetters, LiveStage *live)
+    : m_opt(std::move(options)), m_metrics(metrics), m_flow(flow), m_deadLetters(deadLetters), m_live(live)
 {
 }
 
@@ -75,11 +77,11 @@ std::vector<std::optional<int64_t>> ConsumerWorker::onAssigned(const std::vector
         else if (offsets.ok())
             starts[i] = RD_KAFKA_OFFSET_BEGINNING;  // the database is the truth: nothing stored yet
     }
-    // Nothing stored for this cluster (a fresh embedded broker) while the input is deterministic: the
-    // same ticks are being sent again from the start, so the open candles must be rebuilt by them,
-    // not restored and merged twice. Live input continues the stored open candles instead.
-    const bool replaying = offsets.ok() && stored.empty() && m_opt.deterministicInput;
-    rebuildCandles(tps, replaying);
+    // The stored candles hold exactly the stored ticks, and only newly inserted ticks are merged:
+    // resuming them is right whether Kafka redelivers, replays from the start, or goes on.
+    m_assigned = tps;
+    if (Status s = rebuildCandles(tps); !s.ok())
+        m_builderStale = true;  // the first batch rebuilds them before merging anything
     m_ready = true;
     IssueLog::instance().info(kComponent, QStringLiteral("consumer %1 assigned %2 partition(s), %3 resumed from the "
                                                          "database")
@@ -97,9 +99,14 @@ void ConsumerWorker::onRevoked(const std::vector<kafka::TopicPartition> &tps)
         for (const auto &tp : tps)
             m_flow->reset(tp.topic, tp.partition);
     }
+    std::erase_if(m_assigned, [&](const kafka::TopicPartition &a) {
+        return std::any_of(tps.begin(), tps.end(), [&](const kafka::TopicPartition &r) {
+            return r.topic == a.topic && r.partition == a.partition;
+        });
+    });
 }
 
-void ConsumerWorker::rebuildCandles(const std::vector<kafka::TopicPartition> &tps, bool replaying)
+Status ConsumerWorker::rebuildCandles(const std::vector<kafka::TopicPartition> &tps)
 {
     m_builder = std::make_unique<CandleBuilder>(m_opt.candles);
     std::vector<CandleLookback> lookbacks;
@@ -108,7 +115,7 @@ void ConsumerWorker::rebuildCandles(const std::vector<kafka::TopicPartition> &tp
     auto stored = m_store->loadCandlesForRestore(lookbacks);
     if (!stored.ok()) {
         IssueLog::instance().error(kComponent, QStringLiteral("cannot rebuild candles: %1").arg(stored.errorMessage()));
-        return;
+        return stored.error();
     }
     // Only the symbols that live on our partitions: another instance owns the rest, and restoring
     // them here would let this instance close (and overwrite) candles it does not own.
@@ -122,7 +129,9 @@ void ConsumerWorker::rebuildCandles(const std::vector<kafka::TopicPartition> &tp
         if (n > 0 && mine.count({topic, kafka::partitionForKey(c.symbol, n)}))
             keep.push_back(c);
     }
-    m_builder->restore(keep, replaying ? CandleBuilder::RestoreMode::ReplayFromStart : CandleBuilder::RestoreMode::Resume);
+    m_builder->restore(keep, CandleBuilder::RestoreMode::Resume);
+    m_builderStale = false;
+    return {};
 }
 
 void ConsumerWorker::reportConsumerError(const kafka::ConsumerError &e)
@@ -134,31 +143,211 @@ void ConsumerWorker::reportConsumerError(const kafka::ConsumerError &e)
     IssueLog::instance().add(sev, kComponent, e.message + where);
 }
 
-ConsumerWorker::CommitOutcome ConsumerWorker::commitWithRetry(const WriteBatch &wb, WriteResult &result, const std::atomic_bool &stop)
+void ConsumerWorker::pauseConsumer(bool pause)
+{
+    const Status s = pause ? m_consumer->pause() : m_consumer->resume();
+    if (!s.ok())
+        IssueLog::instance().warning(kComponent, QStringLiteral("cannot %1 the consumer: %2")
+                                                     .arg(pause ? QStringLiteral("pause") : QStringLiteral("resume"),
+                                                          s.errorMessage()));
+}
+
+Status ConsumerWorker::deriveCandles(std::span<const quint8> inserted, DerivedRows &out)
+{
+    // A previous attempt merged ticks and did not commit: start again from what the database holds
+    // (inside this transaction the candles are still those of the last committed batch).
+    if (m_builderStale) {
+        if (Status s = rebuildCandles(m_assigned); !s.ok())
+            return s;
+    }
+    m_builderStale = true;  // until write() reports the commit
+    m_candleRefused.clear();
+    m_lateThisBatch = 0;
+    for (size_t i = 0; i < m_ticks.size() && i < inserted.size(); ++i) {
+        if (!inserted[i])
+            continue;  // already stored (a redelivery or a copy earlier in the batch): already counted
+        const Tick &tick = m_ticks[i];
+        const AddOutcome outcome = m_builder->add(tick);
+        if (outcome.nonFiniteSum) {
+            m_candleRefused.push_back(i);
+            continue;
+        }
+        if (outcome.droppedAny()) {
+            ++m_lateThisBatch;
+            // Recorded with the tick, so an SQL recomputation of the candles can leave it out too.
+            for (size_t k = 0; k < m_opt.candles.intervalsSec.size(); ++k) {
+                if (outcome.droppedLateMask & (1u << k))
+                    out.lateTicks.push_back(LateTickRecord{tick, m_opt.candles.intervalsSec[k], outcome.watermarkMs});
+            }
+            if (++m_lateLogCount <= 20 || m_lateLogCount % 1000 == 0)
+                IssueLog::instance().warning(QStringLiteral("processing"),
+                                             QStringLiteral("late tick %1 %2 at %3 is past the watermark for %4 "
+                                                            "interval(s): stored, not merged into closed candles")
+                                                 .arg(QString::fromStdString(tick.symbol), QString::fromStdString(tick.id))
+                                                 .arg(tick.tsMs)
+                                                 .arg(outcome.droppedCount()));
+        }
+    }
+    if (!m_candleRefused.empty())
+        return makeError(QStringLiteral("%1 tick(s) would make a candle sum non-finite").arg(m_candleRefused.size()),
+                         QStringLiteral("candle_refused"));
+    m_builder->takeUpdates(out.candles);
+    m_builder->takeIndicators(out.indicators);
+    m_candles = out.candles;  // for the live view once committed
+    m_indicators = out.indicators;
+    return {};
+}
+
+bool ConsumerWorker::deliverDeadLetters(const std::atomic_bool &stop)
+{
+    if (!m_deadLetters) {
+        m_rejectsDelivered = m_rejects.size();
+        return true;
+    }
+    int attempt = 0;
+    while (m_rejectsDelivered < m_rejects.size()) {
+        Status s;
+        for (size_t i = m_rejectsDelivered; i < m_rejects.size() && s.ok(); ++i)
+            s = m_deadLetters->write(*m_rejects[i].message, m_rejects[i].reason, m_rejects[i].detail, stop);
+        if (s.ok())
+            s = m_deadLetters->flush(10000, stop);
+        if (s.ok()) {
+            m_metrics.deadLettered.fetch_add(qint64(m_rejects.size() - m_rejectsDelivered), std::memory_order_relaxed);
+            m_rejectsDelivered = m_rejects.size();
+            return true;
+        }
+        if (stop.load())
+            return false;  // nothing committed: the batch is read again on the next start
+        // Never skip a message whose dead letter is not durable: wait and write them all again.
+        const int delayMs = std::min(5000, 200 << std::min(attempt, 5));
+        if (attempt == 0 || attempt % 10 == 0)
+            IssueLog::instance().error(kComponent, QStringLiteral("cannot write %1 dead letter(s), the batch waits and "
+                                                                  "retries: %2")
+                                                       .arg(m_rejects.size() - m_rejectsDelivered)
+                                                       .arg(s.errorMessage()));
+        ++attempt;
+        QElapsedTimer waited;
+        waited.start();
+        while (waited.elapsed() < delayMs) {
+            if (stop.load())
+                return false;
+            QThread::msleep(20);
+        }
+    }
+    return true;
+}
+
+Status ConsumerWorker::findRefusedTicks(size_t begin, size_t end, std::vector<std::pair<size_t, Error>> &out)
+{
+    if (begin >= end)
+        return {};
+    const Status s = m_store->probeTicks(std::span<const Tick>(m_ticks).subspan(begin, end - begin));
+    if (s.ok())
+        return {};
+    if (!concernsData(s.error()))
+        return s;
+    if (end - begin == 1) {
+        out.emplace_back(begin, s.error());
+        return {};
+    }
+    const size_t mid = begin + (end - begin) / 2;
+    if (Status l = findRefusedTicks(begin, mid, out); !l.ok())
+        return l;
+    return findRefusedTicks(mid, end, out);
+}
+
+void ConsumerWorker::dropTicks(const std::vector<std::pair<size_t, QString>> &refused, const QString &reason)
+{
+    std::vector<quint8> drop(m_ticks.size(), 0);
+    for (const auto &[i, detail] : refused) {
+        drop[i] = 1;
+        const kafka::Message &msg = m_batch->messages[m_tickMessage[i]];
+        m_rejects.push_back(Reject{&msg, reason, detail});
+        m_metrics.addRejected(reason);
+        IssueLog::instance().warning(kComponent, QStringLiteral("rejected message %1/%2@%3 (%4): %5")
+                                                     .arg(QString::fromUtf8(msg.topic().data(), qsizetype(msg.topic().size())))
+                                                     .arg(msg.partition())
+                                                     .arg(msg.offset())
+                                                     .arg(reason, detail));
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < m_ticks.size(); ++i) {
+        if (drop[i])
+            continue;
+        if (w != i) {
+            m_ticks[w] = std::move(m_ticks[i]);
+            m_tickMessage[w] = m_tickMessage[i];
+            m_tickTimestamps[w] = m_tickTimestamps[i];
+        }
+        ++w;
+    }
+    m_ticks.resize(w);
+    m_tickMessage.resize(w);
+    m_tickTimestamps.resize(w);
+}
+
+ConsumerWorker::CommitOutcome ConsumerWorker::commitWithRetry(WriteResult &result, const std::atomic_bool &stop, Error *fatal)
 {
     int attempt = 0;
     bool paused = false;
     while (true) {
+        // Dead letters (from decoding, or isolated below) are durable before the offsets commit.
+        if (!deliverDeadLetters(stop))
+            return CommitOutcome::Stopped;
+        WriteBatch wb{m_ticks, {}, m_offsets};
+        wb.smaPeriod = m_opt.candles.smaPeriod;
+        wb.emaPeriod = m_opt.candles.emaPeriod;
+        wb.deriveFromInserted = [this](std::span<const quint8> inserted, DerivedRows &out) {
+            return deriveCandles(inserted, out);
+        };
         auto r = m_store->write(wb);
         if (r.ok()) {
+            m_builderStale = false;
             result = r.value();
             if (paused) {
-                (void)m_consumer->resume();
+                pauseConsumer(false);
                 m_metrics.setDatabaseState(QStringLiteral("ok"));
                 IssueLog::instance().info(QStringLiteral("database"), QStringLiteral("database is back; resuming"));
             }
             return CommitOutcome::Committed;
         }
+        if (r.error().code == QLatin1String("candle_refused")) {
+            std::vector<std::pair<size_t, QString>> refused;
+            for (size_t i : m_candleRefused)
+                refused.emplace_back(i, QStringLiteral("volume or price*volume would overflow its candle's sums"));
+            dropTicks(refused, QStringLiteral("candle_overflow"));
+            continue;
+        }
+        if (concernsData(r.error())) {
+            // Find the rows the database refuses, dead-letter them with its reason, store the rest.
+            std::vector<std::pair<size_t, Error>> found;
+            const Status probed = findRefusedTicks(0, m_ticks.size(), found);
+            if (probed.ok() && !found.empty()) {
+                std::vector<std::pair<size_t, QString>> refused;
+                for (const auto &[i, e] : found)
+                    refused.emplace_back(i, e.message);
+                dropTicks(refused, QStringLiteral("db_refused"));
+                continue;
+            }
+            if (probed.ok()) {  // the ticks pass alone: a candle/offset row was refused
+                *fatal = r.error();
+                IssueLog::instance().error(QStringLiteral("database"),
+                                           QStringLiteral("write rejected, consumer stops: %1").arg(r.errorMessage()));
+                m_metrics.setDatabaseState(QStringLiteral("rejected: ") + r.errorMessage());
+                return CommitOutcome::Rejected;
+            }
+            r = probed.error();  // the probe itself failed: classify that instead
+        }
         m_metrics.dbErrors.fetch_add(1, std::memory_order_relaxed);
         if (!isRetryable(r.error())) {
-            m_rejection = r.error();
+            *fatal = r.error();
             IssueLog::instance().error(QStringLiteral("database"),
                                        QStringLiteral("write rejected, consumer stops: %1").arg(r.errorMessage()));
             m_metrics.setDatabaseState(QStringLiteral("rejected: ") + r.errorMessage());
             return CommitOutcome::Rejected;
         }
         if (!paused) {
-            (void)m_consumer->pause();
+            pauseConsumer(true);
             paused = true;
         }
         const int delayMs = std::min(5000, 100 << std::min(attempt, 6));
@@ -182,16 +371,19 @@ ConsumerWorker::CommitOutcome ConsumerWorker::commitWithRetry(const WriteBatch &
 
 Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomic_bool &stop)
 {
+    m_batch = &batch;
     m_ticks.clear();
+    m_tickMessage.clear();
     m_tickTimestamps.clear();
     m_candles.clear();
     m_indicators.clear();
     m_offsets.clear();
-    m_lateTicks.clear();
+    m_rejects.clear();
+    m_rejectsDelivered = 0;
     std::map<std::pair<std::string, int32_t>, PartitionProgress> progress;
-    bool anyRejected = false;
 
-    for (const kafka::Message &msg : batch.messages) {
+    for (size_t index = 0; index < batch.messages.size(); ++index) {
+        const kafka::Message &msg = batch.messages[index];
         const std::string topic(msg.topic());
         auto &p = progress[{topic, msg.partition()}];
         p.nextOffset = std::max(p.nextOffset, msg.offset() + 1);
@@ -201,21 +393,10 @@ Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomi
         const AssetClass asset = topic == m_opt.stockTopic ? AssetClass::Stock : AssetClass::Crypto;
         auto decoded = decodeTick(msg.value(), asset);
         if (auto *err = std::get_if<DecodeError>(&decoded)) {
-            anyRejected = true;
             const QString reason = QString::fromStdString(err->reason);
             const QString detail = QString::fromStdString(err->detail);
             m_metrics.addRejected(reason);
-            if (m_deadLetters) {
-                const Status dl = m_deadLetters->write(msg, reason, detail, stop);
-                if (dl.ok())
-                    m_metrics.deadLettered.fetch_add(1, std::memory_order_relaxed);
-                else if (!stop.load())
-                    IssueLog::instance().error(kComponent, QStringLiteral("cannot dead-letter %1/%2@%3: %4")
-                                                               .arg(QString::fromStdString(topic))
-                                                               .arg(msg.partition())
-                                                               .arg(msg.offset())
-                                                               .arg(dl.errorMessage()));
-            }
+            m_rejects.push_back(Reject{&msg, reason, detail});
             if (++m_rejectLogCount <= 100 || m_rejectLogCount % 1000 == 0)
                 IssueLog::instance().warning(kComponent, QStringLiteral("rejected message %1/%2@%3 (%4): %5")
                                                              .arg(QString::fromStdString(topic))
@@ -224,49 +405,20 @@ Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomi
                                                              .arg(reason, detail));
             continue;
         }
-        Tick &tick = std::get<Tick>(decoded);
-        const AddOutcome outcome = m_builder->add(tick);
-        if (outcome.droppedAny()) {
-            m_metrics.droppedLate.fetch_add(1, std::memory_order_relaxed);
-            // Recorded with the tick, so an SQL recomputation of the candles can leave it out too.
-            const qint64 wm = outcome.watermarkMs;
-            for (size_t i = 0; i < m_opt.candles.intervalsSec.size(); ++i) {
-                if (outcome.droppedLateMask & (1u << i))
-                    m_lateTicks.push_back(LateTickRecord{tick, m_opt.candles.intervalsSec[i], wm});
-            }
-            if (++m_lateLogCount <= 20 || m_lateLogCount % 1000 == 0)
-                IssueLog::instance().warning(QStringLiteral("processing"),
-                                             QStringLiteral("late tick %1 %2 at %3 is past the watermark for %4 "
-                                                            "interval(s): stored, not merged into closed candles")
-                                                 .arg(QString::fromStdString(tick.symbol), QString::fromStdString(tick.id))
-                                                 .arg(tick.tsMs)
-                                                 .arg(outcome.droppedCount()));
-        }
         m_tickTimestamps.push_back(msg.timestampMs());
-        m_ticks.push_back(std::move(tick));
+        m_tickMessage.push_back(index);
+        m_ticks.push_back(std::move(std::get<Tick>(decoded)));
     }
     m_metrics.consumed.fetch_add(qint64(batch.messages.size()), std::memory_order_relaxed);
-
-    m_builder->takeUpdates(m_candles);
-    m_builder->takeIndicators(m_indicators);
     for (const auto &[tp, p] : progress)
         m_offsets.push_back(OffsetRecord{m_opt.group.toStdString(), m_clusterId, tp.first, tp.second, p.nextOffset});
 
-    // Dead letters must be durable before the offsets that skip them commit (rejections are rare,
-    // so the flush is cheap).
-    if (anyRejected && m_dlqProducer)
-        m_dlqProducer->flush(2000);
-
     WriteResult result;
-    WriteBatch wb{m_ticks, m_candles, m_offsets};
-    wb.lateTicks = m_lateTicks;
-    wb.indicators = m_indicators;
-    wb.smaPeriod = m_opt.candles.smaPeriod;
-    wb.emaPeriod = m_opt.candles.emaPeriod;
-    const CommitOutcome outcome = commitWithRetry(wb, result, stop);
+    Error fatal;
+    const CommitOutcome outcome = commitWithRetry(result, stop, &fatal);
+    m_batch = nullptr;
     if (outcome == CommitOutcome::Rejected)
-        return makeError(QStringLiteral("the database rejected a write: ") + m_rejection.message,
-                         m_rejection.code.isEmpty() ? QStringLiteral("db_rejected") : m_rejection.code);
+        return fatal;
     if (outcome == CommitOutcome::Stopped)
         return {};
     const qint64 now = nowUs();
@@ -276,6 +428,7 @@ Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomi
             m_metrics.latencyRecent.record(now - ts * 1000);
         }
     }
+    m_metrics.droppedLate.fetch_add(m_lateThisBatch, std::memory_order_relaxed);
     m_metrics.stored.fetch_add(result.ticksInserted + result.ticksDuplicate, std::memory_order_relaxed);
     m_metrics.inserted.fetch_add(result.ticksInserted, std::memory_order_relaxed);
     m_metrics.duplicates.fetch_add(result.ticksDuplicate, std::memory_order_relaxed);
@@ -287,7 +440,10 @@ Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomi
             m_flow->release(tp.first, tp.second, p.bytes, p.messages);
         commits.push_back({tp.first, tp.second, p.nextOffset});
     }
-    (void)m_consumer->commitAsync(commits);  // for lag tools; the database holds the truth
+    // For lag tools only (the database holds the truth): a failure is worth a line, not a stop.
+    if (const Status c = m_consumer->commitAsync(commits); !c.ok())
+        IssueLog::instance().warning(kComponent, QStringLiteral("cannot commit offsets to Kafka (lag tools will lag): %1")
+                                                     .arg(c.errorMessage()));
     if (m_live)
         m_live->add(m_ticks, m_candles, m_indicators);
     return {};
@@ -303,6 +459,7 @@ Status ConsumerWorker::run(const std::atomic_bool &stop)
         return store.error();
     }
     m_store = std::move(store).value();
+    m_store->setWriteLimits(kWriteTimeoutMs, &stop);
     m_builder = std::make_unique<CandleBuilder>(m_opt.candles);
 
     kafka::AssignmentHandler handler;

@@ -4,9 +4,17 @@
 // and the Kafka positions commit together, and on (re)assignment the consumer resumes from the
 // positions the database holds (not Kafka's), with its candle state rebuilt from stored candles.
 //
-// Rejected messages go to <topic>.dlq (reason in headers) and are counted; a late tick is stored as
-// a tick but not merged into a closed candle (counted); a database outage pauses the consumer and
-// retries the same batch with backoff until it commits or the pipeline stops — nothing is skipped.
+// Candles count each stored tick once: only the ticks the database reports as newly inserted are
+// merged, inside the batch's transaction (a redelivered tick is stored once and merged once). When a
+// write attempt fails after merging, the candle state is rebuilt from the database before the next.
+//
+// Rejected messages go to <topic>.dlq (reason in headers) and are counted: those the decoder refuses,
+// ticks whose merge would make a candle sum non-finite, and rows the database refuses for their data
+// (found by bisecting the batch; the rest of the batch is stored). The dead letters are acknowledged
+// before the offsets that skip them commit; if they cannot be written the batch waits and retries.
+// A late tick is stored as a tick but not merged into a closed candle (counted); a database outage
+// pauses the consumer and retries the same batch with backoff until it commits or the pipeline
+// stops — nothing is skipped. Failures that do not concern the data end run() with the error.
 #include "kafka/consumer.h"
 #include "kafka/dead_letter.h"
 #include "kafka/flow_control.h"
@@ -33,8 +41,8 @@ struct ConsumerWorkerOptions
     CandleConfig candles;
     int maxBatch = 20000;
     int pollTimeoutMs = 20;
-    // The sources replay a fixed input (simulator with a start time, replay files): after a fresh
-    // embedded broker, stored open candles are rebuilt by the replay rather than resumed.
+    // The sources replay a fixed input (simulator with a start time, replay files). Informational
+    // now: only newly inserted ticks are merged, so stored candles are always resumed, replay or not.
     bool deterministicInput = false;
     // Non-empty: read exactly these partitions, no group join (the in-process consumers of the
     // embedded broker split its partitions among themselves). Empty: subscribe in `group`.
@@ -44,9 +52,10 @@ struct ConsumerWorkerOptions
 class ConsumerWorker
 {
 public:
-    // Borrows everything; flow, deadLetters (with the producer behind it) and live may be null.
+    // Borrows everything; flow, deadLetters and live may be null (without a DLQ writer rejected
+    // messages are only counted and logged).
     ConsumerWorker(ConsumerWorkerOptions options, MetricsRegistry &metrics, kafka::FlowControl *flow,
-                   kafka::Producer *dlqProducer, kafka::DeadLetterWriter *deadLetters, LiveStage *live);
+                   kafka::DeadLetterWriter *deadLetters, LiveStage *live);
     ~ConsumerWorker();
 
     // Runs on the calling (worker) thread until `stop` is set or a fatal error; returns the fatal
@@ -58,17 +67,26 @@ public:
 private:
     std::vector<std::optional<int64_t>> onAssigned(const std::vector<kafka::TopicPartition> &tps);
     void onRevoked(const std::vector<kafka::TopicPartition> &tps);
-    void rebuildCandles(const std::vector<kafka::TopicPartition> &tps, bool replaying);
+    Status rebuildCandles(const std::vector<kafka::TopicPartition> &tps);
     enum class CommitOutcome { Committed, Stopped, Rejected };
+    struct Reject
+    {
+        const kafka::Message *message;
+        QString reason, detail;
+    };
     Status processBatch(kafka::MessageBatch &batch, const std::atomic_bool &stop);
-    CommitOutcome commitWithRetry(const WriteBatch &wb, WriteResult &result, const std::atomic_bool &stop);
+    CommitOutcome commitWithRetry(WriteResult &result, const std::atomic_bool &stop, Error *fatal);
+    Status deriveCandles(std::span<const quint8> inserted, DerivedRows &out);
+    bool deliverDeadLetters(const std::atomic_bool &stop);
+    Status findRefusedTicks(size_t begin, size_t end, std::vector<std::pair<size_t, Error>> &out);
+    void dropTicks(const std::vector<std::pair<size_t, QString>> &refused, const QString &reason);
+    void pauseConsumer(bool pause);
     void reportConsumerError(const kafka::ConsumerError &e);
     int32_t partitionCount(const std::string &topic);
 
     ConsumerWorkerOptions m_opt;
     MetricsRegistry &m_metrics;
     kafka::FlowControl *m_flow;
-    kafka::Producer *m_dlqProducer;
     kafka::DeadLetterWriter *m_deadLetters;
     LiveStage *m_live;
     std::unique_ptr<TickStore> m_store;
@@ -77,17 +95,23 @@ private:
     std::string m_clusterId;
     std::map<std::string, int32_t> m_partitionCounts;
     std::atomic_bool m_ready{false};
-    Error m_rejection;  // why the database refused the batch that stopped this consumer
+    std::vector<kafka::TopicPartition> m_assigned;
+    bool m_builderStale = false;  // merged ticks of a write that did not commit: rebuild first
     qint64 m_rejectLogCount = 0;
     qint64 m_lateLogCount = 0;
 
     // Per-batch scratch (reused to avoid allocations).
     std::vector<Tick> m_ticks;
+    std::vector<size_t> m_tickMessage;  // per tick: its index in the batch's messages
     std::vector<qint64> m_tickTimestamps;
+    std::vector<Reject> m_rejects;
+    size_t m_rejectsDelivered = 0;  // m_rejects[0, this) are acknowledged by the DLQ
+    std::vector<size_t> m_candleRefused;  // ticks (indices) whose merge would overflow a candle sum
+    qint64 m_lateThisBatch = 0;
+    const kafka::MessageBatch *m_batch = nullptr;
     std::vector<Candle> m_candles;
     std::vector<IndicatorSnapshot> m_indicators;
     std::vector<OffsetRecord> m_offsets;
-    std::vector<LateTickRecord> m_lateTicks;
 };
 
 }  // namespace ms

@@ -228,7 +228,7 @@ void PipelineImpl::onWorkerFailure(PipelineRun &r, const Error &error)
 
 void PipelineImpl::spoolUnstored(PipelineRun &r, int timeoutMs)
 {
-    const qint64 delivered = r.producer ? r.producer->delivered() - (r.deadLetters ? r.deadLetters->total() : 0) : 0;
+    const qint64 delivered = r.producer ? r.producer->delivered() : 0;  // ticks only: dead letters have their own producer
     const qint64 accounted = metrics.stored.load() + metrics.rejected.load();
     bool spoolOk = true;
     if (accounted < delivered && !r.spoolDirectory.isEmpty()) {
@@ -277,7 +277,7 @@ void PipelineImpl::doStop(PipelineRun &r, bool drain)
         if (!r.consumers.empty()) {
             while (clock.elapsed() < kDrainUntilMs) {
                 const qint64 done = metrics.stored.load() + metrics.rejected.load();
-                if (done >= r.producer->delivered() - (r.deadLetters ? r.deadLetters->total() : 0))
+                if (done >= r.producer->delivered())  // dead letters have their own producer
                     break;
                 QThread::msleep(10);
             }

@@ -74,7 +74,12 @@ Status PipelineImpl::startKafka(PipelineRun &r)
             return makeError(QStringLiteral("Kafka at %1 is not usable: %2").arg(r.kafka.bootstrap, prepared.errorMessage()),
                              code);
         }
-        r.deadLetters = std::make_unique<kafka::DeadLetterWriter>(*r.producer);
+        if (c.runConsumers) {
+            auto dlq = kafka::DeadLetterWriter::create(r.kafka);  // its own producer, sized for big messages
+            if (!dlq.ok())
+                return makeError(QStringLiteral("cannot create the dead-letter producer: ") + dlq.errorMessage());
+            r.deadLetters = std::move(dlq).value();
+        }
         r.publisher = std::make_unique<TickPublisher>(*r.producer, metrics, r.stopSources, c.cryptoTopic.toStdString(),
                                                       c.stockTopic.toStdString());
         if (!c.recordFile.isEmpty() && c.runProducers) {
@@ -132,8 +137,7 @@ Status PipelineImpl::startConsumers(PipelineRun &r)
                                                   || std::any_of(c.sources.begin(), c.sources.end(), [](const SourceSpec &s) {
                                                          return s.type == QStringLiteral("replay");
                                                      }));
-        auto worker = std::make_unique<ConsumerWorker>(o, metrics, r.flow.get(), r.producer.get(),
-                                                       r.deadLetters.get(), &live);
+        auto worker = std::make_unique<ConsumerWorker>(o, metrics, r.flow.get(), r.deadLetters.get(), &live);
         ConsumerWorker *w = worker.get();
         r.consumers.push_back(std::move(worker));
         r.consumerThreads.startFunction(QStringLiteral("consumer-%1").arg(i), [this, w, &r] {

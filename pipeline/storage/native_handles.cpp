@@ -79,6 +79,14 @@ Error sqliteError(sqlite3 *db, int rc, const QString &what)
     QString text = db ? QString::fromUtf8(sqlite3_errmsg(db)) : QString::fromUtf8(sqlite3_errstr(rc));
     const bool busy = primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
     const bool io = primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN || primary == SQLITE_FULL;
+    // Refusals that concern the row itself carry their class, so the writer can isolate the row.
+    const char *dataClass = primary == SQLITE_CONSTRAINT ? "SQLITE_CONSTRAINT"
+        : primary == SQLITE_MISMATCH                     ? "SQLITE_MISMATCH"
+        : primary == SQLITE_TOOBIG                       ? "SQLITE_TOOBIG"
+        : primary == SQLITE_RANGE                        ? "SQLITE_RANGE"
+                                                         : nullptr;
+    if (dataClass)
+        text += QStringLiteral(" [") + QLatin1String(dataClass) + u']';
     return makeError(what + QStringLiteral(": ") + text,
                      busy ? QStringLiteral("db_busy") : io ? QStringLiteral("db_unreachable") : QStringLiteral("db_rejected"));
 }

@@ -1,5 +1,6 @@
 #include "storage/pg_params.h"
 
+#include "storage/pg_async.h"
 #include "storage/row_format.h"
 
 namespace ms::storage_detail {
@@ -59,7 +60,7 @@ void PgPipeline::add(std::string sql, PgParams params, QString what, qint64 *row
     m_statements.push_back(Statement{std::move(sql), std::move(params), std::move(what), rowsOut});
 }
 
-Status PgPipeline::run(PGconn *conn)
+Status PgPipeline::run(PGconn *conn, PgLimits &limits)
 {
     if (m_statements.empty())
         return {};
@@ -81,12 +82,25 @@ Status PgPipeline::run(PGconn *conn)
         out = pgError(conn, nullptr, QStringLiteral("Sending the pipeline"));
         sent = false;
     }
+    PgCall call(conn, limits, QStringLiteral("Pipeline"));
+    if (sent) {
+        if (Status s = call.flush(); !s) {
+            out = s;
+            sent = false;
+        }
+    }
     if (sent) {
         // Per statement: its result(s), then NULL; after the last, the PIPELINE_SYNC result.
         size_t index = 0;
         int nullsInARow = 0;
         while (true) {
-            PgResult res(PQgetResult(conn));
+            auto next = call.next();
+            if (!next) {
+                if (out.ok())
+                    out = next.error();
+                break;
+            }
+            PgResult res = std::move(next.value());
             if (!res) {
                 ++index;
                 // A dead connection answers NULL for ever: stop instead of spinning.
@@ -109,6 +123,10 @@ Status PgPipeline::run(PGconn *conn)
                 out = pgError(conn, res.get(), s ? s->what : QStringLiteral("Pipeline"));
             }
         }
+    }
+    if (limits.abandoned) {  // mid-command: the connection is dropped by the caller
+        m_statements.clear();
+        return out;
     }
     if (PQpipelineStatus(conn) != PQ_PIPELINE_OFF && PQexitPipelineMode(conn) != 1 && out.ok())
         out = pgError(conn, nullptr, QStringLiteral("Leaving pipeline mode"));

@@ -10,6 +10,8 @@
 
 namespace ms::storage_detail {
 
+struct PgLimits;  // pg_async.h
+
 // Collects the parameters of a multi-row "VALUES ($1,..),($n,..)" statement.
 struct PgParams
 {
@@ -37,7 +39,8 @@ public:
     void add(std::string sql, PgParams params, QString what, qint64 *rowsOut = nullptr);
     void add(std::string sql, QString what) { add(std::move(sql), PgParams{}, std::move(what)); }
     size_t size() const { return m_statements.size(); }
-    Status run(PGconn *conn);
+    // Under the limits (pg_async.h): a frozen server fails it after the deadline, stop at once.
+    Status run(PGconn *conn, PgLimits &limits);
 
 private:
     struct Statement

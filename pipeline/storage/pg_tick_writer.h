@@ -2,6 +2,7 @@
 // Internal to storage/: the PostgreSQL write path of TickStore (COPY fast path, staging replay path,
 // multi-row upserts for candles and offsets), all in one transaction run through libpq.
 #include "storage/native_handles.h"
+#include "storage/pg_async.h"
 #include "storage/pg_params.h"
 #include "storage/tick_store.h"
 
@@ -12,11 +13,14 @@ struct PgWriterState
     bool preferReplay = false;  // the last batch had duplicates: start on the replay path
     bool forceReplay = false;   // benchmarks/tests: always take the replay path
     bool binaryCopy = true;     // COPY in binary format (no text parsing on the server); text for comparison
+    PgLimits limits;            // deadline and stop flag of every call; `abandoned`: drop the connection
 };
 
 // Once per connection: quiet notices, create the temp staging tables.
 Status pgPrepareSession(PGconn *conn);
 Result<WriteResult> pgWrite(PGconn *conn, PgWriterState &state, const WriteBatch &batch);
+// Inserts the ticks in a transaction that is rolled back; returns what the server said about them.
+Status pgProbeTicks(PGconn *conn, PgWriterState &state, std::span<const Tick> ticks);
 
 // Multi-row upserts for the small parts of a batch (pg_upserts.cpp), queued on a pipeline that
 // the caller runs; each adds the rows written to *rowsOut when it runs.

@@ -106,7 +106,7 @@ Result<WriteResult> SqliteTickWriter::write(const WriteBatch &batch)
     // IMMEDIATE: take the write lock up front (busy timeout applies) instead of failing on upgrade.
     if (Status s = sqliteExec(m_db, "BEGIN IMMEDIATE", QStringLiteral("BEGIN")); !s)
         return s.error();
-    auto result = writeInTransaction(batch);
+    auto result = writeInTransaction(batch, false);
     if (result) {
         if (Status s = sqliteExec(m_db, "COMMIT", QStringLiteral("COMMIT")); !s)
             result = s.error();
@@ -116,9 +116,25 @@ Result<WriteResult> SqliteTickWriter::write(const WriteBatch &batch)
     return result;
 }
 
-Result<WriteResult> SqliteTickWriter::writeInTransaction(const WriteBatch &batch)
+Status SqliteTickWriter::probeTicks(std::span<const Tick> ticks)
+{
+    if (Status s = prepare(); !s)
+        return s;
+    if (Status s = sqliteExec(m_db, "BEGIN IMMEDIATE", QStringLiteral("BEGIN")); !s)
+        return s;
+    WriteBatch batch{ticks, {}, {}};
+    auto result = writeInTransaction(batch, true);
+    if (!sqlite3_get_autocommit(m_db))
+        (void)sqliteExec(m_db, "ROLLBACK", QStringLiteral("ROLLBACK"));
+    if (!result)
+        return result.error();
+    return {};
+}
+
+Result<WriteResult> SqliteTickWriter::writeInTransaction(const WriteBatch &batch, bool ticksOnly)
 {
     WriteResult r;
+    m_inserted.clear();
     std::string t1, t2, t3;
     auto step = [this](sqlite3_stmt *s, const QString &what) -> Status {
         const int rc = sqlite3_step(s);
@@ -144,12 +160,28 @@ Result<WriteResult> SqliteTickWriter::writeInTransaction(const WriteBatch &batch
         bindOptional(s, 12, t.previousClose);
         if (Status st = step(s, QStringLiteral("Inserting a tick")); !st)
             return st.error();
-        if (sqlite3_changes(m_db) > 0)
+        const bool fresh = sqlite3_changes(m_db) > 0;
+        if (fresh)
             ++r.ticksInserted;
         else
             ++r.ticksDuplicate;
+        if (batch.deriveFromInserted)
+            m_inserted.push_back(fresh ? 1 : 0);
     }
-    for (const Candle *c : lastCandlePerKey(batch.candles)) {
+    if (ticksOnly)
+        return r;
+    DerivedRows derived;
+    if (batch.deriveFromInserted) {
+        if (Status s = batch.deriveFromInserted(m_inserted, derived); !s)
+            return s.error();
+    }
+    std::vector<Candle> candles(batch.candles.begin(), batch.candles.end());
+    candles.insert(candles.end(), derived.candles.begin(), derived.candles.end());
+    std::vector<IndicatorSnapshot> indicators(batch.indicators.begin(), batch.indicators.end());
+    indicators.insert(indicators.end(), derived.indicators.begin(), derived.indicators.end());
+    std::vector<LateTickRecord> late(batch.lateTicks.begin(), batch.lateTicks.end());
+    late.insert(late.end(), derived.lateTicks.begin(), derived.lateTicks.end());
+    for (const Candle *c : lastCandlePerKey(candles)) {
         sqlite3_stmt *s = m_candle;
         bindText(s, 1, ms::wireName(c->asset));
         bindText(s, 2, c->symbol);
@@ -181,7 +213,7 @@ Result<WriteResult> SqliteTickWriter::writeInTransaction(const WriteBatch &batch
             return st.error();
         ++r.offsetsWritten;
     }
-    for (const LateTickRecord &l : batch.lateTicks) {
+    for (const LateTickRecord &l : late) {
         sqlite3_stmt *s = m_late;
         bindText(s, 1, ms::wireName(l.tick.source));
         bindText(s, 2, l.tick.symbol);
@@ -197,7 +229,7 @@ Result<WriteResult> SqliteTickWriter::writeInTransaction(const WriteBatch &batch
             return st.error();
         r.lateTicksWritten += sqlite3_changes(m_db);
     }
-    for (const IndicatorSnapshot *i : lastIndicatorPerKey(batch.indicators)) {
+    for (const IndicatorSnapshot *i : lastIndicatorPerKey(indicators)) {
         sqlite3_stmt *s = m_indicator;
         bindText(s, 1, ms::wireName(i->asset));
         bindText(s, 2, i->symbol);

@@ -15,10 +15,12 @@ public:
     SqliteTickWriter &operator=(const SqliteTickWriter &) = delete;
 
     Result<WriteResult> write(const WriteBatch &batch);
+    // Inserts the ticks in a transaction that is rolled back; returns what SQLite said about them.
+    Status probeTicks(std::span<const Tick> ticks);
 
 private:
     Status prepare();
-    Result<WriteResult> writeInTransaction(const WriteBatch &batch);
+    Result<WriteResult> writeInTransaction(const WriteBatch &batch, bool ticksOnly);
 
     sqlite3 *m_db;
     sqlite3_stmt *m_crypto = nullptr;
@@ -27,6 +29,7 @@ private:
     sqlite3_stmt *m_offset = nullptr;
     sqlite3_stmt *m_late = nullptr;
     sqlite3_stmt *m_indicator = nullptr;
+    std::vector<quint8> m_inserted;  // per tick of the batch: 1 = a new row (INSERT changed one)
 };
 
 }  // namespace ms::storage_detail

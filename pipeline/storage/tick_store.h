@@ -28,6 +28,9 @@
 
 #include <QString>
 
+#include <atomic>
+
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -56,6 +59,17 @@ struct LateTickRecord
     qint64 watermarkMs = 0;   // the watermark the decision was made against
 };
 
+// Rows computed from the ticks the database actually inserted (see WriteBatch::deriveFromInserted).
+struct DerivedRows
+{
+    std::vector<Candle> candles;
+    std::vector<IndicatorSnapshot> indicators;
+    std::vector<LateTickRecord> lateTicks;
+};
+// inserted[i] != 0 when WriteBatch::ticks[i] is a new row (neither stored before nor an earlier copy
+// in the same batch).
+using DeriveFromInserted = std::function<Status(std::span<const quint8> inserted, DerivedRows &out)>;
+
 struct WriteBatch
 {
     std::span<const Tick> ticks;
@@ -67,6 +81,11 @@ struct WriteBatch
     std::span<const IndicatorSnapshot> indicators = {};
     qint32 smaPeriod = 20;
     qint32 emaPeriod = 20;
+    // Optional, same transaction: called once the ticks are in, with which of them were new; the rows
+    // it fills are written after the batch's own candles/indicators/late ticks (last one wins). This
+    // is how candles count each stored tick once whatever Kafka delivers. write() may call it more
+    // than once (a reconnect retries the batch); an error it returns rolls the batch back.
+    DeriveFromInserted deriveFromInserted = {};
 };
 
 // How much candle history CandleBuilder::restore() wants for one interval.
@@ -88,6 +107,11 @@ struct WriteResult
     bool reconnected = false;   // the connection was reopened during this call
 };
 
+// True when the database refused a write because of the data itself (PostgreSQL SQLSTATE class 22
+// or 23; SQLite CONSTRAINT, MISMATCH, TOOBIG, RANGE): retrying fails the same way, but the rows it
+// refuses can be isolated. Connection, permission, missing table or disk errors are not data.
+bool concernsData(const Error &error);
+
 class TickStore
 {
 public:
@@ -99,6 +123,9 @@ public:
     TickStore &operator=(const TickStore &) = delete;
 
     Result<WriteResult> write(const WriteBatch &batch);
+    // Inserts `ticks` in a transaction that is always rolled back: the error the database gives for
+    // them, if any (used to find the rows it refuses by bisecting a batch).
+    Status probeTicks(std::span<const Tick> ticks);
 
     // Stored positions of a consumer group on one Kafka cluster (empty when none).
     Result<std::vector<OffsetRecord>> loadOffsets(const std::string &consumerGroup, const std::string &clusterId);
@@ -116,6 +143,12 @@ public:
     // A cheap round trip (SELECT 1), reconnecting first when the connection was lost.
     Status ping();
 
+    // PostgreSQL write path: every libpq call (BEGIN, COPY, the upserts, COMMIT) gives up after
+    // `timeoutMs` without an answer, or at once when *stop is set (checked every ~50 ms); the write
+    // then fails as retryable ("db_unreachable") and the connection is dropped (reopened by the next
+    // call). `stop` must outlive the store; null = no stop flag.
+    void setWriteLimits(int timeoutMs, const std::atomic_bool *stop);
+
     // Benchmarks/tests: PostgreSQL always takes the staging (replay) path.
     void setAlwaysReplayPath(bool on);
     // Benchmarks/tests: PostgreSQL COPY in text format instead of binary (the default).
@@ -132,6 +165,7 @@ private:
     Status ensureConnected(bool *reconnected = nullptr);
     bool connectionLost() const;
     Result<WriteResult> writeOnce(const WriteBatch &batch);
+    Status checkSqliteFile() const;
 
     struct Impl;
     DatabaseUrl m_url;

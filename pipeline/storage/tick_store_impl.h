@@ -7,6 +7,10 @@
 #include <QSqlDatabase>
 
 #include <memory>
+#include <optional>
+#include <utility>
+
+#include <sys/types.h>
 
 namespace ms {
 
@@ -15,6 +19,7 @@ struct TickStore::Impl
     QSqlDatabase db;
     storage_detail::PgWriterState pg;
     std::unique_ptr<storage_detail::SqliteTickWriter> sqlite;
+    std::optional<std::pair<dev_t, ino_t>> sqliteFile;  // (device, inode) of the file opened
 };
 
 }  // namespace ms

@@ -1,0 +1,154 @@
+// Every libpq call of the write path has a client-side deadline and honours the stop flag: with
+// the PostgreSQL server frozen (SIGSTOP on the postmaster and every backend: TCP still accepts,
+// nobody answers), a write returns within 2 s of stop, or fails as retryable after its deadline.
+// Regression: PQgetResult without a timeout blocked until the server resumed.
+#include "pg_server.h"
+#include "storage/tick_store.h"
+#include "storage_test_util.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTest>
+
+#include <atomic>
+#include <csignal>
+#include <thread>
+
+using namespace ms;
+using namespace ms::test;
+
+namespace {
+// The postmaster (first line of postmaster.pid) and its children.
+std::vector<pid_t> serverPids(const QString &dataDir)
+{
+    std::vector<pid_t> pids;
+    QFile f(dataDir + QStringLiteral("/postmaster.pid"));
+    if (!f.open(QIODevice::ReadOnly))
+        return pids;
+    const pid_t master = pid_t(f.readLine().trimmed().toInt());
+    if (master <= 0)
+        return pids;
+    pids.push_back(master);
+    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        bool isPid = false;
+        const int pid = entry.toInt(&isPid);
+        if (!isPid)
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray line = stat.readAll();
+        const qsizetype close = line.lastIndexOf(')');  // "pid (comm) state ppid ..."
+        const QList<QByteArray> fields = line.mid(close + 2).split(' ');
+        if (fields.size() > 1 && fields[1].toInt() == master)
+            pids.push_back(pid_t(pid));
+    }
+    return pids;
+}
+
+// Freezes the server for its lifetime (SIGCONT in the destructor, whatever the test did).
+struct Frozen
+{
+    explicit Frozen(std::vector<pid_t> p) : pids(std::move(p))
+    {
+        for (pid_t pid : pids)
+            ::kill(pid, SIGSTOP);
+    }
+    ~Frozen() { resume(); }
+    void resume()
+    {
+        for (pid_t pid : pids)
+            ::kill(pid, SIGCONT);
+        pids.clear();
+    }
+    std::vector<pid_t> pids;
+};
+}  // namespace
+
+class TestPgFrozen : public QObject
+{
+    Q_OBJECT
+    PgServer m_pg;
+    int m_seq = 0;
+
+    std::unique_ptr<TickStore> freshStore()
+    {
+        const QString name = QStringLiteral("frozen%1").arg(++m_seq);
+        if (!m_pg.createDatabase(name))
+            return nullptr;
+        auto store = TickStore::open(*DatabaseUrl::parse(m_pg.url(name)), name);
+        return store ? std::move(store).value() : nullptr;
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY2(m_pg.start(), qPrintable(m_pg.errorString())); }
+
+    void writeReturnsPromptlyOnStopOrDeadline_data()
+    {
+        QTest::addColumn<bool>("viaStop");
+        QTest::addColumn<int>("batchSize");
+        QTest::newRow("stop, small batch") << true << 100;
+        QTest::newRow("stop, large batch (COPY fills the socket)") << true << 200000;
+        QTest::newRow("deadline, small batch") << false << 100;
+    }
+    void writeReturnsPromptlyOnStopOrDeadline()
+    {
+        QFETCH(bool, viaStop);
+        QFETCH(int, batchSize);
+        auto store = freshStore();
+        QVERIFY(store);
+        std::atomic_bool stop{false};
+        store->setWriteLimits(viaStop ? 600000 : 1000, &stop);
+        QVERIFY(store->write({makeTicks(0, 10), {}, {}}).ok());
+        const std::vector<OffsetRecord> offsets{{"g", "c", "crypto_topic", 0, 1}};
+        const std::vector<Tick> ticks = makeTicks(10, 10 + batchSize);
+
+        const std::vector<pid_t> pids = serverPids(m_pg.dataDir());
+        QVERIFY2(pids.size() >= 2, "postmaster and at least one backend expected");
+        std::optional<Result<WriteResult>> result;
+        qint64 returnedAfterMs = -1;
+        {
+            Frozen frozen(pids);
+            QElapsedTimer clock;
+            std::atomic_bool done{false};
+            std::thread writer([&] {
+                result.emplace(store->write({ticks, {}, offsets}));
+                returnedAfterMs = clock.elapsed();
+                done = true;
+            });
+            clock.start();
+            if (viaStop) {
+                // Stop once the writer is stuck waiting on the frozen server.
+                QTest::qWait(500);
+                stop = true;
+            }
+            // Without the deadline the writer would wait for the server for ever: give it 10 s,
+            // then resume the server so the writer (and this test) can end, and fail.
+            QElapsedTimer bound;
+            bound.start();
+            while (!done.load() && bound.elapsed() < 10000)
+                QTest::qWait(10);
+            const bool returnedWhileFrozen = done.load();
+            if (!returnedWhileFrozen)
+                frozen.resume();
+            writer.join();
+            QVERIFY2(returnedWhileFrozen, "the write blocked on the frozen server");
+            QVERIFY(result.has_value());
+            QVERIFY(!result->ok());
+            QVERIFY2(isRetryable(result->error()), qPrintable(result->errorMessage()));
+            if (viaStop)
+                QVERIFY2(returnedAfterMs < 500 + 2000, qPrintable(QString::number(returnedAfterMs)));
+            else
+                QVERIFY2(returnedAfterMs >= 1000 && returnedAfterMs < 1000 + 2000, qPrintable(QString::number(returnedAfterMs)));
+        }
+        // Resumed: the same store reconnects and the batch goes in once.
+        stop = false;
+        auto again = store->write({ticks, {}, offsets});
+        QVERIFY2(again.ok(), qPrintable(again.errorMessage()));
+        QCOMPARE(again->ticksInserted + again->ticksDuplicate, qint64(batchSize));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPgFrozen)
+#include "tst_pg_frozen.moc"
