@@ -1,5 +1,6 @@
 #include "sources/finnhub_parse.h"
 
+#include "sources/checked_time.h"
 #include "sources/json_fields.h"
 
 #include <QCryptographicHash>
@@ -67,7 +68,7 @@ Result<QuoteResult> parseQuote(const QByteArray &body, const QString &symbol, co
         }
         return makeError(QStringLiteral("Finnhub quote without a usable time 't'"), QStringLiteral("missing_field"));
     }
-    const qint64 tsMs = *t * 1000;
+    const qint64 tsMs = checked::secondsToMs(*t).value_or(kMaxSaneTsMs);  // overflow: refused below
     if (tsMs < kMinSaneTsMs || tsMs >= kMaxSaneTsMs)
         return makeError(QStringLiteral("Finnhub quote time %1 is not plausible").arg(*t), QStringLiteral("absurd_timestamp"));
     Tick &tick = out.tick;
