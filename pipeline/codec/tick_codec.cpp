@@ -268,6 +268,27 @@ std::string currencyProblem(std::string_view currency)
     return textProblem("currency", currency, kMaxCurrencyBytes, true);
 }
 
+std::optional<DecodeError> validateTick(const Tick &t)
+{
+    auto text = [](std::string_view field, const std::string &value, size_t maxBytes) -> std::optional<DecodeError> {
+        if (std::string bad = textProblem(field, value, maxBytes, true); !bad.empty())
+            return err("bad_value", std::move(bad));
+        return std::nullopt;
+    };
+    if (auto e = text("symbol", t.symbol, kMaxSymbolBytes)) return e;
+    if (auto e = text("currency", t.currency, kMaxCurrencyBytes)) return e;
+    if (auto e = text("id", t.id, kMaxIdBytes)) return e;
+    if (!std::isfinite(t.price) || !std::isfinite(t.volume))
+        return err("bad_value", "price and volume must be finite numbers");
+    if (auto e = checkPriceVolume(t)) return e;
+    if (auto e = checkTimestamp(t.tsMs)) return e;
+    for (const auto *o : {&t.open, &t.high, &t.low, &t.previousClose}) {
+        if (*o && !(std::isfinite(**o) && **o > 0))
+            return err("bad_value", "open/high/low/previous_close must be finite and > 0 when present");
+    }
+    return std::nullopt;
+}
+
 void encodeTick(const Tick &t, std::string &out)
 {
     out += R"({"v":1,"source":")";

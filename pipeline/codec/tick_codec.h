@@ -15,6 +15,7 @@
 
 #include <QString>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -44,6 +45,11 @@ DecodeResult decodeTick(std::string_view json, AssetClass topicAsset);
 // otherwise the reason in words.
 std::string symbolProblem(std::string_view symbol);
 std::string currencyProblem(std::string_view currency);
+
+// The decoder's rules for a whole tick made elsewhere (provider parsers, replay rows): a tick that
+// fails them would be dead-lettered by every consumer, so its maker refuses it instead. nullopt
+// when the decoder would accept the tick's encoding.
+std::optional<DecodeError> validateTick(const Tick &tick);
 
 // Convenience for callers that hold the decoded value.
 inline bool isTick(const DecodeResult &r) { return r.index() == 0; }

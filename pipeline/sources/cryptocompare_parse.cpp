@@ -1,11 +1,14 @@
 #include "sources/cryptocompare_parse.h"
 
+#include "codec/tick_codec.h"
 #include "sources/checked_time.h"
 #include "sources/json_fields.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
+
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -109,6 +112,10 @@ std::optional<Tick> quoteFromAggregate(const QJsonObject &raw, const QString &fa
     } else if (const auto changeDay = json::number(raw, "CHANGEDAY"_L1)) {
         t.previousClose = *price - *changeDay;
     }
+    // Whatever the provider sent (a control character in TOSYMBOL, a 40-byte symbol, a negative
+    // OPENDAY), a tick the consumers would dead-letter is not made.
+    if (validateTick(t))
+        return std::nullopt;
     return t;
 }
 
@@ -170,6 +177,8 @@ std::optional<Tick> tradeFromStreamer(const QJsonObject &msg)
     t.volume = std::max(0.0, qty.value_or(0.0));
     t.tsMs = *tsMs;
     t.id = utf8(QStringLiteral("t-%1-%2-%3").arg(json::text(msg, "M"_L1), to, id));
+    if (validateTick(t))
+        return std::nullopt;
     return t;
 }
 
@@ -222,6 +231,9 @@ Result<HistoPage> parseHisto(const QByteArray &body, const QString &symbol, cons
         k.volume = std::max(0.0, json::number(c, "volumefrom"_L1).value_or(0.0));
         const double quoteVolume = json::number(c, "volumeto"_L1).value_or(0.0);
         k.vwap = k.volume > 0 ? quoteVolume / k.volume : k.close;
+        if (!std::isfinite(k.vwap))  // e.g. volumeto 1e300 over volumefrom 1e-300
+            return makeError(QStringLiteral("CryptoCompare history candle with a VWAP that is not finite"),
+                             QStringLiteral("bad_candle"));
         k.trades = 0;
         k.firstTsMs = k.bucketStartMs;
         k.lastTsMs = k.bucketStartMs + intervalMs - 1;
