@@ -1,23 +1,67 @@
 #include "cli_options.h"
 
+#include "codec/tick_codec.h"
+#include "storage/database_url.h"
+
 #include <QCommandLineParser>
 #include <QDateTime>
+#include <QFileInfo>
+
+#include <cmath>
 
 namespace ms {
 
 namespace {
 
+constexpr qint64 kMaxIntervalSec = 366LL * 86400;
+constexpr int kMaxIntervals = 32;
+
 const QStringList kKnownCrypto{QStringLiteral("BTC"), QStringLiteral("ETH"), QStringLiteral("BNB"), QStringLiteral("SOL"),
                                QStringLiteral("XRP"), QStringLiteral("ADA"), QStringLiteral("DOGE"), QStringLiteral("LTC"),
                                QStringLiteral("DOT"), QStringLiteral("AVAX")};
 
-Result<double> number(const QString &name, const QString &text, double min)
+// Every number from the command line is finite and inside [min, max]: "nan", "inf" and "1e30" are
+// refused here, so no later double → int conversion can be undefined.
+Result<double> number(const QString &name, const QString &text, double min, double max)
 {
     bool ok = false;
     const double v = text.toDouble(&ok);
-    if (!ok || v < min)
-        return makeError(QStringLiteral("--%1 needs a number >= %2, got '%3'").arg(name).arg(min).arg(text));
+    if (!ok || !std::isfinite(v) || v < min || v > max)
+        return makeError(QStringLiteral("--%1 needs a number from %2 to %3, got '%4'")
+                             .arg(name, QString::number(min, 'g', 12), QString::number(max, 'g', 12), text.left(40)));
     return v;
+}
+
+// A whole number in [min, max] ("1e6" is fine, "2.5" is not).
+Result<qint64> wholeNumber(const QString &name, const QString &text, qint64 min, qint64 max)
+{
+    auto v = number(name, text, double(min), double(max));
+    if (!v)
+        return v.error();
+    if (std::floor(*v) != *v)
+        return makeError(QStringLiteral("--%1 needs a whole number, got '%2'").arg(name, text.left(40)));
+    return qint64(*v);
+}
+
+Status checkSymbols(const QString &option, const QStringList &symbols)
+{
+    if (symbols.isEmpty())
+        return makeError(QStringLiteral("--%1 names no symbol").arg(option));
+    for (const QString &s : symbols) {
+        const std::string problem = symbolProblem(s.toStdString());
+        if (!problem.empty())
+            return makeError(QStringLiteral("--%1: symbol '%2' refused: %3")
+                                 .arg(option, s.left(40), QString::fromStdString(problem)));
+    }
+    return {};
+}
+
+// The simulator's ticks start here: outside 2000..2100 the consumers would refuse every one.
+Result<qint64> checkStartTime(qint64 ms, const QString &text)
+{
+    if (ms < kMinSaneTsMs || ms >= kMaxSaneTsMs - 365LL * 86400 * 1000)
+        return makeError(QStringLiteral("--start-time %1 is outside 2000..2099").arg(text.left(40)));
+    return ms;
 }
 
 Result<qint64> timeArg(const QString &text)
@@ -25,7 +69,7 @@ Result<qint64> timeArg(const QString &text)
     bool ok = false;
     const qint64 ms = text.toLongLong(&ok);
     if (ok)
-        return ms;
+        return checkStartTime(ms, text);
     QDateTime dt = QDateTime::fromString(text, Qt::ISODateWithMs);
     if (!dt.isValid())
         dt = QDateTime::fromString(text, Qt::ISODate);
@@ -33,7 +77,7 @@ Result<qint64> timeArg(const QString &text)
         return makeError(QStringLiteral("--start-time needs ms since the epoch or an ISO-8601 time, got '%1'").arg(text));
     if (dt.timeSpec() == Qt::LocalTime)
         dt.setTimeSpec(Qt::UTC);  // times without a zone are UTC, like every time in the pipeline
-    return dt.toMSecsSinceEpoch();
+    return checkStartTime(dt.toMSecsSinceEpoch(), text);
 }
 
 }  // namespace
@@ -44,6 +88,7 @@ Result<QList<int>> parseIntervals(const QString &text)
     const QStringList parts = text.split(u',', Qt::SkipEmptyParts);
     for (QString p : parts) {
         p = p.trimmed();
+        const QString given = p;
         int mult = 1;
         if (p.endsWith(u's')) {
             p.chop(1);
@@ -58,13 +103,16 @@ Result<QList<int>> parseIntervals(const QString &text)
             p.chop(1);
         }
         bool ok = false;
-        const int v = p.toInt(&ok);
-        if (!ok || v <= 0)
-            return makeError(QStringLiteral("bad interval '%1' (use e.g. 1s,1m,5m,1h)").arg(p));
-        out.append(v * mult);
+        const qint64 v = p.toLongLong(&ok);
+        // At most a year: 24856d would overflow the int seconds (and every ms product after it).
+        if (!ok || v <= 0 || v > kMaxIntervalSec / mult)
+            return makeError(QStringLiteral("bad interval '%1' (use e.g. 1s,1m,5m,1h; at most 366d)").arg(given.left(40)));
+        out.append(int(v * mult));
     }
     if (out.isEmpty())
         return makeError(QStringLiteral("no candle interval given"));
+    if (out.size() > kMaxIntervals)  // the candle builder keeps one bit per interval in 32-bit masks
+        return makeError(QStringLiteral("%1 candle intervals given; at most %2").arg(out.size()).arg(kMaxIntervals));
     return out;
 }
 
@@ -73,7 +121,9 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "MarketStream: real-time market data (sources -> Kafka -> candles -> PostgreSQL/SQLite) with a live monitor.\n"
-        "Sub-commands: 'marketstream export powerbi --out DIR', 'marketstream backfill --from ... --to ...'."));
+        "Sub-commands: 'marketstream export powerbi --out DIR', 'marketstream backfill --from ... --to ...'.\n"
+        "Exit codes: 0 done, 1 pipeline failure, 2 usage or configuration error, 3 a dependency (Kafka, the\n"
+        "database) unreachable."));
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     auto opt = [&](const char *name, const char *desc, const char *value = nullptr) {
         QCommandLineOption o(QString::fromLatin1(name), QString::fromLatin1(desc));
@@ -136,6 +186,8 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     out.headless = p.isSet(QStringLiteral("headless"));
 
     PipelineConfig &c = out.config;
+    if (p.isSet(QStringLiteral("env-file")) && !QFileInfo(p.value(QStringLiteral("env-file"))).isFile())
+        return makeError(QStringLiteral("--env-file '%1' is not a readable file").arg(p.value(QStringLiteral("env-file"))));
     c = configFromEnvironment(p.isSet(QStringLiteral("env-file")) ? p.value(QStringLiteral("env-file"))
                                                                    : QStringLiteral(".env"));
     auto has = [&](const char *n) { return p.isSet(QString::fromLatin1(n)); };
@@ -155,6 +207,8 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
                     const QString path = s.mid(7);
                     if (path.isEmpty())
                         return makeError(QStringLiteral("--source replay:FILE needs a file"));
+                    if (const QFileInfo fi(path); !fi.isFile() || !fi.isReadable())
+                        return makeError(QStringLiteral("--source replay:%1: no such readable file").arg(path));
                     c.sources.append(SourceSpec{QStringLiteral("replay"), path});
                     continue;
                 }
@@ -176,7 +230,7 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     if (!c.runProducers && !c.runConsumers)
         return makeError(QStringLiteral("--source none with --no-consumer leaves nothing to run"));
     if (has("consumers")) {
-        auto n = number(QStringLiteral("consumers"), val("consumers"), 1);
+        auto n = wholeNumber(QStringLiteral("consumers"), val("consumers"), 1, 64);
         if (!n) return n.error();
         c.consumers = int(*n);
     }
@@ -189,14 +243,14 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
             return makeError(QStringLiteral("--seed needs a whole number, got '%1'").arg(val("seed")));
     }
     if (has("rate")) {
-        auto n = number(QStringLiteral("rate"), val("rate"), 0);
+        auto n = number(QStringLiteral("rate"), val("rate"), 0, 1e9);
         if (!n) return n.error();
         c.rate = *n;
     }
     if (has("max-ticks")) {
-        auto n = number(QStringLiteral("max-ticks"), val("max-ticks"), 1);
+        auto n = wholeNumber(QStringLiteral("max-ticks"), val("max-ticks"), 1, 1'000'000'000'000'000LL);
         if (!n) return n.error();
-        c.maxTicks = qint64(*n);
+        c.maxTicks = *n;
     }
     if (has("start-time")) {
         auto t = timeArg(val("start-time"));
@@ -204,32 +258,34 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
         c.startTimeMs = *t;
     }
     if (has("duration")) {
-        auto n = number(QStringLiteral("duration"), val("duration"), 0.001);
+        auto n = number(QStringLiteral("duration"), val("duration"), 0.001, 1e9);
         if (!n) return n.error();
         out.durationSec = *n;
     }
     if (has("idle-exit")) {
-        auto n = number(QStringLiteral("idle-exit"), val("idle-exit"), 0.001);
+        auto n = number(QStringLiteral("idle-exit"), val("idle-exit"), 0.001, 1e9);
         if (!n) return n.error();
         c.idleExitMs = qint64(*n * 1000);
     }
     if (has("kafka-timeout")) {
-        auto n = number(QStringLiteral("kafka-timeout"), val("kafka-timeout"), 0.1);
-        if (!n || !(*n <= 600))
-            return makeError(QStringLiteral("--kafka-timeout needs a number of seconds from 0.1 to 600, got '%1'")
-                                 .arg(val("kafka-timeout")));
+        auto n = number(QStringLiteral("kafka-timeout"), val("kafka-timeout"), 0.1, 600);
+        if (!n) return n.error();
         c.kafkaConnectTimeoutMs = int(*n * 1000);
     }
     if (has("kafka"))
         c.kafkaBootstrap = val("kafka") == QStringLiteral("embedded") ? QString() : val("kafka");
     if (has("partitions")) {
-        auto n = number(QStringLiteral("partitions"), val("partitions"), 1);
+        auto n = wholeNumber(QStringLiteral("partitions"), val("partitions"), 1, 1024);
         if (!n) return n.error();
         c.embeddedPartitions = int(*n);
     }
     if (has("crypto-topic")) c.cryptoTopic = val("crypto-topic");
     if (has("stock-topic")) c.stockTopic = val("stock-topic");
-    if (has("db")) c.databaseUrl = val("db");
+    if (has("db")) {
+        if (auto url = DatabaseUrl::parse(val("db")); !url)
+            return url.error();  // its message never shows the password
+        c.databaseUrl = val("db");
+    }
     auto list = [](const QString &s) {
         QStringList out;
         const QStringList parts = s.split(u',', Qt::SkipEmptyParts);
@@ -237,8 +293,14 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
             out.append(x.trimmed());
         return out;
     };
-    if (has("crypto-symbols")) c.cryptoSymbols = list(val("crypto-symbols"));
-    if (has("stock-symbols")) c.stockSymbols = list(val("stock-symbols"));
+    if (has("crypto-symbols")) {
+        c.cryptoSymbols = list(val("crypto-symbols"));
+        if (auto st = checkSymbols(QStringLiteral("crypto-symbols"), c.cryptoSymbols); !st) return st.error();
+    }
+    if (has("stock-symbols")) {
+        c.stockSymbols = list(val("stock-symbols"));
+        if (auto st = checkSymbols(QStringLiteral("stock-symbols"), c.stockSymbols); !st) return st.error();
+    }
     if (has("symbols")) {
         QStringList crypto, stock;
         bool onlyCryptoSources = true, onlyStockSources = true;
@@ -261,28 +323,34 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
             else
                 stock.append(s);
         }
+        if (auto st = checkSymbols(QStringLiteral("symbols"), crypto + stock); !st) return st.error();
         c.cryptoSymbols = crypto;
         c.stockSymbols = stock;
     }
-    if (has("currency")) c.currency = val("currency");
+    if (has("currency")) {
+        const std::string problem = currencyProblem(val("currency").toStdString());
+        if (!problem.empty())
+            return makeError(QStringLiteral("--currency '%1' refused: %2").arg(val("currency").left(40), QString::fromStdString(problem)));
+        c.currency = val("currency");
+    }
     if (has("intervals")) {
         auto iv = parseIntervals(val("intervals"));
         if (!iv) return iv.error();
         c.candleIntervalsSec = *iv;
     }
     if (has("lateness")) {
-        auto n = number(QStringLiteral("lateness"), val("lateness"), 0);
+        auto n = number(QStringLiteral("lateness"), val("lateness"), 0, 1e6);
         if (!n) return n.error();
         c.allowedLatenessMs = qint64(*n * 1000);
     }
     if (has("replay-speed")) {
-        auto n = number(QStringLiteral("replay-speed"), val("replay-speed"), 0);
+        auto n = number(QStringLiteral("replay-speed"), val("replay-speed"), 0, 1e6);
         if (!n) return n.error();
         c.replaySpeed = *n;
     }
     if (has("record")) c.recordFile = val("record");
     if (has("poll-interval")) {
-        auto n = number(QStringLiteral("poll-interval"), val("poll-interval"), 0.05);
+        auto n = number(QStringLiteral("poll-interval"), val("poll-interval"), 0.05, 86400);
         if (!n) return n.error();
         c.pollIntervalMs = int(*n * 1000);
     }

@@ -6,6 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
+  clang libclang-rt-14-dev
   qt6-base-dev qt6-charts-dev qt6-websockets-dev libqt6opengl6-dev
   libqt6sql6-psql libqt6sql6-sqlite qtkeychain-qt6-dev
   librdkafka-dev libpq-dev libsqlite3-dev

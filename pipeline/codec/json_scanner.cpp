@@ -11,13 +11,6 @@ inline bool isDigit(char c)
 {
     return c >= '0' && c <= '9';
 }
-inline int hexValue(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 }  // namespace
 
 size_t FlatObjectScanner::offset() const
@@ -49,6 +42,13 @@ bool FlatObjectScanner::begin()
     return true;
 }
 
+bool FlatObjectScanner::failEncoding(std::string message)
+{
+    if (m_error.empty())
+        m_encodingError = true;
+    return fail(std::move(message));
+}
+
 bool FlatObjectScanner::parseString(std::string_view &out, bool &hasEscapes)
 {
     // m_p is at the opening quote.
@@ -56,22 +56,82 @@ bool FlatObjectScanner::parseString(std::string_view &out, bool &hasEscapes)
     const char *start = m_p;
     hasEscapes = false;
     while (m_p < m_end) {
-        const char c = *m_p;
+        const auto c = static_cast<unsigned char>(*m_p);
+        if (c >= 0x80) {  // rare in ticks: the ASCII path below stays a handful of compares
+            if (!parseUtf8Sequence())
+                return false;
+            continue;
+        }
         if (c == '"') {
             out = std::string_view(start, static_cast<size_t>(m_p - start));
             ++m_p;
             return true;
         }
         if (c == '\\') {
-            hasEscapes = true;
-            m_p += 2;
+            if (!parseEscape(hasEscapes))
+                return false;
             continue;
         }
-        if (static_cast<unsigned char>(c) < 0x20)
-            return fail("control character in string");
+        if (c < 0x20)
+            return c == 0 ? failEncoding("NUL byte in string") : fail("control character in string");
         ++m_p;
     }
     return fail("unterminated string");
+}
+
+bool FlatObjectScanner::parseEscape(bool &hasEscapes)
+{
+    // m_p is at the backslash.
+    hasEscapes = true;
+    if (m_end - m_p < 2)
+        return fail("unterminated string");
+    switch (m_p[1]) {
+    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+        m_p += 2;
+        return true;
+    case 'u': break;
+    default: return fail("bad escape sequence in string");
+    }
+    auto hex4 = [&](const char *at, uint32_t &cp) {
+        if (m_end - at < 4)
+            return false;
+        cp = 0;
+        for (int k = 0; k < 4; ++k) {
+            const int h = hexValue(at[k]);
+            if (h < 0)
+                return false;
+            cp = (cp << 4) | static_cast<uint32_t>(h);
+        }
+        return true;
+    };
+    uint32_t cp = 0;
+    if (!hex4(m_p + 2, cp))
+        return fail("bad \\u escape in string (needs 4 hex digits)");
+    if (cp == 0)
+        return failEncoding("NUL (\\u0000) in string");
+    if (cp >= 0xDC00 && cp <= 0xDFFF)
+        return failEncoding("unpaired surrogate escape in string");
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+        uint32_t lo = 0;
+        if (m_end - m_p < 12 || m_p[6] != '\\' || m_p[7] != 'u' || !hex4(m_p + 8, lo) || lo < 0xDC00 || lo > 0xDFFF)
+            return failEncoding("unpaired surrogate escape in string");
+        m_p += 12;
+        return true;
+    }
+    m_p += 6;
+    return true;
+}
+
+
+bool FlatObjectScanner::parseUtf8Sequence()
+{
+    const char *problem = nullptr;
+    const size_t len = utf8SequenceLength(reinterpret_cast<const unsigned char *>(m_p),
+                                          reinterpret_cast<const unsigned char *>(m_end), problem);
+    if (len == 0)
+        return failEncoding(problem);
+    m_p += len;
+    return true;
 }
 
 bool FlatObjectScanner::parseNumber(std::string_view &out)
@@ -109,38 +169,77 @@ bool FlatObjectScanner::parseNumber(std::string_view &out)
     return true;
 }
 
-bool FlatObjectScanner::skipNested(int depth)
+bool FlatObjectScanner::parseLiteral(std::string_view word)
 {
-    // m_p is at '{' or '['. Validates loosely (strings and brackets), enough to skip safely.
+    if (static_cast<size_t>(m_end - m_p) < word.size() || std::string_view(m_p, word.size()) != word)
+        return fail("invalid value");
+    m_p += word.size();
+    return true;
+}
+
+// Any JSON value inside an unknown nested field; nothing is kept, everything is checked.
+bool FlatObjectScanner::parseValue(int depth)
+{
+    skipWs();
+    if (m_p >= m_end)
+        return fail("missing value");
+    const char c = *m_p;
+    std::string_view ignored;
+    bool esc = false;
+    switch (c) {
+    case '"': return parseString(ignored, esc);
+    case '{':
+    case '[': return parseNested(depth + 1);
+    case 't': return parseLiteral("true");
+    case 'f': return parseLiteral("false");
+    case 'n': return parseLiteral("null");
+    default:
+        if (c == '-' || isDigit(c))
+            return parseNumber(ignored);
+        return fail("invalid value");
+    }
+}
+
+bool FlatObjectScanner::parseNested(int depth)
+{
+    // m_p is at '{' or '['.
     if (depth > 32)
         return fail("nesting too deep");
-    const char open = *m_p;
-    const char close = open == '{' ? '}' : ']';
+    const bool isObject = *m_p == '{';
+    const char close = isObject ? '}' : ']';
     ++m_p;
-    while (m_p < m_end) {
+    skipWs();
+    if (m_p < m_end && *m_p == close) {
+        ++m_p;
+        return true;
+    }
+    while (true) {
+        skipWs();
+        if (isObject) {
+            if (m_p >= m_end || *m_p != '"')
+                return fail(m_p >= m_end ? "unterminated nested value" : "expected a string key");
+            std::string_view key;
+            bool esc = false;
+            if (!parseString(key, esc))
+                return false;
+            skipWs();
+            if (m_p >= m_end || *m_p != ':')
+                return fail("expected ':'");
+            ++m_p;
+        }
+        if (!parseValue(depth))
+            return false;
         skipWs();
         if (m_p >= m_end)
-            break;
-        const char c = *m_p;
-        if (c == close) {
+            return fail("unterminated nested value");
+        if (*m_p == close) {
             ++m_p;
             return true;
         }
-        if (c == '"') {
-            std::string_view s;
-            bool esc;
-            if (!parseString(s, esc))
-                return false;
-        } else if (c == '{' || c == '[') {
-            if (!skipNested(depth + 1))
-                return false;
-        } else if (c == '}' || c == ']') {
-            return fail("mismatched bracket");
-        } else {
-            ++m_p;
-        }
+        if (*m_p != ',')
+            return fail(isObject ? "expected ',' or '}'" : "expected ',' or ']'");
+        ++m_p;
     }
-    return fail("unterminated nested value");
 }
 
 bool FlatObjectScanner::next(std::string_view &key, bool &keyHasEscapes, Value &value)
@@ -194,7 +293,7 @@ bool FlatObjectScanner::next(std::string_view &key, bool &keyHasEscapes, Value &
     } else if (c == '{' || c == '[') {
         value.type = ValueType::Other;
         const char *start = m_p;
-        if (!skipNested(0))
+        if (!parseNested(0))
             return false;
         value.raw = std::string_view(start, static_cast<size_t>(m_p - start));
     } else {
@@ -214,110 +313,6 @@ bool FlatObjectScanner::finish()
     if (m_p != m_end)
         return fail("trailing characters after the object");
     return true;
-}
-
-static void appendUtf8(std::string &out, uint32_t cp)
-{
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
-static bool readHex4(std::string_view raw, size_t i, uint32_t &cp)
-{
-    if (i + 4 > raw.size())
-        return false;
-    cp = 0;
-    for (size_t k = 0; k < 4; ++k) {
-        const int h = hexValue(raw[i + k]);
-        if (h < 0)
-            return false;
-        cp = (cp << 4) | static_cast<uint32_t>(h);
-    }
-    return true;
-}
-
-bool unescape(std::string_view raw, std::string &out)
-{
-    out.clear();
-    out.reserve(raw.size());
-    for (size_t i = 0; i < raw.size(); ++i) {
-        const char c = raw[i];
-        if (c != '\\') {
-            out += c;
-            continue;
-        }
-        if (++i >= raw.size())
-            return false;
-        switch (raw[i]) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-            uint32_t cp;
-            if (!readHex4(raw, i + 1, cp))
-                return false;
-            i += 4;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                uint32_t lo;
-                if (i + 2 >= raw.size() || raw[i + 1] != '\\' || raw[i + 2] != 'u' || !readHex4(raw, i + 3, lo)
-                    || lo < 0xDC00 || lo > 0xDFFF)
-                    return false;
-                i += 6;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                return false;
-            }
-            appendUtf8(out, cp);
-            break;
-        }
-        default: return false;
-        }
-    }
-    return true;
-}
-
-void appendQuoted(std::string &out, std::string_view s)
-{
-    static const char hex[] = "0123456789abcdef";
-    out += '"';
-    for (const char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (u < 0x20) {
-            switch (c) {
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                out += "\\u00";
-                out += hex[u >> 4];
-                out += hex[u & 0xF];
-            }
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
 }
 
 }  // namespace ms::json

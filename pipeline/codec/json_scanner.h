@@ -1,7 +1,12 @@
 #pragma once
 // A strict, allocation-light scanner for FLAT JSON objects (the tick messages): string keys with
-// scalar values. Nested objects/arrays are validated and skipped as "other". Used by the tick codec,
-// whose throughput target (≥ 2M messages/s on one core) rules out building a DOM.
+// scalar values. Nested objects/arrays are fully validated (RFC 8259 grammar) and returned as "other".
+// Every string anywhere in the document, keys and unknown fields included, must be strict UTF-8
+// (no overlongs, no surrogates, nothing above U+10FFFF, no truncated sequences) with valid escapes
+// and no NUL (raw or \u0000): PostgreSQL refuses such text, so it must never get past the decoder.
+// Used by the tick codec, whose throughput target (≥ 2M messages/s on one core) rules out a DOM.
+#include "codec/json_text.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -31,13 +36,20 @@ public:
     bool finish();  // after next() returned false without error: only whitespace may follow '}'
     const std::string &error() const { return m_error; }
     bool failed() const { return !m_error.empty(); }
+    // The failure was bad text encoding (UTF-8 or NUL), not JSON syntax: reason "invalid_utf8".
+    bool encodingError() const { return m_encodingError; }
 
 private:
     void skipWs();
     bool parseString(std::string_view &out, bool &hasEscapes);
+    bool parseEscape(bool &hasEscapes);
+    bool parseUtf8Sequence();
     bool parseNumber(std::string_view &out);
-    bool skipNested(int depth);
+    bool parseLiteral(std::string_view word);
+    bool parseValue(int depth);
+    bool parseNested(int depth);
     bool fail(std::string message);
+    bool failEncoding(std::string message);
     size_t offset() const;
 
     const char *m_begin;
@@ -45,12 +57,8 @@ private:
     const char *m_end;
     bool m_first = true;
     bool m_done = false;
+    bool m_encodingError = false;
     std::string m_error;
 };
-
-// Decodes a JSON string body (escapes, \uXXXX incl. surrogate pairs → UTF-8). false on bad escapes.
-bool unescape(std::string_view raw, std::string &out);
-// Appends `s` as a JSON string literal (with quotes) to out.
-void appendQuoted(std::string &out, std::string_view s);
 
 }  // namespace ms::json

@@ -12,6 +12,7 @@ namespace {
 
 constexpr size_t kMaxMessageBytes = 64 * 1024;
 constexpr size_t kMaxSymbolBytes = 32;
+constexpr size_t kMaxCurrencyBytes = 16;
 constexpr size_t kMaxIdBytes = 128;
 
 DecodeError err(std::string reason, std::string detail)
@@ -95,6 +96,30 @@ std::optional<DecodeError> readOptionalNumber(const std::optional<json::Value> &
     return std::nullopt;
 }
 
+// Why `text` cannot be the value of `field` (empty when it can). The bytes are valid UTF-8 already
+// when they come through the scanner (checkUtf8 false: the hot path pays once); callers from
+// elsewhere (the command line) get them checked.
+std::string textProblem(std::string_view field, std::string_view text, size_t maxBytes, bool checkUtf8)
+{
+    // The name is built only on failure: this runs for five fields of every tick.
+    auto name = [field] { return "field '" + std::string(field) + "'"; };
+    if (text.empty())
+        return name() + " must not be empty";
+    if (text.size() > maxBytes)
+        return name() + " is longer than " + std::to_string(maxBytes) + " bytes";
+    for (const char c : text) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+            return name() + " contains a control character";
+    }
+    if (text.front() == ' ' || text.back() == ' ')
+        return name() + " must not be blank or start or end with a space";
+    if (checkUtf8) {
+        if (std::string bad = json::utf8Problem(text); !bad.empty())
+            return name() + ": " + bad;
+    }
+    return {};
+}
+
 std::optional<DecodeError> readString(const std::optional<json::Value> &v, std::string_view field, std::string &out,
                                       size_t maxBytes)
 {
@@ -108,14 +133,8 @@ std::optional<DecodeError> readString(const std::optional<json::Value> &v, std::
     } else {
         out.assign(v->raw);
     }
-    if (out.empty())
-        return err("bad_value", "field '" + std::string(field) + "' must not be empty");
-    if (out.size() > maxBytes)
-        return err("bad_value", "field '" + std::string(field) + "' is longer than " + std::to_string(maxBytes) + " bytes");
-    for (const char c : out) {
-        if (static_cast<unsigned char>(c) < 0x20)
-            return err("bad_value", "field '" + std::string(field) + "' contains a control character");
-    }
+    if (std::string bad = textProblem(field, out, maxBytes, false); !bad.empty())
+        return err("bad_value", std::move(bad));
     return std::nullopt;
 }
 
@@ -125,6 +144,10 @@ std::optional<DecodeError> checkPriceVolume(const Tick &t)
         return err("non_positive_price", "price must be > 0, got " + std::to_string(t.price));
     if (t.volume < 0)
         return err("negative_volume", "volume must be >= 0, got " + std::to_string(t.volume));
+    // Candles sum price × volume for the VWAP: a tick whose own product is not finite poisons them.
+    if (!std::isfinite(t.price * t.volume))
+        return err("bad_value", "price × volume is not a finite number (price " + std::to_string(t.price) + ", volume "
+                                    + std::to_string(t.volume) + ")");
     return std::nullopt;
 }
 
@@ -171,7 +194,7 @@ DecodeResult decodeV1(const Fields &f, AssetClass asset)
     t.kind = *kind;
     if (auto e = readString(f.symbol, "symbol", t.symbol, kMaxSymbolBytes)) return *e;
     if (f.currency) {
-        if (auto e = readString(f.currency, "currency", t.currency, 16)) return *e;
+        if (auto e = readString(f.currency, "currency", t.currency, kMaxCurrencyBytes)) return *e;
     }
     if (auto e = readNumber(f.price, "price", t.price)) return *e;
     if (f.volume) {
@@ -235,6 +258,37 @@ void appendInt(std::string &out, qint64 i)
 
 }  // namespace
 
+std::string symbolProblem(std::string_view symbol)
+{
+    return textProblem("symbol", symbol, kMaxSymbolBytes, true);
+}
+
+std::string currencyProblem(std::string_view currency)
+{
+    return textProblem("currency", currency, kMaxCurrencyBytes, true);
+}
+
+std::optional<DecodeError> validateTick(const Tick &t)
+{
+    auto text = [](std::string_view field, const std::string &value, size_t maxBytes) -> std::optional<DecodeError> {
+        if (std::string bad = textProblem(field, value, maxBytes, true); !bad.empty())
+            return err("bad_value", std::move(bad));
+        return std::nullopt;
+    };
+    if (auto e = text("symbol", t.symbol, kMaxSymbolBytes)) return e;
+    if (auto e = text("currency", t.currency, kMaxCurrencyBytes)) return e;
+    if (auto e = text("id", t.id, kMaxIdBytes)) return e;
+    if (!std::isfinite(t.price) || !std::isfinite(t.volume))
+        return err("bad_value", "price and volume must be finite numbers");
+    if (auto e = checkPriceVolume(t)) return e;
+    if (auto e = checkTimestamp(t.tsMs)) return e;
+    for (const auto *o : {&t.open, &t.high, &t.low, &t.previousClose}) {
+        if (*o && !(std::isfinite(**o) && **o > 0))
+            return err("bad_value", "open/high/low/previous_close must be finite and > 0 when present");
+    }
+    return std::nullopt;
+}
+
 void encodeTick(const Tick &t, std::string &out)
 {
     out += R"({"v":1,"source":")";
@@ -281,8 +335,11 @@ DecodeResult decodeTick(std::string_view jsonText, AssetClass topicAsset)
         return err("too_large", "message of " + std::to_string(jsonText.size()) + " bytes exceeds "
                                     + std::to_string(kMaxMessageBytes));
     json::FlatObjectScanner scanner(jsonText);
+    auto scanError = [&scanner] {
+        return err(scanner.encodingError() ? "invalid_utf8" : "invalid_json", scanner.error());
+    };
     if (!scanner.begin())
-        return err("invalid_json", scanner.error());
+        return scanError();
     Fields f;
     std::string_view key;
     bool keyEsc = false;
@@ -301,7 +358,7 @@ DecodeResult decodeTick(std::string_view jsonText, AssetClass topicAsset)
         }
     }
     if (!scanner.finish())
-        return err("invalid_json", scanner.error());
+        return scanError();
 
     if (f.v)
         return decodeV1(f, topicAsset);

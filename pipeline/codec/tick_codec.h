@@ -15,6 +15,7 @@
 
 #include <QString>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -23,7 +24,7 @@ namespace ms {
 
 struct DecodeError
 {
-    std::string reason;  // stable code: invalid_json, missing_field, wrong_type, bad_value,
+    std::string reason;  // stable code: invalid_json, invalid_utf8, missing_field, wrong_type, bad_value,
                          // non_positive_price, negative_volume, absurd_timestamp, unknown_version,
                          // unknown_source, unknown_kind, empty_message, too_large
     std::string detail;  // precise words, e.g. "field 'price' must be a number, got string"
@@ -37,6 +38,18 @@ std::string encodeTick(const Tick &tick);
 
 // Decodes one message from a topic of the given asset class (v1 or legacy).
 DecodeResult decodeTick(std::string_view json, AssetClass topicAsset);
+
+// The decoder's own rules for a symbol and a currency (non-empty, bounded length, strict UTF-8, no
+// control characters, no leading or trailing space), for values that enter elsewhere (the command
+// line) so they are refused there instead of dead-lettering every tick. Empty when acceptable,
+// otherwise the reason in words.
+std::string symbolProblem(std::string_view symbol);
+std::string currencyProblem(std::string_view currency);
+
+// The decoder's rules for a whole tick made elsewhere (provider parsers, replay rows): a tick that
+// fails them would be dead-lettered by every consumer, so its maker refuses it instead. nullopt
+// when the decoder would accept the tick's encoding.
+std::optional<DecodeError> validateTick(const Tick &tick);
 
 // Convenience for callers that hold the decoded value.
 inline bool isTick(const DecodeResult &r) { return r.index() == 0; }

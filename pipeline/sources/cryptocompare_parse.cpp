@@ -1,16 +1,22 @@
 #include "sources/cryptocompare_parse.h"
 
+#include "codec/tick_codec.h"
+#include "sources/checked_time.h"
 #include "sources/json_fields.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace ms::cryptocompare {
 
 namespace {
+
+constexpr qint64 kMaxCooldownS = 86400;
 
 std::string utf8(const QString &s)
 {
@@ -42,11 +48,16 @@ std::optional<SourceStatus> errorStatus(const QJsonObject &body)
     SourceStatus s;
     if (type == 99 || message.contains(u"rate limit", Qt::CaseInsensitive)) {
         s.state = SourceState::RateLimited;
-        if (const auto cooldown = json::integer(body, "Cooldown"_L1); cooldown && *cooldown > 0)
-            s.retryAfterMs = *cooldown * 1000;
         s.message = QStringLiteral("CryptoCompare rate limit: \"%1\"").arg(message);
-        if (s.retryAfterMs > 0)
-            s.message += QStringLiteral(" (cooldown %1 s)").arg(s.retryAfterMs / 1000);
+        if (const auto cooldown = json::integer(body, "Cooldown"_L1); cooldown && *cooldown > 0) {
+            // A day is far beyond any real cooldown; a larger value is refused, never wrapped.
+            if (*cooldown <= kMaxCooldownS) {
+                s.retryAfterMs = *cooldown * 1000;
+                s.message += QStringLiteral(" (cooldown %1 s)").arg(*cooldown);
+            } else {
+                s.message += QStringLiteral(" (cooldown %1 s out of range, ignored)").arg(*cooldown);
+            }
+        }
     } else if (message.contains(u"api key", Qt::CaseInsensitive) || message.contains(u"api_key", Qt::CaseInsensitive)
                || message.contains(u"apikey", Qt::CaseInsensitive)) {
         s.state = SourceState::Unauthorized;
@@ -71,8 +82,8 @@ std::optional<Tick> quoteFromAggregate(const QJsonObject &raw, const QString &fa
     const auto lastUpdate = json::integer(raw, "LASTUPDATE"_L1);
     if (!price || *price <= 0 || !lastUpdate)
         return std::nullopt;
-    const qint64 tsMs = *lastUpdate * 1000;
-    if (tsMs < kMinSaneTsMs || tsMs >= kMaxSaneTsMs)
+    const auto tsMs = checked::secondsToMs(*lastUpdate);
+    if (!tsMs || *tsMs < kMinSaneTsMs || *tsMs >= kMaxSaneTsMs)
         return std::nullopt;
     QString from = json::text(raw, "FROMSYMBOL"_L1);
     QString to = json::text(raw, "TOSYMBOL"_L1);
@@ -91,7 +102,7 @@ std::optional<Tick> quoteFromAggregate(const QJsonObject &raw, const QString &fa
     t.currency = utf8(to);
     t.price = *price;
     t.volume = std::max(0.0, json::number(raw, "LASTVOLUME"_L1).value_or(0.0));
-    t.tsMs = tsMs;
+    t.tsMs = *tsMs;
     t.id = utf8(QStringLiteral("q-%1-%2").arg(to).arg(*lastUpdate));
     t.open = json::number(raw, "OPEN24HOUR"_L1);
     t.high = json::number(raw, "HIGH24HOUR"_L1);
@@ -101,6 +112,10 @@ std::optional<Tick> quoteFromAggregate(const QJsonObject &raw, const QString &fa
     } else if (const auto changeDay = json::number(raw, "CHANGEDAY"_L1)) {
         t.previousClose = *price - *changeDay;
     }
+    // Whatever the provider sent (a control character in TOSYMBOL, a 40-byte symbol, a negative
+    // OPENDAY), a tick the consumers would dead-letter is not made.
+    if (validateTick(t))
+        return std::nullopt;
     return t;
 }
 
@@ -147,10 +162,10 @@ std::optional<Tick> tradeFromStreamer(const QJsonObject &msg)
     const QString id = json::text(msg, "ID"_L1);
     if (!price || *price <= 0 || !ts || from.isEmpty() || to.isEmpty() || id.isEmpty())
         return std::nullopt;
-    qint64 tsMs = *ts * 1000;
-    if (const auto ns = json::integer(msg, "TSNS"_L1); ns && *ns >= 0 && *ns < 1000000000)
-        tsMs += *ns / 1000000;
-    if (tsMs < kMinSaneTsMs || tsMs >= kMaxSaneTsMs)
+    auto tsMs = checked::secondsToMs(*ts);
+    if (const auto ns = json::integer(msg, "TSNS"_L1); tsMs && ns && *ns >= 0 && *ns < 1000000000)
+        tsMs = checked::add(*tsMs, *ns / 1000000);
+    if (!tsMs || *tsMs < kMinSaneTsMs || *tsMs >= kMaxSaneTsMs)
         return std::nullopt;
     Tick t;
     t.source = SourceKind::CryptoCompare;
@@ -160,8 +175,10 @@ std::optional<Tick> tradeFromStreamer(const QJsonObject &msg)
     t.currency = utf8(to);
     t.price = *price;
     t.volume = std::max(0.0, qty.value_or(0.0));
-    t.tsMs = tsMs;
+    t.tsMs = *tsMs;
     t.id = utf8(QStringLiteral("t-%1-%2-%3").arg(json::text(msg, "M"_L1), to, id));
+    if (validateTick(t))
+        return std::nullopt;
     return t;
 }
 
@@ -197,12 +214,16 @@ Result<HistoPage> parseHisto(const QByteArray &body, const QString &symbol, cons
         if (!time || !open || !high || !low || !close)
             return makeError(QStringLiteral("CryptoCompare history candle without time/open/high/low/close"),
                              QStringLiteral("bad_candle"));
+        const auto startMs = checked::secondsToMs(*time);
+        if (!startMs || *startMs < kMinSaneTsMs || *startMs >= kMaxSaneTsMs)
+            return makeError(QStringLiteral("CryptoCompare history candle time %1 s is outside 2000..2100").arg(*time),
+                             QStringLiteral("absurd_timestamp"));
         Candle k;
         k.symbol = utf8(symbol);
         k.currency = utf8(currency);
         k.asset = AssetClass::Crypto;
         k.intervalSec = intervalSec;
-        k.bucketStartMs = *time * 1000;
+        k.bucketStartMs = *startMs;
         k.open = *open;
         k.high = *high;
         k.low = *low;
@@ -210,6 +231,9 @@ Result<HistoPage> parseHisto(const QByteArray &body, const QString &symbol, cons
         k.volume = std::max(0.0, json::number(c, "volumefrom"_L1).value_or(0.0));
         const double quoteVolume = json::number(c, "volumeto"_L1).value_or(0.0);
         k.vwap = k.volume > 0 ? quoteVolume / k.volume : k.close;
+        if (!std::isfinite(k.vwap))  // e.g. volumeto 1e300 over volumefrom 1e-300
+            return makeError(QStringLiteral("CryptoCompare history candle with a VWAP that is not finite"),
+                             QStringLiteral("bad_candle"));
         k.trades = 0;
         k.firstTsMs = k.bucketStartMs;
         k.lastTsMs = k.bucketStartMs + intervalMs - 1;

@@ -1,5 +1,7 @@
 #include "sources/finnhub_parse.h"
 
+#include "codec/tick_codec.h"
+#include "sources/checked_time.h"
 #include "sources/json_fields.h"
 
 #include <QCryptographicHash>
@@ -67,7 +69,7 @@ Result<QuoteResult> parseQuote(const QByteArray &body, const QString &symbol, co
         }
         return makeError(QStringLiteral("Finnhub quote without a usable time 't'"), QStringLiteral("missing_field"));
     }
-    const qint64 tsMs = *t * 1000;
+    const qint64 tsMs = checked::secondsToMs(*t).value_or(kMaxSaneTsMs);  // overflow: refused below
     if (tsMs < kMinSaneTsMs || tsMs >= kMaxSaneTsMs)
         return makeError(QStringLiteral("Finnhub quote time %1 is not plausible").arg(*t), QStringLiteral("absurd_timestamp"));
     Tick &tick = out.tick;
@@ -89,6 +91,9 @@ Result<QuoteResult> parseQuote(const QByteArray &body, const QString &symbol, co
         if (*field && **field <= 0)
             field->reset();
     }
+    if (const auto bad = validateTick(tick))
+        return makeError(QStringLiteral("Finnhub quote refused: %1").arg(QString::fromStdString(bad->detail)),
+                         QString::fromStdString(bad->reason));
     return out;
 }
 
@@ -156,6 +161,10 @@ Result<WsMessage> parseWsMessage(const QByteArray &frame, const QString &currenc
         char hash[16];
         std::snprintf(hash, sizeof hash, "%08x", fnv1a(key));
         tick.id = "t-" + std::to_string(*t) + '-' + hash + '-' + std::to_string(n);
+        if (validateTick(tick)) {  // e.g. a symbol with a control character or a trailing space
+            ++out.skipped;
+            continue;
+        }
         out.trades.push_back(std::move(tick));
     }
     return out;

@@ -57,6 +57,8 @@ Result<std::optional<Tick>> parseJsonlLine(const QByteArray &line, AssetClass de
     if (at >= 0) {
         const qsizetype start = at + 9;
         const qsizetype end = t.indexOf('"', start);
+        if (end < 0)
+            return makeError(QStringLiteral("unterminated \"asset\" value"), QStringLiteral("bad_value"));
         given = assetClassFromString(std::string_view(t.constData() + start, size_t(end - start)));
         if (!given)
             return makeError(QStringLiteral("unknown asset '%1'").arg(QString::fromUtf8(t.mid(start, end - start))),
@@ -138,7 +140,12 @@ Result<std::optional<Tick>> parseCsvRow(const CsvHeader &header, const QByteArra
         bool ok = false;
         const double secs = when.toDouble(&ok);
         if (ok) {
-            t.tsMs = qint64(std::llround(secs * 1000.0));
+            // Range first: llround of a value beyond 64 bits has no defined result.
+            const double ms = secs * 1000.0;
+            if (!(ms >= double(kMinSaneTsMs) && ms < double(kMaxSaneTsMs)))
+                return makeError(QStringLiteral("column 'timestamp' %1 s is outside 2000..2100").arg(QString::fromUtf8(when)),
+                                 QStringLiteral("absurd_timestamp"));
+            t.tsMs = qint64(std::llround(ms));
         } else {
             const QDateTime dt = QDateTime::fromString(QString::fromUtf8(when), Qt::ISODateWithMs);
             if (!dt.isValid())
@@ -178,6 +185,10 @@ Result<std::optional<Tick>> parseCsvRow(const CsvHeader &header, const QByteArra
         if (auto s = number(name, false, *slot); !s)
             return s.error();
     }
+    // The row must be a tick the consumers accept (symbol, currency and id rules, extras > 0),
+    // or every one of them would be dead-lettered after the replay "succeeded".
+    if (const auto bad = validateTick(t))
+        return makeError(QString::fromStdString(bad->detail), QString::fromStdString(bad->reason));
     return std::optional<Tick>(std::move(t));
 }
 

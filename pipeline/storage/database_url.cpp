@@ -65,6 +65,30 @@ Result<int> parsePort(const QString &text)
     return port;
 }
 
+// libpq and SQLite take C strings: a NUL would silently cut a password or a path short, and other
+// control characters are never meant. Checked on the decoded parts.
+bool hasControlCharacter(const DatabaseUrl &u)
+{
+    auto bad = [](const QString &s) {
+        for (const QChar c : s) {
+            if (c.unicode() < 0x20 || c.unicode() == 0x7F)
+                return true;
+        }
+        return false;
+    };
+    bool any = bad(u.host) || bad(u.database) || bad(u.user) || bad(u.password) || bad(u.sqlitePath);
+    for (const auto &[k, v] : u.options)
+        any = any || bad(k) || bad(v);
+    return any;
+}
+
+Result<DatabaseUrl> checked(DatabaseUrl u)
+{
+    if (hasControlCharacter(u))
+        return bad(QStringLiteral("a control character (e.g. %00) in the URL"));
+    return u;
+}
+
 Result<DatabaseUrl> parseSqlite(const QString &url)
 {
     DatabaseUrl u;
@@ -91,7 +115,7 @@ Result<DatabaseUrl> parseSqlite(const QString &url)
     if (path.size() >= 4 && path[0] == u'/' && path[1].isLetter() && path[2] == u':' && path[3] == u'/')
         path.remove(0, 1);
     u.sqlitePath = path;
-    return u;
+    return checked(std::move(u));
 }
 
 Result<DatabaseUrl> parsePostgres(const QString &url, qsizetype schemeLen)
@@ -188,7 +212,7 @@ Result<DatabaseUrl> parsePostgres(const QString &url, qsizetype schemeLen)
             }
         }
     }
-    return u;
+    return checked(std::move(u));
 }
 
 }  // namespace
@@ -248,13 +272,28 @@ QString DatabaseUrl::option(const QString &key, const QString &fallback) const
     return v;
 }
 
+// Only a real IPv6 address goes in brackets; any other host with a ':' (a socket path given as
+// ?host=) is percent-encoded, or parse(toString()) would not give the same URL back.
+static bool isIpv6Literal(const QString &host)
+{
+    if (!host.contains(u':'))
+        return false;
+    for (const QChar c : host) {
+        if (!(c.isDigit() || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F') || c == u':' || c == u'.'))
+            return false;
+    }
+    return true;
+}
+
 static QString build(const DatabaseUrl &u, bool redact)
 {
     if (u.isSqlite()) {
         if (u.sqlitePath == QLatin1String(":memory:"))
             return QStringLiteral("sqlite::memory:");
         const QByteArray path = QUrl::toPercentEncoding(u.sqlitePath, "/:");
-        const bool drive = u.sqlitePath.size() >= 3 && u.sqlitePath[1] == u':';
+        // The same test as the parser's (letter, ':', '/'), or "m:emory:" would come back as "/m:emory:".
+        const bool drive = u.sqlitePath.size() >= 3 && u.sqlitePath[0].isLetter() && u.sqlitePath[1] == u':'
+                           && u.sqlitePath[2] == u'/';
         return QStringLiteral("sqlite://") + (drive ? QStringLiteral("/") : QString()) + QString::fromLatin1(path);
     }
     QString s = QStringLiteral("postgresql://");
@@ -264,7 +303,7 @@ static QString build(const DatabaseUrl &u, bool redact)
             s += u':' + (redact ? QStringLiteral("***") : encode(u.password));
         s += u'@';
     }
-    if (u.host.contains(u':'))
+    if (isIpv6Literal(u.host))
         s += u'[' + u.host + u']';
     else
         s += encode(u.host);

@@ -154,6 +154,125 @@ private Q_SLOTS:
         QTest::newRow("control char") << QByteArray("{\"v\":1,\"symbol\":\"A\x01\"}") << "invalid_json" << "control character";
         QTest::newRow("too large") << QByteArray(70000, ' ') << "too_large" << "exceeds";
     }
+
+    // Strict UTF-8 and a fully valid JSON document: every string (known field, unknown field, key,
+    // nested value) and every unknown value. Each row is a message that PostgreSQL would refuse or
+    // that is not JSON, and that the decoder used to accept.
+    void rejectsBadTextAndBadUnknownFields_data()
+    {
+        QTest::addColumn<QByteArray>("input");
+        QTest::addColumn<QString>("reason");
+        QTest::addColumn<QString>("detailContains");
+        const QByteArray head = "{\"v\":1,\"source\":\"simulator\",\"kind\":\"trade\",\"price\":1.5,\"ts\":1700000000000,\"id\":\"x\",";
+        auto sym = [&](const QByteArray &bytes) -> QByteArray { return head + "\"symbol\":\"" + bytes + "\"}"; };
+        auto extra = [&](const QByteArray &json) -> QByteArray { return head + "\"symbol\":\"BTC\"," + json + "}"; };
+        // Raw bytes in the symbol.
+        QTest::newRow("overlong C0 80") << sym("A\xC0\x80") << "invalid_utf8" << "overlong";
+        QTest::newRow("overlong C1 BF") << sym("\xC1\xBF") << "invalid_utf8" << "overlong";
+        QTest::newRow("overlong E0 80 80") << sym("\xE0\x80\x80") << "invalid_utf8" << "overlong";
+        QTest::newRow("overlong E0 9F BF") << sym("\xE0\x9F\xBF") << "invalid_utf8" << "overlong";
+        QTest::newRow("overlong F0 80 80 80") << sym("\xF0\x80\x80\x80") << "invalid_utf8" << "overlong";
+        QTest::newRow("overlong F0 8F BF BF") << sym("\xF0\x8F\xBF\xBF") << "invalid_utf8" << "overlong";
+        QTest::newRow("surrogate ED A0 80") << sym("\xED\xA0\x80") << "invalid_utf8" << "surrogate";
+        QTest::newRow("surrogate ED BF BF") << sym("\xED\xBF\xBF") << "invalid_utf8" << "surrogate";
+        QTest::newRow("above 10FFFF F4 90") << sym("\xF4\x90\x80\x80") << "invalid_utf8" << "above U+10FFFF";
+        QTest::newRow("above 10FFFF F5") << sym("\xF5\x80\x80\x80") << "invalid_utf8" << "above U+10FFFF";
+        QTest::newRow("byte FF") << sym("\xFF") << "invalid_utf8" << "0xF8..0xFF";
+        QTest::newRow("lone continuation") << sym("A\x80") << "invalid_utf8" << "continuation";
+        QTest::newRow("truncated 2 of 3") << sym("\xE2\x82") << "invalid_utf8" << "truncated";
+        QTest::newRow("truncated 3 of 4") << sym("\xF0\x9F\x98") << "invalid_utf8" << "truncated";
+        QTest::newRow("truncated at end") << QByteArray(head + "\"symbol\":\"\xE2") << "invalid_utf8" << "truncated";
+        QTest::newRow("raw NUL") << sym(QByteArray("A\0B", 3)) << "invalid_utf8" << "NUL";
+        // Escapes.
+        QTest::newRow("escaped NUL") << sym("A\\u0000") << "invalid_utf8" << "NUL";
+        QTest::newRow("lone high surrogate escape") << sym("\\ud800") << "invalid_utf8" << "unpaired surrogate";
+        QTest::newRow("lone low surrogate escape") << sym("\\udc00") << "invalid_utf8" << "unpaired surrogate";
+        QTest::newRow("high + non-low escape") << sym("\\ud800\\u0041") << "invalid_utf8" << "unpaired surrogate";
+        QTest::newRow("short \\u") << sym("\\u12") << "invalid_json" << "4 hex digits";
+        // Other string fields and keys.
+        QTest::newRow("bad utf8 in id") << QByteArray("{\"v\":1,\"id\":\"\xC0\x80\"}") << "invalid_utf8" << "overlong";
+        QTest::newRow("bad utf8 in a key") << extra("\"k\xED\xA0\x80\":1") << "invalid_utf8" << "surrogate";
+        QTest::newRow("bad utf8 in unknown field") << extra("\"note\":\"\xC0\x80\"") << "invalid_utf8" << "overlong";
+        QTest::newRow("bad utf8 nested") << extra("\"x\":{\"a\":[\"\xF5\"]}") << "invalid_utf8" << "above";
+        // Unknown fields must still be JSON.
+        QTest::newRow("array without commas") << extra("\"x\":[1 2 @ #]") << "invalid_json" << "expected ',' or ']'";
+        QTest::newRow("bad escape unknown field") << extra("\"y\":\"\\q\"") << "invalid_json" << "bad escape";
+        QTest::newRow("bare word in array") << extra("\"x\":[nope]") << "invalid_json" << "invalid value";
+        QTest::newRow("object without colon") << extra("\"x\":{\"a\" 1}") << "invalid_json" << "expected ':'";
+        QTest::newRow("object key not string") << extra("\"x\":{a:1}") << "invalid_json" << "expected a string key";
+        QTest::newRow("trailing comma in array") << extra("\"x\":[1,]") << "invalid_json" << "invalid value";
+        QTest::newRow("mismatched brackets") << extra("\"x\":[1}") << "invalid_json" << "expected ',' or ']'";
+        QTest::newRow("unclosed nested") << QByteArray(head + "\"x\":[1,[2") << "invalid_json" << "unterminated";
+        QTest::newRow("bad number nested") << extra("\"x\":[01]") << "invalid_json" << "expected ',' or ']'";
+        QTest::newRow("NaN literal nested") << extra("\"x\":[NaN]") << "invalid_json" << "invalid value";
+        QTest::newRow("too deep") << extra("\"x\":" + QByteArray(40, '[') + QByteArray(40, ']')) << "invalid_json" << "too deep";
+        QTest::newRow("trailing garbage after nested") << QByteArray(extra("\"x\":[1]") + " ]") << "invalid_json" << "trailing";
+        // Non-finite values and products.
+        QTest::newRow("volume overflows") << QByteArray(head + "\"symbol\":\"BTC\",\"volume\":1e309}") << "bad_value" << "not a finite number";
+        QTest::newRow("notional overflows") << QByteArray("{\"v\":1,\"source\":\"simulator\",\"kind\":\"trade\",\"price\":1e200,\"volume\":1e200,"
+                                                          "\"ts\":1700000000000,\"id\":\"x\",\"symbol\":\"BTC\"}")
+                                            << "bad_value" << "price × volume";
+        QTest::newRow("open overflows") << QByteArray(head + "\"symbol\":\"BTC\",\"open\":-1e999}") << "bad_value" << "not a finite number";
+        QTest::newRow("legacy ts overflows") << QByteArray("{\"symbol\":\"BTC\",\"price\":1,\"timestamp\":1e306}") << "absurd_timestamp" << "outside";
+        QTest::newRow("ts beyond int64") << QByteArray("{\"v\":1,\"source\":\"simulator\",\"kind\":\"trade\",\"price\":1.5,\"id\":\"x\","
+                                                       "\"symbol\":\"BTC\",\"ts\":99999999999999999999}")
+                                          << "wrong_type" << "integer number of milliseconds";
+        // The decoder's symbol/currency rules.
+        QTest::newRow("blank symbol") << sym("   ") << "bad_value" << "blank";
+        QTest::newRow("symbol trailing space") << sym("BTC ") << "bad_value" << "blank";
+        QTest::newRow("symbol too long") << sym(QByteArray(33, 'A')) << "bad_value" << "longer than 32";
+        QTest::newRow("symbol DEL") << sym("A\x7F") << "bad_value" << "control character";
+        QTest::newRow("empty currency") << QByteArray(head + "\"symbol\":\"BTC\",\"currency\":\"\"}") << "bad_value" << "'currency' must not be empty";
+    }
+    void rejectsBadTextAndBadUnknownFields() { rejects(); }
+
+    void acceptsValidUtf8AndNestedJson_data()
+    {
+        QTest::addColumn<QByteArray>("symbolJson");
+        QTest::addColumn<QByteArray>("expected");
+        QTest::newRow("2-byte") << QByteArray("\"\xC3\xA9\"") << QByteArray("\xC3\xA9");
+        QTest::newRow("3-byte max BMP") << QByteArray("\"\xEF\xBF\xBD\"") << QByteArray("\xEF\xBF\xBD");
+        QTest::newRow("3-byte before surrogates") << QByteArray("\"\xED\x9F\xBF\"") << QByteArray("\xED\x9F\xBF");
+        QTest::newRow("4-byte") << QByteArray("\"\xF0\x9F\x98\x80\"") << QByteArray("\xF0\x9F\x98\x80");
+        QTest::newRow("U+10FFFF") << QByteArray("\"\xF4\x8F\xBF\xBF\"") << QByteArray("\xF4\x8F\xBF\xBF");
+        QTest::newRow("escaped pair") << QByteArray("\"\\ud83d\\ude00\"") << QByteArray("\xF0\x9F\x98\x80");
+        QTest::newRow("escaped e-acute") << QByteArray("\"\\u00e9\"") << QByteArray("\xC3\xA9");
+    }
+    void acceptsValidUtf8AndNestedJson()
+    {
+        QFETCH(QByteArray, symbolJson);
+        QFETCH(QByteArray, expected);
+        const QByteArray msg = "{\"v\":1,\"source\":\"simulator\",\"kind\":\"trade\",\"symbol\":" + symbolJson
+                               + ",\"price\":1.5,\"ts\":1700000000000,\"id\":\"x\",\"x\":[1, -2.5e3, \"\\u00e9\", {\"a\": [true, false, null, {}]}, []],"
+                                 "\"y\":{}}";
+        const auto r = decodeTick(std::string_view(msg.constData(), size_t(msg.size())), AssetClass::Crypto);
+        QVERIFY2(isTick(r), isTick(r) ? "" : std::get<DecodeError>(r).detail.c_str());
+        QCOMPARE(QByteArray::fromStdString(std::get<Tick>(r).symbol), expected);
+    }
+
+    void symbolAndCurrencyRules_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<bool>("symbolOk");
+        QTest::addColumn<bool>("currencyOk");
+        QTest::newRow("BTC") << QByteArray("BTC") << true << true;
+        QTest::newRow("exchange pair, 15 bytes") << QByteArray("BINANCE:BTCUSDT") << true << true;
+        QTest::newRow("17 bytes") << QByteArray("ABCDEFGHIJKLMNOPQ") << true << false;
+        QTest::newRow("empty") << QByteArray() << false << false;
+        QTest::newRow("blank") << QByteArray(" ") << false << false;
+        QTest::newRow("1000 chars") << QByteArray(1000, 'A') << false << false;
+        QTest::newRow("overlong") << QByteArray("\xC0\x80") << false << false;
+        QTest::newRow("tab") << QByteArray("A\tB") << false << false;
+    }
+    void symbolAndCurrencyRules()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(bool, symbolOk);
+        QFETCH(bool, currencyOk);
+        const std::string_view s(text.constData(), size_t(text.size()));
+        QCOMPARE(symbolProblem(s).empty(), symbolOk);
+        QCOMPARE(currencyProblem(s).empty(), currencyOk);
+    }
     void rejects()
     {
         QFETCH(QByteArray, input);

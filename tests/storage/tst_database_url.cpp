@@ -53,6 +53,12 @@ private Q_SLOTS:
                                          << "data/market.db" << "";
         QTest::newRow("sqlite windows drive") << "sqlite:///C:/Users/me/market.db" << false << "" << 5432 << "" << ""
                                               << "" << "C:/Users/me/market.db" << "";
+        // Found by fuzz_database_url: a host with ':' that is not an IPv6 address went into brackets
+        // unencoded, and parse(toString()) failed.
+        QTest::newRow("socket path with ':' as ?host=") << "postgresql:///market?host=/tmp/a:b%2F//c" << true << "/tmp/a:b///c"
+                                                        << 5432 << "market" << "" << "" << "" << "";
+        QTest::newRow("sqlite relative with ':' (not a drive)") << "sqlite:m:emory:" << false << "" << 5432 << "" << ""
+                                                                << "" << "m:emory:" << "";
         QTest::newRow("sqlite memory") << "sqlite::memory:" << false << "" << 5432 << "" << "" << "" << ":memory:" << "";
         QTest::newRow("sqlite percent-encoded space") << "sqlite:///tmp/my%20data.db" << false << "" << 5432 << "" << ""
                                                       << "" << "/tmp/my data.db" << "";
@@ -101,6 +107,12 @@ private Q_SLOTS:
         QTest::newRow("query item without value") << "postgresql://u@h/d?sslmode" << "key=value";
         QTest::newRow("semicolon in option") << "postgresql://u@h/d?application_name=a%3Bb" << "';'";
         QTest::newRow("sqlite without path") << "sqlite://" << "no file path";
+        // libpq takes C strings: a NUL would cut the password short (found by fuzz_database_url).
+        QTest::newRow("NUL in password") << "postgresql://u:p%00secret@h/d" << "control character";
+        QTest::newRow("newline in database") << "postgresql://u@h/d%0A" << "control character";
+        QTest::newRow("NUL in option") << "postgresql://u@h/d?application_name=a%00" << "control character";
+        QTest::newRow("NUL in sqlite path") << "sqlite:///tmp/a%00b.db" << "control character";
+        QTest::newRow("raw NUL in host") << QStringLiteral("postgresql://u@h") + QChar(0) + QStringLiteral("x/d") << "control character";
     }
 
     void rejectsBadUrls()
