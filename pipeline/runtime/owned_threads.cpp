@@ -8,11 +8,12 @@ OwnedThreads::~OwnedThreads()
 {
     for (auto &t : m_threads) {
         if (t->isRunning() && !t->wait(QDeadlineTimer(0))) {
-            IssueLog::instance().error(QStringLiteral("pipeline"),
-                                       QStringLiteral("thread %1 is still running at teardown; it is left to the "
-                                                      "process exit instead of being destroyed")
-                                           .arg(t->objectName()));
-            (void)t.release();  // deliberate: destroying a running QThread aborts the process
+            IssueLog::instance().error(
+                QStringLiteral("pipeline"),
+                QStringLiteral("thread %1 is still running at teardown; it is left to the "
+                               "process exit instead of being destroyed")
+                    .arg(t->objectName()));
+            (void)t.release(); // deliberate: destroying a running QThread aborts the process
         }
     }
 }
@@ -56,4 +57,4 @@ bool OwnedThreads::allFinished() const
     return true;
 }
 
-}  // namespace ms
+} // namespace ms

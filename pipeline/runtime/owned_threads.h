@@ -2,16 +2,17 @@
 // The worker threads of one pipeline run, owned in one place.
 //
 // Rules kept here, so no caller can get them wrong:
-// - a QThread is never destroyed while it runs: joinAll() waits against ONE deadline for every thread
-//   (the stop flags were set for all of them before, so the waits overlap: the total is the deadline,
-//   not the sum), and a thread that misses it stays owned and is named in the answer;
-// - the destructor joins what has finished; a thread still running then (stuck in a call that has no
+// - a QThread is never destroyed while it runs: joinAll() waits against ONE deadline for every
+// thread
+//   (the stop flags were set for all of them before, so the waits overlap: the total is the
+//   deadline, not the sum), and a thread that misses it stays owned and is named in the answer;
+// - the destructor joins what has finished; a thread still running then (stuck in a call that has
+// no
 //   deadline of its own) is released on purpose and reported, because deleting it would abort the
 //   process and taking its resources from under it would crash it.
 #include <QDeadlineTimer>
 #include <QStringList>
 #include <QThread>
-
 #include <functional>
 #include <memory>
 #include <vector>
@@ -28,7 +29,8 @@ public:
 
     // Starts `body` on a new thread named `name` (no event loop).
     void startFunction(const QString &name, std::function<void()> body);
-    // Takes a thread that runs an event loop (sources); started by the caller. quitAll() ends its loop.
+    // Takes a thread that runs an event loop (sources); started by the caller. quitAll() ends its
+    // loop.
     QThread *adoptEventLoopThread(std::unique_ptr<QThread> thread);
 
     void quitAll();
@@ -42,4 +44,4 @@ private:
     std::vector<std::unique_ptr<QThread>> m_threads;
 };
 
-}  // namespace ms
+} // namespace ms

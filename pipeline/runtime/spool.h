@@ -1,13 +1,15 @@
 #pragma once
-// The spool: what a clean stop could not store, kept on disk instead of dying with the embedded broker.
+// The spool: what a clean stop could not store, kept on disk instead of dying with the embedded
+// broker.
 //
 // The embedded broker lives in the process. When a clean stop finds ticks produced but not yet
-// stored (the database is down, or behind), it reads them out of the broker — every message after the
-// consumer group's committed offset (committed after each database transaction) up to the log end —
-// into JSONL files, one per topic, under spoolDirectory(). The next start replays those files into the
-// pipeline at full speed (only into the same database: see spoolDirectory()); the ticks keep their natural keys, so whatever was stored already is not
-// stored twice. A file is removed by the next clean stop after its replay (by then it is stored, or
-// spooled again); after a kill -9 it is simply replayed once more.
+// stored (the database is down, or behind), it reads them out of the broker — every message after
+// the consumer group's committed offset (committed after each database transaction) up to the log
+// end — into JSONL files, one per topic, under spoolDirectory(). The next start replays those files
+// into the pipeline at full speed (only into the same database: see spoolDirectory()); the ticks
+// keep their natural keys, so whatever was stored already is not stored twice. A file is removed by
+// the next clean stop after its replay (by then it is stored, or spooled again); after a kill -9 it
+// is simply replayed once more.
 #include "kafka/kafka_config.h"
 #include "model/result.h"
 #include "model/tick.h"
@@ -15,7 +17,6 @@
 
 #include <QList>
 #include <QString>
-
 #include <string>
 #include <vector>
 
@@ -35,8 +36,8 @@ struct SpoolFile
 
 struct SpoolResult
 {
-    qint64 messages = 0;        // written to the files
-    qint64 unspoolable = 0;     // empty values or values with a line break: not a tick line, counted
+    qint64 messages = 0;    // written to the files
+    qint64 unspoolable = 0; // empty values or values with a line break: not a tick line, counted
     QList<SpoolFile> files;
 };
 
@@ -47,9 +48,10 @@ QString spoolDirectory(const DatabaseUrl &database, const QString &group);
 
 // Reads what the group has not committed, up to each partition's log end, within timeoutMs.
 Result<SpoolResult> spoolUncommitted(const kafka::KafkaSettings &settings, const QString &group,
-                                     const std::vector<SpoolTopic> &topics, const QString &directory, int timeoutMs);
+                                     const std::vector<SpoolTopic> &topics,
+                                     const QString &directory, int timeoutMs);
 
 // Spool files waiting for a replay, oldest first.
 QList<SpoolFile> pendingSpoolFiles(const QString &directory);
 
-}  // namespace ms
+} // namespace ms

@@ -3,8 +3,8 @@
 namespace ms {
 
 namespace {
-constexpr int kRetryMs = 10;  // how often a throttled source offers its backlog again
-}  // namespace
+constexpr int kRetryMs = 10; // how often a throttled source offers its backlog again
+} // namespace
 
 Source::~Source()
 {
@@ -32,8 +32,9 @@ void Source::publish(std::span<const Tick> ticks)
         m_backlog.clear();
         m_backlogHead = 0;
         m_statusBeforeThrottle = m_status;
-        emitStatus({SourceState::Throttled, QStringLiteral("throttled: the pipeline is behind; generating and "
-                                                           "polling paused"),
+        emitStatus({SourceState::Throttled,
+                    QStringLiteral("throttled: the pipeline is behind; generating and "
+                                   "polling paused"),
                     0});
         if (!m_retryTimer) {
             m_retryTimer = new QTimer(this);
@@ -42,14 +43,16 @@ void Source::publish(std::span<const Tick> ticks)
         }
         m_retryTimer->start();
     }
-    const size_t room = kMaxBacklogTicks - std::min(kMaxBacklogTicks, m_backlog.size() - m_backlogHead);
+    const size_t room =
+        kMaxBacklogTicks - std::min(kMaxBacklogTicks, m_backlog.size() - m_backlogHead);
     const size_t kept = std::min(room, ticks.size());
     m_backlog.insert(m_backlog.end(), ticks.begin(), ticks.begin() + qsizetype(kept));
     if (kept < ticks.size()) {
         const bool first = m_overflowed == 0;
         m_overflowed += qint64(ticks.size() - kept);
         if (first)
-            qWarning("source %s: back-pressure backlog full (%zu ticks); further ticks are counted as lost",
+            qWarning("source %s: back-pressure backlog full (%zu ticks); further ticks are counted "
+                     "as lost",
                      qPrintable(name()), kMaxBacklogTicks);
     }
 }
@@ -57,7 +60,8 @@ void Source::publish(std::span<const Tick> ticks)
 void Source::offerBacklog()
 {
     if (backpressured() && m_sink) {
-        const std::span<const Tick> held(m_backlog.data() + m_backlogHead, m_backlog.size() - m_backlogHead);
+        const std::span<const Tick> held(m_backlog.data() + m_backlogHead,
+                                         m_backlog.size() - m_backlogHead);
         m_backlogHead += std::min(m_sink(held), held.size());
         // Compact once the taken part dominates: amortised O(1) per tick.
         if (m_backlogHead > m_backlog.size() / 2) {
@@ -89,4 +93,4 @@ void Source::emitStatus(SourceStatus status)
     Q_EMIT statusChanged(m_status);
 }
 
-}  // namespace ms
+} // namespace ms

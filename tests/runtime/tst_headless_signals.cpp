@@ -17,19 +17,19 @@
 #include <QSqlQuery>
 #include <QTcpServer>
 #include <QTemporaryDir>
-
 #include <csignal>
 
 using namespace ms::test;
 
 namespace {
 
-constexpr int kExitBoundMs = 2000;  // the promise: every state ends within 2 s of the signal
-constexpr qint64 kMigrationLockKey = 0x4d53'4d49'4752;  // storage/database.cpp's key
+constexpr int kExitBoundMs = 2000; // the promise: every state ends within 2 s of the signal
+constexpr qint64 kMigrationLockKey = 0x4d53'4d49'4752; // storage/database.cpp's key
 
 enum class Setup { Sqlite, KafkaUnreachable, SilentDatabase, MigrationLockHeld, PostgresFrozen };
 
-// Every pid of the server under dataDir: the postmaster (postmaster.pid's first line) and its children.
+// Every pid of the server under dataDir: the postmaster (postmaster.pid's first line) and its
+// children.
 QList<pid_t> serverPids(const QString &dataDir)
 {
     QList<pid_t> pids;
@@ -60,7 +60,7 @@ void signalAll(const QList<pid_t> &pids, int sig)
         ::kill(pid, sig);
 }
 
-}  // namespace
+} // namespace
 
 class TstHeadlessSignals : public QObject
 {
@@ -78,7 +78,7 @@ private Q_SLOTS:
 
     void cleanup()
     {
-        signalAll(m_frozen, SIGCONT);  // never leave the server frozen for the next row
+        signalAll(m_frozen, SIGCONT); // never leave the server frozen for the next row
         m_frozen.clear();
     }
 
@@ -86,8 +86,9 @@ private Q_SLOTS:
     {
         QTest::addColumn<int>("setup");
         QTest::addColumn<int>("signal");
-        QTest::addColumn<QByteArray>("marker");       // on stderr: the app is in the state under test
-        QTest::addColumn<QList<int>>("exitCodes");    // 0 = stopped cleanly; 3 = left a stuck dependency
+        QTest::addColumn<QByteArray>("marker"); // on stderr: the app is in the state under test
+        QTest::addColumn<QList<int>>(
+            "exitCodes"); // 0 = stopped cleanly; 3 = left a stuck dependency
         auto row = [](const char *name, Setup s, int sig, const char *marker, QList<int> codes) {
             QTest::newRow(name) << int(s) << sig << QByteArray(marker) << codes;
         };
@@ -96,7 +97,8 @@ private Q_SLOTS:
         row("starting, Kafka unreachable", Setup::KafkaUnreachable, SIGTERM, "Connect to", {0});
         // connect_timeout may or may not expire before the bound: either ends it, both within 2 s.
         row("starting, database silent", Setup::SilentDatabase, SIGTERM, "", {0, 3});
-        row("starting, migration lock held", Setup::MigrationLockHeld, SIGTERM, "holds the migration lock", {0});
+        row("starting, migration lock held", Setup::MigrationLockHeld, SIGTERM,
+            "holds the migration lock", {0});
         row("running, PostgreSQL frozen", Setup::PostgresFrozen, SIGTERM, "running:", {0, 3});
     }
 
@@ -107,23 +109,29 @@ private Q_SLOTS:
         QFETCH(QByteArray, marker);
         QFETCH(QList<int>, exitCodes);
         const Setup s = Setup(setup);
-        const QString tag = QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_').replace(u',', u'_');
+        const QString tag =
+            QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_').replace(u',', u'_');
 
-        QTcpServer silent;  // accepts connections and never says a word
+        QTcpServer silent; // accepts connections and never says a word
         QSqlDatabase holder;
         const QString holderName = QStringLiteral("lock-holder");
-        QStringList args{QStringLiteral("--headless"), QStringLiteral("--rate"), QStringLiteral("2000")};
+        QStringList args{QStringLiteral("--headless"), QStringLiteral("--rate"),
+                         QStringLiteral("2000")};
         switch (s) {
         case Setup::Sqlite:
-            args << QStringLiteral("--db") << QStringLiteral("sqlite://") + m_dir.filePath(tag + QStringLiteral(".db"));
+            args << QStringLiteral("--db")
+                 << QStringLiteral("sqlite://") + m_dir.filePath(tag + QStringLiteral(".db"));
             break;
         case Setup::KafkaUnreachable:
-            args << QStringLiteral("--kafka") << QStringLiteral("127.0.0.1:1") << QStringLiteral("--db")
+            args << QStringLiteral("--kafka") << QStringLiteral("127.0.0.1:1")
+                 << QStringLiteral("--db")
                  << QStringLiteral("sqlite://") + m_dir.filePath(tag + QStringLiteral(".db"));
             break;
         case Setup::SilentDatabase:
             QVERIFY(silent.listen(QHostAddress::LocalHost));
-            args << QStringLiteral("--db") << QStringLiteral("postgresql://postgres@127.0.0.1:%1/market").arg(silent.serverPort());
+            args << QStringLiteral("--db")
+                 << QStringLiteral("postgresql://postgres@127.0.0.1:%1/market")
+                        .arg(silent.serverPort());
             break;
         case Setup::MigrationLockHeld: {
             QVERIFY(m_pg.createDatabase(tag.toLower()));
@@ -153,7 +161,12 @@ private Q_SLOTS:
         if (s == Setup::SilentDatabase) {
             QVERIFY2(silent.waitForNewConnection(20000), "the app never connected to the database");
         } else {
-            QVERIFY2(waitUntil([&] { err += p.readAllStandardError(); return err.contains(marker); }, 30000),
+            QVERIFY2(waitUntil(
+                         [&] {
+                             err += p.readAllStandardError();
+                             return err.contains(marker);
+                         },
+                         30000),
                      err.constData());
         }
         if (s == Setup::PostgresFrozen) {
@@ -169,12 +182,15 @@ private Q_SLOTS:
         const qint64 tookMs = sinceSignal.elapsed();
         err += p.readAllStandardError();
         QVERIFY2(exited, "the process did not exit after the signal");
-        QVERIFY2(tookMs < kExitBoundMs, qPrintable(QStringLiteral("exit took %1 ms; stderr tail: %2")
-                                                        .arg(tookMs)
-                                                        .arg(QString::fromUtf8(err.right(1500)))));
+        QVERIFY2(tookMs < kExitBoundMs,
+                 qPrintable(QStringLiteral("exit took %1 ms; stderr tail: %2")
+                                .arg(tookMs)
+                                .arg(QString::fromUtf8(err.right(1500)))));
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
-        QVERIFY2(exitCodes.contains(p.exitCode()), qPrintable(QStringLiteral("exit code %1").arg(p.exitCode())));
-        const QStringList lines = QString::fromUtf8(p.readAllStandardOutput()).trimmed().split(u'\n');
+        QVERIFY2(exitCodes.contains(p.exitCode()),
+                 qPrintable(QStringLiteral("exit code %1").arg(p.exitCode())));
+        const QStringList lines =
+            QString::fromUtf8(p.readAllStandardOutput()).trimmed().split(u'\n');
         const QJsonObject summary = QJsonDocument::fromJson(lines.last().toUtf8()).object();
         QVERIFY2(summary.contains(QStringLiteral("stored")), qPrintable(lines.join(u'\n')));
 
@@ -187,34 +203,46 @@ private Q_SLOTS:
 
     void consumerFailureEndsInErrorWithCode1()
     {
-        // The consumer cannot go on (its table is gone): the process ends by itself, in Error, with the
-        // reason on stderr and the summary on stdout — it does not stay alive and deaf.
+        // The consumer cannot go on (its table is gone): the process ends by itself, in Error, with
+        // the reason on stderr and the summary on stdout — it does not stay alive and deaf.
         const QString path = m_dir.filePath(QStringLiteral("dropped.db"));
         QProcess p;
         p.setWorkingDirectory(m_dir.path());
         dieWithTest(p);
-        p.start(QStringLiteral(MS_APP_PATH), {QStringLiteral("--headless"), QStringLiteral("--rate"), QStringLiteral("2000"),
-                                              QStringLiteral("--db"), QStringLiteral("sqlite://") + path});
+        p.start(QStringLiteral(MS_APP_PATH),
+                {QStringLiteral("--headless"), QStringLiteral("--rate"), QStringLiteral("2000"),
+                 QStringLiteral("--db"), QStringLiteral("sqlite://") + path});
         QVERIFY(p.waitForStarted());
         QByteArray err;
-        QVERIFY2(waitUntil([&] { err += p.readAllStandardError(); return err.contains("running:"); }, 30000), err.constData());
+        QVERIFY2(waitUntil(
+                     [&] {
+                         err += p.readAllStandardError();
+                         return err.contains("running:");
+                     },
+                     30000),
+                 err.constData());
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("dropper"));
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("dropper"));
             db.setDatabaseName(path);
             db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
             QVERIFY(db.open());
             QSqlQuery q(db);
-            QVERIFY2(q.exec(QStringLiteral("DROP TABLE candles")), qPrintable(q.lastError().text()));
+            QVERIFY2(q.exec(QStringLiteral("DROP TABLE candles")),
+                     qPrintable(q.lastError().text()));
             db.close();
         }
         QSqlDatabase::removeDatabase(QStringLiteral("dropper"));
         QVERIFY2(p.waitForFinished(15000), "the process stayed alive after its consumer failed");
         err += p.readAllStandardError();
         QCOMPARE(p.exitCode(), 1);
-        QVERIFY2(err.contains("marketstream: error:") && err.contains("candles"), err.right(2000).constData());
-        const QStringList lines = QString::fromUtf8(p.readAllStandardOutput()).trimmed().split(u'\n');
+        QVERIFY2(err.contains("marketstream: error:") && err.contains("candles"),
+                 err.right(2000).constData());
+        const QStringList lines =
+            QString::fromUtf8(p.readAllStandardOutput()).trimmed().split(u'\n');
         const QJsonObject summary = QJsonDocument::fromJson(lines.last().toUtf8()).object();
-        QVERIFY2(summary.value(QStringLiteral("db_errors")).toInteger() >= 1, qPrintable(lines.join(u'\n')));
+        QVERIFY2(summary.value(QStringLiteral("db_errors")).toInteger() >= 1,
+                 qPrintable(lines.join(u'\n')));
     }
 };
 

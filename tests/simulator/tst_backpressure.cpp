@@ -9,7 +9,6 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
-
 #include <atomic>
 #include <set>
 
@@ -20,13 +19,14 @@ SimulatorOptions threeSymbols()
 {
     SimulatorOptions m;
     m.seed = 7;
-    m.startTimeMs = 1700000000000LL;  // fixed event time: two sources with one seed make the same ticks
+    m.startTimeMs =
+        1700000000000LL; // fixed event time: two sources with one seed make the same ticks
     for (const char *s : {"BTC", "ETH"})
         m.symbols.push_back({s, AssetClass::Crypto});
     m.symbols.push_back({"AAPL", AssetClass::Stock});
     return m;
 }
-}  // namespace
+} // namespace
 
 class TstBackpressure : public QObject
 {
@@ -37,10 +37,10 @@ private Q_SLOTS:
     {
         SimulatorSourceOptions o;
         o.market = threeSymbols();
-        o.rate = 0;  // flat out: the worst case for a blocked sink
+        o.rate = 0; // flat out: the worst case for a blocked sink
         o.maxTicks = 30000;
         SimulatorSource src(o);
-        std::atomic<size_t> room{5000};  // the sink takes this many, then nothing until told
+        std::atomic<size_t> room{5000}; // the sink takes this many, then nothing until told
         std::vector<std::string> received;
         src.setTickSink([&](std::span<const Tick> ticks) {
             const size_t n = std::min(room.load(), ticks.size());
@@ -50,22 +50,24 @@ private Q_SLOTS:
             return n;
         });
         QSignalSpy finished(&src, &Source::finished);
-        QTimer heartbeat;  // on the same thread as the source: it must keep firing
+        QTimer heartbeat; // on the same thread as the source: it must keep firing
         int beats = 0;
         connect(&heartbeat, &QTimer::timeout, this, [&] { ++beats; });
         heartbeat.start(5);
         src.start();
 
-        QVERIFY(ms::test::waitUntil([&] { return src.status().state == SourceState::Throttled; }, 10000));
+        QVERIFY(ms::test::waitUntil([&] { return src.status().state == SourceState::Throttled; },
+                                    10000));
         const int beatsWhenThrottled = beats;
-        QVERIFY(ms::test::waitUntil([&] { return beats >= beatsWhenThrottled + 20; }, 10000));  // the loop runs
+        QVERIFY(ms::test::waitUntil([&] { return beats >= beatsWhenThrottled + 20; },
+                                    10000)); // the loop runs
         const uint64_t generatedWhileFull = src.generated();
         QVERIFY(ms::test::waitUntil([&] { return beats >= beatsWhenThrottled + 40; }, 10000));
-        QCOMPARE(src.generated(), generatedWhileFull);  // generation paused: the backlog is bounded
+        QCOMPARE(src.generated(), generatedWhileFull); // generation paused: the backlog is bounded
         QCOMPARE(received.size(), size_t(5000));
         QCOMPARE(finished.count(), 0);
 
-        room = std::numeric_limits<size_t>::max();  // the pipeline caught up
+        room = std::numeric_limits<size_t>::max(); // the pipeline caught up
         QVERIFY(ms::test::waitUntil([&] { return finished.count() == 1; }, 20000));
         QCOMPARE(received.size(), size_t(30000));
         QCOMPARE(std::set<std::string>(received.begin(), received.end()).size(), size_t(30000));
@@ -82,10 +84,14 @@ private Q_SLOTS:
         o.batchSize = 1000;
         SimulatorSource reference(o), throttled(o);
         std::vector<std::string> expected, got;
-        reference.setTickHandler([&](std::span<const Tick> t) { for (const Tick &x : t) expected.push_back(x.id); });
+        reference.setTickHandler([&](std::span<const Tick> t) {
+            for (const Tick &x : t)
+                expected.push_back(x.id);
+        });
         int calls = 0;
         throttled.setTickSink([&](std::span<const Tick> t) {
-            const size_t n = ++calls % 2 ? std::min<size_t>(t.size(), 333) : 0;  // a trickle with refusals
+            const size_t n =
+                ++calls % 2 ? std::min<size_t>(t.size(), 333) : 0; // a trickle with refusals
             for (size_t i = 0; i < n; ++i)
                 got.push_back(t[i].id);
             return n;
@@ -93,9 +99,10 @@ private Q_SLOTS:
         QSignalSpy refDone(&reference, &Source::finished), thrDone(&throttled, &Source::finished);
         reference.start();
         throttled.start();
-        QVERIFY(ms::test::waitUntil([&] { return refDone.count() == 1 && thrDone.count() == 1; }, 20000));
+        QVERIFY(ms::test::waitUntil([&] { return refDone.count() == 1 && thrDone.count() == 1; },
+                                    20000));
         QCOMPARE(got.size(), expected.size());
-        QVERIFY(got == expected);  // the same seed: the same ticks, in the same order
+        QVERIFY(got == expected); // the same seed: the same ticks, in the same order
     }
 };
 
