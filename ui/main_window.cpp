@@ -17,6 +17,8 @@
 #include <QCloseEvent>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLocale>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -79,6 +81,8 @@ MainWindow::MainWindow(const PipelineConfig &base, const QString &settingsFile, 
 
     buildActions();
     buildLayout();
+    buildMenus();
+    restoreTheme();
     connect(m_pipeline, &Pipeline::stateChanged, this, &MainWindow::onStateChanged);
     onStateChanged(m_pipeline->state(), m_pipeline->stateMessage());
 
@@ -119,6 +123,7 @@ PipelineConfig MainWindow::effectiveConfig() const
 void MainWindow::buildActions()
 {
     auto *bar = addToolBar(tr("Pipeline"));
+    m_toolBar = bar;
     bar->setObjectName(QStringLiteral("pipelineToolBar"));
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -153,11 +158,6 @@ void MainWindow::buildActions()
     m_state->setMaximumWidth(520);
     m_state->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     bar->addWidget(m_state);
-
-    auto *quit = new QAction(tr("Quit"), this);
-    quit->setShortcut(QKeySequence::Quit);
-    connect(quit, &QAction::triggered, this, &QWidget::close);
-    addAction(quit);
 }
 
 void MainWindow::buildLayout()
@@ -171,7 +171,18 @@ void MainWindow::buildLayout()
     auto *markets = new QSplitter(Qt::Horizontal, this);
     markets->setObjectName(QStringLiteral("marketsSplitter"));
     markets->addWidget(m_watchlist);
-    markets->addWidget(m_charts);
+    // The chart panel's control row is wider than the chart needs at 1024 px; inside a scroll area
+    // it can never hold the whole window wider than the screen (a horizontal scroll bar at worst).
+    auto *chartScroll = new QScrollArea(markets);
+    chartScroll->setObjectName(QStringLiteral("chartScroll"));
+    chartScroll->setWidget(m_charts);
+    chartScroll->setWidgetResizable(true);
+    chartScroll->setFrameShape(QFrame::NoFrame);
+    chartScroll->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    chartScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    markets->addWidget(chartScroll);
+    markets->setCollapsible(0, false);
+    markets->setCollapsible(1, false);
     markets->setStretchFactor(0, 2);
     markets->setStretchFactor(1, 5);
     markets->setSizes({540, 860});
@@ -203,7 +214,12 @@ void MainWindow::startPipeline()
     const Pipeline::State s = m_pipeline->state();
     if (s == Pipeline::State::Starting || s == Pipeline::State::Running || s == Pipeline::State::Stopping)
         return;  // starting twice is a no-op
-    const PipelineConfig config = effectiveConfig();
+    PipelineConfig config = effectiveConfig();
+    if (!m_replayOnce.isEmpty()) {
+        config.sources = {SourceSpec{QStringLiteral("replay"), m_replayOnce}};
+        statusBar()->showMessage(tr("Replaying %1").arg(QFileInfo(m_replayOnce).fileName()), 8000);
+        m_replayOnce.clear();
+    }
     m_clearOnNextData = true;  // a new run: the charts start from what it delivers
     m_health->clear();
 #ifdef MS_HAVE_POWERBI_VIEW
@@ -230,9 +246,8 @@ void MainWindow::onStateChanged(Pipeline::State state, const QString &message)
         text += QStringLiteral(": ") + message.toHtmlEscaped();
     m_state->setText(text);
     m_state->setToolTip(message);
-    const bool busy = state == Pipeline::State::Starting || state == Pipeline::State::Running;
-    m_start->setEnabled(!busy && state != Pipeline::State::Stopping);
-    m_stop->setEnabled(busy);
+    updateRunActions(state);
+    showStoppedSummary(state, message);
     if (m_closeRequested && (state == Pipeline::State::Stopped || state == Pipeline::State::Error))
         QTimer::singleShot(0, this, &QWidget::close);
 }
@@ -258,15 +273,18 @@ void MainWindow::frame()
 
     const Pipeline::State s = m_pipeline->state();
     if (s == Pipeline::State::Running || s == Pipeline::State::Stopping || s == Pipeline::State::Starting) {
-        if (m_health->update(m_pipeline->metrics(), nowMs())) {
+        // Rates go to the status bar only while they are live; once the pipeline leaves Running the
+        // line says so (showStoppedSummary), not the last rate seen.
+        if (m_health->update(m_pipeline->metrics(), nowMs()) && s == Pipeline::State::Running) {
             const ui::HealthHistory &h = m_health->history();
             auto last = [](const ui::TimeSeriesBuffer &b) { return b.empty() ? 0.0 : b.last().v; };
+            const QLocale locale;
             QString text = tr("%1 ticks/s produced · %2 consumed · %3 stored")
-                               .arg(last(h.producedRate()), 0, 'f', 0)
-                               .arg(last(h.consumedRate()), 0, 'f', 0)
-                               .arg(last(h.storedRate()), 0, 'f', 0);
+                               .arg(locale.toString(last(h.producedRate()), 'f', 0),
+                                    locale.toString(last(h.consumedRate()), 'f', 0),
+                                    locale.toString(last(h.storedRate()), 'f', 0));
             if (batch.droppedTicks > 0)
-                text += tr(" · display skipped %1 ticks").arg(batch.droppedTicks);
+                text += tr(" · display skipped %1 ticks").arg(locale.toString(batch.droppedTicks));
             m_status->setText(text);
         }
     }

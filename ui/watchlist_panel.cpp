@@ -46,8 +46,10 @@ WatchlistPanel::WatchlistPanel(const MarketDataStore *store, QWidget *parent)
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(WatchlistModel::Trend, QHeaderView::Stretch);
     m_view->setColumnHidden(WatchlistModel::Asset, true);
-    m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    setMinimumWidth(480);
+    // Narrow windows scroll the table sideways rather than forcing the whole window wider.
+    m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    m_view->horizontalHeader()->setMinimumSectionSize(40);
+    setMinimumWidth(260);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
         const QString symbol = m_model->symbolAt(m_proxy->mapToSource(current).row());
         if (!symbol.isEmpty()) {

@@ -1,0 +1,223 @@
+// The window around the panels: menu bar (File, Pipeline, View, Help) with standard shortcuts, the
+// theme chosen in View > Theme applied at once and kept across launches, About with the versions and
+// the licence, a window that fits 1024×700, and a status bar that tells the truth after Stop.
+#include "about_box.h"
+#include "main_window.h"
+#include "ui_test_util.h"
+#include "ui_theme.h"
+#include "watchlist_panel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QSettings>
+#include <QPointer>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <librdkafka/rdkafka.h>
+
+using namespace ms;
+
+class TstUiShell : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    int m_n = 0;
+
+    QString freshIni() { return m_dir.filePath(QStringLiteral("shell-%1.ini").arg(++m_n)); }
+
+    static QMenu *menuTitled(MainWindow &w, const QString &title)
+    {
+        for (QAction *a : w.menuBar()->actions())
+            if (a->menu() && a->text().remove(u'&') == title)
+                return a->menu();
+        return nullptr;
+    }
+
+    static QStringList objectNames(const QMenu *m)
+    {
+        QStringList out;
+        for (QAction *a : m->actions())
+            if (!a->isSeparator())
+                out << (a->objectName().isEmpty() && a->menu() ? a->menu()->title().remove(u'&') : a->objectName());
+        return out;
+    }
+
+    static void dumpMinimumWidths(QWidget *w, int depth = 0)
+    {
+        if (depth > 7 || !w->isVisible())
+            return;
+        const int min = w->minimumSizeHint().width();
+        if (min > 300)
+            qInfo("%*s%s (%s): minimumSizeHint %d, minimumWidth %d", depth * 2, "", w->metaObject()->className(),
+                  qPrintable(w->objectName()), min, w->minimumWidth());
+        for (QObject *c : w->children())
+            if (auto *cw = qobject_cast<QWidget *>(c); cw && !cw->isWindow())
+                dumpMinimumWidths(cw, depth + 1);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        qputenv("MS_NO_KEYCHAIN", "1");
+        qunsetenv("MS_THEME");
+        QVERIFY(m_dir.isValid());
+    }
+
+    void menuBarHasTheStandardMenus()
+    {
+        MainWindow w(uitest::simulatorConfig(m_dir.path()), freshIni());
+        w.show();
+        QMenu *file = menuTitled(w, QStringLiteral("File"));
+        QMenu *pipeline = menuTitled(w, QStringLiteral("Pipeline"));
+        QMenu *view = menuTitled(w, QStringLiteral("View"));
+        QMenu *help = menuTitled(w, QStringLiteral("Help"));
+        QVERIFY(file && pipeline && view && help);
+        QCOMPARE(objectNames(file), (QStringList{QStringLiteral("exportPowerBiAction"), QStringLiteral("replayAction"),
+                                                 QStringLiteral("quitAction")}));
+        QVERIFY(objectNames(pipeline).contains(QStringLiteral("startAction")));
+        QVERIFY(objectNames(pipeline).contains(QStringLiteral("stopAction")));
+        QVERIFY(objectNames(view).contains(QStringLiteral("Theme")));
+        for (const char *name : {"showWatchlistAction", "showToolBarAction", "showStatusBarAction"})
+            QVERIFY2(objectNames(view).contains(QLatin1String(name)), name);
+        QVERIFY(objectNames(help).contains(QStringLiteral("aboutAction")));
+
+        // Standard shortcuts, as the platform spells them.
+        QCOMPARE(w.menuAction(QStringLiteral("quitAction"))->shortcut(), QKeySequence(QKeySequence::Quit));
+        QCOMPARE(w.menuAction(QStringLiteral("replayAction"))->shortcut(), QKeySequence(QKeySequence::Open));
+        QCOMPARE(w.settingsAction()->shortcut(), QKeySequence(QKeySequence::Preferences));
+        QVERIFY(!w.startAction()->shortcut().isEmpty());
+        QVERIFY(!w.stopAction()->shortcut().isEmpty());
+        // Replay is offered only while nothing runs.
+        QVERIFY(w.menuAction(QStringLiteral("replayAction"))->isEnabled());
+        QVERIFY(w.menuAction(QStringLiteral("exportPowerBiAction")) != nullptr);
+    }
+
+    void quitClosesTheWindow()
+    {
+        auto *w = new MainWindow(uitest::simulatorConfig(m_dir.path()), freshIni());
+        w->setAttribute(Qt::WA_DeleteOnClose);
+        w->show();
+        QPointer<MainWindow> guard(w);
+        w->menuAction(QStringLiteral("quitAction"))->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(guard.isNull(), 10000);
+    }
+
+    void panelsShowAndHide()
+    {
+        const QString ini = freshIni();
+        {
+            MainWindow w(uitest::simulatorConfig(m_dir.path()), ini);
+            w.show();
+            QVERIFY(w.watchlist()->isVisible());
+            w.menuAction(QStringLiteral("showWatchlistAction"))->trigger();
+            QVERIFY(!w.watchlist()->isVisible());
+            w.menuAction(QStringLiteral("showStatusBarAction"))->trigger();
+            QVERIFY(!w.statusBar()->isVisible());
+            w.close();
+        }
+        MainWindow again(uitest::simulatorConfig(m_dir.path()), ini);
+        again.show();
+        QVERIFY(!again.watchlist()->isVisible());
+        QVERIFY(!again.menuAction(QStringLiteral("showWatchlistAction"))->isChecked());
+        QVERIFY(!again.statusBar()->isVisible());
+    }
+
+    void themeAppliesLiveAndPersists()
+    {
+        const QString ini = freshIni();
+        {
+            MainWindow w(uitest::simulatorConfig(m_dir.path()), ini);
+            w.show();
+            w.menuAction(QStringLiteral("themeDarkAction"))->trigger();
+            QVERIFY(ui::isDarkTheme());
+            QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 128);
+            QTRY_VERIFY(w.palette().color(QPalette::Window).lightness() < 128);  // the open window too
+            QVERIFY(w.menuAction(QStringLiteral("themeDarkAction"))->isChecked());
+            QCOMPARE(QSettings(ini, QSettings::IniFormat).value(QLatin1String(ui::kThemeKey)).toString(), QStringLiteral("dark"));
+            w.close();
+        }
+        ui::applyTheme(ui::ThemeChoice::Light);  // as a fresh process would start
+        {
+            MainWindow again(uitest::simulatorConfig(m_dir.path()), ini);
+            QVERIFY(ui::isDarkTheme());
+            QVERIFY(again.menuAction(QStringLiteral("themeDarkAction"))->isChecked());
+            again.menuAction(QStringLiteral("themeLightAction"))->trigger();
+            QVERIFY(!ui::isDarkTheme());
+            QVERIFY(QApplication::palette().color(QPalette::Window).lightness() >= 128);
+            QCOMPARE(QSettings(ini, QSettings::IniFormat).value(QLatin1String(ui::kThemeKey)).toString(), QStringLiteral("light"));
+        }
+        ui::applyTheme(ui::ThemeChoice::System);
+    }
+
+    void aboutNamesVersionsLicenceAndDocs()
+    {
+        const QString html = ui::aboutHtml();
+        QVERIFY2(html.contains(QString::fromLatin1(qVersion())), qPrintable(html));
+        QVERIFY2(html.contains(QString::fromLatin1(rd_kafka_version_str())), qPrintable(html));
+        QVERIFY2(html.contains(QStringLiteral(MS_VERSION)), qPrintable(html));
+        QVERIFY2(html.contains(QStringLiteral("GPL-3")) || html.contains(QStringLiteral("General Public License version 3")),
+                 qPrintable(html));
+        QVERIFY(html.contains(QStringLiteral("Qt Charts")));
+        QVERIFY(html.contains(QStringLiteral("href=")));
+    }
+
+    void windowFitsFrom1024x700_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1024x700") << QSize(1024, 700);
+        QTest::newRow("1600x1000") << QSize(1600, 1000);
+        QTest::newRow("2560x1440") << QSize(2560, 1440);
+        QTest::newRow("3840x2160") << QSize(3840, 2160);
+    }
+
+    void windowFitsFrom1024x700()
+    {
+        QFETCH(QSize, size);
+        MainWindow w(uitest::simulatorConfig(m_dir.path()), freshIni());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        if (w.minimumSizeHint().width() > 1024)
+            dumpMinimumWidths(&w);
+        QCOMPARE_LE(w.minimumSizeHint().width(), 1024);
+        QCOMPARE_LE(w.minimumSizeHint().height(), 700);
+        w.resize(size);
+        QTRY_COMPARE(w.size(), size);
+        // Every tab fits too (each is laid out when shown).
+        for (int i = 0; i < w.findChild<QTabWidget *>(QStringLiteral("mainTabs"))->count(); ++i) {
+            w.findChild<QTabWidget *>(QStringLiteral("mainTabs"))->setCurrentIndex(i);
+            QCOMPARE_LE(w.minimumSizeHint().width(), 1024);
+        }
+    }
+
+    void statusBarTellsTheTruthAfterStop()
+    {
+        MainWindow w(uitest::simulatorConfig(m_dir.path(), 1000), freshIni());
+        w.show();
+        QVERIFY(!w.statusSummary()->text().contains(QStringLiteral("ticks/s")));
+        w.startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Running, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.statusSummary()->text().contains(QStringLiteral("ticks/s produced")), 30000);
+        w.stopAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Stopped, 10000);
+        // Frames keep running after Stop: the line must stay the stopped one, not a rate.
+        const qint64 frames = w.frames();
+        QTRY_VERIFY_WITH_TIMEOUT(w.frames() > frames + 5, 10000);
+        const QString text = w.statusSummary()->text();
+        QVERIFY2(!text.contains(QStringLiteral("ticks/s")), qPrintable(text));
+        QVERIFY2(text.startsWith(QStringLiteral("Stopped")), qPrintable(text));
+        const qint64 produced = w.pipeline()->metrics().produced;
+        QVERIFY(produced > 0);
+        QVERIFY2(text.contains(QLocale().toString(produced)), qPrintable(text));
+    }
+};
+
+QTEST_MAIN(TstUiShell)
+#include "tst_ui_shell.moc"
