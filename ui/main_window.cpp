@@ -41,6 +41,7 @@ namespace ms {
 namespace {
 constexpr int kFrameMs = 33;          // ~30 fps, the only redraw clock
 constexpr int kCloseWaitMs = 3000;    // Stop is bounded at 2 s by the Pipeline; a margin on top
+constexpr int kStoredQuotesEveryMs = 30000;  // the 24 h figures move slowly: a read per 30 s is plenty
 
 QString stateText(Pipeline::State s)
 {
@@ -71,7 +72,8 @@ MainWindow::MainWindow(const PipelineConfig &base, const QString &settingsFile, 
       m_settings(settingsFile.isEmpty() ? std::make_unique<QSettings>()
                                         : std::make_unique<QSettings>(settingsFile, QSettings::IniFormat)),
       m_app(std::make_unique<ui::AppSettings>(ui::AppSettings::fromConfig(base))),
-      m_store(std::make_unique<ui::MarketDataStore>()), m_pipeline(new Pipeline(this)), m_frameTimer(new QTimer(this))
+      m_store(std::make_unique<ui::MarketDataStore>()), m_pipeline(new Pipeline(this)), m_frameTimer(new QTimer(this)),
+      m_storedQuotesTimer(new QTimer(this))
 {
     setWindowTitle(QStringLiteral("MarketStream"));
     setObjectName(QStringLiteral("mainWindow"));
@@ -90,6 +92,23 @@ MainWindow::MainWindow(const PipelineConfig &base, const QString &settingsFile, 
     connect(m_frameTimer, &QTimer::timeout, this, &MainWindow::frame);
     m_frameTimer->start(kFrameMs);
     restoreWindowState();
+
+    // What earlier runs stored is on the watchlist before any Start, and the 24 h figures follow
+    // the database while running (the pipeline's own 24 h change needs 24 h of live prices).
+    m_storedQuotesTimer->setInterval(kStoredQuotesEveryMs);
+    connect(m_storedQuotesTimer, &QTimer::timeout, this, &MainWindow::loadStoredQuotes);
+    // (the first read was started by onStateChanged(Stopped) above)
+}
+
+QString MainWindow::databaseUrl() const
+{
+    const PipelineConfig c = effectiveConfig();
+    return c.databaseUrl.isEmpty() ? defaultDatabaseUrl() : c.databaseUrl;
+}
+
+void MainWindow::loadStoredQuotes()
+{
+    m_watchlist->loadStoredQuotes(databaseUrl());
 }
 
 MainWindow::~MainWindow()
@@ -248,6 +267,12 @@ void MainWindow::onStateChanged(Pipeline::State state, const QString &message)
     m_state->setToolTip(message);
     updateRunActions(state);
     showStoppedSummary(state, message);
+    if (state == Pipeline::State::Running)
+        m_storedQuotesTimer->start();
+    else
+        m_storedQuotesTimer->stop();
+    if (state == Pipeline::State::Stopped)
+        loadStoredQuotes();  // the run's last figures
     if (m_closeRequested && (state == Pipeline::State::Stopped || state == Pipeline::State::Error))
         QTimer::singleShot(0, this, &QWidget::close);
 }

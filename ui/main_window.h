@@ -86,6 +86,8 @@ private:
     void restoreTheme();
     void updateRunActions(Pipeline::State state);
     void showStoppedSummary(Pipeline::State state, const QString &message);
+    void loadStoredQuotes();
+    QString databaseUrl() const;
     void onStateChanged(Pipeline::State state, const QString &message);
     void loadAppSettings();
     void saveWindowState();
@@ -98,6 +100,7 @@ private:
     std::unique_ptr<ui::MarketDataStore> m_store;
     Pipeline *m_pipeline;
     QTimer *m_frameTimer;
+    QTimer *m_storedQuotesTimer;  // re-reads the watchlist's stored figures while running
     QAction *m_start = nullptr;
     QAction *m_stop = nullptr;
     QAction *m_settingsAction = nullptr;
