@@ -175,6 +175,12 @@ void MainWindow::buildActions()
     m_state->setTextFormat(Qt::RichText);
     m_state->setMinimumWidth(160);
     m_state->setMaximumWidth(520);
+    m_state->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    connect(m_state, &QLabel::linkActivated, this, [this] {
+        m_tabs->setCurrentWidget(m_issues);
+        m_issues->pull();
+        m_issues->showLatestError();
+    });
     m_state->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     bar->addWidget(m_state);
 }
@@ -261,8 +267,10 @@ void MainWindow::onStateChanged(Pipeline::State state, const QString &message)
     const QColor c = stateColor(state);
     QString text = QStringLiteral("<span style='color:%1; font-size:14pt'>●</span>&nbsp;<b>%2</b>")
                        .arg(c.name(), stateText(state));
-    if (!message.isEmpty() && (state == Pipeline::State::Error || state == Pipeline::State::Starting))
+    if (!message.isEmpty() && state == Pipeline::State::Starting)
         text += QStringLiteral(": ") + message.toHtmlEscaped();
+    if (state == Pipeline::State::Error)  // the message whole goes to the Issues details, never cut here
+        text += QStringLiteral(" — <a href=\"issues\">%1</a>").arg(tr("details"));
     m_state->setText(text);
     m_state->setToolTip(message);
     updateRunActions(state);

@@ -4,6 +4,7 @@
 #include "about_box.h"
 #include "main_window.h"
 #include "ui_test_util.h"
+#include "issues_panel.h"
 #include "ui_theme.h"
 #include "watchlist_panel.h"
 
@@ -12,6 +13,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPlainTextEdit>
 #include <QSettings>
 #include <QPointer>
 #include <QStandardPaths>
@@ -216,6 +218,35 @@ private Q_SLOTS:
         const qint64 produced = w.pipeline()->metrics().produced;
         QVERIFY(produced > 0);
         QVERIFY2(text.contains(QLocale().toString(produced)), qPrintable(text));
+    }
+
+    // A start that fails on the database: the toolbar says Error with a link, the Issues details hold
+    // the message whole (not cut to a cell or a label), and the URL is named once, not twice.
+    void errorIsShownWholeWithTheUrlOnce()
+    {
+        PipelineConfig bad = uitest::simulatorConfig(m_dir.path());
+        bad.databaseUrl = QStringLiteral("postgresql://nobody@127.0.0.1:1/marketstream_does_not_exist");
+        MainWindow w(bad, freshIni());
+        w.show();
+        w.startPipeline();
+        QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Error, 30000);
+        QTRY_VERIFY(w.stateLabel()->text().contains(QStringLiteral("Error")));  // stateChanged is queued
+        const QString message = w.pipeline()->stateMessage();
+        QCOMPARE(message.count(QStringLiteral("127.0.0.1:1")), 1);
+        const QString label = w.stateLabel()->text();
+        QVERIFY2(!label.contains(QStringLiteral("127.0.0.1")), qPrintable(label));
+        QVERIFY2(label.contains(QStringLiteral("href")), qPrintable(label));
+        QCOMPARE(w.stateLabel()->toolTip(), message);
+        QVERIFY2(!w.statusSummary()->text().contains(QStringLiteral("ticks/s")), qPrintable(w.statusSummary()->text()));
+
+        Q_EMIT w.stateLabel()->linkActivated(QStringLiteral("issues"));  // the user clicks "details"
+        QCOMPARE(w.findChild<QTabWidget *>(QStringLiteral("mainTabs"))->currentWidget(), static_cast<QWidget *>(w.issues()));
+        QTRY_VERIFY(w.issues()->detailsText().contains(QStringLiteral("127.0.0.1")));
+        const QString details = w.issues()->detailsText();
+        QVERIFY2(details.contains(message) || details.contains(message.section(QStringLiteral(": "), 1)), qPrintable(details));
+        QCOMPARE(details.count(QStringLiteral("127.0.0.1:1")), 1);
+        QVERIFY(w.issues()->details()->isVisible());
+        QVERIFY(w.issues()->details()->lineWrapMode() != QPlainTextEdit::NoWrap);
     }
 };
 
