@@ -18,6 +18,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLocale>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -27,6 +28,8 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 #if defined(MS_WITH_POWERBI_VIEW) && __has_include("powerbi/powerbi_view.h")
 #include "powerbi/powerbi_view.h"
@@ -41,7 +44,8 @@ namespace ms {
 namespace {
 constexpr int kFrameMs = 33;          // ~30 fps, the only redraw clock
 constexpr int kCloseWaitMs = 3000;    // Stop is bounded at 2 s by the Pipeline; a margin on top
-constexpr int kStoredQuotesEveryMs = 30000;  // the 24 h figures move slowly: a read per 30 s is plenty
+constexpr int kStoredQuotesEveryMs = 30000;
+constexpr int kFirstStoredQuotesMs = 3000;  // the 24 h figures move slowly: a read per 30 s is plenty
 
 QString stateText(Pipeline::State s)
 {
@@ -210,7 +214,8 @@ void MainWindow::buildLayout()
     markets->setCollapsible(1, false);
     markets->setStretchFactor(0, 2);
     markets->setStretchFactor(1, 5);
-    markets->setSizes({540, 860});
+    // The chart gets the room first: at 1024 px the watchlist keeps its minimum, the chart the rest.
+    markets->setSizes({420, 980});
 
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("mainTabs"));
@@ -275,8 +280,14 @@ void MainWindow::onStateChanged(Pipeline::State state, const QString &message)
     m_state->setToolTip(message);
     updateRunActions(state);
     showStoppedSummary(state, message);
-    if (state == Pipeline::State::Running)
+    if (state == Pipeline::State::Running) {
         m_storedQuotesTimer->start();
+        // The run's first candles are stored within a second or two: read them soon, not in 30 s.
+        QTimer::singleShot(kFirstStoredQuotesMs, this, [this] {
+            if (m_pipeline->state() == Pipeline::State::Running)
+                loadStoredQuotes();
+        });
+    }
     else
         m_storedQuotesTimer->stop();
     if (state == Pipeline::State::Stopped)
@@ -365,36 +376,6 @@ void MainWindow::closeEvent(QCloseEvent *event)
     }
     saveWindowState();
     QMainWindow::closeEvent(event);
-}
-
-void MainWindow::saveWindowState()
-{
-    m_settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
-    m_settings->setValue(QStringLiteral("window/state"), saveState());
-    m_settings->setValue(QStringLiteral("window/tab"), m_tabs->currentIndex());
-    if (auto *split = findChild<QSplitter *>(QStringLiteral("marketsSplitter")))
-        m_settings->setValue(QStringLiteral("window/marketsSplitter"), split->saveState());
-    const QString symbol = m_charts->symbol();
-    if (!symbol.isEmpty())
-        m_settings->setValue(QStringLiteral("watchlist/selected"), symbol);
-    m_settings->setValue(QStringLiteral("watchlist/assetFilter"), m_watchlist->assetFilter());
-    m_charts->saveState(*m_settings);
-    m_settings->sync();
-}
-
-void MainWindow::restoreWindowState()
-{
-    if (!restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1400, 860);
-    restoreState(m_settings->value(QStringLiteral("window/state")).toByteArray());
-    m_tabs->setCurrentIndex(m_settings->value(QStringLiteral("window/tab"), 0).toInt());
-    if (auto *split = findChild<QSplitter *>(QStringLiteral("marketsSplitter")))
-        split->restoreState(m_settings->value(QStringLiteral("window/marketsSplitter")).toByteArray());
-    m_watchlist->setAssetFilter(m_settings->value(QStringLiteral("watchlist/assetFilter")).toString());
-    const QString selected = m_settings->value(QStringLiteral("watchlist/selected")).toString();
-    if (!selected.isEmpty())
-        m_watchlist->selectSymbol(selected);
-    m_charts->restoreState(*m_settings);
 }
 
 }  // namespace ms

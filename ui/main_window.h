@@ -78,6 +78,7 @@ public Q_SLOTS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void buildActions();
@@ -87,6 +88,7 @@ private:
     void updateRunActions(Pipeline::State state);
     void showStoppedSummary(Pipeline::State state, const QString &message);
     void loadStoredQuotes();
+    void fitMarketsSplitter(bool initial);
     QString databaseUrl() const;
     void onStateChanged(Pipeline::State state, const QString &message);
     void loadAppSettings();

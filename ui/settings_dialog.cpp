@@ -123,6 +123,13 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const QString &secre
         item->setCheckState(Qt::Unchecked);
     }
     m_sources->setMaximumHeight(140);
+    if (isDarkTheme()) {
+        // Fusion outlines a check box with the Window colour darkened; on a dark Base the boxes of an
+        // item view vanish. A lighter Window for this list only makes the unchecked boxes visible.
+        QPalette p = m_sources->palette();
+        p.setColor(QPalette::Window, QColor(0x8a, 0x93, 0xa0));
+        m_sources->setPalette(p);
+    }
     m_replayPath = new QLineEdit;
     m_replayPath->setObjectName(QStringLiteral("replayPath"));
     m_replayPath->setPlaceholderText(tr("JSONL file recorded with --record"));

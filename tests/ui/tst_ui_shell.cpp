@@ -2,6 +2,7 @@
 // theme chosen in View > Theme applied at once and kept across launches, About with the versions and
 // the licence, a window that fits 1024×700, and a status bar that tells the truth after Stop.
 #include "about_box.h"
+#include "chart_panel.h"
 #include "main_window.h"
 #include "ui_test_util.h"
 #include "issues_panel.h"
@@ -16,6 +17,8 @@
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QPointer>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -192,6 +195,11 @@ private Q_SLOTS:
         QCOMPARE_LE(w.minimumSizeHint().height(), 700);
         w.resize(size);
         QTRY_COMPARE(w.size(), size);
+        // The chart has what its controls need: nothing cut off, no sideways scrolling.
+        auto *chartScroll = w.findChild<QScrollArea *>(QStringLiteral("chartScroll"));
+        QVERIFY(chartScroll);
+        QTRY_VERIFY2(chartScroll->horizontalScrollBar()->maximum() == 0,
+                     qPrintable(QStringLiteral("chart needs %1 px, has %2").arg(w.charts()->minimumSizeHint().width()).arg(chartScroll->viewport()->width())));
         // Every tab fits too (each is laid out when shown).
         for (int i = 0; i < w.findChild<QTabWidget *>(QStringLiteral("mainTabs"))->count(); ++i) {
             w.findChild<QTabWidget *>(QStringLiteral("mainTabs"))->setCurrentIndex(i);
