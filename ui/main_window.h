@@ -72,6 +72,8 @@ public Q_SLOTS:
     void replayFileNamed(const QString &path);
     // File > Export Power BI dataset…: asks for a folder, exports on the Power BI tab's worker.
     void exportPowerBi();
+    // The same without the folder question; false when this build has no Power BI view.
+    bool exportPowerBiTo(const QString &dir);
     void setTheme(const QString &name);  // "system" / "light" / "dark": applied now and persisted
     // One frame: pull the live batch and metrics, update the panels. Called by the frame timer.
     void frame();

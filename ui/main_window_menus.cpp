@@ -170,16 +170,27 @@ void MainWindow::replayFileNamed(const QString &path)
 void MainWindow::exportPowerBi()
 {
 #ifdef MS_HAVE_POWERBI_VIEW
-    auto *view = findChild<ms::PowerBiView *>();
-    if (!view)
+    if (!findChild<ms::PowerBiView *>())
         return;
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Export the Power BI dataset to"));
-    if (dir.isEmpty())
-        return;
-    const PipelineConfig config = effectiveConfig();
-    view->setDatabaseUrl(config.databaseUrl.isEmpty() ? defaultDatabaseUrl() : config.databaseUrl);
-    m_tabs->setCurrentWidget(view);  // its status line shows the progress and the outcome
+    if (!dir.isEmpty())
+        exportPowerBiTo(dir);
+#endif
+}
+
+bool MainWindow::exportPowerBiTo(const QString &dir)
+{
+#ifdef MS_HAVE_POWERBI_VIEW
+    auto *view = findChild<ms::PowerBiView *>();
+    if (!view)
+        return false;
+    view->setDatabaseUrl(databaseUrl());  // before any Start too: the stored data is there
+    m_tabs->setCurrentWidget(view);       // its status line shows the progress and the outcome
     view->startExport(dir);
+    return true;
+#else
+    Q_UNUSED(dir);
+    return false;
 #endif
 }
 
