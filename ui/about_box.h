@@ -14,4 +14,4 @@ QString documentationFolder();
 QString aboutHtml();
 void showAboutBox(QWidget *parent);
 
-}  // namespace ms::ui
+} // namespace ms::ui

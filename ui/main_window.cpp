@@ -18,7 +18,6 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLocale>
-#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -28,8 +27,6 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
-
-#include <algorithm>
 
 #if defined(MS_WITH_POWERBI_VIEW) && __has_include("powerbi/powerbi_view.h")
 #include "powerbi/powerbi_view.h"

@@ -37,7 +37,7 @@ QAction *named(QAction *a, const char *name)
     a->setObjectName(QLatin1String(name));
     return a;
 }
-}  // namespace
+} // namespace
 
 QAction *MainWindow::menuAction(const QString &objectName) const
 {
@@ -49,16 +49,20 @@ void MainWindow::buildMenus()
     QMenuBar *bar = menuBar();
 
     QMenu *file = bar->addMenu(tr("&File"));
-    QAction *exportAction = named(file->addAction(tr("&Export Power BI dataset…"), this, &MainWindow::exportPowerBi),
-                                  "exportPowerBiAction");
+    QAction *exportAction =
+        named(file->addAction(tr("&Export Power BI dataset…"), this, &MainWindow::exportPowerBi),
+              "exportPowerBiAction");
     exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    exportAction->setStatusTip(tr("Write the .pbids file, the CSV star schema and the Power BI project to a folder"));
+    exportAction->setStatusTip(
+        tr("Write the .pbids file, the CSV star schema and the Power BI project to a folder"));
 #ifndef MS_HAVE_POWERBI_VIEW
     exportAction->setEnabled(false);
 #endif
-    m_replayAction = named(file->addAction(tr("&Replay a file…"), this, &MainWindow::replayFile), "replayAction");
+    m_replayAction = named(file->addAction(tr("&Replay a file…"), this, &MainWindow::replayFile),
+                           "replayAction");
     m_replayAction->setShortcut(QKeySequence::Open);
-    m_replayAction->setStatusTip(tr("Run the pipeline once on a JSONL file recorded with --record"));
+    m_replayAction->setStatusTip(
+        tr("Run the pipeline once on a JSONL file recorded with --record"));
     file->addSeparator();
     QAction *quit = named(file->addAction(tr("&Quit"), this, &QWidget::close), "quitAction");
     quit->setShortcut(QKeySequence::Quit);
@@ -106,24 +110,30 @@ void MainWindow::buildMenus()
     });
     view->addSeparator();
     for (int i = 0; i < m_tabs->count(); ++i) {
-        QAction *tab = view->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
+        QAction *tab =
+            view->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
         tab->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
     }
     view->addSeparator();
     QAction *full = named(view->addAction(tr("&Full screen")), "fullScreenAction");
     full->setShortcut(QKeySequence::FullScreen);
     full->setCheckable(true);
-    connect(full, &QAction::toggled, this, [this](bool on) { on ? showFullScreen() : showNormal(); });
+    connect(full, &QAction::toggled, this,
+            [this](bool on) { on ? showFullScreen() : showNormal(); });
 
     QMenu *help = bar->addMenu(tr("&Help"));
     QAction *docs = named(help->addAction(tr("&Documentation")), "documentationAction");
     docs->setShortcut(QKeySequence::HelpContents);
     const QString folder = ui::documentationFolder();
     docs->setEnabled(!folder.isEmpty());
-    connect(docs, &QAction::triggered, this, [folder] { QDesktopServices::openUrl(QUrl::fromLocalFile(folder)); });
-    QAction *about = named(help->addAction(tr("&About MarketStream"), this, [this] { ui::showAboutBox(this); }), "aboutAction");
+    connect(docs, &QAction::triggered, this,
+            [folder] { QDesktopServices::openUrl(QUrl::fromLocalFile(folder)); });
+    QAction *about =
+        named(help->addAction(tr("&About MarketStream"), this, [this] { ui::showAboutBox(this); }),
+              "aboutAction");
     about->setMenuRole(QAction::AboutRole);
-    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt)->setMenuRole(QAction::AboutQtRole);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt)
+        ->setMenuRole(QAction::AboutQtRole);
 }
 
 void MainWindow::restoreTheme()
@@ -131,8 +141,10 @@ void MainWindow::restoreTheme()
     // MS_THEME (scripts, screenshots) wins for this launch without being saved; otherwise the
     // choice saved from View > Theme.
     const QString forced = qEnvironmentVariable("MS_THEME");
-    const QString name = !forced.isEmpty() ? ui::themeChoiceName(ui::themeChoiceFromName(forced))
-                                           : m_settings->value(QLatin1String(ui::kThemeKey), QStringLiteral("system")).toString();
+    const QString name =
+        !forced.isEmpty()
+            ? ui::themeChoiceName(ui::themeChoiceFromName(forced))
+            : m_settings->value(QLatin1String(ui::kThemeKey), QStringLiteral("system")).toString();
     const ui::ThemeChoice choice = ui::themeChoiceFromName(name);
     ui::applyTheme(choice);
     for (QAction *a : m_themeGroup->actions())
@@ -147,13 +159,14 @@ void MainWindow::setTheme(const QString &name)
     m_settings->sync();
     for (QAction *a : m_themeGroup->actions())
         a->setChecked(a->data().toString() == ui::themeChoiceName(choice));
-    m_watchlist->view()->viewport()->update();  // rise/fall colours follow the theme
+    m_watchlist->view()->viewport()->update(); // rise/fall colours follow the theme
 }
 
 void MainWindow::replayFile()
 {
-    const QString f = QFileDialog::getOpenFileName(this, tr("Replay a recorded file"), QString(),
-                                                   tr("Recorded ticks (*.jsonl *.json);;All files (*)"));
+    const QString f =
+        QFileDialog::getOpenFileName(this, tr("Replay a recorded file"), QString(),
+                                     tr("Recorded ticks (*.jsonl *.json);;All files (*)"));
     if (!f.isEmpty())
         replayFileNamed(f);
 }
@@ -162,7 +175,7 @@ void MainWindow::replayFileNamed(const QString &path)
 {
     const Pipeline::State s = m_pipeline->state();
     if (s != Pipeline::State::Stopped && s != Pipeline::State::Error)
-        return;  // the action is disabled then; a direct call does nothing either
+        return; // the action is disabled then; a direct call does nothing either
     m_replayOnce = path;
     startPipeline();
 }
@@ -172,7 +185,8 @@ void MainWindow::exportPowerBi()
 #ifdef MS_HAVE_POWERBI_VIEW
     if (!findChild<ms::PowerBiView *>())
         return;
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export the Power BI dataset to"));
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Export the Power BI dataset to"));
     if (!dir.isEmpty())
         exportPowerBiTo(dir);
 #endif
@@ -184,8 +198,8 @@ bool MainWindow::exportPowerBiTo(const QString &dir)
     auto *view = findChild<ms::PowerBiView *>();
     if (!view)
         return false;
-    view->setDatabaseUrl(databaseUrl());  // before any Start too: the stored data is there
-    m_tabs->setCurrentWidget(view);       // its status line shows the progress and the outcome
+    view->setDatabaseUrl(databaseUrl()); // before any Start too: the stored data is there
+    m_tabs->setCurrentWidget(view);      // its status line shows the progress and the outcome
     view->startExport(dir);
     return true;
 #else
@@ -200,7 +214,8 @@ void MainWindow::updateRunActions(Pipeline::State state)
     m_start->setEnabled(!busy && state != Pipeline::State::Stopping);
     m_stop->setEnabled(busy);
     if (m_replayAction)
-        m_replayAction->setEnabled(state == Pipeline::State::Stopped || state == Pipeline::State::Error);
+        m_replayAction->setEnabled(state == Pipeline::State::Stopped ||
+                                   state == Pipeline::State::Error);
 }
 
 void MainWindow::showStoppedSummary(Pipeline::State state, const QString &message)
@@ -208,7 +223,7 @@ void MainWindow::showStoppedSummary(Pipeline::State state, const QString &messag
     const QLocale locale;
     switch (state) {
     case Pipeline::State::Running:
-        return;  // frame() writes the live rates
+        return; // frame() writes the live rates
     case Pipeline::State::Starting:
         m_status->setText(tr("Starting…"));
         return;
@@ -216,7 +231,8 @@ void MainWindow::showStoppedSummary(Pipeline::State state, const QString &messag
         m_status->setText(tr("Stopping: draining what is in flight…"));
         return;
     case Pipeline::State::Error:
-        m_status->setText(tr("Not running: the pipeline stopped on an error (details in the Issues tab)."));
+        m_status->setText(
+            tr("Not running: the pipeline stopped on an error (details in the Issues tab)."));
         m_status->setToolTip(message);
         return;
     case Pipeline::State::Stopped:
@@ -234,4 +250,4 @@ void MainWindow::showStoppedSummary(Pipeline::State state, const QString &messag
     m_status->setText(text);
 }
 
-}  // namespace ms
+} // namespace ms

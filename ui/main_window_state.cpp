@@ -1,5 +1,6 @@
 // MainWindow's state across launches and sizes: geometry (never larger than the screen on the
-// first launch), the Markets split (the chart keeps what its controls need), tab, selection, filter.
+// first launch), the Markets split (the chart keeps what its controls need), tab, selection,
+// filter.
 #include "chart_panel.h"
 #include "main_window.h"
 #include "watchlist_panel.h"
@@ -10,7 +11,6 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTimer>
-
 #include <algorithm>
 
 namespace ms {
@@ -27,8 +27,9 @@ void MainWindow::fitMarketsSplitter(bool initial)
     const int total = sizes.value(0) + sizes.value(1);
     const int chartNeeds = m_charts->minimumSizeHint().width() + 2;
     const int most = std::max(m_watchlist->minimumWidth(), total - chartNeeds);
-    const int list = initial ? std::clamp(total * 3 / 10, m_watchlist->minimumWidth(), std::min(most, 720))
-                             : std::min(sizes.value(0), most);
+    const int list =
+        initial ? std::clamp(total * 3 / 10, m_watchlist->minimumWidth(), std::min(most, 720))
+                : std::min(sizes.value(0), most);
     if (list != sizes.value(0))
         split->setSizes({list, total - list});
 }
@@ -64,13 +65,15 @@ void MainWindow::restoreWindowState()
     restoreState(m_settings->value(QStringLiteral("window/state")).toByteArray());
     m_tabs->setCurrentIndex(m_settings->value(QStringLiteral("window/tab"), 0).toInt());
     auto *split = findChild<QSplitter *>(QStringLiteral("marketsSplitter"));
-    if (split && !split->restoreState(m_settings->value(QStringLiteral("window/marketsSplitter")).toByteArray()))
+    if (split && !split->restoreState(
+                     m_settings->value(QStringLiteral("window/marketsSplitter")).toByteArray()))
         QTimer::singleShot(0, this, [this] { fitMarketsSplitter(true); });
-    m_watchlist->setAssetFilter(m_settings->value(QStringLiteral("watchlist/assetFilter")).toString());
+    m_watchlist->setAssetFilter(
+        m_settings->value(QStringLiteral("watchlist/assetFilter")).toString());
     const QString selected = m_settings->value(QStringLiteral("watchlist/selected")).toString();
     if (!selected.isEmpty())
         m_watchlist->selectSymbol(selected);
     m_charts->restoreState(*m_settings);
 }
 
-}  // namespace ms
+} // namespace ms

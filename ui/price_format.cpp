@@ -2,20 +2,19 @@
 
 #include <QLocale>
 #include <QObject>
-
 #include <algorithm>
 #include <cmath>
 
 namespace ms::ui {
 
 namespace {
-QLocale numberLocale()  // the user's locale, always with thousands separators
+QLocale numberLocale() // the user's locale, always with thousands separators
 {
     QLocale locale;
     locale.setNumberOptions(locale.numberOptions() & ~QLocale::OmitGroupSeparator);
     return locale;
 }
-}  // namespace
+} // namespace
 
 int decimalsNeeded(double price)
 {
@@ -66,7 +65,8 @@ QString formatChangePercent(const std::optional<double> &percent)
 {
     if (!percent || !std::isfinite(*percent))
         return QStringLiteral("—");
-    const double rounded = std::round(*percent * 100) / 100;  // "-0.00%" reads as a fall that is not there
+    const double rounded =
+        std::round(*percent * 100) / 100; // "-0.00%" reads as a fall that is not there
     const QString digits = numberLocale().toString(rounded == 0 ? 0.0 : rounded, 'f', 2);
     return (rounded > 0 ? QStringLiteral("+") : QString()) + digits + u'%';
 }
@@ -91,4 +91,4 @@ QString formatVolume(double volume, VolumeUnit unit, const QString &coin)
     return coin.isEmpty() ? number : number + u' ' + coin;
 }
 
-}  // namespace ms::ui
+} // namespace ms::ui

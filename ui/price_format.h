@@ -8,7 +8,6 @@
 // 0.0001 below; exchanges quote what they quote). Before the first price, a default by magnitude.
 // Numbers use the locale's thousands separators: 67,432.10.
 #include <QString>
-
 #include <algorithm>
 #include <optional>
 
@@ -20,7 +19,8 @@ inline constexpr int kMaxPriceDecimals = 8;
 // not make the instrument look like it trades in whole units.
 inline constexpr int kMinPriceDecimals = 2;
 
-// The fewest decimals (0..kMaxPriceDecimals) that write `price` exactly, e.g. 189.9 → 1, 0.00012 → 5.
+// The fewest decimals (0..kMaxPriceDecimals) that write `price` exactly, e.g. 189.9 → 1, 0.00012
+// → 5.
 int decimalsNeeded(double price);
 // What to use before any price is known, by magnitude: 2 at 1 and above, 4 from 0.01, else 8.
 int defaultDecimals(double price);
@@ -34,7 +34,10 @@ public:
     bool known() const { return m_decimals >= 0; }
     // Decimals for writing `price` of this instrument (the observed maximum, at least cents; or the
     // default by magnitude before any price).
-    int decimals(double price) const { return known() ? std::max(m_decimals, kMinPriceDecimals) : defaultDecimals(price); }
+    int decimals(double price) const
+    {
+        return known() ? std::max(m_decimals, kMinPriceDecimals) : defaultDecimals(price);
+    }
     double tickSize(double price) const { return tickSizeForDecimals(decimals(price)); }
 
 private:
@@ -51,4 +54,4 @@ enum class VolumeUnit { Shares, Coins };
 // the decimals their size needs and name the coin ("1.25 BTC", "12,480 BTC", "3.1M BTC").
 QString formatVolume(double volume, VolumeUnit unit, const QString &coin = {});
 
-}  // namespace ms::ui
+} // namespace ms::ui

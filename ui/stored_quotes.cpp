@@ -7,7 +7,6 @@
 #include <QFileInfo>
 #include <QSet>
 #include <QtConcurrent>
-
 #include <cmath>
 
 namespace ms::ui {
@@ -17,7 +16,8 @@ Result<QList<StoredQuote>> readStoredQuotesNow(const QString &databaseUrl, int c
     auto url = DatabaseUrl::parse(databaseUrl);
     if (!url.ok())
         return url.error();
-    if (url->isSqlite() && url->sqlitePath != QLatin1String(":memory:") && !QFileInfo::exists(url->sqlitePath))
+    if (url->isSqlite() && url->sqlitePath != QLatin1String(":memory:") &&
+        !QFileInfo::exists(url->sqlitePath))
         return QList<StoredQuote>{};
     static QAtomicInt counter;
     const QString name = QStringLiteral("ms-ui-quotes-%1").arg(counter.fetchAndAddRelaxed(1));
@@ -26,8 +26,10 @@ Result<QList<StoredQuote>> readStoredQuotesNow(const QString &databaseUrl, int c
         auto db = openDatabase(*url, name, connectTimeoutSec);
         if (!db.ok()) {
             out = db.error();
-        } else if (!db->tables(QSql::Views).contains(QStringLiteral("v_latest_quote"), Qt::CaseInsensitive)
-                   && !db->tables(QSql::AllTables).contains(QStringLiteral("v_latest_quote"), Qt::CaseInsensitive)) {
+        } else if (!db->tables(QSql::Views)
+                        .contains(QStringLiteral("v_latest_quote"), Qt::CaseInsensitive) &&
+                   !db->tables(QSql::AllTables)
+                        .contains(QStringLiteral("v_latest_quote"), Qt::CaseInsensitive)) {
             // A database the pipeline never migrated: nothing stored yet.
         } else if (auto rows = reporting::queryLatestQuotes(*db); !rows.ok()) {
             out = rows.error();
@@ -35,11 +37,12 @@ Result<QList<StoredQuote>> readStoredQuotesNow(const QString &databaseUrl, int c
             QSet<QString> seen;
             for (const reporting::LatestQuote &r : *rows) {
                 if (seen.contains(r.symbol))
-                    continue;  // one row per symbol, as the watchlist has (first currency by key)
+                    continue; // one row per symbol, as the watchlist has (first currency by key)
                 seen.insert(r.symbol);
                 StoredQuote q;
                 q.symbol = r.symbol;
-                q.asset = r.assetClass == QLatin1String("stock") ? AssetClass::Stock : AssetClass::Crypto;
+                q.asset =
+                    r.assetClass == QLatin1String("stock") ? AssetClass::Stock : AssetClass::Crypto;
                 q.currency = r.currency;
                 q.lastPrice = r.lastPrice;
                 q.lastTsMs = r.lastTime.isValid() ? r.lastTime.toMSecsSinceEpoch() : 0;
@@ -60,7 +63,8 @@ QFuture<StoredQuotesAnswer> readStoredQuotes(const QString &databaseUrl, int con
 {
     return QtConcurrent::run([databaseUrl, connectTimeoutSec] {
         auto r = readStoredQuotesNow(databaseUrl, connectTimeoutSec);
-        return r.ok() ? StoredQuotesAnswer{true, {}, std::move(r).value()} : StoredQuotesAnswer{false, r.errorMessage(), {}};
+        return r.ok() ? StoredQuotesAnswer{true, {}, std::move(r).value()}
+                      : StoredQuotesAnswer{false, r.errorMessage(), {}};
     });
 }
 
@@ -71,4 +75,4 @@ std::optional<double> change24hAgainst(const StoredQuote &quote, double livePric
     return (livePrice - *quote.open24h) / *quote.open24h * 100.0;
 }
 
-}  // namespace ms::ui
+} // namespace ms::ui

@@ -9,7 +9,6 @@
 #include <QFuture>
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 namespace ms::ui {
@@ -21,19 +20,21 @@ struct StoredQuote
     QString currency;
     double lastPrice = 0;
     qint64 lastTsMs = 0;
-    std::optional<double> open24h;       // the price 24 h before the last stored candle (or the oldest within 24 h)
-    std::optional<double> change24hPct;  // percent: 2.5 = +2.5 %
+    std::optional<double>
+        open24h; // the price 24 h before the last stored candle (or the oldest within 24 h)
+    std::optional<double> change24hPct; // percent: 2.5 = +2.5 %
     double volume24h = 0;
     qint64 trades24h = 0;
 };
 
 // Opens the database by URL on the calling thread with its own connection, reads, closes.
 // A SQLite file that does not exist is "nothing stored" (an empty list): reading never creates it.
-Result<QList<StoredQuote>> readStoredQuotesNow(const QString &databaseUrl, int connectTimeoutSec = 3);
-struct StoredQuotesAnswer  // what the background read hands back (QFuture wants a default value)
+Result<QList<StoredQuote>> readStoredQuotesNow(const QString &databaseUrl,
+                                               int connectTimeoutSec = 3);
+struct StoredQuotesAnswer // what the background read hands back (QFuture wants a default value)
 {
     bool ok = false;
-    QString error;  // no secrets: the URL is redacted by the storage layer
+    QString error; // no secrets: the URL is redacted by the storage layer
     QList<StoredQuote> quotes;
 };
 QFuture<StoredQuotesAnswer> readStoredQuotes(const QString &databaseUrl, int connectTimeoutSec = 3);
@@ -41,4 +42,4 @@ QFuture<StoredQuotesAnswer> readStoredQuotes(const QString &databaseUrl, int con
 // The 24 h change of a live price against a stored quote's 24 h opening price.
 std::optional<double> change24hAgainst(const StoredQuote &quote, double livePrice);
 
-}  // namespace ms::ui
+} // namespace ms::ui

@@ -37,13 +37,13 @@ private Q_SLOTS:
     {
         PriceDecimals d;
         QVERIFY(!d.known());
-        QCOMPARE(d.decimals(189.9), 2);  // default before any price
+        QCOMPARE(d.decimals(189.9), 2); // default before any price
         d.observe(189.9);
         d.observe(190.0);
-        QCOMPARE(d.decimals(190.0), 2);  // never fewer than cents
-        d.observe(0.1234);  // a finer step seen once: the instrument quotes it
+        QCOMPARE(d.decimals(190.0), 2); // never fewer than cents
+        d.observe(0.1234);              // a finer step seen once: the instrument quotes it
         QCOMPARE(d.decimals(190.0), 4);
-        d.observe(190.0);   // and stays so: the same instrument never switches back and forth
+        d.observe(190.0); // and stays so: the same instrument never switches back and forth
         QCOMPARE(d.decimals(190.0), 4);
         QCOMPARE(d.tickSize(190.0), 0.0001);
         PriceDecimals cents;
@@ -52,7 +52,7 @@ private Q_SLOTS:
         // The same decimals for every value of the instrument: watchlist, header, tooltip agree.
         QCOMPARE(ms::ui::formatPrice(189.91, cents.decimals(189.91)), QStringLiteral("189.91"));
         QCOMPARE(ms::ui::formatPrice(189.9, cents.decimals(189.9)), QStringLiteral("189.90"));
-        cents.observe(-1);  // nonsense is ignored
+        cents.observe(-1); // nonsense is ignored
         cents.observe(std::numeric_limits<double>::quiet_NaN());
         QCOMPARE(cents.decimals(1), 2);
     }
@@ -98,7 +98,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("text");
         QTest::newRow("up") << std::optional<double>(1.254) << QStringLiteral("+1.25%");
         QTest::newRow("down") << std::optional<double>(-0.4) << QStringLiteral("-0.40%");
-        QTest::newRow("tiny fall is flat") << std::optional<double>(-0.001) << QStringLiteral("0.00%");
+        QTest::newRow("tiny fall is flat")
+            << std::optional<double>(-0.001) << QStringLiteral("0.00%");
         QTest::newRow("absent") << std::optional<double>() << QStringLiteral("—");
     }
     void formatChange()
@@ -113,11 +114,15 @@ private Q_SLOTS:
         QTest::addColumn<double>("volume");
         QTest::addColumn<int>("unit");
         QTest::addColumn<QString>("text");
-        QTest::newRow("shares are whole") << 4888.0 << int(VolumeUnit::Shares) << QStringLiteral("4,888 shares");
-        QTest::newRow("millions of shares") << 12400000.0 << int(VolumeUnit::Shares) << QStringLiteral("12.40M shares");
+        QTest::newRow("shares are whole")
+            << 4888.0 << int(VolumeUnit::Shares) << QStringLiteral("4,888 shares");
+        QTest::newRow("millions of shares")
+            << 12400000.0 << int(VolumeUnit::Shares) << QStringLiteral("12.40M shares");
         QTest::newRow("coins") << 1.25 << int(VolumeUnit::Coins) << QStringLiteral("1.25 BTC");
-        QTest::newRow("fractions of a coin") << 0.01234 << int(VolumeUnit::Coins) << QStringLiteral("0.0123 BTC");
-        QTest::newRow("many coins") << 12480.4 << int(VolumeUnit::Coins) << QStringLiteral("12,480 BTC");
+        QTest::newRow("fractions of a coin")
+            << 0.01234 << int(VolumeUnit::Coins) << QStringLiteral("0.0123 BTC");
+        QTest::newRow("many coins")
+            << 12480.4 << int(VolumeUnit::Coins) << QStringLiteral("12,480 BTC");
     }
     void formatVolume()
     {

@@ -1,11 +1,11 @@
 // The window around the panels: menu bar (File, Pipeline, View, Help) with standard shortcuts, the
-// theme chosen in View > Theme applied at once and kept across launches, About with the versions and
-// the licence, a window that fits 1024×700, and a status bar that tells the truth after Stop.
+// theme chosen in View > Theme applied at once and kept across launches, About with the versions
+// and the licence, a window that fits 1024×700, and a status bar that tells the truth after Stop.
 #include "about_box.h"
 #include "chart_panel.h"
+#include "issues_panel.h"
 #include "main_window.h"
 #include "ui_test_util.h"
-#include "issues_panel.h"
 #include "ui_theme.h"
 #include "watchlist_panel.h"
 #if __has_include("powerbi/powerbi_view.h")
@@ -21,17 +21,16 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QPlainTextEdit>
-#include <QSettings>
 #include <QPointer>
 #include <QScrollArea>
 #include <QScrollBar>
-#include <QStandardPaths>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <librdkafka/rdkafka.h>
 
 using namespace ms;
@@ -57,7 +56,8 @@ class TstUiShell : public QObject
         QStringList out;
         for (QAction *a : m->actions())
             if (!a->isSeparator())
-                out << (a->objectName().isEmpty() && a->menu() ? a->menu()->title().remove(u'&') : a->objectName());
+                out << (a->objectName().isEmpty() && a->menu() ? a->menu()->title().remove(u'&')
+                                                               : a->objectName());
         return out;
     }
 
@@ -67,8 +67,9 @@ class TstUiShell : public QObject
             return;
         const int min = w->minimumSizeHint().width();
         if (min > 300)
-            qInfo("%*s%s (%s): minimumSizeHint %d, minimumWidth %d", depth * 2, "", w->metaObject()->className(),
-                  qPrintable(w->objectName()), min, w->minimumWidth());
+            qInfo("%*s%s (%s): minimumSizeHint %d, minimumWidth %d", depth * 2, "",
+                  w->metaObject()->className(), qPrintable(w->objectName()), min,
+                  w->minimumWidth());
         for (QObject *c : w->children())
             if (auto *cw = qobject_cast<QWidget *>(c); cw && !cw->isWindow())
                 dumpMinimumWidths(cw, depth + 1);
@@ -92,8 +93,9 @@ private Q_SLOTS:
         QMenu *view = menuTitled(w, QStringLiteral("View"));
         QMenu *help = menuTitled(w, QStringLiteral("Help"));
         QVERIFY(file && pipeline && view && help);
-        QCOMPARE(objectNames(file), (QStringList{QStringLiteral("exportPowerBiAction"), QStringLiteral("replayAction"),
-                                                 QStringLiteral("quitAction")}));
+        QCOMPARE(objectNames(file),
+                 (QStringList{QStringLiteral("exportPowerBiAction"), QStringLiteral("replayAction"),
+                              QStringLiteral("quitAction")}));
         QVERIFY(objectNames(pipeline).contains(QStringLiteral("startAction")));
         QVERIFY(objectNames(pipeline).contains(QStringLiteral("stopAction")));
         QVERIFY(objectNames(view).contains(QStringLiteral("Theme")));
@@ -102,8 +104,10 @@ private Q_SLOTS:
         QVERIFY(objectNames(help).contains(QStringLiteral("aboutAction")));
 
         // Standard shortcuts, as the platform spells them.
-        QCOMPARE(w.menuAction(QStringLiteral("quitAction"))->shortcut(), QKeySequence(QKeySequence::Quit));
-        QCOMPARE(w.menuAction(QStringLiteral("replayAction"))->shortcut(), QKeySequence(QKeySequence::Open));
+        QCOMPARE(w.menuAction(QStringLiteral("quitAction"))->shortcut(),
+                 QKeySequence(QKeySequence::Quit));
+        QCOMPARE(w.menuAction(QStringLiteral("replayAction"))->shortcut(),
+                 QKeySequence(QKeySequence::Open));
         QCOMPARE(w.settingsAction()->shortcut(), QKeySequence(QKeySequence::Preferences));
         QVERIFY(!w.startAction()->shortcut().isEmpty());
         QVERIFY(!w.stopAction()->shortcut().isEmpty());
@@ -151,12 +155,15 @@ private Q_SLOTS:
             w.menuAction(QStringLiteral("themeDarkAction"))->trigger();
             QVERIFY(ui::isDarkTheme());
             QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 128);
-            QTRY_VERIFY(w.palette().color(QPalette::Window).lightness() < 128);  // the open window too
+            QTRY_VERIFY(w.palette().color(QPalette::Window).lightness() <
+                        128); // the open window too
             QVERIFY(w.menuAction(QStringLiteral("themeDarkAction"))->isChecked());
-            QCOMPARE(QSettings(ini, QSettings::IniFormat).value(QLatin1String(ui::kThemeKey)).toString(), QStringLiteral("dark"));
+            QCOMPARE(
+                QSettings(ini, QSettings::IniFormat).value(QLatin1String(ui::kThemeKey)).toString(),
+                QStringLiteral("dark"));
             w.close();
         }
-        ui::applyTheme(ui::ThemeChoice::Light);  // as a fresh process would start
+        ui::applyTheme(ui::ThemeChoice::Light); // as a fresh process would start
         {
             MainWindow again(uitest::simulatorConfig(m_dir.path()), ini);
             QVERIFY(ui::isDarkTheme());
@@ -164,7 +171,9 @@ private Q_SLOTS:
             again.menuAction(QStringLiteral("themeLightAction"))->trigger();
             QVERIFY(!ui::isDarkTheme());
             QVERIFY(QApplication::palette().color(QPalette::Window).lightness() >= 128);
-            QCOMPARE(QSettings(ini, QSettings::IniFormat).value(QLatin1String(ui::kThemeKey)).toString(), QStringLiteral("light"));
+            QCOMPARE(
+                QSettings(ini, QSettings::IniFormat).value(QLatin1String(ui::kThemeKey)).toString(),
+                QStringLiteral("light"));
         }
         ui::applyTheme(ui::ThemeChoice::System);
     }
@@ -175,7 +184,8 @@ private Q_SLOTS:
         QVERIFY2(html.contains(QString::fromLatin1(qVersion())), qPrintable(html));
         QVERIFY2(html.contains(QString::fromLatin1(rd_kafka_version_str())), qPrintable(html));
         QVERIFY2(html.contains(QStringLiteral(MS_VERSION)), qPrintable(html));
-        QVERIFY2(html.contains(QStringLiteral("GPL-3")) || html.contains(QStringLiteral("General Public License version 3")),
+        QVERIFY2(html.contains(QStringLiteral("GPL-3")) ||
+                     html.contains(QStringLiteral("General Public License version 3")),
                  qPrintable(html));
         QVERIFY(html.contains(QStringLiteral("Qt Charts")));
         QVERIFY(html.contains(QStringLiteral("href=")));
@@ -206,7 +216,9 @@ private Q_SLOTS:
         auto *chartScroll = w.findChild<QScrollArea *>(QStringLiteral("chartScroll"));
         QVERIFY(chartScroll);
         QTRY_VERIFY2(chartScroll->horizontalScrollBar()->maximum() == 0,
-                     qPrintable(QStringLiteral("chart needs %1 px, has %2").arg(w.charts()->minimumSizeHint().width()).arg(chartScroll->viewport()->width())));
+                     qPrintable(QStringLiteral("chart needs %1 px, has %2")
+                                    .arg(w.charts()->minimumSizeHint().width())
+                                    .arg(chartScroll->viewport()->width())));
         // Every tab fits too (each is laid out when shown).
         for (int i = 0; i < w.findChild<QTabWidget *>(QStringLiteral("mainTabs"))->count(); ++i) {
             w.findChild<QTabWidget *>(QStringLiteral("mainTabs"))->setCurrentIndex(i);
@@ -221,7 +233,8 @@ private Q_SLOTS:
         QVERIFY(!w.statusSummary()->text().contains(QStringLiteral("ticks/s")));
         w.startAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Running, 30000);
-        QTRY_VERIFY_WITH_TIMEOUT(w.statusSummary()->text().contains(QStringLiteral("ticks/s produced")), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w.statusSummary()->text().contains(QStringLiteral("ticks/s produced")), 30000);
         w.stopAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Stopped, 10000);
         // Frames keep running after Stop: the line must stay the stopped one, not a rate.
@@ -235,37 +248,43 @@ private Q_SLOTS:
         QVERIFY2(text.contains(QLocale().toString(produced)), qPrintable(text));
     }
 
-    // A start that fails on the database: the toolbar says Error with a link, the Issues details hold
-    // the message whole (not cut to a cell or a label), and the URL is named once, not twice.
+    // A start that fails on the database: the toolbar says Error with a link, the Issues details
+    // hold the message whole (not cut to a cell or a label), and the URL is named once, not twice.
     void errorIsShownWholeWithTheUrlOnce()
     {
         PipelineConfig bad = uitest::simulatorConfig(m_dir.path());
-        bad.databaseUrl = QStringLiteral("postgresql://nobody@127.0.0.1:1/marketstream_does_not_exist");
+        bad.databaseUrl =
+            QStringLiteral("postgresql://nobody@127.0.0.1:1/marketstream_does_not_exist");
         MainWindow w(bad, freshIni());
         w.show();
         w.startPipeline();
         QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Error, 30000);
-        QTRY_VERIFY(w.stateLabel()->text().contains(QStringLiteral("Error")));  // stateChanged is queued
+        QTRY_VERIFY(
+            w.stateLabel()->text().contains(QStringLiteral("Error"))); // stateChanged is queued
         const QString message = w.pipeline()->stateMessage();
         QCOMPARE(message.count(QStringLiteral("127.0.0.1:1")), 1);
         const QString label = w.stateLabel()->text();
         QVERIFY2(!label.contains(QStringLiteral("127.0.0.1")), qPrintable(label));
         QVERIFY2(label.contains(QStringLiteral("href")), qPrintable(label));
         QCOMPARE(w.stateLabel()->toolTip(), message);
-        QVERIFY2(!w.statusSummary()->text().contains(QStringLiteral("ticks/s")), qPrintable(w.statusSummary()->text()));
+        QVERIFY2(!w.statusSummary()->text().contains(QStringLiteral("ticks/s")),
+                 qPrintable(w.statusSummary()->text()));
 
-        Q_EMIT w.stateLabel()->linkActivated(QStringLiteral("issues"));  // the user clicks "details"
-        QCOMPARE(w.findChild<QTabWidget *>(QStringLiteral("mainTabs"))->currentWidget(), static_cast<QWidget *>(w.issues()));
+        Q_EMIT w.stateLabel()->linkActivated(QStringLiteral("issues")); // the user clicks "details"
+        QCOMPARE(w.findChild<QTabWidget *>(QStringLiteral("mainTabs"))->currentWidget(),
+                 static_cast<QWidget *>(w.issues()));
         QTRY_VERIFY(w.issues()->detailsText().contains(QStringLiteral("127.0.0.1")));
         const QString details = w.issues()->detailsText();
-        QVERIFY2(details.contains(message) || details.contains(message.section(QStringLiteral(": "), 1)), qPrintable(details));
+        QVERIFY2(details.contains(message) ||
+                     details.contains(message.section(QStringLiteral(": "), 1)),
+                 qPrintable(details));
         QCOMPARE(details.count(QStringLiteral("127.0.0.1:1")), 1);
         QVERIFY(w.issues()->details()->isVisible());
         QVERIFY(w.issues()->details()->lineWrapMode() != QPlainTextEdit::NoWrap);
     }
 
-    // File > Replay a file… runs one replay of that file; the next plain Start uses the saved sources.
-    // File > Export Power BI dataset… works before any Start, on what the database holds.
+    // File > Replay a file… runs one replay of that file; the next plain Start uses the saved
+    // sources. File > Export Power BI dataset… works before any Start, on what the database holds.
     void replayOnceThenExport()
     {
         const QString dir = m_dir.filePath(QStringLiteral("replay"));
@@ -277,24 +296,27 @@ private Q_SLOTS:
             QByteArray text = "symbol,price,ts,volume\n";
             const qint64 t0 = QDateTime::currentMSecsSinceEpoch() - 120000;
             for (int i = 0; i < 200; ++i)
-                text += "ZZZ," + QByteArray::number(100 + i * 0.01, 'f', 2) + ',' + QByteArray::number(t0 + i * 5) + ",1\n";
+                text += "ZZZ," + QByteArray::number(100 + i * 0.01, 'f', 2) + ',' +
+                        QByteArray::number(t0 + i * 5) + ",1\n";
             f.write(text);
         }
         PipelineConfig config = uitest::simulatorConfig(dir);
-        config.replaySpeed = 0;  // as fast as possible
+        config.replaySpeed = 0; // as fast as possible
         const QString ini = freshIni();
         {
             MainWindow w(config, ini);
             w.show();
             w.replayFileNamed(csv);
             QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Running, 30000);
-            QVERIFY(!w.menuAction(QStringLiteral("replayAction"))->isEnabled());  // not while running
+            QVERIFY(
+                !w.menuAction(QStringLiteral("replayAction"))->isEnabled()); // not while running
             QTRY_VERIFY_WITH_TIMEOUT(w.store().find(QStringLiteral("ZZZ")) != nullptr, 30000);
             QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->metrics().stored >= 200, 30000);
             w.stopAction()->trigger();
             QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Stopped, 10000);
             QCOMPARE(w.effectiveConfig().sources.size(), 1);
-            QCOMPARE(w.effectiveConfig().sources.at(0).type, QStringLiteral("simulator"));  // one run only
+            QCOMPARE(w.effectiveConfig().sources.at(0).type,
+                     QStringLiteral("simulator")); // one run only
             w.close();
         }
         MainWindow again(config, ini);
@@ -307,12 +329,14 @@ private Q_SLOTS:
         QVERIFY(again.exportPowerBiTo(out));
         QVERIFY(finished.wait(60000));
         QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(1).toString()));
-        QVERIFY(QFile::exists(out + QStringLiteral("/csv/fact_tick.csv")));  // SQLite: CSV star schema, no .pbids
+        QVERIFY(QFile::exists(
+            out + QStringLiteral("/csv/fact_tick.csv"))); // SQLite: CSV star schema, no .pbids
         QFile ticks(out + QStringLiteral("/csv/fact_tick.csv"));
         QVERIFY(ticks.open(QIODevice::ReadOnly));
         QVERIFY(ticks.readAll().contains("ZZZ"));
 #else
-        QVERIFY(!again.exportPowerBiTo(out));  // no Power BI view in this build: the menu item is disabled
+        QVERIFY(!again.exportPowerBiTo(
+            out)); // no Power BI view in this build: the menu item is disabled
         QVERIFY(!again.menuAction(QStringLiteral("exportPowerBiAction"))->isEnabled());
 #endif
     }

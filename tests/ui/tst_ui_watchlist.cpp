@@ -38,7 +38,7 @@ QString cell(const WatchlistPanel &p, const QString &symbol, int column)
     const WatchlistModel *m = p.model();
     return m->data(m->index(m->rowOf(symbol), column), Qt::DisplayRole).toString();
 }
-}  // namespace
+} // namespace
 
 class TstUiWatchlist : public QObject
 {
@@ -58,14 +58,16 @@ private Q_SLOTS:
     {
         MarketDataStore store;
         const qint64 t0 = 1'700'000'000'000;
-        const std::vector<Tick> ticks{tick("BTC", 67000, t0, 1, AssetClass::Crypto), tick("ETH", 3500, t0, 1, AssetClass::Crypto),
-                                      tick("MSFT", 410, t0, 10, AssetClass::Stock), tick("AAPL", 189.9, t0, 10, AssetClass::Stock)};
+        const std::vector<Tick> ticks{tick("BTC", 67000, t0, 1, AssetClass::Crypto),
+                                      tick("ETH", 3500, t0, 1, AssetClass::Crypto),
+                                      tick("MSFT", 410, t0, 10, AssetClass::Stock),
+                                      tick("AAPL", 189.9, t0, 10, AssetClass::Stock)};
         store.addTicks(ticks);
         WatchlistPanel panel(&store);
         panel.show();
         QSignalSpy spy(&panel, &WatchlistPanel::symbolSelected);
         panel.refresh(store.takeChanged());
-        QCOMPARE(panel.selectedSymbol(), QStringLiteral("AAPL"));  // sorted by symbol: the first row
+        QCOMPARE(panel.selectedSymbol(), QStringLiteral("AAPL")); // sorted by symbol: the first row
         panel.selectSymbol(QStringLiteral("ETH"));
         QCOMPARE(panel.selectedSymbol(), QStringLiteral("ETH"));
         spy.clear();
@@ -73,7 +75,7 @@ private Q_SLOTS:
         panel.setAssetFilter(QStringLiteral("stock"));
         QCOMPARE(panel.visibleRows(), 2);
         QCOMPARE(panel.selectedSymbol(), QStringLiteral("AAPL"));
-        QCOMPARE(spy.count(), 1);  // the charts moved once, straight to the first visible row
+        QCOMPARE(spy.count(), 1); // the charts moved once, straight to the first visible row
         QCOMPARE(spy.at(0).at(0).toString(), QStringLiteral("AAPL"));
 
         // Sorted by price descending, the first visible stock is MSFT.
@@ -103,14 +105,19 @@ private Q_SLOTS:
         WatchlistPanel panel(&store);
         panel.refresh(store.takeChanged());
         // 190 is written with the cents the instrument quotes, not "190.000" nor "190".
-        QCOMPARE(cell(panel, QStringLiteral("AAPL"), WatchlistModel::Last), QStringLiteral("190.00"));
-        QCOMPARE(cell(panel, QStringLiteral("BTC"), WatchlistModel::Last), QStringLiteral("67,432.15"));
-        QCOMPARE(cell(panel, QStringLiteral("AAPL"), WatchlistModel::Volume), QStringLiteral("4,888 shares"));
-        QCOMPARE(cell(panel, QStringLiteral("BTC"), WatchlistModel::Volume), QStringLiteral("1.25 BTC"));
+        QCOMPARE(cell(panel, QStringLiteral("AAPL"), WatchlistModel::Last),
+                 QStringLiteral("190.00"));
+        QCOMPARE(cell(panel, QStringLiteral("BTC"), WatchlistModel::Last),
+                 QStringLiteral("67,432.15"));
+        QCOMPARE(cell(panel, QStringLiteral("AAPL"), WatchlistModel::Volume),
+                 QStringLiteral("4,888 shares"));
+        QCOMPARE(cell(panel, QStringLiteral("BTC"), WatchlistModel::Volume),
+                 QStringLiteral("1.25 BTC"));
         QCOMPARE(panel.model()->priceDecimals(QStringLiteral("AAPL")), 2);
         // The tooltip writes the price the same way.
         const WatchlistModel *m = panel.model();
-        const QString tip = m->data(m->index(m->rowOf(QStringLiteral("AAPL")), 0), Qt::ToolTipRole).toString();
+        const QString tip =
+            m->data(m->index(m->rowOf(QStringLiteral("AAPL")), 0), Qt::ToolTipRole).toString();
         QVERIFY2(tip.contains(QStringLiteral("last 190.00")), qPrintable(tip));
     }
 
@@ -128,18 +135,26 @@ private Q_SLOTS:
         panel.setStoredQuotes({q});
         // Before any tick: the row exists with the stored figures.
         QCOMPARE(panel.visibleRows(), 1);
-        QCOMPARE(cell(panel, QStringLiteral("AAPL"), WatchlistModel::Last), QStringLiteral("200.00"));
-        QCOMPARE(cell(panel, QStringLiteral("AAPL"), WatchlistModel::Change24h), QStringLiteral("+25.00%"));
-        QCOMPARE(cell(panel, QStringLiteral("AAPL"), WatchlistModel::Volume), QStringLiteral("1,000 shares"));
-        // A live price moves the 24 h change against the stored 24 h opening price; live volume adds.
-        store.addTicks(std::vector<Tick>{tick("AAPL", 176.0, 1'700'000'000'000, 500, AssetClass::Stock)});
+        QCOMPARE(cell(panel, QStringLiteral("AAPL"), WatchlistModel::Last),
+                 QStringLiteral("200.00"));
+        QCOMPARE(cell(panel, QStringLiteral("AAPL"), WatchlistModel::Change24h),
+                 QStringLiteral("+25.00%"));
+        QCOMPARE(cell(panel, QStringLiteral("AAPL"), WatchlistModel::Volume),
+                 QStringLiteral("1,000 shares"));
+        // A live price moves the 24 h change against the stored 24 h opening price; live volume
+        // adds.
+        store.addTicks(
+            std::vector<Tick>{tick("AAPL", 176.0, 1'700'000'000'000, 500, AssetClass::Stock)});
         panel.refresh(store.takeChanged());
-        QCOMPARE(cell(panel, QStringLiteral("AAPL"), WatchlistModel::Change24h), QStringLiteral("+10.00%"));
-        QCOMPARE(cell(panel, QStringLiteral("AAPL"), WatchlistModel::Volume), QStringLiteral("1,500 shares"));
+        QCOMPARE(cell(panel, QStringLiteral("AAPL"), WatchlistModel::Change24h),
+                 QStringLiteral("+10.00%"));
+        QCOMPARE(cell(panel, QStringLiteral("AAPL"), WatchlistModel::Volume),
+                 QStringLiteral("1,500 shares"));
         // A later read includes that volume: it is not counted twice.
         q.volume24h = 1500;
         panel.setStoredQuotes({q});
-        QCOMPARE(cell(panel, QStringLiteral("AAPL"), WatchlistModel::Volume), QStringLiteral("1,500 shares"));
+        QCOMPARE(cell(panel, QStringLiteral("AAPL"), WatchlistModel::Volume),
+                 QStringLiteral("1,500 shares"));
     }
 
     void readingAMissingDatabaseCreatesNothing()
@@ -171,18 +186,21 @@ private Q_SLOTS:
         MainWindow again(config, ini);
         again.show();
         QTRY_VERIFY_WITH_TIMEOUT(again.watchlist()->storedQuotesLoads() > 0, 20000);
-        QVERIFY(again.pipeline()->state() == Pipeline::State::Stopped);  // no Start
+        QVERIFY(again.pipeline()->state() == Pipeline::State::Stopped); // no Start
         QTRY_VERIFY_WITH_TIMEOUT(again.watchlist()->visibleRows() >= 6, 10000);
         const WatchlistModel *m = again.watchlist()->model();
         for (int row = 0; row < m->rowCount(); ++row) {
             const QString symbol = m->symbolAt(row);
             const StoredQuote *q = m->storedQuote(symbol);
             QVERIFY2(q, qPrintable(symbol));
-            QCOMPARE(cell(*again.watchlist(), symbol, WatchlistModel::Last), formatPrice(q->lastPrice, m->priceDecimals(symbol)));
-            QVERIFY2(cell(*again.watchlist(), symbol, WatchlistModel::Change24h) != QStringLiteral("—"), qPrintable(symbol));
+            QCOMPARE(cell(*again.watchlist(), symbol, WatchlistModel::Last),
+                     formatPrice(q->lastPrice, m->priceDecimals(symbol)));
+            QVERIFY2(cell(*again.watchlist(), symbol, WatchlistModel::Change24h) !=
+                         QStringLiteral("—"),
+                     qPrintable(symbol));
             QVERIFY(q->volume24h > 0);
         }
-        QVERIFY(!again.watchlist()->selectedSymbol().isEmpty());  // the charts have a symbol
+        QVERIFY(!again.watchlist()->selectedSymbol().isEmpty()); // the charts have a symbol
     }
 };
 
