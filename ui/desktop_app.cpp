@@ -108,34 +108,28 @@ int runDesktop(int argc, char **argv, const ms::PipelineConfig &base)
                          qPrintable(QDir::toNativeSeparators(info.absoluteFilePath())));
         };
         if (opts.screenshotSettings) {
-            // openSettings() runs the dialog modally: the rest happens from inside its loop.
+            // openSettings() runs the dialog modally: the picture is taken from inside its loop.
             QTimer::singleShot(afterMs - 800, &window, &MainWindow::openSettings);
-            QTimer::singleShot(afterMs - 400, &window, [tab = opts.screenshotSettingsTab] {
-                QWidget *dialog = QApplication::activeModalWidget();
-                auto *tabs = dialog ? dialog->findChild<QTabWidget *>() : nullptr;
-                for (int i = 0; tabs && i < tabs->count(); ++i)
-                    if (tabs->tabText(i).remove(u'&') == tab)
-                        tabs->setCurrentIndex(i);
-            });
         }
-        QTimer::singleShot(afterMs, &window, [&window, save, menu = opts.screenshotMenu] {
+        QTimer::singleShot(afterMs, &window, [&window, save, menu = opts.screenshotMenu, tab = opts.screenshotSettingsTab] {
             auto finish = [&window, save] {
                 save();
                 if (QWidget *modal = QApplication::activeModalWidget())
                     modal->close();
                 window.close();  // stops the pipeline (bounded) before quitting
             };
-            if (menu.isEmpty()) {
-                finish();
-                return;
-            }
-            // Open the menu now and take the picture once it is drawn.
+            // Open the menu or pick the dialog's tab now, and take the picture once it is drawn.
             for (QAction *a : window.menuBar()->actions())
-                if (a->menu() && a->text().remove(u'&') == menu) {
+                if (!menu.isEmpty() && a->menu() && a->text().remove(u'&') == menu) {
                     window.activateWindow();
                     window.menuBar()->setActiveAction(a);
                 }
-            QTimer::singleShot(500, &window, finish);
+            QWidget *dialog = QApplication::activeModalWidget();
+            auto *tabs = dialog && !tab.isEmpty() ? dialog->findChild<QTabWidget *>() : nullptr;
+            for (int i = 0; tabs && i < tabs->count(); ++i)
+                if (tabs->tabText(i).remove(u'&') == tab)
+                    tabs->setCurrentIndex(i);
+            QTimer::singleShot(menu.isEmpty() && !tabs ? 0 : 500, &window, finish);
         });
     }
     return app.exec();

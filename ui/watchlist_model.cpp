@@ -247,6 +247,14 @@ QVariant WatchlistModel::data(const QModelIndex &index, int role) const
 
 QVariant WatchlistModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole) {
+        switch (section) {
+        case Change24h: return tr("Change over the last 24 h: the live price against the stored 1-minute candles");
+        case ChangeSession: return tr("Change since the first price of this session");
+        case Volume: return tr("Volume over 24 h from the stored candles, plus this session's ticks; shares or coins");
+        default: return {};
+        }
+    }
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
