@@ -82,10 +82,10 @@ MainWindow::MainWindow(const PipelineConfig &base, const QString &settingsFile, 
     loadAppSettings();
     m_pipeline->setLiveBatchEnabled(true);
 
+    restoreTheme();
     buildActions();
     buildLayout();
     buildMenus();
-    restoreTheme();
     connect(m_pipeline, &Pipeline::stateChanged, this, &MainWindow::onStateChanged);
     onStateChanged(m_pipeline->state(), m_pipeline->stateMessage());
 

@@ -87,6 +87,8 @@ private:
     void buildLayout();
     void buildMenus();
     void restoreTheme();
+    void rebuildCharts();
+    void followApplicationPalette();
     void updateRunActions(Pipeline::State state);
     void showStoppedSummary(Pipeline::State state, const QString &message);
     void loadStoredQuotes();
@@ -111,6 +113,7 @@ private:
     QAction *m_replayAction = nullptr;
     QActionGroup *m_themeGroup = nullptr;
     QToolBar *m_toolBar = nullptr;
+    QString m_themeName;   // "system" / "light" / "dark": what View > Theme shows checked
     QString m_replayOnce;  // the file "Replay a file…" asked for, used by the next Start only
     QLabel *m_state = nullptr;
     QLabel *m_status = nullptr;

@@ -1,6 +1,7 @@
 // MainWindow's menu bar (File, Pipeline, View, Help), the theme choice and the status line around
 // Start/Stop. Kept out of main_window.cpp so each file stays about one job.
 #include "about_box.h"
+#include "chart_panel.h"
 #include "main_window.h"
 #include "ui_theme.h"
 #include "watchlist_panel.h"
@@ -14,6 +15,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -86,6 +88,7 @@ void MainWindow::buildMenus()
         a->setObjectName(QStringLiteral("theme%1Action").arg(name.at(0).toUpper() + name.mid(1)));
         a->setCheckable(true);
         a->setData(name);
+        a->setChecked(name == m_themeName);
         m_themeGroup->addAction(a);
     }
     view->addSeparator();
@@ -146,9 +149,17 @@ void MainWindow::restoreTheme()
             ? ui::themeChoiceName(ui::themeChoiceFromName(forced))
             : m_settings->value(QLatin1String(ui::kThemeKey), QStringLiteral("system")).toString();
     const ui::ThemeChoice choice = ui::themeChoiceFromName(name);
-    ui::applyTheme(choice);
-    for (QAction *a : m_themeGroup->actions())
-        a->setChecked(a->data().toString() == ui::themeChoiceName(choice));
+    ui::applyTheme(choice);  // before the panels are built: the charts take their colours then
+    m_themeName = ui::themeChoiceName(choice);
+    followApplicationPalette();
+}
+
+void MainWindow::followApplicationPalette()
+{
+    // A top-level window gets the application's new palette through an event delivered later;
+    // widgets created before that (the charts) would inherit the old one. Take it now.
+    QEvent change(QEvent::ApplicationPaletteChange);
+    QCoreApplication::sendEvent(this, &change);
 }
 
 void MainWindow::setTheme(const QString &name)
@@ -160,6 +171,26 @@ void MainWindow::setTheme(const QString &name)
     for (QAction *a : m_themeGroup->actions())
         a->setChecked(a->data().toString() == ui::themeChoiceName(choice));
     m_watchlist->view()->viewport()->update(); // rise/fall colours follow the theme
+    followApplicationPalette();
+    rebuildCharts();
+}
+
+void MainWindow::rebuildCharts()
+{
+    // The chart panel takes its colours (series, grid, backgrounds) when it is built and does not
+    // follow a palette change: a new one in the same place, with the same state, does.
+    auto *scroll = findChild<QScrollArea *>(QStringLiteral("chartScroll"));
+    if (!scroll)
+        return;
+    const QString symbol = m_charts->symbol();
+    m_charts->saveState(*m_settings);
+    m_charts = new ui::ChartPanel(m_store.get(), this);
+    connect(m_watchlist, &ui::WatchlistPanel::symbolSelected, m_charts, &ui::ChartPanel::setSymbol);
+    m_charts->restoreState(*m_settings);
+    if (!symbol.isEmpty())
+        m_charts->setSymbol(symbol);
+    scroll->setWidget(m_charts); // deletes the old panel
+    m_charts->refresh(true);
 }
 
 void MainWindow::replayFile()

@@ -14,6 +14,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QChartView>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -157,6 +158,14 @@ private Q_SLOTS:
             QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 128);
             QTRY_VERIFY(w.palette().color(QPalette::Window).lightness() <
                         128); // the open window too
+            // The charts too: their background follows the theme (they were built light).
+            auto chartsDark = [&w] {
+                const QList<QChartView *> views = w.charts()->findChildren<QChartView *>();
+                return !views.isEmpty() && std::all_of(views.cbegin(), views.cend(), [](QChartView *v) {
+                    return v->chart()->backgroundBrush().color().lightness() < 128;
+                });
+            };
+            QTRY_VERIFY(chartsDark());
             QVERIFY(w.menuAction(QStringLiteral("themeDarkAction"))->isChecked());
             QCOMPARE(
                 QSettings(ini, QSettings::IniFormat).value(QLatin1String(ui::kThemeKey)).toString(),
@@ -168,6 +177,8 @@ private Q_SLOTS:
             MainWindow again(uitest::simulatorConfig(m_dir.path()), ini);
             QVERIFY(ui::isDarkTheme());
             QVERIFY(again.menuAction(QStringLiteral("themeDarkAction"))->isChecked());
+            for (QChartView *v : again.charts()->findChildren<QChartView *>())  // built dark from the start
+                QVERIFY(v->chart()->backgroundBrush().color().lightness() < 128);
             again.menuAction(QStringLiteral("themeLightAction"))->trigger();
             QVERIFY(!ui::isDarkTheme());
             QVERIFY(QApplication::palette().color(QPalette::Window).lightness() >= 128);
