@@ -60,7 +60,7 @@ int migrateOnly(const ms::PipelineConfig &c)
     {
         auto db = ms::openDatabase(url.value(), name);
         if (!db.ok())
-            return fail(QStringLiteral("cannot open the database %1: %2").arg(url->redacted(), db.errorMessage()));
+            return fail(QStringLiteral("cannot open the database: %1").arg(db.errorMessage()));  // it names the URL
         const ms::Status st = ms::applyMigrations(db.value());
         db.value().close();
         if (!st.ok())

@@ -19,7 +19,7 @@ ProbeAnswer probeDatabaseNow(const QString &databaseUrl, int connectTimeoutSec)
     {
         auto db = openDatabase(*url, name, connectTimeoutSec);
         if (!db.ok()) {
-            answer = {false, QObject::tr("Could not connect to %1: %2").arg(url->redacted(), db.errorMessage())};
+            answer = {false, db.errorMessage()};  // "Cannot connect to <redacted URL>: why", the URL once
         } else {
             QSqlQuery q(*db);
             QString version;

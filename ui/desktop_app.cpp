@@ -8,6 +8,10 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QIcon>
+#include <QMenuBar>
+#include <QPixmap>
+#include <QScreen>
+#include <QTabWidget>
 #include <QTimer>
 
 #include <cstdio>
@@ -22,6 +26,10 @@ struct DesktopOptions
     QString screenshotFile;
     double screenshotAfterSec = 5;
     QString settingsFile;
+    QSize screenshotSize;     // MS_SCREENSHOT_SIZE=WxH: the window's size for the picture
+    QString screenshotMenu;   // MS_SCREENSHOT_MENU=View: that menu is open in the picture
+    bool screenshotSettings = false;  // MS_SCREENSHOT_SETTINGS=TAB: the Settings dialog on that tab
+    QString screenshotSettingsTab;
 };
 
 // Only the options this file owns; everything else belongs to app/main.cpp and is ignored here.
@@ -35,6 +43,12 @@ DesktopOptions parseDesktopOptions(const QStringList &args)
     if (qEnvironmentVariableIsSet("MS_SCREENSHOT_AFTER"))
         o.screenshotAfterSec = qEnvironmentVariable("MS_SCREENSHOT_AFTER").toDouble();
     o.settingsFile = qEnvironmentVariable("MS_SETTINGS_FILE");
+    const QStringList size = qEnvironmentVariable("MS_SCREENSHOT_SIZE").split(u'x');
+    if (size.size() == 2)
+        o.screenshotSize = QSize(size.at(0).toInt(), size.at(1).toInt());
+    o.screenshotMenu = qEnvironmentVariable("MS_SCREENSHOT_MENU");
+    o.screenshotSettings = qEnvironmentVariableIsSet("MS_SCREENSHOT_SETTINGS");
+    o.screenshotSettingsTab = qEnvironmentVariable("MS_SCREENSHOT_SETTINGS");
     for (qsizetype i = 1; i < args.size(); ++i) {
         const QString &a = args.at(i);
         auto value = [&](const QString &name) -> QString {
@@ -76,14 +90,46 @@ int runDesktop(int argc, char **argv, const ms::PipelineConfig &base)
         QTimer::singleShot(0, &window, &MainWindow::startPipeline);
 
     if (!opts.screenshotFile.isEmpty()) {
+        if (opts.screenshotSize.isValid()) {
+            window.move(0, 0);
+            window.resize(opts.screenshotSize);
+        }
         const int afterMs = int(std::max(0.1, opts.screenshotAfterSec) * 1000);
-        QTimer::singleShot(afterMs, &window, [&window, file = opts.screenshotFile] {
+        // With a menu or a dialog open the picture is of the whole screen (they are windows of
+        // their own); otherwise of the main window alone.
+        const bool wholeScreen = !opts.screenshotMenu.isEmpty() || opts.screenshotSettings;
+        auto save = [&window, file = opts.screenshotFile, wholeScreen] {
             const QFileInfo info(file);
             QDir().mkpath(info.absolutePath());
-            const bool saved = window.grab().save(file, "PNG");
+            QScreen *screen = window.screen();
+            const QPixmap picture = wholeScreen && screen ? screen->grabWindow(0) : window.grab();
+            const bool saved = picture.save(file, "PNG");
             std::fprintf(saved ? stdout : stderr, "%s %s\n", saved ? "screenshot saved to" : "could not save screenshot to",
                          qPrintable(QDir::toNativeSeparators(info.absoluteFilePath())));
-            window.close();  // stops the pipeline (bounded) before quitting
+        };
+        if (opts.screenshotSettings) {
+            // openSettings() runs the dialog modally: the picture is taken from inside its loop.
+            QTimer::singleShot(afterMs - 800, &window, &MainWindow::openSettings);
+        }
+        QTimer::singleShot(afterMs, &window, [&window, save, menu = opts.screenshotMenu, tab = opts.screenshotSettingsTab] {
+            auto finish = [&window, save] {
+                save();
+                if (QWidget *modal = QApplication::activeModalWidget())
+                    modal->close();
+                window.close();  // stops the pipeline (bounded) before quitting
+            };
+            // Open the menu or pick the dialog's tab now, and take the picture once it is drawn.
+            for (QAction *a : window.menuBar()->actions())
+                if (!menu.isEmpty() && a->menu() && a->text().remove(u'&') == menu) {
+                    window.activateWindow();
+                    window.menuBar()->setActiveAction(a);
+                }
+            QWidget *dialog = QApplication::activeModalWidget();
+            auto *tabs = dialog && !tab.isEmpty() ? dialog->findChild<QTabWidget *>() : nullptr;
+            for (int i = 0; tabs && i < tabs->count(); ++i)
+                if (tabs->tabText(i).remove(u'&') == tab)
+                    tabs->setCurrentIndex(i);
+            QTimer::singleShot(menu.isEmpty() && !tabs ? 0 : 500, &window, finish);
         });
     }
     return app.exec();

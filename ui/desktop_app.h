@@ -7,6 +7,9 @@
 //   --screenshot-after SECONDS   when to take it (default 5; implies nothing without --screenshot)
 //   --settings-file FILE         use an INI file instead of the user's QSettings (tests, demos)
 // Environment equivalents: MS_AUTOSTART=1, MS_SCREENSHOT, MS_SCREENSHOT_AFTER, MS_SETTINGS_FILE.
+// For the documentation's pictures (scripts/screenshot-shell): MS_SCREENSHOT_SIZE=WxH sizes the
+// window; MS_SCREENSHOT_MENU=View opens that menu, MS_SCREENSHOT_SETTINGS=Database the Settings
+// dialog on that tab; with either, the picture is of the whole screen.
 // MS_THEME=dark|light overrides the system theme; MS_NO_KEYCHAIN=1 keeps secrets in .env.
 #include "runtime/config.h"
 

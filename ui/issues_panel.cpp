@@ -10,8 +10,10 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -112,7 +114,7 @@ bool IssuesFilter::filterAcceptsRow(int row, const QModelIndex &parent) const
 
 IssuesPanel::IssuesPanel(QWidget *parent)
     : QWidget(parent), m_model(new IssuesModel(this)), m_filter(new IssuesFilter(this)), m_view(new QTableView(this)),
-      m_severity(new QComboBox(this)), m_search(new QLineEdit(this))
+      m_severity(new QComboBox(this)), m_search(new QLineEdit(this)), m_details(new QPlainTextEdit(this))
 {
     m_filter->setSourceModel(m_model);
     m_view->setObjectName(QStringLiteral("issuesView"));
@@ -159,10 +161,60 @@ IssuesPanel::IssuesPanel(QWidget *parent)
     bar->addWidget(m_severity);
     bar->addWidget(m_search, 1);
     bar->addWidget(copyButton);
+    m_details->setObjectName(QStringLiteral("issueDetails"));
+    m_details->setReadOnly(true);
+    m_details->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_details->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);  // long URLs and paths too
+    m_details->setPlaceholderText(tr("Select an entry to read it whole."));
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &IssuesPanel::updateDetails);
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_view);
+    split->addWidget(m_details);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addLayout(bar);
-    layout->addWidget(m_view);
+    layout->addWidget(split);
+}
+
+QString IssuesPanel::detailsText() const
+{
+    return m_details->toPlainText();
+}
+
+void IssuesPanel::updateDetails()
+{
+    const QModelIndexList selected = m_view->selectionModel()->selectedRows();
+    int sourceRow = -1;
+    if (!selected.isEmpty()) {
+        sourceRow = m_filter->mapToSource(selected.last()).row();
+    } else {
+        for (int r = m_model->rowCount() - 1; r >= 0 && sourceRow < 0; --r)
+            if (m_model->entry(r).severity == ms::Severity::Error)
+                sourceRow = r;
+    }
+    if (sourceRow < 0) {
+        m_details->clear();
+        return;
+    }
+    const IssueEntry &e = m_model->entry(sourceRow);
+    m_details->setPlainText(QStringLiteral("%1 · %2 · %3\n\n%4")
+                                .arg(e.time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd hh:mm:ss.zzz")),
+                                     ms::toString(e.severity), e.component, e.message));
+}
+
+void IssuesPanel::showLatestError()
+{
+    for (int r = m_filter->rowCount() - 1; r >= 0; --r) {
+        const QModelIndex i = m_filter->index(r, 0);
+        if (m_model->entry(m_filter->mapToSource(i).row()).severity == ms::Severity::Error) {
+            m_view->selectRow(r);
+            m_view->scrollTo(i);
+            break;
+        }
+    }
+    updateDetails();
 }
 
 int IssuesPanel::pull()
@@ -187,6 +239,8 @@ int IssuesPanel::pull()
     if (errors > 0) {
         m_errors += errors;
         Q_EMIT errorsChanged(m_errors);
+        if (m_view->selectionModel()->selectedRows().isEmpty())
+            updateDetails();  // the newest error, whole
     }
     return n;
 }

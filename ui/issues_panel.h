@@ -10,6 +10,7 @@
 
 class QComboBox;
 class QLineEdit;
+class QPlainTextEdit;
 class QTableView;
 
 namespace ms::ui {
@@ -61,6 +62,13 @@ public:
     QString selectedText() const;
     void copySelection() const;
 
+    // The details pane under the list: the selected entry whole (word-wrapped, selectable), or the
+    // newest error when nothing is selected. Long messages are never cut to a table cell.
+    QString detailsText() const;
+    QPlainTextEdit *details() const { return m_details; }
+    // Selects the newest error (the "details" link of the window's state label goes here).
+    void showLatestError();
+
     int visibleRows() const { return m_filter->rowCount(); }
     int errorCount() const { return m_errors; }
     IssuesFilter *filter() const { return m_filter; }
@@ -70,11 +78,14 @@ Q_SIGNALS:
     void errorsChanged(int errors);
 
 private:
+    void updateDetails();
+
     IssuesModel *m_model;
     IssuesFilter *m_filter;
     QTableView *m_view;
     QComboBox *m_severity;
     QLineEdit *m_search;
+    QPlainTextEdit *m_details;
     qint64 m_lastSeq = 0;
     int m_errors = 0;
 };

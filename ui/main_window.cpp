@@ -17,6 +17,8 @@
 #include <QCloseEvent>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLocale>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -39,6 +41,8 @@ namespace ms {
 namespace {
 constexpr int kFrameMs = 33;          // ~30 fps, the only redraw clock
 constexpr int kCloseWaitMs = 3000;    // Stop is bounded at 2 s by the Pipeline; a margin on top
+constexpr int kStoredQuotesEveryMs = 30000;
+constexpr int kFirstStoredQuotesMs = 3000;  // the 24 h figures move slowly: a read per 30 s is plenty
 
 QString stateText(Pipeline::State s)
 {
@@ -69,7 +73,8 @@ MainWindow::MainWindow(const PipelineConfig &base, const QString &settingsFile, 
       m_settings(settingsFile.isEmpty() ? std::make_unique<QSettings>()
                                         : std::make_unique<QSettings>(settingsFile, QSettings::IniFormat)),
       m_app(std::make_unique<ui::AppSettings>(ui::AppSettings::fromConfig(base))),
-      m_store(std::make_unique<ui::MarketDataStore>()), m_pipeline(new Pipeline(this)), m_frameTimer(new QTimer(this))
+      m_store(std::make_unique<ui::MarketDataStore>()), m_pipeline(new Pipeline(this)), m_frameTimer(new QTimer(this)),
+      m_storedQuotesTimer(new QTimer(this))
 {
     setWindowTitle(QStringLiteral("MarketStream"));
     setObjectName(QStringLiteral("mainWindow"));
@@ -77,8 +82,10 @@ MainWindow::MainWindow(const PipelineConfig &base, const QString &settingsFile, 
     loadAppSettings();
     m_pipeline->setLiveBatchEnabled(true);
 
+    restoreTheme();
     buildActions();
     buildLayout();
+    buildMenus();
     connect(m_pipeline, &Pipeline::stateChanged, this, &MainWindow::onStateChanged);
     onStateChanged(m_pipeline->state(), m_pipeline->stateMessage());
 
@@ -86,6 +93,23 @@ MainWindow::MainWindow(const PipelineConfig &base, const QString &settingsFile, 
     connect(m_frameTimer, &QTimer::timeout, this, &MainWindow::frame);
     m_frameTimer->start(kFrameMs);
     restoreWindowState();
+
+    // What earlier runs stored is on the watchlist before any Start, and the 24 h figures follow
+    // the database while running (the pipeline's own 24 h change needs 24 h of live prices).
+    m_storedQuotesTimer->setInterval(kStoredQuotesEveryMs);
+    connect(m_storedQuotesTimer, &QTimer::timeout, this, &MainWindow::loadStoredQuotes);
+    // (the first read was started by onStateChanged(Stopped) above)
+}
+
+QString MainWindow::databaseUrl() const
+{
+    const PipelineConfig c = effectiveConfig();
+    return c.databaseUrl.isEmpty() ? defaultDatabaseUrl() : c.databaseUrl;
+}
+
+void MainWindow::loadStoredQuotes()
+{
+    m_watchlist->loadStoredQuotes(databaseUrl());
 }
 
 MainWindow::~MainWindow()
@@ -119,6 +143,7 @@ PipelineConfig MainWindow::effectiveConfig() const
 void MainWindow::buildActions()
 {
     auto *bar = addToolBar(tr("Pipeline"));
+    m_toolBar = bar;
     bar->setObjectName(QStringLiteral("pipelineToolBar"));
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -151,13 +176,14 @@ void MainWindow::buildActions()
     m_state->setTextFormat(Qt::RichText);
     m_state->setMinimumWidth(160);
     m_state->setMaximumWidth(520);
+    m_state->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    connect(m_state, &QLabel::linkActivated, this, [this] {
+        m_tabs->setCurrentWidget(m_issues);
+        m_issues->pull();
+        m_issues->showLatestError();
+    });
     m_state->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     bar->addWidget(m_state);
-
-    auto *quit = new QAction(tr("Quit"), this);
-    quit->setShortcut(QKeySequence::Quit);
-    connect(quit, &QAction::triggered, this, &QWidget::close);
-    addAction(quit);
 }
 
 void MainWindow::buildLayout()
@@ -171,10 +197,22 @@ void MainWindow::buildLayout()
     auto *markets = new QSplitter(Qt::Horizontal, this);
     markets->setObjectName(QStringLiteral("marketsSplitter"));
     markets->addWidget(m_watchlist);
-    markets->addWidget(m_charts);
+    // The chart panel's control row is wider than the chart needs at 1024 px; inside a scroll area
+    // it can never hold the whole window wider than the screen (a horizontal scroll bar at worst).
+    auto *chartScroll = new QScrollArea(markets);
+    chartScroll->setObjectName(QStringLiteral("chartScroll"));
+    chartScroll->setWidget(m_charts);
+    chartScroll->setWidgetResizable(true);
+    chartScroll->setFrameShape(QFrame::NoFrame);
+    chartScroll->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    chartScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    markets->addWidget(chartScroll);
+    markets->setCollapsible(0, false);
+    markets->setCollapsible(1, false);
     markets->setStretchFactor(0, 2);
     markets->setStretchFactor(1, 5);
-    markets->setSizes({540, 860});
+    // The chart gets the room first: at 1024 px the watchlist keeps its minimum, the chart the rest.
+    markets->setSizes({420, 980});
 
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("mainTabs"));
@@ -203,7 +241,12 @@ void MainWindow::startPipeline()
     const Pipeline::State s = m_pipeline->state();
     if (s == Pipeline::State::Starting || s == Pipeline::State::Running || s == Pipeline::State::Stopping)
         return;  // starting twice is a no-op
-    const PipelineConfig config = effectiveConfig();
+    PipelineConfig config = effectiveConfig();
+    if (!m_replayOnce.isEmpty()) {
+        config.sources = {SourceSpec{QStringLiteral("replay"), m_replayOnce}};
+        statusBar()->showMessage(tr("Replaying %1").arg(QFileInfo(m_replayOnce).fileName()), 8000);
+        m_replayOnce.clear();
+    }
     m_clearOnNextData = true;  // a new run: the charts start from what it delivers
     m_health->clear();
 #ifdef MS_HAVE_POWERBI_VIEW
@@ -226,13 +269,26 @@ void MainWindow::onStateChanged(Pipeline::State state, const QString &message)
     const QColor c = stateColor(state);
     QString text = QStringLiteral("<span style='color:%1; font-size:14pt'>●</span>&nbsp;<b>%2</b>")
                        .arg(c.name(), stateText(state));
-    if (!message.isEmpty() && (state == Pipeline::State::Error || state == Pipeline::State::Starting))
+    if (!message.isEmpty() && state == Pipeline::State::Starting)
         text += QStringLiteral(": ") + message.toHtmlEscaped();
+    if (state == Pipeline::State::Error)  // the message whole goes to the Issues details, never cut here
+        text += QStringLiteral(" — <a href=\"issues\">%1</a>").arg(tr("details"));
     m_state->setText(text);
     m_state->setToolTip(message);
-    const bool busy = state == Pipeline::State::Starting || state == Pipeline::State::Running;
-    m_start->setEnabled(!busy && state != Pipeline::State::Stopping);
-    m_stop->setEnabled(busy);
+    updateRunActions(state);
+    showStoppedSummary(state, message);
+    if (state == Pipeline::State::Running) {
+        m_storedQuotesTimer->start();
+        // The run's first candles are stored within a second or two: read them soon, not in 30 s.
+        QTimer::singleShot(kFirstStoredQuotesMs, this, [this] {
+            if (m_pipeline->state() == Pipeline::State::Running)
+                loadStoredQuotes();
+        });
+    }
+    else
+        m_storedQuotesTimer->stop();
+    if (state == Pipeline::State::Stopped)
+        loadStoredQuotes();  // the run's last figures
     if (m_closeRequested && (state == Pipeline::State::Stopped || state == Pipeline::State::Error))
         QTimer::singleShot(0, this, &QWidget::close);
 }
@@ -258,15 +314,18 @@ void MainWindow::frame()
 
     const Pipeline::State s = m_pipeline->state();
     if (s == Pipeline::State::Running || s == Pipeline::State::Stopping || s == Pipeline::State::Starting) {
-        if (m_health->update(m_pipeline->metrics(), nowMs())) {
+        // Rates go to the status bar only while they are live; once the pipeline leaves Running the
+        // line says so (showStoppedSummary), not the last rate seen.
+        if (m_health->update(m_pipeline->metrics(), nowMs()) && s == Pipeline::State::Running) {
             const ui::HealthHistory &h = m_health->history();
             auto last = [](const ui::TimeSeriesBuffer &b) { return b.empty() ? 0.0 : b.last().v; };
+            const QLocale locale;
             QString text = tr("%1 ticks/s produced · %2 consumed · %3 stored")
-                               .arg(last(h.producedRate()), 0, 'f', 0)
-                               .arg(last(h.consumedRate()), 0, 'f', 0)
-                               .arg(last(h.storedRate()), 0, 'f', 0);
+                               .arg(locale.toString(last(h.producedRate()), 'f', 0),
+                                    locale.toString(last(h.consumedRate()), 'f', 0),
+                                    locale.toString(last(h.storedRate()), 'f', 0));
             if (batch.droppedTicks > 0)
-                text += tr(" · display skipped %1 ticks").arg(batch.droppedTicks);
+                text += tr(" · display skipped %1 ticks").arg(locale.toString(batch.droppedTicks));
             m_status->setText(text);
         }
     }
@@ -314,36 +373,6 @@ void MainWindow::closeEvent(QCloseEvent *event)
     }
     saveWindowState();
     QMainWindow::closeEvent(event);
-}
-
-void MainWindow::saveWindowState()
-{
-    m_settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
-    m_settings->setValue(QStringLiteral("window/state"), saveState());
-    m_settings->setValue(QStringLiteral("window/tab"), m_tabs->currentIndex());
-    if (auto *split = findChild<QSplitter *>(QStringLiteral("marketsSplitter")))
-        m_settings->setValue(QStringLiteral("window/marketsSplitter"), split->saveState());
-    const QString symbol = m_charts->symbol();
-    if (!symbol.isEmpty())
-        m_settings->setValue(QStringLiteral("watchlist/selected"), symbol);
-    m_settings->setValue(QStringLiteral("watchlist/assetFilter"), m_watchlist->assetFilter());
-    m_charts->saveState(*m_settings);
-    m_settings->sync();
-}
-
-void MainWindow::restoreWindowState()
-{
-    if (!restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1400, 860);
-    restoreState(m_settings->value(QStringLiteral("window/state")).toByteArray());
-    m_tabs->setCurrentIndex(m_settings->value(QStringLiteral("window/tab"), 0).toInt());
-    if (auto *split = findChild<QSplitter *>(QStringLiteral("marketsSplitter")))
-        split->restoreState(m_settings->value(QStringLiteral("window/marketsSplitter")).toByteArray());
-    m_watchlist->setAssetFilter(m_settings->value(QStringLiteral("watchlist/assetFilter")).toString());
-    const QString selected = m_settings->value(QStringLiteral("watchlist/selected")).toString();
-    if (!selected.isEmpty())
-        m_watchlist->selectSymbol(selected);
-    m_charts->restoreState(*m_settings);
 }
 
 }  // namespace ms

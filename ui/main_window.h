@@ -11,10 +11,12 @@
 #include <memory>
 
 class QAction;
+class QActionGroup;
 class QLabel;
 class QSettings;
 class QTabWidget;
 class QTimer;
+class QToolBar;
 
 namespace ms {
 
@@ -42,6 +44,11 @@ public:
     QAction *startAction() const { return m_start; }
     QAction *stopAction() const { return m_stop; }
     QAction *settingsAction() const { return m_settingsAction; }
+    // The menu bar's actions by object name ("quitAction", "exportPowerBiAction", "replayAction",
+    // "themeSystemAction", "themeLightAction", "themeDarkAction", "showWatchlistAction",
+    // "showToolBarAction", "showStatusBarAction", "aboutAction"): see main_window_menus.cpp.
+    QAction *menuAction(const QString &objectName) const;
+    QLabel *statusSummary() const { return m_status; }
     QLabel *stateLabel() const { return m_state; }
     ui::WatchlistPanel *watchlist() const { return m_watchlist; }
     ui::ChartPanel *charts() const { return m_charts; }
@@ -59,15 +66,34 @@ public Q_SLOTS:
     void startPipeline();
     void stopPipeline();
     void openSettings();
+    // File > Replay a file…: asks for a recorded JSONL file, then starts one run replaying it
+    // (the saved sources are used again by the next plain Start).
+    void replayFile();
+    void replayFileNamed(const QString &path);
+    // File > Export Power BI dataset…: asks for a folder, exports on the Power BI tab's worker.
+    void exportPowerBi();
+    // The same without the folder question; false when this build has no Power BI view.
+    bool exportPowerBiTo(const QString &dir);
+    void setTheme(const QString &name);  // "system" / "light" / "dark": applied now and persisted
     // One frame: pull the live batch and metrics, update the panels. Called by the frame timer.
     void frame();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void buildActions();
     void buildLayout();
+    void buildMenus();
+    void restoreTheme();
+    void rebuildCharts();
+    void followApplicationPalette();
+    void updateRunActions(Pipeline::State state);
+    void showStoppedSummary(Pipeline::State state, const QString &message);
+    void loadStoredQuotes();
+    void fitMarketsSplitter(bool initial);
+    QString databaseUrl() const;
     void onStateChanged(Pipeline::State state, const QString &message);
     void loadAppSettings();
     void saveWindowState();
@@ -80,9 +106,15 @@ private:
     std::unique_ptr<ui::MarketDataStore> m_store;
     Pipeline *m_pipeline;
     QTimer *m_frameTimer;
+    QTimer *m_storedQuotesTimer;  // re-reads the watchlist's stored figures while running
     QAction *m_start = nullptr;
     QAction *m_stop = nullptr;
     QAction *m_settingsAction = nullptr;
+    QAction *m_replayAction = nullptr;
+    QActionGroup *m_themeGroup = nullptr;
+    QToolBar *m_toolBar = nullptr;
+    QString m_themeName;   // "system" / "light" / "dark": what View > Theme shows checked
+    QString m_replayOnce;  // the file "Replay a file…" asked for, used by the next Start only
     QLabel *m_state = nullptr;
     QLabel *m_status = nullptr;
     QTabWidget *m_tabs = nullptr;

@@ -41,6 +41,7 @@ void MarketDataStore::addTicks(std::span<const Tick> ticks)
             d.firstPrice = t.price;
         ++d.ticks;
         d.lastPrice = t.price;
+        d.priceDecimals.observe(t.price);
         d.lastTsMs = std::max(d.lastTsMs, t.tsMs);
         d.sessionVolume += t.volume;
         d.prices.append(t.tsMs, t.price);

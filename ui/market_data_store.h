@@ -5,6 +5,7 @@
 #include "model/candle.h"
 #include "model/indicators.h"
 #include "model/tick.h"
+#include "price_format.h"
 #include "time_series_buffer.h"
 
 #include <QList>
@@ -35,6 +36,7 @@ struct SymbolData
     double sessionVolume = 0;  // sum of tick volumes seen
     qint64 ticks = 0;
     qint64 lastTsMs = 0;
+    PriceDecimals priceDecimals;  // the instrument's decimals, from every price seen (price_format.h)
     std::optional<double> change24hPct;
     std::optional<double> changeSessionPct;
     TimeSeriesBuffer prices;

@@ -14,17 +14,27 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <functional>
+
 namespace ms::ui {
 
 namespace {
-const QStringList kSourceTypes{QStringLiteral("simulator"), QStringLiteral("replay"), QStringLiteral("cryptocompare"),
-                               QStringLiteral("cryptocompare-ws"), QStringLiteral("finnhub"), QStringLiteral("finnhub-ws")};
+// Sources in words; the raw type (what --source and the settings file use) is the item's data and tooltip.
+const std::pair<const char *, const char *> kSourceTypes[] = {
+    {"simulator", QT_TRANSLATE_NOOP("SettingsDialog", "Simulator (deterministic, offline)")},
+    {"replay", QT_TRANSLATE_NOOP("SettingsDialog", "Replay of a recorded file")},
+    {"cryptocompare", QT_TRANSLATE_NOOP("SettingsDialog", "CryptoCompare, polled over REST")},
+    {"cryptocompare-ws", QT_TRANSLATE_NOOP("SettingsDialog", "CryptoCompare, streamed over WebSocket")},
+    {"finnhub", QT_TRANSLATE_NOOP("SettingsDialog", "Finnhub, polled over REST")},
+    {"finnhub-ws", QT_TRANSLATE_NOOP("SettingsDialog", "Finnhub, streamed over WebSocket")}};
 const QList<int> kIntervals{1, 60, 300, 3600};
 
 QStringList splitSymbols(const QString &text)
@@ -35,6 +45,53 @@ QStringList splitSymbols(const QString &text)
         if (!p.trimmed().isEmpty())
             out << p.trimmed().toUpper();
     return out;
+}
+
+// A form label in words whose tooltip names the raw setting it stands for.
+QLabel *keyLabel(const QString &words, const QString &key)
+{
+    auto *l = new QLabel(words);
+    l->setToolTip(QObject::tr("Setting: %1").arg(key));
+    return l;
+}
+
+// A path field with Browse… and Reset to default, shown whole: wide enough for the path it holds
+// (and the default), with the full path in the tooltip and the start of the path in view.
+QHBoxLayout *pathRow(QLineEdit *edit, const QString &defaultPath, const std::function<QString()> &browse)
+{
+    const QFontMetrics fm(edit->font());
+    const int want = fm.horizontalAdvance(defaultPath) + fm.horizontalAdvance(QStringLiteral("MMMM"));
+    edit->setMinimumWidth(std::clamp(want, 320, 760));
+    auto sync = [edit, defaultPath] {
+        const QString shown = edit->text().isEmpty() ? defaultPath : edit->text();
+        edit->setToolTip(shown.isEmpty() ? QString() : shown);
+    };
+    QObject::connect(edit, &QLineEdit::textChanged, edit, sync);
+    auto *browseButton = new QPushButton(QObject::tr("Browse…"));
+    browseButton->setObjectName(edit->objectName() + QStringLiteral("Browse"));
+    QObject::connect(browseButton, &QPushButton::clicked, edit, [edit, browse] {
+        const QString f = browse();
+        if (!f.isEmpty()) {
+            edit->setText(f);
+            edit->setCursorPosition(0);
+        }
+    });
+    auto *reset = new QPushButton(QObject::tr("Reset to default"));
+    reset->setObjectName(edit->objectName() + QStringLiteral("Reset"));
+    reset->setToolTip(defaultPath.isEmpty() ? QObject::tr("Clear the field") : QObject::tr("Use %1").arg(defaultPath));
+    QObject::connect(reset, &QPushButton::clicked, edit, [edit] { edit->clear(); });
+    auto *row = new QHBoxLayout;
+    row->addWidget(edit, 1);
+    row->addWidget(browseButton);
+    row->addWidget(reset);
+    sync();
+    return row;
+}
+
+QString defaultSqlitePath()
+{
+    const QString url = defaultDatabaseUrl();  // sqlite:///abs/path
+    return url.startsWith(QLatin1String("sqlite://")) ? url.mid(9) : url;
 }
 
 QLineEdit *secretEdit(QWidget *parent, const QString &name)
@@ -58,12 +115,21 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const QString &secre
     auto *sf = new QFormLayout(sourcesPage);
     m_sources = new QListWidget;
     m_sources->setObjectName(QStringLiteral("sources"));
-    for (const QString &type : kSourceTypes) {
-        auto *item = new QListWidgetItem(type, m_sources);
+    for (const auto &[type, words] : kSourceTypes) {
+        auto *item = new QListWidgetItem(tr(words), m_sources);
+        item->setData(Qt::UserRole, QLatin1String(type));
+        item->setToolTip(tr("Source type: %1").arg(QLatin1String(type)));
         item->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled);
         item->setCheckState(Qt::Unchecked);
     }
     m_sources->setMaximumHeight(140);
+    if (isDarkTheme()) {
+        // Fusion outlines a check box with the Window colour darkened; on a dark Base the boxes of an
+        // item view vanish. A lighter Window for this list only makes the unchecked boxes visible.
+        QPalette p = m_sources->palette();
+        p.setColor(QPalette::Window, QColor(0x8a, 0x93, 0xa0));
+        m_sources->setPalette(p);
+    }
     m_replayPath = new QLineEdit;
     m_replayPath->setObjectName(QStringLiteral("replayPath"));
     m_replayPath->setPlaceholderText(tr("JSONL file recorded with --record"));
@@ -87,7 +153,10 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const QString &secre
     }
     intervalRow->addStretch();
     sf->addRow(tr("Sources"), m_sources);
-    sf->addRow(tr("Replay file"), m_replayPath);
+    sf->addRow(keyLabel(tr("Replay file"), QStringLiteral("--source replay:FILE")), pathRow(m_replayPath, QString(), [this] {
+                   return QFileDialog::getOpenFileName(this, tr("Recorded ticks to replay"), m_replayPath->text(),
+                                                       tr("Recorded ticks (*.jsonl *.json);;All files (*)"));
+               }));
     sf->addRow(tr("Simulator rate"), m_rate);
     sf->addRow(tr("Crypto symbols"), m_crypto);
     sf->addRow(tr("Stock symbols"), m_stocks);
@@ -106,21 +175,31 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const QString &secre
     m_bootstrap->setPlaceholderText(QStringLiteral("host1:9092,host2:9092"));
     m_protocol = new QComboBox;
     m_protocol->setObjectName(QStringLiteral("securityProtocol"));
-    m_protocol->addItems({QString(), QStringLiteral("plaintext"), QStringLiteral("ssl"), QStringLiteral("sasl_plaintext"),
-                          QStringLiteral("sasl_ssl")});
+    m_protocol->addItem(tr("Default (plain text)"), QString());
+    m_protocol->addItem(tr("Plain text, no encryption"), QStringLiteral("plaintext"));
+    m_protocol->addItem(tr("TLS encryption"), QStringLiteral("ssl"));
+    m_protocol->addItem(tr("SASL login, no encryption"), QStringLiteral("sasl_plaintext"));
+    m_protocol->addItem(tr("SASL login over TLS"), QStringLiteral("sasl_ssl"));
     m_mechanism = new QComboBox;
     m_mechanism->setObjectName(QStringLiteral("saslMechanism"));
-    m_mechanism->addItems({QString(), QStringLiteral("PLAIN"), QStringLiteral("SCRAM-SHA-256"), QStringLiteral("SCRAM-SHA-512")});
+    m_mechanism->addItem(tr("Default (PLAIN)"), QString());
+    m_mechanism->addItem(tr("PLAIN (user name and password)"), QStringLiteral("PLAIN"));
+    m_mechanism->addItem(QStringLiteral("SCRAM-SHA-256"), QStringLiteral("SCRAM-SHA-256"));
+    m_mechanism->addItem(QStringLiteral("SCRAM-SHA-512"), QStringLiteral("SCRAM-SHA-512"));
+    for (QComboBox *box : {m_protocol, m_mechanism})
+        for (int i = 0; i < box->count(); ++i)
+            box->setItemData(i, box->itemData(i).toString().isEmpty() ? tr("librdkafka's default") : box->itemData(i).toString(),
+                             Qt::ToolTipRole);
     m_saslUser = new QLineEdit;
     m_saslUser->setObjectName(QStringLiteral("saslUsername"));
     m_saslPassword = secretEdit(this, QStringLiteral("saslPassword"));
     kf->addRow(m_kafkaEmbedded);
     kf->addRow(m_kafkaExternal);
-    kf->addRow(tr("Bootstrap servers"), m_bootstrap);
-    kf->addRow(QStringLiteral("security.protocol"), m_protocol);
-    kf->addRow(QStringLiteral("sasl.mechanism"), m_mechanism);
-    kf->addRow(QStringLiteral("sasl.username"), m_saslUser);
-    kf->addRow(QStringLiteral("sasl.password"), m_saslPassword);
+    kf->addRow(keyLabel(tr("Bootstrap servers"), QStringLiteral("bootstrap.servers (KAFKA_BOOTSTRAP_SERVERS)")), m_bootstrap);
+    kf->addRow(keyLabel(tr("Security"), QStringLiteral("security.protocol (KAFKA_SECURITY_PROTOCOL)")), m_protocol);
+    kf->addRow(keyLabel(tr("Login method"), QStringLiteral("sasl.mechanism")), m_mechanism);
+    kf->addRow(keyLabel(tr("User name"), QStringLiteral("sasl.username")), m_saslUser);
+    kf->addRow(keyLabel(tr("Password"), QStringLiteral("sasl.password")), m_saslPassword);
     tabs->addTab(kafkaPage, tr("Kafka"));
 
     // Database
@@ -132,18 +211,14 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const QString &secre
     m_dbPostgres->setObjectName(QStringLiteral("dbPostgres"));
     m_sqlitePath = new QLineEdit;
     m_sqlitePath->setObjectName(QStringLiteral("sqlitePath"));
-    m_sqlitePath->setPlaceholderText(tr("default: %1").arg(defaultDatabaseUrl()));
-    auto *browse = new QPushButton(tr("Browse…"));
-    connect(browse, &QPushButton::clicked, this, [this] {
-        const QString f = QFileDialog::getSaveFileName(this, tr("SQLite database"), m_sqlitePath->text(),
-                                                       tr("SQLite databases (*.db *.sqlite);;All files (*)"), nullptr,
-                                                       QFileDialog::DontConfirmOverwrite);
-        if (!f.isEmpty())
-            m_sqlitePath->setText(f);
+    const QString defaultSqlite = defaultSqlitePath();
+    m_sqlitePath->setPlaceholderText(defaultSqlite);
+    auto *sqliteRow = pathRow(m_sqlitePath, defaultSqlite, [this, defaultSqlite] {
+        return QFileDialog::getSaveFileName(this, tr("SQLite database"),
+                                            m_sqlitePath->text().isEmpty() ? defaultSqlite : m_sqlitePath->text(),
+                                            tr("SQLite databases (*.db *.sqlite);;All files (*)"), nullptr,
+                                            QFileDialog::DontConfirmOverwrite);
     });
-    auto *sqliteRow = new QHBoxLayout;
-    sqliteRow->addWidget(m_sqlitePath, 1);
-    sqliteRow->addWidget(browse);
     m_pgHost = new QLineEdit;
     m_pgHost->setObjectName(QStringLiteral("pgHost"));
     m_pgPort = new QSpinBox;
@@ -179,6 +254,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const QString &secre
         m_testResult->setPalette(p);
         m_testButton->setEnabled(true);
         m_testPending = false;
+        m_testFailed = !a.ok;
     });
 
     // API keys
@@ -208,7 +284,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const QString &secre
 
     auto *hint = new QLabel(tr("Changes apply on the next Start."));
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
-    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(tabs);
@@ -220,7 +296,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const QString &secre
     for (QRadioButton *r : {m_kafkaEmbedded, m_kafkaExternal, m_dbSqlite, m_dbPostgres})
         connect(r, &QRadioButton::toggled, this, &SettingsDialog::updateEnabled);
     load(settings);
-    resize(560, 480);
+    resize(std::max(720, sizeHint().width()), 520);
 }
 
 SettingsDialog::~SettingsDialog()
@@ -232,8 +308,10 @@ SettingsDialog::~SettingsDialog()
 void SettingsDialog::load(const AppSettings &s)
 {
     for (int i = 0; i < m_sources->count(); ++i)
-        m_sources->item(i)->setCheckState(s.sources.contains(m_sources->item(i)->text()) ? Qt::Checked : Qt::Unchecked);
+        m_sources->item(i)->setCheckState(s.sources.contains(m_sources->item(i)->data(Qt::UserRole).toString()) ? Qt::Checked
+                                                                                                             : Qt::Unchecked);
     m_replayPath->setText(s.replayPath);
+    m_replayPath->setCursorPosition(0);
     m_rate->setValue(s.simulatorRate);
     m_crypto->setText(s.cryptoSymbols.join(QStringLiteral(", ")));
     m_stocks->setText(s.stockSymbols.join(QStringLiteral(", ")));
@@ -241,12 +319,13 @@ void SettingsDialog::load(const AppSettings &s)
         b->setChecked(s.candleIntervalsSec.contains(b->property("seconds").toInt()));
     (s.kafkaEmbedded ? m_kafkaEmbedded : m_kafkaExternal)->setChecked(true);
     m_bootstrap->setText(s.kafkaBootstrap);
-    m_protocol->setCurrentText(s.securityProtocol);
-    m_mechanism->setCurrentText(s.saslMechanism);
+    m_protocol->setCurrentIndex(std::max(0, m_protocol->findData(s.securityProtocol)));
+    m_mechanism->setCurrentIndex(std::max(0, m_mechanism->findData(s.saslMechanism)));
     m_saslUser->setText(s.saslUsername);
     m_saslPassword->setText(s.saslPassword);
     (s.databaseSqlite ? m_dbSqlite : m_dbPostgres)->setChecked(true);
     m_sqlitePath->setText(s.sqlitePath);
+    m_sqlitePath->setCursorPosition(0);  // the start of the path in view, not only its end
     m_pgHost->setText(s.pgHost);
     m_pgPort->setValue(s.pgPort);
     m_pgDatabase->setText(s.pgDatabase);
@@ -265,7 +344,7 @@ AppSettings SettingsDialog::settings() const
     s.sources.clear();
     for (int i = 0; i < m_sources->count(); ++i)
         if (m_sources->item(i)->checkState() == Qt::Checked)
-            s.sources << m_sources->item(i)->text();
+            s.sources << m_sources->item(i)->data(Qt::UserRole).toString();
     s.replayPath = m_replayPath->text().trimmed();
     s.simulatorRate = m_rate->value();
     s.cryptoSymbols = splitSymbols(m_crypto->text());
@@ -276,8 +355,8 @@ AppSettings SettingsDialog::settings() const
             s.candleIntervalsSec << b->property("seconds").toInt();
     s.kafkaEmbedded = m_kafkaEmbedded->isChecked();
     s.kafkaBootstrap = m_bootstrap->text().trimmed();
-    s.securityProtocol = m_protocol->currentText();
-    s.saslMechanism = m_mechanism->currentText();
+    s.securityProtocol = m_protocol->currentData().toString();
+    s.saslMechanism = m_mechanism->currentData().toString();
     s.saslUsername = m_saslUser->text().trimmed();
     s.saslPassword = m_saslPassword->text();
     s.databaseSqlite = m_dbSqlite->isChecked();
@@ -314,7 +393,31 @@ void SettingsDialog::testConnection()
     m_testButton->setEnabled(false);
     m_testResult->setPalette(palette());
     m_testResult->setText(tr("Connecting…"));
-    m_probe->setFuture(probeDatabase(settings().databaseUrl()));
+    m_testedUrl = settings().databaseUrl();
+    m_testFailed = false;
+    m_probe->setFuture(probeDatabase(m_testedUrl));
+}
+
+void SettingsDialog::accept()
+{
+    // A database that just failed "Test connection" is not saved without asking: otherwise the
+    // failure only shows at the next Start. Editing the fields after the test retires its answer.
+    const bool failedHere = m_testFailed && m_testedUrl == settings().databaseUrl();
+    const bool stillTesting = m_testPending && m_testedUrl == settings().databaseUrl();
+    if (failedHere || stillTesting) {
+        QMessageBox box(QMessageBox::Warning, tr("Save these settings?"),
+                        failedHere ? tr("The connection test of this database failed:") : tr("The connection test is still running."),
+                        QMessageBox::Save | QMessageBox::Cancel, this);
+        box.setObjectName(QStringLiteral("confirmFailedTest"));
+        if (failedHere)
+            box.setInformativeText(m_testResult->text() + QStringLiteral("\n\n") + tr("Save anyway? The pipeline will report the same error at Start."));
+        box.setDefaultButton(QMessageBox::Cancel);
+        box.button(QMessageBox::Save)->setText(tr("Save anyway"));
+        box.button(QMessageBox::Cancel)->setText(tr("Keep editing"));
+        if (box.exec() != QMessageBox::Save)
+            return;  // the dialog stays open, nothing is saved
+    }
+    QDialog::accept();
 }
 
 QString SettingsDialog::testResult() const

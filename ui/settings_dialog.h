@@ -36,6 +36,8 @@ public:
 
 public Q_SLOTS:
     void testConnection();
+    // OK: asks first when the database on screen just failed "Test connection" (or is being tested).
+    void accept() override;
 
 private:
     void load(const AppSettings &s);
@@ -70,6 +72,8 @@ private:
     QSpinBox *m_history;
     QFutureWatcher<ProbeAnswer> *m_probe;
     bool m_testPending = false;
+    bool m_testFailed = false;
+    QString m_testedUrl;  // the database the last test was about (password included: never shown)
 };
 
 }  // namespace ms::ui

@@ -1,15 +1,25 @@
 #include "ui_theme.h"
 
 #include <QApplication>
+#include <QStyle>
 #include <QStyleFactory>
 
 #include <cmath>
+#include <optional>
 
 namespace ms::ui {
 
 namespace {
 bool g_dark = false;
+std::optional<QPalette> g_systemPalette;  // what the platform gave, before we changed anything
+
+const QPalette &systemPalette()
+{
+    if (!g_systemPalette)
+        g_systemPalette = QApplication::palette();
+    return *g_systemPalette;
 }
+}  // namespace
 
 bool systemPrefersDark(const QPalette &defaultPalette)
 {
@@ -46,17 +56,61 @@ QPalette darkPalette()
     return p;
 }
 
-bool applySystemTheme(QApplication &app)
+QPalette lightPalette()
 {
-    const bool forceDark = qEnvironmentVariable("MS_THEME") == QLatin1String("dark");
-    const bool forceLight = qEnvironmentVariable("MS_THEME") == QLatin1String("light");
-    g_dark = forceDark || (!forceLight && systemPrefersDark(QApplication::palette()));
-    if (QStyleFactory::keys().contains(QStringLiteral("Fusion")))
+    // Fusion's own light palette: the system one may be dark, and "Light" must mean light.
+    if (QStyle *fusion = QStyleFactory::create(QStringLiteral("Fusion"))) {
+        const QPalette p = fusion->standardPalette();
+        delete fusion;
+        return p;
+    }
+    return QApplication::style()->standardPalette();
+}
+
+QString themeChoiceName(ThemeChoice choice)
+{
+    switch (choice) {
+    case ThemeChoice::Light: return QStringLiteral("light");
+    case ThemeChoice::Dark: return QStringLiteral("dark");
+    case ThemeChoice::System: break;
+    }
+    return QStringLiteral("system");
+}
+
+ThemeChoice themeChoiceFromName(const QString &name)
+{
+    if (name == QLatin1String("light"))
+        return ThemeChoice::Light;
+    if (name == QLatin1String("dark"))
+        return ThemeChoice::Dark;
+    return ThemeChoice::System;
+}
+
+bool applyTheme(ThemeChoice choice)
+{
+    const QPalette &system = systemPalette();
+    if (QStyleFactory::keys().contains(QStringLiteral("Fusion"))
+        && QApplication::style()->name().compare(QLatin1String("fusion"), Qt::CaseInsensitive) != 0)
         QApplication::setStyle(QStringLiteral("Fusion"));
+    switch (choice) {
+    case ThemeChoice::Dark: g_dark = true; break;
+    case ThemeChoice::Light: g_dark = false; break;
+    case ThemeChoice::System: g_dark = systemPrefersDark(system); break;
+    }
     if (g_dark)
         QApplication::setPalette(darkPalette());
-    Q_UNUSED(app);
+    else
+        QApplication::setPalette(choice == ThemeChoice::Light ? lightPalette() : system);
     return g_dark;
+}
+
+bool applySystemTheme(QApplication &app)
+{
+    Q_UNUSED(app);
+    const QString forced = qEnvironmentVariable("MS_THEME");
+    return applyTheme(forced == QLatin1String("dark")    ? ThemeChoice::Dark
+                      : forced == QLatin1String("light") ? ThemeChoice::Light
+                                                         : ThemeChoice::System);
 }
 
 bool isDarkTheme()

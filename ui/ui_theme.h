@@ -11,8 +11,20 @@ namespace ms::ui {
 
 bool systemPrefersDark(const QPalette &defaultPalette);
 QPalette darkPalette();
+QPalette lightPalette();
+
+// The user's choice in View > Theme, persisted as "system" / "light" / "dark" (key kThemeKey).
+enum class ThemeChoice { System, Light, Dark };
+inline constexpr const char *kThemeKey = "view/theme";
+QString themeChoiceName(ThemeChoice choice);
+ThemeChoice themeChoiceFromName(const QString &name);  // unknown names = System
+
 // Fusion style + dark palette when the system is dark; returns whether dark is in use.
+// MS_THEME=dark|light (environment) overrides the system, as before the View menu existed.
 bool applySystemTheme(QApplication &app);
+// Applies a choice at once (palette of every widget, colours below); returns whether dark is in use.
+// The system palette is the one the application had before the first call.
+bool applyTheme(ThemeChoice choice);
 bool isDarkTheme();
 
 QColor upColor();    // rising prices

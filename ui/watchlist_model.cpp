@@ -1,5 +1,6 @@
 #include "watchlist_model.h"
 
+#include "price_format.h"
 #include "ui_theme.h"
 
 #include <QBrush>
@@ -11,30 +12,6 @@
 namespace ms::ui {
 
 namespace {
-
-QString formatPrice(double p)
-{
-    const int decimals = p >= 1000 ? 2 : p >= 1 ? 3 : 6;
-    return QLocale().toString(p, 'f', decimals);
-}
-
-QString formatPct(const std::optional<double> &v)
-{
-    if (!v)
-        return QStringLiteral("—");
-    return (*v > 0 ? QStringLiteral("+") : QString()) + QLocale().toString(*v, 'f', 2) + u'%';
-}
-
-QString formatVolume(double v)
-{
-    if (v >= 1e9)
-        return QLocale().toString(v / 1e9, 'f', 2) + u'B';
-    if (v >= 1e6)
-        return QLocale().toString(v / 1e6, 'f', 2) + u'M';
-    if (v >= 1e3)
-        return QLocale().toString(v / 1e3, 'f', 1) + u'k';
-    return QLocale().toString(v, 'f', 2);
-}
 
 QString assetName(AssetClass a)
 {
@@ -70,20 +47,88 @@ void WatchlistModel::refresh(const std::set<QString> &changed)
             Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
             continue;
         }
-        // New symbols are inserted in sorted position so the list reads alphabetically.
-        auto it = std::lower_bound(m_rows.begin(), m_rows.end(), symbol);
-        const int at = int(it - m_rows.begin());
-        beginInsertRows({}, at, at);
-        m_rows.insert(at, symbol);
-        endInsertRows();
+        insertRow(symbol);
     }
+}
+
+void WatchlistModel::insertRow(const QString &symbol)
+{
+    // New symbols are inserted in sorted position so the list reads alphabetically.
+    auto it = std::lower_bound(m_rows.begin(), m_rows.end(), symbol);
+    const int at = int(it - m_rows.begin());
+    beginInsertRows({}, at, at);
+    m_rows.insert(at, symbol);
+    endInsertRows();
 }
 
 void WatchlistModel::reset()
 {
     beginResetModel();
     m_rows = m_store->symbols();
+    for (const auto &[symbol, quote] : m_stored)
+        if (!m_rows.contains(symbol))
+            m_rows << symbol;
+    std::sort(m_rows.begin(), m_rows.end());
+    m_volumeBaseline.clear();  // a new run: none of its volume is in the stored figures yet
     endResetModel();
+}
+
+void WatchlistModel::setStoredQuotes(const QList<StoredQuote> &quotes)
+{
+    m_stored.clear();
+    m_volumeBaseline.clear();
+    for (const StoredQuote &q : quotes) {
+        m_stored[q.symbol] = q;
+        if (const SymbolData *d = m_store->find(q.symbol))
+            m_volumeBaseline[q.symbol] = d->sessionVolume;  // already counted in volume24h
+    }
+    for (const auto &[symbol, quote] : m_stored)
+        if (!m_rows.contains(symbol))
+            insertRow(symbol);
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1));
+}
+
+const StoredQuote *WatchlistModel::storedQuote(const QString &symbol) const
+{
+    auto it = m_stored.find(symbol);
+    return it == m_stored.end() ? nullptr : &it->second;
+}
+
+int WatchlistModel::priceDecimals(const QString &symbol) const
+{
+    const SymbolData *d = m_store->find(symbol);
+    PriceDecimals decimals = d ? d->priceDecimals : PriceDecimals();
+    const StoredQuote *q = storedQuote(symbol);
+    if (q && !decimals.known())
+        decimals.observe(q->lastPrice);
+    const double price = d && d->ticks ? d->lastPrice : q ? q->lastPrice : 0;
+    return decimals.decimals(price);
+}
+
+std::optional<double> WatchlistModel::change24h(const QString &symbol) const
+{
+    const SymbolData *d = m_store->find(symbol);
+    if (d && d->change24hPct)
+        return d->change24hPct;  // the pipeline's own figure, once it holds 24 h of prices
+    const StoredQuote *q = storedQuote(symbol);
+    if (!q)
+        return std::nullopt;
+    if (d && d->ticks > 0)
+        return change24hAgainst(*q, d->lastPrice);
+    return q->change24hPct;
+}
+
+double WatchlistModel::volume24h(const QString &symbol, const SymbolData *d, bool *stored) const
+{
+    const StoredQuote *q = storedQuote(symbol);
+    *stored = q != nullptr;
+    const double session = d ? d->sessionVolume : 0;
+    if (!q)
+        return session;
+    auto base = m_volumeBaseline.find(symbol);
+    const double counted = base == m_volumeBaseline.end() ? 0 : base->second;
+    return q->volume24h + std::max(0.0, session - counted);
 }
 
 QString WatchlistModel::symbolAt(int row) const
@@ -110,26 +155,47 @@ QVariant WatchlistModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= m_rows.size())
         return {};
-    const SymbolData *d = m_store->find(m_rows.at(index.row()));
-    if (!d)
+    const QString &symbol = m_rows.at(index.row());
+    const SymbolData *d = m_store->find(symbol);
+    const StoredQuote *q = storedQuote(symbol);
+    if (!d && !q)
         return {};
-    const auto session = sessionChange(*d);
+    const AssetClass asset = d ? d->asset : q->asset;
+    const bool live = d && d->ticks > 0;
+    const double last = live ? d->lastPrice : q ? q->lastPrice : 0;
+    const bool hasLast = live || q;
+    const qint64 lastTs = live ? d->lastTsMs : q ? q->lastTsMs : 0;
+    const auto session = d ? sessionChange(*d) : std::nullopt;
+    const auto day = change24h(symbol);
+    bool volumeStored = false;
+    const double volume = volume24h(symbol, d, &volumeStored);
+    const VolumeUnit unit = asset == AssetClass::Stock ? VolumeUnit::Shares : VolumeUnit::Coins;
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case Symbol: return d->symbol;
-        case Asset: return assetName(d->asset);
-        case Last: return d->ticks ? formatPrice(d->lastPrice) : QStringLiteral("—");
-        case Change24h: return formatPct(d->change24hPct);
-        case ChangeSession: return formatPct(session);
-        case Volume: return formatVolume(d->sessionVolume);
+        case Symbol: return symbol;
+        case Asset: return assetName(asset);
+        case Last: return hasLast ? formatPrice(last, priceDecimals(symbol)) : QStringLiteral("—");
+        case Change24h: return formatChangePercent(day);
+        case ChangeSession: return formatChangePercent(session);
+        case Volume: return formatVolume(volume, unit, symbol);
         default: return {};
         }
-    case Qt::ToolTipRole:
-        return QStringLiteral("%1: %2 ticks, last at %3 UTC")
-            .arg(d->symbol)
-            .arg(d->ticks)
-            .arg(QDateTime::fromMSecsSinceEpoch(d->lastTsMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd hh:mm:ss")));
+    case Qt::ToolTipRole: {
+        const QString when = QDateTime::fromMSecsSinceEpoch(lastTs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd hh:mm:ss"));
+        QString tip = tr("%1 (%2): last %3 at %4 UTC").arg(symbol, assetName(asset),
+                                                           formatPrice(last, priceDecimals(symbol)), when);
+        if (q && q->open24h)
+            tip += tr("\n24 h: %1 from %2 (stored 1-minute candles)")
+                       .arg(formatChangePercent(day), formatPrice(*q->open24h, priceDecimals(symbol)));
+        tip += volumeStored ? tr("\nVolume over 24 h: %1").arg(formatVolume(volume, unit, symbol))
+                            : tr("\nVolume this session: %1").arg(formatVolume(volume, unit, symbol));
+        if (d)
+            tip += tr("\n%1 ticks this session").arg(QLocale().toString(d->ticks));
+        else
+            tip += tr("\nFrom the database; no tick this session yet");
+        return tip;
+    }
     case Qt::TextAlignmentRole:
         if (index.column() >= Last && index.column() <= Volume)
             return int(Qt::AlignRight | Qt::AlignVCenter);
@@ -137,9 +203,9 @@ QVariant WatchlistModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole: {
         int s = 0;
         if (index.column() == Change24h)
-            s = sign(d->change24hPct);
+            s = sign(day);
         else if (index.column() == ChangeSession || index.column() == Last)
-            s = sign(session);
+            s = sign(session ? session : day);
         if (s > 0)
             return QBrush(upColor());
         if (s < 0)
@@ -155,22 +221,24 @@ QVariant WatchlistModel::data(const QModelIndex &index, int role) const
         return {};
     case SparklineRole: {
         QList<QPointF> pts;
+        if (!d)
+            return QVariant::fromValue(pts);
         pts.reserve(qsizetype(d->sparkline.size()));
         for (size_t i = 0; i < d->sparkline.size(); ++i)
             pts << QPointF(double(d->sparkline.at(i).t), d->sparkline.at(i).v);
         return QVariant::fromValue(pts);
     }
     case AssetRole:
-        return assetName(d->asset);
+        return assetName(asset);
     case ChangeSignRole:
         return sign(session);
     case Qt::UserRole:  // sort keys
         switch (index.column()) {
-        case Last: return d->lastPrice;
-        case Change24h: return d->change24hPct.value_or(0);
+        case Last: return last;
+        case Change24h: return day.value_or(0);
         case ChangeSession: return session.value_or(0);
-        case Volume: return d->sessionVolume;
-        default: return d->symbol;
+        case Volume: return volume;
+        default: return symbol;
         }
     default:
         return {};
@@ -179,6 +247,14 @@ QVariant WatchlistModel::data(const QModelIndex &index, int role) const
 
 QVariant WatchlistModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole) {
+        switch (section) {
+        case Change24h: return tr("Change over the last 24 h: the live price against the stored 1-minute candles");
+        case ChangeSession: return tr("Change since the first price of this session");
+        case Volume: return tr("Volume over 24 h from the stored candles, plus this session's ticks; shares or coins");
+        default: return {};
+        }
+    }
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {

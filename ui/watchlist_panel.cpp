@@ -11,6 +11,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace ms::ui {
 
 WatchlistPanel::WatchlistPanel(const MarketDataStore *store, QWidget *parent)
@@ -26,10 +28,7 @@ WatchlistPanel::WatchlistPanel(const MarketDataStore *store, QWidget *parent)
     m_filter->addItem(tr("Crypto"), QStringLiteral("crypto"));
     m_filter->addItem(tr("Stocks"), QStringLiteral("stock"));
     m_filter->setObjectName(QStringLiteral("assetFilter"));
-    connect(m_filter, &QComboBox::currentIndexChanged, this, [this] {
-        const QString asset = m_filter->currentData().toString();
-        m_proxy->setFilterRegularExpression(asset.isEmpty() ? QString() : u'^' + asset + u'$');
-    });
+    connect(m_filter, &QComboBox::currentIndexChanged, this, &WatchlistPanel::applyFilter);
 
     m_view->setObjectName(QStringLiteral("watchlist"));
     m_view->setModel(m_proxy);
@@ -46,14 +45,28 @@ WatchlistPanel::WatchlistPanel(const MarketDataStore *store, QWidget *parent)
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(WatchlistModel::Trend, QHeaderView::Stretch);
     m_view->setColumnHidden(WatchlistModel::Asset, true);
-    m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    setMinimumWidth(480);
+    // Narrow windows scroll the table sideways rather than forcing the whole window wider.
+    m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    m_view->horizontalHeader()->setMinimumSectionSize(40);
+    setMinimumWidth(220);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+        if (m_filtering)
+            return;  // applyFilter() decides what is selected afterwards
         const QString symbol = m_model->symbolAt(m_proxy->mapToSource(current).row());
         if (!symbol.isEmpty()) {
             m_pendingSelection.clear();
-            Q_EMIT symbolSelected(symbol);
+            emitSelection(symbol);
         }
+    });
+
+    connect(&m_quotes, &QFutureWatcher<StoredQuotesAnswer>::finished, this, [this] {
+        const StoredQuotesAnswer a = m_quotes.result();
+        if (a.ok)
+            setStoredQuotes(a.quotes);
+        ++m_quoteLoads;
+        Q_EMIT storedQuotesLoaded(a.ok, a.error);
+        if (!m_quotesNext.isEmpty())
+            loadStoredQuotes(std::exchange(m_quotesNext, QString()));
     });
 
     auto *header = new QHBoxLayout;
@@ -72,8 +85,63 @@ void WatchlistPanel::refresh(const std::set<QString> &changed)
     m_model->refresh(changed);
     if (!m_pendingSelection.isEmpty() && changed.count(m_pendingSelection))
         selectSymbol(m_pendingSelection);
-    else if (selectedSymbol().isEmpty() && m_pendingSelection.isEmpty() && m_proxy->rowCount() > 0)
+    else
+        selectSomething();
+}
+
+void WatchlistPanel::setStoredQuotes(const QList<StoredQuote> &quotes)
+{
+    m_model->setStoredQuotes(quotes);
+    if (!m_pendingSelection.isEmpty() && m_model->rowOf(m_pendingSelection) >= 0)
+        selectSymbol(m_pendingSelection);
+    else
+        selectSomething();
+}
+
+void WatchlistPanel::loadStoredQuotes(const QString &databaseUrl)
+{
+    if (m_quotes.isRunning()) {
+        m_quotesNext = databaseUrl;
+        return;
+    }
+    m_quotes.setFuture(readStoredQuotes(databaseUrl));
+}
+
+void WatchlistPanel::selectSomething()
+{
+    if (selectedSymbol().isEmpty() && m_pendingSelection.isEmpty() && m_proxy->rowCount() > 0)
         m_view->selectRow(0);  // something is always on the charts
+}
+
+void WatchlistPanel::emitSelection(const QString &symbol)
+{
+    if (symbol == m_emitted)
+        return;
+    m_emitted = symbol;
+    Q_EMIT symbolSelected(symbol);
+}
+
+void WatchlistPanel::applyFilter()
+{
+    // Keep the selected symbol when it passes the filter; otherwise the FIRST visible row (as
+    // sorted), never whatever row the proxy happens to leave current.
+    const QString before = selectedSymbol().isEmpty() ? m_emitted : selectedSymbol();
+    const QString asset = m_filter->currentData().toString();
+    m_filtering = true;
+    m_proxy->setFilterRegularExpression(asset.isEmpty() ? QString() : u'^' + asset + u'$');
+    const int row = m_model->rowOf(before);
+    const QModelIndex kept = row < 0 ? QModelIndex() : m_proxy->mapFromSource(m_model->index(row, 0));
+    m_view->clearSelection();
+    if (kept.isValid())
+        m_view->selectRow(kept.row());
+    else if (m_proxy->rowCount() > 0)
+        m_view->selectRow(0);
+    m_filtering = false;
+    const QString now = selectedSymbol();
+    if (!now.isEmpty()) {
+        m_pendingSelection.clear();
+        emitSelection(now);
+    }
 }
 
 void WatchlistPanel::reset()

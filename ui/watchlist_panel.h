@@ -1,7 +1,9 @@
 #pragma once
 // The watchlist with its asset-class filter. Emits symbolSelected when the user picks a row.
 #include "market_data_store.h"
+#include "stored_quotes.h"
 
+#include <QFutureWatcher>
 #include <QWidget>
 
 class QComboBox;
@@ -20,6 +22,13 @@ public:
 
     void refresh(const std::set<QString> &changed);
     void reset();
+    // The database's figures: symbols stored by earlier runs get rows before any Start.
+    void setStoredQuotes(const QList<StoredQuote> &quotes);
+    // Reads them in the background (stored_quotes.h) and applies them when they arrive; a call
+    // while a read runs is done once that one finishes.
+    void loadStoredQuotes(const QString &databaseUrl);
+    bool storedQuotesLoading() const { return m_quotes.isRunning(); }
+    int storedQuotesLoads() const { return m_quoteLoads; }  // answers applied so far (tests)
     QString selectedSymbol() const;
     void selectSymbol(const QString &symbol);
     // "" = all classes, else "crypto" / "stock".
@@ -32,13 +41,23 @@ public:
 
 Q_SIGNALS:
     void symbolSelected(const QString &symbol);
+    void storedQuotesLoaded(bool ok, const QString &error);
 
 private:
+    void applyFilter();
+    void emitSelection(const QString &symbol);
+    void selectSomething();
+
     WatchlistModel *m_model;
     QSortFilterProxyModel *m_proxy;
     QTableView *m_view;
     QComboBox *m_filter;
     QString m_pendingSelection;  // restored from settings before the symbol's first tick
+    QString m_emitted;           // the symbol the charts were last told about
+    bool m_filtering = false;
+    QFutureWatcher<StoredQuotesAnswer> m_quotes;
+    QString m_quotesNext;  // a URL to read once the running read is done
+    int m_quoteLoads = 0;    // the proxy moves the current row while filtering: not a user choice
 };
 
 }  // namespace ms::ui

@@ -243,8 +243,8 @@ Status PipelineImpl::doStart(PipelineRun &r)
         {
             auto db = openDatabase(url.value(), conn);
             if (!db.ok())
-                return makeError(QStringLiteral("cannot open the database %1: %2")
-                                     .arg(url->redacted(), db.errorMessage()),
+                // The storage error names the (redacted) URL already: once is enough.
+                return makeError(QStringLiteral("cannot open the database: %1").arg(db.errorMessage()),
                                  db.error().code);
             const Status migrated = applyMigrations(db.value(), &r.cancelStart);
             if (!migrated.ok()) {

@@ -11,7 +11,9 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QLineEdit>
+#include <QLabel>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
@@ -19,6 +21,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace ms;
 using namespace ms::ui;
@@ -58,8 +61,10 @@ private Q_SLOTS:
             child<QCheckBox>(d, "interval1")->setChecked(false);
             child<QRadioButton>(d, "kafkaExternal")->setChecked(true);
             child<QLineEdit>(d, "bootstrap")->setText(QStringLiteral("k1:9092,k2:9092"));
-            child<QComboBox>(d, "securityProtocol")->setCurrentText(QStringLiteral("sasl_ssl"));
-            child<QComboBox>(d, "saslMechanism")->setCurrentText(QStringLiteral("SCRAM-SHA-512"));
+            auto *protocol = child<QComboBox>(d, "securityProtocol");
+            protocol->setCurrentIndex(protocol->findData(QStringLiteral("sasl_ssl")));
+            auto *mechanism = child<QComboBox>(d, "saslMechanism");
+            mechanism->setCurrentIndex(mechanism->findData(QStringLiteral("SCRAM-SHA-512")));
             child<QLineEdit>(d, "saslUsername")->setText(QStringLiteral("alice"));
             child<QLineEdit>(d, "saslPassword")->setText(QStringLiteral("sasl-s3cret"));
             child<QRadioButton>(d, "dbPostgres")->setChecked(true);
@@ -178,7 +183,7 @@ private Q_SLOTS:
         QTest::addColumn<bool>("ok");
         QTest::addColumn<QString>("expected");
         QTest::newRow("sqlite file") << true << m_dir.filePath(QStringLiteral("probe/ok.db")) << true << QStringLiteral("Connected: SQLite");
-        QTest::newRow("postgres refused") << false << QStringLiteral("127.0.0.1") << false << QStringLiteral("Could not connect");
+        QTest::newRow("postgres refused") << false << QStringLiteral("127.0.0.1") << false << QStringLiteral("Cannot connect to postgresql://nobody:***@127.0.0.1:1/");
     }
 
     void testConnectionAnswersInWords()
@@ -202,6 +207,115 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!d.testResult().isEmpty(), 20000);
         QVERIFY2(d.testResult().contains(expected), qPrintable(d.testResult()));
         QVERIFY(!d.testResult().contains(QStringLiteral("pw-never-shown")));
+    }
+
+    // OK after a failed "Test connection": a question first. "Keep editing" leaves the dialog open
+    // and accepts nothing; "Save anyway" accepts; a database edited after the test is not asked about.
+    void okAfterFailedTestAsksFirst()
+    {
+        AppSettings s;
+        s.saved = true;
+        s.databaseSqlite = false;
+        s.pgHost = QStringLiteral("127.0.0.1");
+        s.pgPort = 1;  // nothing listens there
+        s.pgUser = QStringLiteral("nobody");
+        SettingsDialog d(s, QString());
+        d.show();
+        QTest::mouseClick(child<QPushButton>(d, "testConnection"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!d.testResult().isEmpty(), 20000);
+        QVERIFY2(d.testResult().contains(QStringLiteral("Cannot connect")), qPrintable(d.testResult()));
+
+        QStringList asked;
+        QMessageBox::StandardButton answer = QMessageBox::Cancel;
+        QTimer answerer;
+        answerer.setInterval(20);
+        connect(&answerer, &QTimer::timeout, this, [&] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            if (!box || box->objectName() != QLatin1String("confirmFailedTest"))
+                return;
+            asked << box->text() + u' ' + box->informativeText();
+            box->button(answer)->click();
+        });
+        answerer.start();
+        QPushButton *ok = nullptr;
+        for (QPushButton *b : d.findChildren<QPushButton *>())
+            if (b->text().remove(u'&') == QLatin1String("OK"))
+                ok = b;
+        QVERIFY(ok);
+
+        answer = QMessageBox::Cancel;  // "Keep editing"
+        QTest::mouseClick(ok, Qt::LeftButton);
+        QCOMPARE(asked.size(), 1);
+        QVERIFY2(asked.at(0).contains(QStringLiteral("127.0.0.1")), qPrintable(asked.at(0)));
+        QVERIFY(d.isVisible());
+        QCOMPARE(d.result(), int(QDialog::Rejected));  // not accepted: the caller saves nothing
+
+        answer = QMessageBox::Save;  // "Save anyway"
+        QTest::mouseClick(ok, Qt::LeftButton);
+        QCOMPARE(asked.size(), 2);
+        QCOMPARE(d.result(), int(QDialog::Accepted));
+
+        // The host changed after the failed test: that answer no longer applies.
+        SettingsDialog edited(s, QString());
+        edited.show();
+        QTest::mouseClick(child<QPushButton>(edited, "testConnection"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!edited.testResult().isEmpty(), 20000);
+        child<QLineEdit>(edited, "pgHost")->setText(QStringLiteral("db.example"));
+        edited.accept();
+        QCOMPARE(asked.size(), 2);
+        QCOMPARE(edited.result(), int(QDialog::Accepted));
+    }
+
+    void labelsAreWordsWithTheKeyInTheTooltip()
+    {
+        SettingsDialog d(AppSettings{}, QString());
+        QStringList texts, tips;
+        for (QLabel *l : d.findChildren<QLabel *>()) {
+            texts << l->text();
+            tips << l->toolTip();
+        }
+        for (const char *key : {"security.protocol", "sasl.mechanism", "sasl.username", "sasl.password"}) {
+            QVERIFY2(!texts.contains(QLatin1String(key)), key);
+            QVERIFY2(std::any_of(tips.cbegin(), tips.cend(), [key](const QString &t) { return t.contains(QLatin1String(key)); }), key);
+        }
+        auto *sources = child<QListWidget>(d, "sources");
+        for (int i = 0; i < sources->count(); ++i) {
+            const QString key = sources->item(i)->data(Qt::UserRole).toString();
+            QVERIFY(!key.isEmpty());
+            QVERIFY2(sources->item(i)->text() != key, qPrintable(key));
+            QVERIFY(sources->item(i)->toolTip().contains(key));
+        }
+        QVERIFY(!sources->findItems(QStringLiteral("WebSocket"), Qt::MatchContains).isEmpty());
+        auto *protocol = child<QComboBox>(d, "securityProtocol");
+        for (int i = 0; i < protocol->count(); ++i)
+            QVERIFY2(protocol->itemText(i) != protocol->itemData(i).toString(), qPrintable(protocol->itemText(i)));
+    }
+
+    void pathsHaveBrowseAndResetAndShowWhole()
+    {
+        AppSettings s;
+        const QString longPath = m_dir.filePath(QStringLiteral("a/rather/long/folder/name/for/the/market/data/ticks.db"));
+        s.sqlitePath = longPath;
+        s.replayPath = m_dir.filePath(QStringLiteral("recorded.jsonl"));
+        SettingsDialog d(s, QString());
+        d.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&d));
+        for (const char *name : {"sqlitePathBrowse", "sqlitePathReset", "replayPathBrowse", "replayPathReset"})
+            QVERIFY2(d.findChild<QPushButton *>(QLatin1String(name)), name);
+        auto *sqlite = child<QLineEdit>(d, "sqlitePath");
+        QCOMPARE(sqlite->toolTip(), longPath);
+        QCOMPARE(sqlite->cursorPosition(), 0);  // the start of the path is in view
+        // The default path fits in the field without scrolling.
+        const QString defaultPath = sqlite->placeholderText();
+        QVERIFY(defaultPath.endsWith(QStringLiteral(".db")));
+        QVERIFY2(sqlite->width() >= sqlite->fontMetrics().horizontalAdvance(defaultPath),
+                 qPrintable(QStringLiteral("%1 < %2").arg(sqlite->width()).arg(sqlite->fontMetrics().horizontalAdvance(defaultPath))));
+        QTest::mouseClick(child<QPushButton>(d, "sqlitePathReset"), Qt::LeftButton);
+        QVERIFY(sqlite->text().isEmpty());
+        QCOMPARE(sqlite->toolTip(), defaultPath);  // empty = the default, named in full
+        QVERIFY(d.settings().sqlitePath.isEmpty());
+        QTest::mouseClick(child<QPushButton>(d, "replayPathReset"), Qt::LeftButton);
+        QVERIFY(d.settings().replayPath.isEmpty());
     }
 };
 

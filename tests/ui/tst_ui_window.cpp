@@ -144,8 +144,9 @@ private Q_SLOTS:
         QTRY_VERIFY(w.stateLabel()->text().contains(QStringLiteral("Error")));
         const QString label = w.stateLabel()->text();
         QVERIFY2(label.contains(QStringLiteral("Error")), qPrintable(label));
-        QVERIFY2(label.contains(QStringLiteral("127.0.0.1")) || label.contains(QStringLiteral("database"), Qt::CaseInsensitive),
-                 qPrintable(label));
+        // The toolbar is no place for a long message: it links to the Issues details, which hold it whole.
+        QVERIFY2(label.contains(QStringLiteral("details")), qPrintable(label));
+        QVERIFY2(w.stateLabel()->toolTip().contains(QStringLiteral("127.0.0.1")), qPrintable(w.stateLabel()->toolTip()));
         QTRY_VERIFY_WITH_TIMEOUT(w.issues()->errorCount() > 0, 10000);
         QTRY_VERIFY(w.startAction()->isEnabled());
 
