@@ -1,14 +1,11 @@
 #include "chart_panel.h"
 
-#include "candle_series_sync.h"
+#include "candle_plot_item.h"
 #include "decimator.h"
 #include "interactive_chart_view.h"
 #include "ui_theme.h"
 #include "value_range.h"
 
-#include <QAreaSeries>
-#include <QCandlestickSeries>
-#include <QCandlestickSet>
 #include <QChart>
 #include <QGraphicsLayout>
 #include <QCheckBox>
@@ -21,6 +18,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QSettings>
+#include <QSpinBox>
 #include <QValueAxis>
 #include <QVBoxLayout>
 
@@ -63,6 +61,16 @@ ChartPanel::ChartPanel(const MarketDataStore *store, QWidget *parent) : QWidget(
     m_intervalBox->setToolTip(tr("Candle interval (also used for volume bars and SMA/EMA)"));
     m_smaBox = new QCheckBox(tr("SMA"), this);
     m_emaBox = new QCheckBox(tr("EMA"), this);
+    for (QSpinBox **box : {&m_smaPeriod, &m_emaPeriod}) {
+        *box = new QSpinBox(this);
+        (*box)->setRange(2, 500);
+        (*box)->setToolTip(tr("Period, in candles of the interval shown"));
+    }
+    m_smaPeriod->setValue(20);
+    m_emaPeriod->setValue(50);
+    m_legend = new QLabel(this);
+    m_legend->setObjectName(QStringLiteral("chartLegend"));
+    m_legend->setTextFormat(Qt::RichText);
     m_followButton = new QPushButton(tr("Follow live"), this);
     m_followButton->setCheckable(true);
     m_followButton->setToolTip(tr("Keep the newest data in view (End, or double-click the chart)"));
@@ -83,7 +91,9 @@ ChartPanel::ChartPanel(const MarketDataStore *store, QWidget *parent) : QWidget(
         controls->addWidget(b);
     }
     controls->addWidget(m_smaBox);
+    controls->addWidget(m_smaPeriod);
     controls->addWidget(m_emaBox);
+    controls->addWidget(m_emaPeriod);
     controls->addWidget(m_followButton);
 
     buildCharts();
@@ -91,6 +101,7 @@ ChartPanel::ChartPanel(const MarketDataStore *store, QWidget *parent) : QWidget(
     layout->setContentsMargins(6, 6, 6, 6);
     layout->setSpacing(0);
     layout->addLayout(controls);
+    layout->addWidget(m_legend);
     layout->addWidget(m_priceView, 3);
     layout->addWidget(m_volumeView, 1);
 
@@ -100,6 +111,8 @@ ChartPanel::ChartPanel(const MarketDataStore *store, QWidget *parent) : QWidget(
             [this] { setIntervalSec(m_intervalBox->currentData().toInt()); });
     connect(m_smaBox, &QCheckBox::toggled, this, [this] { m_viewDirty = true; });
     connect(m_emaBox, &QCheckBox::toggled, this, [this] { m_viewDirty = true; });
+    for (QSpinBox *box : {m_smaPeriod, m_emaPeriod})
+        connect(box, &QSpinBox::valueChanged, this, [this] { m_viewDirty = true; });
     connect(m_followButton, &QPushButton::clicked, this, [this](bool on) { setFollowing(on); });
     for (InteractiveChartView *v : {m_priceView, m_volumeView}) {
         connect(v, &InteractiveChartView::panRequested, this, &ChartPanel::pan);
@@ -143,17 +156,6 @@ void ChartPanel::buildCharts()
     pricePen.setCosmetic(true);  // a min/max zigzag stroked as a path is the frame's main cost
     m_priceSeries->setPen(pricePen);
     m_priceSeries->setUseOpenGL(false);
-    m_candleSeries = new QCandlestickSeries;
-    m_candleSeries->setIncreasingColor(upColor());
-    m_candleSeries->setDecreasingColor(downColor());
-    m_candleSeries->setBodyOutlineVisible(false);
-    m_candleSeries->setPen(QPen(text.darker(110), 1));
-    m_candleSeries->setBodyWidth(0.7);
-    m_candles = std::make_unique<CandleSeriesSync>(m_candleSeries);
-    m_smaSeries = new QLineSeries;
-    m_smaSeries->setPen(QPen(seriesColor(1), 1.3));
-    m_emaSeries = new QLineSeries;
-    m_emaSeries->setPen(QPen(seriesColor(3), 1.3));
     m_priceTime = new QDateTimeAxis;
     m_priceTime->setLabelsVisible(false);  // the volume chart below carries the time labels
     m_priceAxis = new QValueAxis;
@@ -163,21 +165,18 @@ void ChartPanel::buildCharts()
     styleAxis(m_priceAxis);
     m_priceChart->addAxis(m_priceTime, Qt::AlignBottom);
     m_priceChart->addAxis(m_priceAxis, Qt::AlignRight);
-    for (QAbstractSeries *s : {static_cast<QAbstractSeries *>(m_priceSeries), static_cast<QAbstractSeries *>(m_candleSeries),
-                               static_cast<QAbstractSeries *>(m_smaSeries), static_cast<QAbstractSeries *>(m_emaSeries)}) {
-        m_priceChart->addSeries(s);
-        s->attachAxis(m_priceTime);
-        s->attachAxis(m_priceAxis);
-    }
+    m_priceChart->addSeries(m_priceSeries);
+    m_priceSeries->attachAxis(m_priceTime);
+    m_priceSeries->attachAxis(m_priceAxis);
+    // Above the grid and the price line, under the crosshair (z 1000).
+    m_candleItem = new CandlePlotItem(CandlePlotItem::Kind::Candles, m_priceChart);
+    m_candleItem->setColors(upColor(), downColor(), QColor());
+    m_candleItem->setZValue(50);
+    m_lineItem = new LinePlotItem(m_priceChart);
+    m_lineItem->setZValue(60);
 
     m_volumeChart = new QChart;
     styleChart(m_volumeChart);
-    m_volumeUpper = new QLineSeries;
-    m_volumeSeries = new QAreaSeries(m_volumeUpper);
-    QColor volColor = accentColor();
-    volColor.setAlpha(150);
-    m_volumeSeries->setBrush(volColor);
-    m_volumeSeries->setPen(Qt::NoPen);  // stroking the outline would cost as much as the fill
     m_volumeTime = new QDateTimeAxis;
     m_volumeAxis = new QValueAxis;
     m_volumeAxis->setLabelFormat(QStringLiteral("%.0f"));
@@ -186,9 +185,16 @@ void ChartPanel::buildCharts()
     styleAxis(m_volumeAxis);
     m_volumeChart->addAxis(m_volumeTime, Qt::AlignBottom);
     m_volumeChart->addAxis(m_volumeAxis, Qt::AlignRight);
-    m_volumeChart->addSeries(m_volumeSeries);
-    m_volumeSeries->attachAxis(m_volumeTime);
-    m_volumeSeries->attachAxis(m_volumeAxis);
+    m_volumeAnchor = new QLineSeries;
+    m_volumeChart->addSeries(m_volumeAnchor);
+    m_volumeAnchor->attachAxis(m_volumeTime);
+    m_volumeAnchor->attachAxis(m_volumeAxis);
+    m_volumeItem = new CandlePlotItem(CandlePlotItem::Kind::Volume, m_volumeChart);
+    QColor up = upColor(), down = downColor();
+    up.setAlpha(170);
+    down.setAlpha(170);
+    m_volumeItem->setColors(up, down, QColor());
+    m_volumeItem->setZValue(50);
 
     m_priceView = new InteractiveChartView(m_priceChart, this);
     m_priceView->setObjectName(QStringLiteral("priceChart"));
@@ -199,6 +205,9 @@ void ChartPanel::buildCharts()
 
     // One time axis for the eye: the volume plot is kept exactly under the price plot.
     connect(m_priceChart, &QChart::plotAreaChanged, this, &ChartPanel::alignVolumePlot);
+    // Axis labels that change width move the plot after the frame was laid out: follow it.
+    connect(m_priceChart, &QChart::plotAreaChanged, this, &ChartPanel::layoutItems);
+    connect(m_volumeChart, &QChart::plotAreaChanged, this, &ChartPanel::layoutItems);
 }
 
 void ChartPanel::alignVolumePlot()
@@ -223,7 +232,6 @@ void ChartPanel::setSymbol(const QString &symbol)
         return;
     m_symbol = symbol;
     m_valueRange.reset();  // fit the new symbol's prices tightly
-    m_candles->clear();
     m_viewDirty = true;
     refresh(true);
 }
@@ -241,7 +249,6 @@ void ChartPanel::setIntervalSec(int seconds)
     const int i = m_intervalBox->findData(seconds);
     if (i >= 0)
         m_intervalBox->setCurrentIndex(i);
-    m_candles->clear();
     m_viewDirty = true;
 }
 
@@ -302,86 +309,137 @@ void ChartPanel::updateControls()
         b->setChecked(b->property("spanMs").toLongLong() == m_spanMs);
 }
 
+void ChartPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    m_viewDirty = true;  // back from another tab: catch up with what happened meanwhile
+    refresh(true);
+}
+
+QString ChartPanel::headerText() const
+{
+    return m_title->text();
+}
+
+QString ChartPanel::legendText() const
+{
+    return m_legend->text();
+}
+
+void ChartPanel::setIndicators(bool sma, int smaPeriod, bool ema, int emaPeriod)
+{
+    m_smaBox->setChecked(sma);
+    m_smaPeriod->setValue(smaPeriod);
+    m_emaBox->setChecked(ema);
+    m_emaPeriod->setValue(emaPeriod);
+    m_viewDirty = true;
+}
+
 bool ChartPanel::refresh(bool dataChanged)
 {
+    const SymbolData *d = m_store->find(m_symbol);
+    if (m_store->generation() != m_generation) {
+        // The store was emptied (a new run): nothing drawn from the old one may stay.
+        m_generation = m_store->generation();
+        m_valueRange.reset();
+        m_viewDirty = true;
+    }
+    // The header follows the latest price on every frame, whatever the view shows.
+    if (d && d->lastPrice != m_lastPrice) {
+        m_lastPrice = d->lastPrice;
+        m_title->setText(m_symbol + QStringLiteral("  ") + QLocale().toString(d->lastPrice, 'f', d->lastPrice >= 1000 ? 2 : 4));
+    }
     if (!dataChanged && !m_viewDirty)
         return false;
     // Nothing to draw while the user has the view parked and data only grows at the live edge.
     if (!m_viewDirty && !m_follow && m_spanMs != 0)
         return false;
     m_viewDirty = false;
-    const SymbolData *d = m_store->find(m_symbol);
     if (!d) {
         m_priceSeries->clear();
-        m_candles->clear();
-        m_smaSeries->clear();
-        m_emaSeries->clear();
-        m_volumeUpper->clear();
-        m_volumeBars = 0;
+        m_buckets.clear();
+        m_sma = {};
+        m_ema = {};
+        m_candleItem->clear();
+        m_volumeItem->clear();
+        m_lineItem->clear();
+        m_lastPrice = 0;
+        m_title->setText(m_symbol.isEmpty() ? tr("No symbol yet — press Start") : m_symbol);
+        updateLegend(nullptr);
         return true;
     }
-    m_title->setText(m_symbol + QStringLiteral("  ") + QLocale().toString(d->lastPrice, 'f', d->lastPrice >= 1000 ? 2 : 4));
 
     qint64 t1 = m_follow ? d->lastTsMs : m_endMs;
     qint64 t0 = t1 - m_spanMs;
     if (m_spanMs == 0) {
         t0 = d->prices.empty() ? t1 : d->prices.first().t;
-        auto it = d->candles.find(m_intervalSec);
-        if (it != d->candles.end() && !it->second.empty())
-            t0 = std::min(t0, it->second.front().bucketStartMs);
+        for (const auto &[interval, list] : d->candles)
+            if (!list.empty())
+                t0 = std::min(t0, list.front().bucketStartMs);
         t1 = d->lastTsMs;
     }
-    if (m_mode == Mode::Candles && m_follow)
-        t1 += qint64(m_intervalSec) * 1000;  // room for the forming candle
     if (t1 - t0 < kMinSpanMs)
         t0 = t1 - kMinSpanMs;
+    std::vector<int> stored;
+    for (const auto &[interval, list] : d->candles)
+        if (!list.empty())
+            stored.push_back(interval);
+    const double plotWidth = std::max(50.0, m_priceChart->plotArea().width());
+    m_choice = chooseCandleInterval(t1 - t0, plotWidth, m_intervalSec, stored);
+    const qint64 shownMs = qint64(m_choice.shownSec) * 1000;
+    if (m_mode == Mode::Candles && m_follow)
+        t1 += shownMs;  // room for the forming candle
     m_t0 = t0;
     m_t1 = t1;
     alignVolumePlot();
 
-    // Everything is decimated first; then the series about to get new points are emptied, the axes
-    // moved, and the points handed over. Qt Charts recomputes a series' whole geometry (and strokes
-    // its outline for hit testing) on every replace and on every axis range change, so this order
-    // makes that happen once per series per frame instead of up to three times.
-    const int columns = std::max(50, int(m_priceChart->plotArea().width()));
+    // Candles (and volume bars, the same buckets) with enough before the view for the averages.
+    const int warmUp = std::max(m_smaBox->isChecked() ? m_smaPeriod->value() : 0,
+                                m_emaBox->isChecked() ? 3 * m_emaPeriod->value() : 0);
+    auto source = d->candles.find(m_choice.sourceSec);
+    m_buckets = source == d->candles.end()
+                    ? std::vector<CandlePoint>{}
+                    : Decimator::aggregate(source->second, t0 - qint64(warmUp) * shownMs, t1,
+                                           qint64(m_choice.sourceSec) * 1000, shownMs);
+    m_sma = m_smaBox->isChecked() ? indicatorLine(IndicatorKind::Sma, m_smaPeriod->value(), m_buckets, shownMs, t0, t1)
+                                  : IndicatorLine{};
+    m_ema = m_emaBox->isChecked() ? indicatorLine(IndicatorKind::Ema, m_emaPeriod->value(), m_buckets, shownMs, t0, t1)
+                                  : IndicatorLine{};
+
+    const int columns = std::max(50, int(plotWidth));
     const bool line = m_mode == Mode::Line;
     std::optional<std::pair<double, double>> values;  // visible price extremes
+    auto widen = [&values](double lo, double hi) {
+        values = std::pair{values ? std::min(values->first, lo) : lo, values ? std::max(values->second, hi) : hi};
+    };
     QList<QPointF> price;
-    std::vector<CandlePoint> candles;
-    qint64 candleWidthMs = qint64(m_intervalSec) * 1000;
     if (line) {
         DecimationStats stats;
         const std::vector<QPointF> pts =
             m_priceCache.decimate(d->prices, t0, t1, Decimator::bucketMs(t1 - t0, columns), &stats);
         price = QList<QPointF>(pts.begin(), pts.end());
         if (stats.inputPoints > 0)
-            values = std::pair{stats.minValue, stats.maxValue};
+            widen(stats.minValue, stats.maxValue);
         else if (!pts.empty())
-            values = std::pair{pts.front().y(), pts.front().y()};
-    } else {
-        auto it = d->candles.find(m_intervalSec);
-        if (it != d->candles.end())
-            candles = Decimator::candles(it->second, t0 - qint64(m_intervalSec) * 1000, t1, qint64(m_intervalSec) * 1000,
-                                         std::max(10, columns / 5), &candleWidthMs);
-        for (const CandlePoint &c : candles)
-            values = std::pair{values ? std::min(values->first, c.low) : c.low, values ? std::max(values->second, c.high) : c.high};
+            widen(pts.front().y(), pts.front().y());
     }
-    const QList<QPointF> sma = overlayPoints(m_smaBox->isChecked(), d->sma, t0, t1, columns);
-    const QList<QPointF> ema = overlayPoints(m_emaBox->isChecked(), d->ema, t0, t1, columns);
     double maxVolume = 0;
-    const QList<QPointF> volume = volumeOutline(*d, t0, t1, columns, &maxVolume);
+    for (const CandlePoint &c : m_buckets) {
+        if (c.bucketStartMs + shownMs <= t0)
+            continue;
+        if (!line)
+            widen(c.low, c.high);
+        maxVolume = std::max(maxVolume, c.volume);
+    }
+    for (const IndicatorLine *l : {&m_sma, &m_ema})
+        for (const auto &segment : l->segments)
+            for (const QPointF &p : segment)
+                if (p.x() >= double(t0) && p.x() <= double(t1))
+                    widen(p.y(), p.y());
 
-    for (QXYSeries *series : {static_cast<QXYSeries *>(m_priceSeries), static_cast<QXYSeries *>(m_smaSeries),
-                              static_cast<QXYSeries *>(m_emaSeries), static_cast<QXYSeries *>(m_volumeUpper)})
-        if (series->count() > 0)
-            series->clear();
-    if (line)
-        m_candles->clear();
+    if (m_priceSeries->count() > 0)
+        m_priceSeries->clear();
     m_priceSeries->setVisible(line);
-    m_candleSeries->setVisible(!line);
-    m_smaSeries->setVisible(!sma.isEmpty());
-    m_emaSeries->setVisible(!ema.isEmpty());
-
     const QString format = timeFormatFor(t1 - t0);
     for (QDateTimeAxis *axis : {m_priceTime, m_volumeTime}) {
         axis->setRange(QDateTime::fromMSecsSinceEpoch(t0), QDateTime::fromMSecsSinceEpoch(t1));
@@ -394,47 +452,69 @@ bool ChartPanel::refresh(bool dataChanged)
     const double top = maxVolume > 0 ? maxVolume * 1.1 : 1;
     if (maxVolume > m_volumeAxis->max() || top < 0.5 * m_volumeAxis->max() || m_volumeAxis->min() != 0)
         m_volumeAxis->setRange(0, top);
-
+    m_volumeTop = m_volumeAxis->max();
     if (line)
         m_priceSeries->replace(price);
-    else
-        m_candles->show(std::move(candles), candleWidthMs);
-    if (!sma.isEmpty())
-        m_smaSeries->replace(sma);
-    if (!ema.isEmpty())
-        m_emaSeries->replace(ema);
-    m_volumeUpper->replace(volume);
+    layoutItems();
+    updateLegend(d);
     return true;
 }
 
-QList<QPointF> ChartPanel::overlayPoints(bool on, const std::map<int, TimeSeriesBuffer> &source, qint64 t0, qint64 t1,
-                                         int columns) const
+void ChartPanel::layoutItems()
 {
-    auto it = source.find(m_intervalSec);
-    if (!on || it == source.end())
-        return {};
-    const std::vector<QPointF> pts = Decimator::minMaxAligned(it->second, t0, t1, Decimator::bucketMs(t1 - t0, columns));
-    return QList<QPointF>(pts.begin(), pts.end());
+    const qint64 shownMs = qint64(m_choice.shownSec) * 1000;
+    const QRectF pricePlot = m_priceChart->plotArea();
+    const QRectF volumePlot = m_volumeChart->plotArea();
+    const double lo = m_valueRange ? m_valueRange->lo : 0, hi = m_valueRange ? m_valueRange->hi : 1;
+    if (m_mode == Mode::Candles)
+        m_candleItem->show(m_buckets, ui::candleColumns(m_buckets, shownMs, m_t0, m_t1, pricePlot.left(), pricePlot.width()),
+                           pricePlot, lo, hi);
+    else
+        m_candleItem->clear();
+    m_volumeItem->show(m_buckets, ui::candleColumns(m_buckets, shownMs, m_t0, m_t1, volumePlot.left(), volumePlot.width()),
+                       volumePlot, 0, m_volumeTop);
+    std::vector<LinePlotItem::Line> lines;
+    if (!m_sma.empty())
+        lines.push_back({seriesColor(1), m_sma.segments});
+    if (!m_ema.empty())
+        lines.push_back({seriesColor(3), m_ema.segments});
+    m_lineItem->show(std::move(lines), pricePlot, m_t0, m_t1, lo, hi);
 }
 
-QList<QPointF> ChartPanel::volumeOutline(const SymbolData &d, qint64 t0, qint64 t1, int columns, double *maxVolume)
+void ChartPanel::updateLegend(const SymbolData *d)
 {
-    auto it = d.candles.find(m_intervalSec);
-    QList<QPointF> outline;
-    m_volumeBars = 0;
-    if (it == d.candles.end())
-        return outline;
-    // At most one bar per kVolumeBarPx pixels: the fill's cost grows with the square of the bar
-    // edges crossing each scanline (Qt's gray rasterizer), so bars are also drawn side by side as
-    // one step outline rather than with gaps (a gap doubles the edges on every row).
-    qint64 barMs = 0;
-    const std::vector<CandlePoint> shown = Decimator::candles(it->second, t0 - qint64(m_intervalSec) * 1000, t1,
-                                                              qint64(m_intervalSec) * 1000,
-                                                              std::max(10, columns / kVolumeBarPx), &barMs);
-    const std::vector<QPointF> pts = Decimator::volumeOutline(shown, double(barMs), maxVolume);
-    outline = QList<QPointF>(pts.begin(), pts.end());
-    m_volumeBars = qsizetype(shown.size());
-    return outline;
+    auto swatch = [](const QColor &c, const QString &text) {
+        return QStringLiteral("<span style=\"color:%1\">&#9632;</span>&nbsp;%2").arg(c.name(), text.toHtmlEscaped());
+    };
+    QStringList parts;
+    if (d) {
+        QString interval = tr("Candles %1").arg(intervalLabel(m_choice.shownSec));
+        if (m_choice.shownSec != m_intervalSec)
+            interval += tr(" (%1 too dense for this range)").arg(intervalLabel(m_intervalSec));
+        parts << interval.toHtmlEscaped();
+    }
+    const struct
+    {
+        QCheckBox *box;
+        QSpinBox *period;
+        const IndicatorLine *line;
+        QColor color;
+        const char *name;
+    } rows[] = {{m_smaBox, m_smaPeriod, &m_sma, seriesColor(1), "SMA"}, {m_emaBox, m_emaPeriod, &m_ema, seriesColor(3), "EMA"}};
+    for (const auto &r : rows) {
+        if (!r.box->isChecked() || !d)
+            continue;
+        QString text = QStringLiteral("%1 %2").arg(QLatin1String(r.name)).arg(r.period->value());
+        if (r.line->empty())
+            text += tr(" — needs %1 candles of %2, %3 so far")
+                        .arg(r.period->value())
+                        .arg(intervalLabel(m_choice.shownSec))
+                        .arg(r.line->candlesUsed);
+        parts << swatch(r.color, text);
+    }
+    const QString html = parts.join(QStringLiteral("&nbsp;&nbsp;&nbsp;"));
+    if (m_legend->text() != html)
+        m_legend->setText(html);
 }
 
 void ChartPanel::setValueRange(double lo, double hi)
@@ -454,22 +534,25 @@ QString ChartPanel::caption(double t, double v) const
 {
     const QString when = QDateTime::fromMSecsSinceEpoch(qint64(t)).toString(QStringLiteral("yyyy-MM-dd hh:mm:ss"));
     QString text = when + u'\n' + tr("Price %1").arg(QLocale().toString(v, 'f', 4));
-    if (m_mode == Mode::Candles) {
-        for (const CandlePoint &c : m_candles->shown()) {
-            if (t >= double(c.bucketStartMs) && t < double(c.bucketStartMs + m_candles->widthMs())) {
-                text += u'\n' + tr("O %1  H %2\nL %3  C %4\nVol %5")
-                                   .arg(c.open, 0, 'f', 2).arg(c.high, 0, 'f', 2)
-                                   .arg(c.low, 0, 'f', 2).arg(c.close, 0, 'f', 2).arg(c.volume, 0, 'f', 2);
-                break;
-            }
+    const qint64 shownMs = qint64(m_choice.shownSec) * 1000;
+    for (const CandlePoint &c : m_buckets) {
+        if (t >= double(c.bucketStartMs) && t < double(c.bucketStartMs + shownMs)) {
+            text += u'\n' + tr("O %1  H %2\nL %3  C %4\nVol %5")
+                               .arg(c.open, 0, 'f', 2).arg(c.high, 0, 'f', 2)
+                               .arg(c.low, 0, 'f', 2).arg(c.close, 0, 'f', 2).arg(c.volume, 0, 'f', 2);
+            break;
         }
     }
     return text;
 }
 
 qsizetype ChartPanel::pricePointCount() const { return m_priceSeries->count(); }
-qsizetype ChartPanel::candleCount() const { return m_candleSeries->count(); }
-qsizetype ChartPanel::volumeBarCount() const { return m_volumeBars; }
+qsizetype ChartPanel::candleCount() const { return qsizetype(m_candleItem->columns().size()); }
+qsizetype ChartPanel::volumeBarCount() const { return qsizetype(m_volumeItem->columns().size()); }
+const std::vector<CandlePoint> &ChartPanel::shownCandles() const { return m_candleItem->candles(); }
+const std::vector<CandleColumn> &ChartPanel::candleColumns() const { return m_candleItem->columns(); }
+const std::vector<CandlePoint> &ChartPanel::shownVolumeBars() const { return m_volumeItem->candles(); }
+const std::vector<CandleColumn> &ChartPanel::volumeColumns() const { return m_volumeItem->columns(); }
 
 void ChartPanel::saveState(QSettings &settings) const
 {
@@ -478,6 +561,8 @@ void ChartPanel::saveState(QSettings &settings) const
     settings.setValue(QStringLiteral("chart/spanMs"), m_spanMs);
     settings.setValue(QStringLiteral("chart/sma"), m_smaBox->isChecked());
     settings.setValue(QStringLiteral("chart/ema"), m_emaBox->isChecked());
+    settings.setValue(QStringLiteral("chart/smaPeriod"), m_smaPeriod->value());
+    settings.setValue(QStringLiteral("chart/emaPeriod"), m_emaPeriod->value());
 }
 
 void ChartPanel::restoreState(const QSettings &settings)
@@ -487,6 +572,8 @@ void ChartPanel::restoreState(const QSettings &settings)
     setRangePreset(settings.value(QStringLiteral("chart/spanMs"), 5 * kMinute).toLongLong());
     m_smaBox->setChecked(settings.value(QStringLiteral("chart/sma"), true).toBool());
     m_emaBox->setChecked(settings.value(QStringLiteral("chart/ema"), false).toBool());
+    m_smaPeriod->setValue(settings.value(QStringLiteral("chart/smaPeriod"), 20).toInt());
+    m_emaPeriod->setValue(settings.value(QStringLiteral("chart/emaPeriod"), 50).toInt());
 }
 
 }  // namespace ms::ui

@@ -131,6 +131,7 @@ void MarketDataStore::clear()
 {
     m_symbols.clear();
     m_changed.clear();
+    ++m_generation;
 }
 
 }  // namespace ms::ui

@@ -67,6 +67,8 @@ public:
     size_t heldBytes() const;
     const SymbolData *find(const QString &symbol) const;
     void clear();
+    // Bumped by clear(): a view that drew an older generation must redraw from scratch.
+    quint64 generation() const { return m_generation; }
 
 private:
     SymbolData &entry(const std::string &symbol, AssetClass asset);
@@ -75,6 +77,7 @@ private:
     size_t m_candlesPerInterval;
     std::map<QString, std::unique_ptr<SymbolData>> m_symbols;
     std::set<QString> m_changed;
+    quint64 m_generation = 0;
 };
 
 }  // namespace ms::ui

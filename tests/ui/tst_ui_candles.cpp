@@ -1,0 +1,152 @@
+// Candles and volume bars at every range preset x interval x width: bodies never overlap, never
+// more than the plot can draw (coarser interval chosen and named), one volume bar per candle.
+#include "candle_layout.h"
+#include "chart_feed.h"
+#include "chart_panel.h"
+
+#include <QChartView>
+#include <QTest>
+
+using namespace ms;
+using namespace ms::ui;
+
+namespace {
+constexpr qint64 kMinute = 60 * 1000;
+}
+
+class TstUiCandles : public QObject
+{
+    Q_OBJECT
+
+    MarketDataStore m_store{400000, 100000};
+    uitest::ChartFeed m_feed;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // 26 h of one tick per second: every interval has history past the 1d range.
+        m_feed.feed(m_store, 26 * 3600);
+    }
+
+    void candlesFitAtEveryRangeAndInterval_data()
+    {
+        QTest::addColumn<qint64>("spanMs");
+        QTest::addColumn<int>("intervalSec");
+        QTest::addColumn<int>("width");
+        for (int width : {1024, 2560})
+            for (auto [name, span] : {std::pair{"5m", 5 * kMinute}, {"1h", 60 * kMinute}, {"1d", 24 * 60 * kMinute},
+                                      {"All", qint64(0)}})
+                for (int interval : {1, 60, 300, 3600})
+                    QTest::addRow("%s %ds %dpx", name, interval, width) << span << interval << width;
+    }
+    void candlesFitAtEveryRangeAndInterval()
+    {
+        QFETCH(qint64, spanMs);
+        QFETCH(int, intervalSec);
+        QFETCH(int, width);
+        ChartPanel panel(&m_store);
+        panel.resize(width, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.setSymbol(QStringLiteral("BTC"));
+        panel.setMode(ChartPanel::Mode::Candles);
+        panel.setIntervalSec(intervalSec);
+        panel.setRangePreset(spanMs);
+        panel.refresh(true);
+        QTest::qWait(1);  // let the charts lay out at this size, then draw on that layout
+        panel.setRangePreset(spanMs);
+        QVERIFY(panel.refresh(true));
+
+        const auto [t0, t1] = panel.visibleRange();
+        const CandleIntervalChoice choice = panel.shownInterval();
+        const std::vector<CandleColumn> &cols = panel.candleColumns();
+        const std::vector<CandlePoint> &candles = panel.shownCandles();
+        QVERIFY(!cols.empty());
+        QVERIFY(choice.shownSec >= intervalSec);
+        QCOMPARE(choice.shownSec % choice.sourceSec, 0);
+        // Fits the width: at most one candle per kMinCandlePx pixels of plot.
+        auto *view = panel.findChild<QChartView *>(QStringLiteral("priceChart"));
+        QVERIFY(view);
+        const double plotWidth = view->chart()->plotArea().width();
+        const double maxCandles = plotWidth / kMinCandlePx + 1;
+        QVERIFY2(double(cols.size()) <= maxCandles,
+                 qPrintable(QStringLiteral("%1 candles on %2 px").arg(cols.size()).arg(width)));
+        // No two bodies overlap; each stays within its own bucket.
+        const double pxPerMs = plotWidth / double(std::max<qint64>(1, t1 - t0));
+        for (size_t i = 0; i < cols.size(); ++i) {
+            QVERIFY(cols[i].right > cols[i].left);
+            QVERIFY(cols[i].wick >= cols[i].left && cols[i].wick < cols[i].right);
+            const double bucketPx = double(choice.shownSec) * 1000 * pxPerMs;
+            QVERIFY2(double(cols[i].right - cols[i].left) <= bucketPx + 1.5,
+                     qPrintable(QStringLiteral("body %1 px for a %2 px bucket").arg(cols[i].right - cols[i].left).arg(bucketPx)));
+            if (i > 0)
+                QVERIFY2(cols[i - 1].right <= cols[i].left,
+                         qPrintable(QStringLiteral("bodies %1 and %2 overlap").arg(i - 1).arg(i)));
+        }
+        // Candles at the interval the user asked for, or a coarser one only when needed.
+        const qint64 span = t1 - t0;
+        if (choice.shownSec > intervalSec) {
+            QVERIFY(double(span) / (double(intervalSec) * 1000) > maxCandles - 2);
+            QVERIFY(panel.legendText().contains(intervalLabel(choice.shownSec)));
+        }
+        QVERIFY(panel.legendText().contains(QStringLiteral("Candles %1").arg(intervalLabel(choice.shownSec))));
+        // Buckets are consecutive and of the shown width; the volume pane has the same ones.
+        for (const CandleColumn &c : cols)
+            QCOMPARE(candles[c.index].bucketStartMs % (qint64(choice.shownSec) * 1000), qint64(0));
+        const std::vector<CandleColumn> &vcols = panel.volumeColumns();
+        const std::vector<CandlePoint> &bars = panel.shownVolumeBars();
+        QCOMPARE(vcols.size(), cols.size());
+        for (size_t i = 0; i < cols.size(); ++i) {
+            QCOMPARE(bars[vcols[i].index].bucketStartMs, candles[cols[i].index].bucketStartMs);
+            QVERIFY(std::abs(vcols[i].left - cols[i].left) <= 1);
+        }
+        // The newest candle is the forming one, at the latest data.
+        QCOMPARE(candles[cols.back().index].close, m_feed.price());
+    }
+
+    void intervalChoiceIsTheFinestThatFits_data()
+    {
+        QTest::addColumn<qint64>("spanMs");
+        QTest::addColumn<int>("requested");
+        QTest::addColumn<int>("source");
+        QTest::addColumn<int>("shown");
+        const std::vector<int> stored{1, 60, 300, 3600};
+        QTest::newRow("5m of 1 s fits") << 5 * kMinute << 1 << 1 << 1;
+        QTest::newRow("1h of 1 s: 10 s from 1 s") << 60 * kMinute << 1 << 1 << 10;
+        QTest::newRow("1d of 1 s: stored 5 min") << 24 * 60 * kMinute << 1 << 300 << 300;
+        QTest::newRow("1d of 1 min: stored 5 min") << 24 * 60 * kMinute << 60 << 300 << 300;
+        QTest::newRow("1d of 1 h fits") << 24 * 60 * kMinute << 3600 << 3600 << 3600;
+        QTest::newRow("30 d of 1 min: 2 h from 1 h") << 30 * 24 * 60 * kMinute << 60 << 3600 << 7200;
+    }
+    void intervalChoiceIsTheFinestThatFits()
+    {
+        QFETCH(qint64, spanMs);
+        QFETCH(int, requested);
+        QFETCH(int, source);
+        QFETCH(int, shown);
+        const CandleIntervalChoice c = chooseCandleInterval(spanMs, 800, requested, {3600, 1, 300, 60});
+        QCOMPARE(c.sourceSec, source);
+        QCOMPARE(c.shownSec, shown);
+    }
+
+    void columnsNeverOverlapWhateverTheRounding()
+    {
+        // Awkward ratios of span to width: 2.0x px per candle, 2.3, 3.7, 1 px off.
+        for (double width : {799.0, 800.0, 801.3, 333.3}) {
+            for (qint64 widthMs : {1000LL, 7000LL, 60000LL}) {
+                std::vector<CandlePoint> candles;
+                for (int i = 0; i < 400; ++i)
+                    candles.push_back(CandlePoint{i * widthMs, 1, 2, 0, 1, 1, true});
+                const qint64 span = 400 * widthMs;
+                const auto cols = candleColumns(candles, widthMs, widthMs / 2, span - widthMs / 3, 17.5, width);
+                QVERIFY(!cols.empty());
+                for (size_t i = 1; i < cols.size(); ++i)
+                    QVERIFY(cols[i - 1].right <= cols[i].left && cols[i].right > cols[i].left);
+                QVERIFY(cols.front().left >= 17 && cols.back().right <= int(std::lround(17.5 + width)));
+            }
+        }
+    }
+};
+
+QTEST_MAIN(TstUiCandles)
+#include "tst_ui_candles.moc"
