@@ -372,10 +372,12 @@ bool ChartPanel::refresh(bool dataChanged)
     qint64 t1 = m_follow ? d->lastTsMs : m_endMs;
     qint64 t0 = t1 - m_spanMs;
     if (m_spanMs == 0) {
+        // From the first data: a tick, or a candle of the interval asked for (a coarser one's
+        // bucket starts before its first tick: an hour candle would add up to an empty hour).
         t0 = d->prices.empty() ? t1 : d->prices.first().t;
-        for (const auto &[interval, list] : d->candles)
-            if (!list.empty())
-                t0 = std::min(t0, list.front().bucketStartMs);
+        auto it = d->candles.find(m_intervalSec);
+        if (it != d->candles.end() && !it->second.empty())
+            t0 = std::min(t0, it->second.front().bucketStartMs);
         t1 = d->lastTsMs;
     }
     if (t1 - t0 < kMinSpanMs)

@@ -3,6 +3,7 @@
 #include "candle_layout.h"
 #include "chart_feed.h"
 #include "chart_panel.h"
+#include "indicator_lines.h"
 
 #include <QChartView>
 #include <QTest>
@@ -145,6 +146,121 @@ private Q_SLOTS:
                 QVERIFY(cols.front().left >= 17 && cols.back().right <= int(std::lround(17.5 + width)));
             }
         }
+    }
+    void indicatorsReachTheLatestBar_data()
+    {
+        QTest::addColumn<int>("intervalSec");
+        QTest::addColumn<qint64>("spanMs");
+        QTest::newRow("1 s, 5m") << 1 << 5 * kMinute;
+        QTest::newRow("1 min, 1h") << 60 << 60 * kMinute;
+        QTest::newRow("5 min, 1d") << 300 << 24 * 60 * kMinute;
+        QTest::newRow("1 s, 1d (aggregated)") << 1 << 24 * 60 * kMinute;
+    }
+    void indicatorsReachTheLatestBar()
+    {
+        QFETCH(int, intervalSec);
+        QFETCH(qint64, spanMs);
+        ChartPanel panel(&m_store);
+        panel.resize(1200, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.setSymbol(QStringLiteral("BTC"));
+        panel.setMode(ChartPanel::Mode::Candles);
+        panel.setIntervalSec(intervalSec);
+        panel.setRangePreset(spanMs);
+        panel.setIndicators(true, 5, true, 8);
+        QVERIFY(panel.refresh(true));
+        const std::vector<CandlePoint> &candles = panel.shownCandles();
+        const CandlePoint &last = candles[panel.candleColumns().back().index];
+        const double lastMiddle = double(last.bucketStartMs) + double(panel.shownInterval().shownSec) * 500;
+        for (const IndicatorLine *line : {&panel.smaLine(), &panel.emaLine()}) {
+            QVERIFY(!line->empty());
+            // The last point sits on the newest (forming) candle.
+            QCOMPARE(line->segments.back().back().x(), lastMiddle);
+        }
+        // The SMA's last value is the mean of the last five closes shown.
+        double sum = 0;
+        for (size_t i = panel.candleColumns().back().index - 4; i <= panel.candleColumns().back().index; ++i)
+            sum += candles[i].close;
+        QCOMPARE(panel.smaLine().segments.back().back().y(), sum / 5);
+        QVERIFY(panel.legendText().contains(QStringLiteral("SMA 5")));
+        QVERIFY(panel.legendText().contains(QStringLiteral("EMA 8")));
+    }
+
+    void tooFewCandlesSaysWhy()
+    {
+        MarketDataStore store(10000, 1000);
+        uitest::ChartFeed feed;
+        feed.feed(store, 5 * 60);  // five minutes: five 1-min candles
+        ChartPanel panel(&store);
+        panel.resize(1200, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.setSymbol(QStringLiteral("BTC"));
+        panel.setMode(ChartPanel::Mode::Candles);
+        panel.setIntervalSec(60);
+        panel.setIndicators(true, 20, false, 50);
+        QVERIFY(panel.refresh(true));
+        QVERIFY(panel.smaLine().empty());
+        QVERIFY2(panel.legendText().contains(QStringLiteral("SMA 20 — needs 20 candles of 1 min")),
+                 qPrintable(panel.legendText()));
+        // A shorter period draws at once.
+        panel.setIndicators(true, 3, false, 50);
+        QVERIFY(panel.refresh(false));
+        QVERIFY(!panel.smaLine().empty());
+    }
+
+    void gapsAreNotBridgedAndStopStartLeavesNothingStale()
+    {
+        MarketDataStore store(100000, 10000);
+        uitest::ChartFeed feed;
+        feed.feed(store, 20 * 60);
+        feed.feed(store, 20 * 60, 1000, 30 * kMinute);  // a run that started 30 min after the last one
+        ChartPanel panel(&store);
+        panel.resize(1200, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.setSymbol(QStringLiteral("BTC"));
+        panel.setMode(ChartPanel::Mode::Candles);
+        panel.setIntervalSec(60);
+        panel.setRangePreset(0);
+        panel.setIndicators(true, 5, true, 5);
+        QVERIFY(panel.refresh(true));
+        for (const IndicatorLine *line : {&panel.smaLine(), &panel.emaLine()}) {
+            QCOMPARE(line->segments.size(), size_t(2));  // broken at the gap, not bridged
+            QVERIFY(line->segments[1].front().x() - line->segments[0].back().x() > 30.0 * kMinute);
+        }
+        QVERIFY(panel.volumeBarCount() > 0);
+
+        // Stop, Start: the window empties the store when the new run's data arrives. Whatever the
+        // frame says about "changed", nothing of the old run may stay in any pane.
+        store.clear();
+        panel.refresh(false);
+        QCOMPARE(panel.candleCount(), qsizetype(0));
+        QCOMPARE(panel.volumeBarCount(), qsizetype(0));
+        QVERIFY(panel.smaLine().empty() && panel.emaLine().empty());
+        uitest::ChartFeed next({1, 60, 300, 3600}, feed.now() + 60 * kMinute);
+        next.feed(store, 90);
+        QVERIFY(panel.refresh(true));
+        const auto [t0, t1] = panel.visibleRange();
+        QVERIFY(t0 >= feed.now() + 60 * kMinute - 60000);
+        for (const CandleColumn &c : panel.volumeColumns())
+            QVERIFY(panel.shownVolumeBars()[c.index].bucketStartMs + 60000 > feed.now() + 60 * kMinute);
+    }
+
+    void indicatorMaths()
+    {
+        std::vector<CandlePoint> candles;
+        for (int i = 0; i < 10; ++i)
+            candles.push_back(CandlePoint{i * 1000LL, 0, 0, 0, double(i + 1), 0, true});
+        const IndicatorLine sma = indicatorLine(IndicatorKind::Sma, 3, candles, 1000, 0, 10000);
+        QCOMPARE(sma.segments.size(), size_t(1));
+        QCOMPARE(sma.segments[0].size(), size_t(8));
+        QCOMPARE(sma.segments[0].front(), QPointF(2500, 2.0));  // (1 + 2 + 3) / 3 at the 3rd middle
+        QCOMPARE(sma.segments[0].back(), QPointF(9500, 9.0));
+        const IndicatorLine ema = indicatorLine(IndicatorKind::Ema, 3, candles, 1000, 0, 10000);
+        QCOMPARE(ema.segments[0].front().y(), 2.0);  // seeded with the SMA
+        QCOMPARE(ema.segments[0][1].y(), 0.5 * 4 + 0.5 * 2.0);
     }
 };
 
