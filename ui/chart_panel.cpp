@@ -1,6 +1,7 @@
 #include "chart_panel.h"
 
 #include "candle_plot_item.h"
+#include "category_ticks.h"
 #include "decimator.h"
 #include "interactive_chart_view.h"
 #include "ui_theme.h"
@@ -11,7 +12,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
-#include <QDateTimeAxis>
+#include <QCategoryAxis>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
@@ -30,16 +31,6 @@ namespace ms::ui {
 namespace {
 constexpr qint64 kMinute = 60 * 1000;
 constexpr qint64 kMinSpanMs = 2000;
-constexpr int kVolumeBarPx = 6;  // narrowest volume bar, in pixels
-
-QString timeFormatFor(qint64 spanMs)
-{
-    if (spanMs <= 10 * kMinute)
-        return QStringLiteral("hh:mm:ss");
-    if (spanMs <= 2 * 24 * 60 * kMinute)
-        return QStringLiteral("hh:mm");
-    return QStringLiteral("MM-dd hh:mm");
-}
 }  // namespace
 
 ChartPanel::ChartPanel(const MarketDataStore *store, QWidget *parent) : QWidget(parent), m_store(store)
@@ -156,11 +147,14 @@ void ChartPanel::buildCharts()
     pricePen.setCosmetic(true);  // a min/max zigzag stroked as a path is the frame's main cost
     m_priceSeries->setPen(pricePen);
     m_priceSeries->setUseOpenGL(false);
-    m_priceTime = new QDateTimeAxis;
+    auto categoryAxis = [] {
+        auto *axis = new QCategoryAxis;
+        axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+        return axis;
+    };
+    m_priceTime = categoryAxis();
     m_priceTime->setLabelsVisible(false);  // the volume chart below carries the time labels
-    m_priceAxis = new QValueAxis;
-    m_priceAxis->setLabelFormat(QStringLiteral("%.2f"));
-    m_priceAxis->setTickCount(6);
+    m_priceAxis = categoryAxis();
     styleAxis(m_priceTime);
     styleAxis(m_priceAxis);
     m_priceChart->addAxis(m_priceTime, Qt::AlignBottom);
@@ -177,10 +171,8 @@ void ChartPanel::buildCharts()
 
     m_volumeChart = new QChart;
     styleChart(m_volumeChart);
-    m_volumeTime = new QDateTimeAxis;
-    m_volumeAxis = new QValueAxis;
-    m_volumeAxis->setLabelFormat(QStringLiteral("%.0f"));
-    m_volumeAxis->setTickCount(3);
+    m_volumeTime = categoryAxis();
+    m_volumeAxis = categoryAxis();
     styleAxis(m_volumeTime);
     styleAxis(m_volumeAxis);
     m_volumeChart->addAxis(m_volumeTime, Qt::AlignBottom);
@@ -189,6 +181,10 @@ void ChartPanel::buildCharts()
     m_volumeChart->addSeries(m_volumeAnchor);
     m_volumeAnchor->attachAxis(m_volumeTime);
     m_volumeAnchor->attachAxis(m_volumeAxis);
+    m_priceTimeTicks = std::make_unique<CategoryTicks>(m_priceTime);
+    m_volumeTimeTicks = std::make_unique<CategoryTicks>(m_volumeTime);
+    m_priceTicks = std::make_unique<CategoryTicks>(m_priceAxis);
+    m_volumeTicks = std::make_unique<CategoryTicks>(m_volumeAxis);
     m_volumeItem = new CandlePlotItem(CandlePlotItem::Kind::Volume, m_volumeChart);
     QColor up = upColor(), down = downColor();
     up.setAlpha(170);
@@ -347,7 +343,20 @@ bool ChartPanel::refresh(bool dataChanged)
     // The header follows the latest price on every frame, whatever the view shows.
     if (d && d->lastPrice != m_lastPrice) {
         m_lastPrice = d->lastPrice;
-        m_title->setText(m_symbol + QStringLiteral("  ") + QLocale().toString(d->lastPrice, 'f', d->lastPrice >= 1000 ? 2 : 4));
+        // The instrument's decimals, from its latest prices (a source sends 189.35 or 42151.87).
+        std::vector<double> recent;
+        for (size_t i = d->prices.size() > 64 ? d->prices.size() - 64 : 0; i < d->prices.size(); ++i)
+            recent.push_back(d->prices.at(i).v);
+        if (recent.empty())
+            recent.push_back(d->lastPrice);
+        m_priceDecimals = std::max(ui::priceDecimals(recent), d->lastPrice < 1 ? 4 : 2);
+        m_title->setText(m_symbol + QStringLiteral("  ") + numberLocale().toString(d->lastPrice, 'f', m_priceDecimals));
+    }
+    const bool hasData = d != nullptr;
+    if (hasData != m_volumeTime->labelsVisible()) {
+        // An empty chart shows no 1970 times and no 0-1 scale: no labels at all.
+        for (QCategoryAxis *axis : {m_volumeTime, m_priceAxis, m_volumeAxis})
+            axis->setLabelsVisible(hasData);
     }
     if (!dataChanged && !m_viewDirty)
         return false;
@@ -442,18 +451,17 @@ bool ChartPanel::refresh(bool dataChanged)
     if (m_priceSeries->count() > 0)
         m_priceSeries->clear();
     m_priceSeries->setVisible(line);
-    const QString format = timeFormatFor(t1 - t0);
-    for (QDateTimeAxis *axis : {m_priceTime, m_volumeTime}) {
-        axis->setRange(QDateTime::fromMSecsSinceEpoch(t0), QDateTime::fromMSecsSinceEpoch(t1));
-        if (axis->format() != format)
-            axis->setFormat(format);
-    }
+    const std::vector<AxisTick> times = ui::timeTicks(t0, t1, std::max(2, int(plotWidth / 110)));
+    m_priceTimeTicks->apply(double(t0), double(t1), times);
+    m_volumeTimeTicks->apply(double(t0), double(t1), times);
     if (values)
         setValueRange(values->first, values->second);
     // The volume axis only moves when the tallest bar outgrows it or shrinks to under half of it.
     const double top = maxVolume > 0 ? maxVolume * 1.1 : 1;
-    if (maxVolume > m_volumeAxis->max() || top < 0.5 * m_volumeAxis->max() || m_volumeAxis->min() != 0)
-        m_volumeAxis->setRange(0, top);
+    if (maxVolume > m_volumeAxis->max() || top < 0.5 * m_volumeAxis->max() || m_volumeAxis->min() != 0) {
+        const int rows = std::max(2, int(m_volumeChart->plotArea().height() / 30));
+        m_volumeTicks->apply(0, top, valueTicks(0, top, rows));
+    }
     m_volumeTop = m_volumeAxis->max();
     if (line)
         m_priceSeries->replace(price);
@@ -525,23 +533,27 @@ void ChartPanel::setValueRange(double lo, double hi)
     if (!next || next == m_valueRange)
         return;
     m_valueRange = next;
-    m_priceAxis->setRange(next->lo, next->hi);
-    const double span = next->hi - next->lo;
-    const QString format = span < 1 ? QStringLiteral("%.4f") : span < 100 ? QStringLiteral("%.2f") : QStringLiteral("%.0f");
-    if (m_priceAxis->labelFormat() != format)
-        m_priceAxis->setLabelFormat(format);
+    const int rows = std::max(3, int(m_priceChart->plotArea().height() / 45));
+    m_priceTicks->apply(next->lo, next->hi, valueTicks(next->lo, next->hi, rows));
 }
+
+std::vector<AxisTick> ChartPanel::timeTicks() const { return m_volumeTimeTicks->ticks(); }
+std::vector<AxisTick> ChartPanel::priceTicks() const { return m_priceTicks->ticks(); }
+std::vector<AxisTick> ChartPanel::volumeTicks() const { return m_volumeTicks->ticks(); }
 
 QString ChartPanel::caption(double t, double v) const
 {
     const QString when = QDateTime::fromMSecsSinceEpoch(qint64(t)).toString(QStringLiteral("yyyy-MM-dd hh:mm:ss"));
-    QString text = when + u'\n' + tr("Price %1").arg(QLocale().toString(v, 'f', 4));
+    const QLocale locale = numberLocale();
+    QString text = when + u'\n' + tr("Price %1").arg(locale.toString(v, 'f', m_priceDecimals));
     const qint64 shownMs = qint64(m_choice.shownSec) * 1000;
     for (const CandlePoint &c : m_buckets) {
         if (t >= double(c.bucketStartMs) && t < double(c.bucketStartMs + shownMs)) {
+            const int p = m_priceDecimals;
             text += u'\n' + tr("O %1  H %2\nL %3  C %4\nVol %5")
-                               .arg(c.open, 0, 'f', 2).arg(c.high, 0, 'f', 2)
-                               .arg(c.low, 0, 'f', 2).arg(c.close, 0, 'f', 2).arg(c.volume, 0, 'f', 2);
+                               .arg(locale.toString(c.open, 'f', p), locale.toString(c.high, 'f', p),
+                                    locale.toString(c.low, 'f', p), locale.toString(c.close, 'f', p),
+                                    locale.toString(c.volume, 'f', ui::priceDecimals({c.volume}) > 0 ? 2 : 0));
             break;
         }
     }

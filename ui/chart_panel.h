@@ -6,6 +6,7 @@
 // shown at the finest interval that leaves them kMinCandlePx pixels each (candle_layout.h).
 // Candles, volume bars and indicator lines are painted by items of our own (candle_plot_item.h);
 // Qt Charts draws the axes, grid and the price line.
+#include "axis_ticks.h"
 #include "candle_layout.h"
 #include "indicator_lines.h"
 #include "market_data_store.h"
@@ -19,7 +20,7 @@
 class QChart;
 class QCheckBox;
 class QComboBox;
-class QDateTimeAxis;
+class QCategoryAxis;
 class QLabel;
 class QLineSeries;
 class QPushButton;
@@ -30,6 +31,7 @@ class QValueAxis;
 namespace ms::ui {
 
 class CandlePlotItem;
+class CategoryTicks;
 class InteractiveChartView;
 class LinePlotItem;
 
@@ -59,6 +61,10 @@ public:
     void zoom(double factor, double anchorFraction);
 
     // What is on screen (for tests and the benchmark).
+    std::vector<AxisTick> timeTicks() const;
+    std::vector<AxisTick> priceTicks() const;
+    std::vector<AxisTick> volumeTicks() const;
+    int priceDecimals() const { return m_priceDecimals; }
     qsizetype pricePointCount() const;
     qsizetype candleCount() const;
     qsizetype volumeBarCount() const;
@@ -122,10 +128,13 @@ private:
     CandlePlotItem *m_candleItem;
     CandlePlotItem *m_volumeItem;
     LinePlotItem *m_lineItem;
-    QDateTimeAxis *m_priceTime;
-    QDateTimeAxis *m_volumeTime;
-    QValueAxis *m_priceAxis;
-    QValueAxis *m_volumeAxis;
+    QCategoryAxis *m_priceTime;   // round ticks (axis_ticks.h) as categories: labels we choose
+    QCategoryAxis *m_volumeTime;
+    QCategoryAxis *m_priceAxis;
+    QCategoryAxis *m_volumeAxis;
+    std::unique_ptr<CategoryTicks> m_priceTimeTicks, m_volumeTimeTicks, m_priceTicks, m_volumeTicks;
+    int m_priceDecimals = 2;   // of the instrument, from its prices
+    int m_volumeDecimals = 0;
     CandleIntervalChoice m_choice;
     std::vector<CandlePoint> m_buckets;  // candles of m_choice.shownSec over the view (+ warm-up)
     IndicatorLine m_sma, m_ema;

@@ -6,6 +6,8 @@
 #include "indicator_lines.h"
 
 #include <QChartView>
+#include <QDateTime>
+#include <QGraphicsTextItem>
 #include <QTest>
 
 using namespace ms;
@@ -261,6 +263,49 @@ private Q_SLOTS:
         const IndicatorLine ema = indicatorLine(IndicatorKind::Ema, 3, candles, 1000, 0, 10000);
         QCOMPARE(ema.segments[0].front().y(), 2.0);  // seeded with the SMA
         QCOMPARE(ema.segments[0][1].y(), 0.5 * 4 + 0.5 * 2.0);
+    }
+    void emptyChartShowsNoEpochOrUnitScale()
+    {
+        MarketDataStore store;
+        ChartPanel panel(&store);
+        panel.resize(1024, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.refresh(true);
+        QTest::qWait(1);
+        for (auto *view : panel.findChildren<QChartView *>()) {
+            for (QGraphicsItem *item : view->scene()->items()) {
+                auto *text = dynamic_cast<QGraphicsTextItem *>(item);
+                if (text && text->isVisible())
+                    QVERIFY2(!text->toPlainText().contains(QStringLiteral("1970")) && text->toPlainText() != QStringLiteral("1"),
+                             qPrintable(text->toPlainText()));
+            }
+        }
+    }
+
+    void headerFollowsTheLatestPriceWhileParked()
+    {
+        MarketDataStore store(100000, 10000);
+        uitest::ChartFeed feed;
+        feed.feed(store, 600);
+        ChartPanel panel(&store);
+        panel.resize(1024, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.setSymbol(QStringLiteral("BTC"));
+        panel.setRangePreset(5 * kMinute);
+        panel.refresh(true);
+        panel.pan(-0.5);
+        panel.refresh(false);
+        QVERIFY(!panel.following());
+        feed.feed(store, 30);
+        panel.refresh(true);  // parked: the plot stays, the header does not
+        QVERIFY2(panel.headerText().endsWith(numberLocale().toString(feed.price(), 'f', panel.priceDecimals())),
+                 qPrintable(panel.headerText()));
+        // The crosshair's caption names the time under the cursor, to the second.
+        const auto [t0, t1] = panel.visibleRange();
+        const double t = double(t0 + (t1 - t0) / 3);
+        QVERIFY(panel.captionAt(t, 100).startsWith(QDateTime::fromMSecsSinceEpoch(qint64(t)).toString(QStringLiteral("yyyy-MM-dd hh:mm:ss"))));
     }
 };
 

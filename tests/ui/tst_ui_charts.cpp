@@ -96,8 +96,8 @@ private Q_SLOTS:
             QVERIFY2(std::abs(pl - vl) <= 1 && std::abs(pr - vr) <= 1,
                      qPrintable(QStringLiteral("%1x%2: price plot %3..%4, volume plot %5..%6")
                                     .arg(size.width()).arg(size.height()).arg(pl).arg(pr).arg(vl).arg(vr)));
-            // The time axis is laid out for that plot too: its last label (the range's end) sits
-            // at the plot's right edge, not where an older, narrower layout put it.
+            // The time axis is laid out for that plot too: its last label sits over its tick's
+            // place on this plot, not where an older, narrower layout put it.
             double lastLabel = -1;
             const QList<QGraphicsItem *> items = volume->scene()->items();
             for (QGraphicsItem *item : items) {
@@ -105,9 +105,13 @@ private Q_SLOTS:
                 if (text && text->isVisible() && text->toPlainText().contains(u':'))
                     lastLabel = std::max(lastLabel, text->sceneBoundingRect().center().x());
             }
-            const double plotRight = volume->chart()->plotArea().right();
+            const QRectF plot = volume->chart()->plotArea();
+            const auto [t0, t1] = panel.visibleRange();
+            QVERIFY(!panel.timeTicks().empty());
+            const double lastTick = panel.timeTicks().back().value;
+            const double plotRight = plot.left() + (lastTick - double(t0)) / double(t1 - t0) * plot.width();
             QVERIFY2(std::abs(lastLabel - plotRight) <= 3,
-                     qPrintable(QStringLiteral("%1x%2: last time label at %3, plot ends at %4")
+                     qPrintable(QStringLiteral("%1x%2: last time label at %3, its tick at %4")
                                     .arg(size.width()).arg(size.height()).arg(lastLabel).arg(plotRight)));
         }
     }
