@@ -112,7 +112,8 @@ void LinePlotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QW
     painter->setClipRect(m_plot);
     painter->setRenderHint(QPainter::Antialiasing, true);
     for (const Line &line : m_lines) {
-        QPen pen(line.color, 1.4);
+        QPen pen(line.color, 1.5);
+        pen.setCosmetic(true);  // the raster engine's fast path: a stroked 1.5 px path cost ~5 ms at 500 points
         painter->setPen(pen);
         for (const auto &segment : line.segments) {
             QPolygonF poly;

@@ -3,6 +3,7 @@
 #include "candle_plot_item.h"
 #include "category_ticks.h"
 #include "decimator.h"
+#include "history_loader.h"
 #include "interactive_chart_view.h"
 #include "ui_theme.h"
 #include "value_range.h"
@@ -12,6 +13,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDateTimeEdit>
 #include <QCategoryAxis>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -86,6 +88,14 @@ ChartPanel::ChartPanel(const MarketDataStore *store, QWidget *parent) : QWidget(
     controls->addWidget(m_emaBox);
     controls->addWidget(m_emaPeriod);
     controls->addWidget(m_followButton);
+    m_goToEdit = new QDateTimeEdit(QDateTime::currentDateTime(), this);
+    m_goToEdit->setObjectName(QStringLiteral("goToTime"));
+    m_goToEdit->setDisplayFormat(QStringLiteral("yyyy-MM-dd hh:mm"));
+    m_goToEdit->setCalendarPopup(true);
+    m_goToEdit->setToolTip(tr("Go to a date and time (Enter); older candles load from the database"));
+    connect(m_goToEdit, &QDateTimeEdit::editingFinished, this,
+            [this] { goTo(m_goToEdit->dateTime().toMSecsSinceEpoch()); });
+    controls->addWidget(m_goToEdit);
 
     buildCharts();
     auto *layout = new QVBoxLayout(this);
@@ -186,10 +196,14 @@ void ChartPanel::buildCharts()
     m_priceTicks = std::make_unique<CategoryTicks>(m_priceAxis);
     m_volumeTicks = std::make_unique<CategoryTicks>(m_volumeAxis);
     m_volumeItem = new CandlePlotItem(CandlePlotItem::Kind::Volume, m_volumeChart);
-    QColor up = upColor(), down = downColor();
-    up.setAlpha(170);
-    down.setAlpha(170);
-    m_volumeItem->setColors(up, down, QColor());
+    // Muted by mixing with the background rather than by alpha: a translucent fill took the
+    // volume pane's render from ~1 ms to ~60 ms at 500 bars (bench_charts).
+    const QColor base = palette().color(QPalette::Base);
+    auto mix = [&base](const QColor &c) {
+        return QColor::fromRgbF(0.65f * c.redF() + 0.35f * base.redF(), 0.65f * c.greenF() + 0.35f * base.greenF(),
+                                0.65f * c.blueF() + 0.35f * base.blueF());
+    };
+    m_volumeItem->setColors(mix(upColor()), mix(downColor()), QColor());
     m_volumeItem->setZValue(50);
 
     m_priceView = new InteractiveChartView(m_priceChart, this);
@@ -331,6 +345,26 @@ void ChartPanel::setIndicators(bool sma, int smaPeriod, bool ema, int emaPeriod)
     m_viewDirty = true;
 }
 
+void ChartPanel::setHistoryLoader(HistoryLoader *loader)
+{
+    m_history = loader;
+    if (loader)
+        connect(loader, &HistoryLoader::loaded, this, [this](const QStringList &symbols) {
+            if (symbols.contains(m_symbol))
+                m_viewDirty = true;
+        });
+}
+
+void ChartPanel::goTo(qint64 timeMs)
+{
+    if (m_spanMs == 0)
+        m_spanMs = 60 * kMinute;
+    m_follow = false;
+    m_endMs = timeMs + m_spanMs / 2;
+    m_viewDirty = true;
+    updateControls();
+}
+
 bool ChartPanel::refresh(bool dataChanged)
 {
     const SymbolData *d = m_store->find(m_symbol);
@@ -408,6 +442,11 @@ bool ChartPanel::refresh(bool dataChanged)
     const int warmUp = std::max(m_smaBox->isChecked() ? m_smaPeriod->value() : 0,
                                 m_emaBox->isChecked() ? 3 * m_emaPeriod->value() : 0);
     auto source = d->candles.find(m_choice.sourceSec);
+    // The view reaches past what memory holds: the next older page, in the background.
+    if (m_history && (source == d->candles.end() || source->second.empty() || source->second.front().bucketStartMs > t0))
+        m_history->requestOlder(m_symbol, m_choice.sourceSec,
+                                source == d->candles.end() || source->second.empty() ? t1 + 1
+                                                                                     : source->second.front().bucketStartMs);
     m_buckets = source == d->candles.end()
                     ? std::vector<CandlePoint>{}
                     : Decimator::aggregate(source->second, t0 - qint64(warmUp) * shownMs, t1,

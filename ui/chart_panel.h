@@ -20,6 +20,7 @@
 class QChart;
 class QCheckBox;
 class QComboBox;
+class QDateTimeEdit;
 class QCategoryAxis;
 class QLabel;
 class QLineSeries;
@@ -32,6 +33,7 @@ namespace ms::ui {
 
 class CandlePlotItem;
 class CategoryTicks;
+class HistoryLoader;
 class InteractiveChartView;
 class LinePlotItem;
 
@@ -78,6 +80,10 @@ public:
     const IndicatorLine &smaLine() const { return m_sma; }
     const IndicatorLine &emaLine() const { return m_ema; }
     void setIndicators(bool sma, int smaPeriod, bool ema, int emaPeriod);
+    // Where older candles come from when the view reaches past what memory holds (may be null).
+    void setHistoryLoader(HistoryLoader *loader);
+    // Parks the view centred on this time (ms), loading older history as needed.
+    void goTo(qint64 timeMs);
     QString headerText() const;
     QString legendText() const;
     QString captionAt(double t, double v) const { return caption(t, v); }
@@ -118,6 +124,8 @@ private:
     QSpinBox *m_emaPeriod;
     QLabel *m_legend;
     QPushButton *m_followButton;
+    QDateTimeEdit *m_goToEdit;
+    HistoryLoader *m_history = nullptr;
 
     QChart *m_priceChart;
     QChart *m_volumeChart;

@@ -30,6 +30,7 @@ struct SymbolData
 {
     QString symbol;
     AssetClass asset = AssetClass::Crypto;
+    std::string currency = "USD";
     double lastPrice = 0;
     double firstPrice = 0;     // first price seen since the window opened
     double sessionVolume = 0;  // sum of tick volumes seen
@@ -48,7 +49,8 @@ struct SymbolData
 class MarketDataStore
 {
 public:
-    explicit MarketDataStore(size_t historyPointsPerSymbol = 200000, size_t candlesPerInterval = 5000);
+    // candlesPerInterval bounds live and stored candles together (paging back stops there).
+    explicit MarketDataStore(size_t historyPointsPerSymbol = 200000, size_t candlesPerInterval = 10000);
 
     void setHistoryPointsPerSymbol(size_t points);
     size_t historyPointsPerSymbol() const { return m_historyPoints; }
@@ -57,6 +59,10 @@ public:
     void addTicks(std::span<const Tick> ticks);
     void addCandles(std::span<const Candle> candles);
     void addIndicators(std::span<const IndicatorSnapshot> indicators);
+    // Stored candles from the database (history_loader.h): inserted where their buckets are not
+    // held yet (live data wins), older ones in front. A symbol without live data takes its last
+    // price and time, and its 24 h change, from them. Returns how many candles were new.
+    size_t addHistoryCandles(std::span<const Candle> candles);
 
     // Symbols touched since the last call (then forgotten).
     std::set<QString> takeChanged();
