@@ -21,6 +21,9 @@ class QChart;
 class QCheckBox;
 class QComboBox;
 class QDateTimeEdit;
+class QGraphicsLineItem;
+class QGraphicsRectItem;
+class QGraphicsSimpleTextItem;
 class QCategoryAxis;
 class QLabel;
 class QLineSeries;
@@ -67,6 +70,8 @@ public:
     std::vector<AxisTick> priceTicks() const;
     std::vector<AxisTick> volumeTicks() const;
     int priceDecimals() const { return m_priceDecimals; }
+    // The last-price tag's text and whether it is shown (tests).
+    QString lastPriceTag() const;
     qsizetype pricePointCount() const;
     qsizetype candleCount() const;
     qsizetype volumeBarCount() const;
@@ -96,6 +101,7 @@ protected:
 
 private:
     void layoutItems();
+    void placeLastPrice(const QRectF &plot, double lo, double hi);
     void updateLegend(const SymbolData *d);
     void alignVolumePlot();
     void buildCharts();
@@ -136,6 +142,9 @@ private:
     CandlePlotItem *m_candleItem;
     CandlePlotItem *m_volumeItem;
     LinePlotItem *m_lineItem;
+    QGraphicsLineItem *m_lastLine;  // the last price across the plot, with its tag on the axis
+    QGraphicsRectItem *m_lastTag;
+    QGraphicsSimpleTextItem *m_lastTagText;
     QCategoryAxis *m_priceTime;   // round ticks (axis_ticks.h) as categories: labels we choose
     QCategoryAxis *m_volumeTime;
     QCategoryAxis *m_priceAxis;

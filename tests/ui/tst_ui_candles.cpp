@@ -4,10 +4,12 @@
 #include "chart_feed.h"
 #include "chart_panel.h"
 #include "indicator_lines.h"
+#include "interactive_chart_view.h"
 
 #include <QChartView>
 #include <QDateTime>
 #include <QGraphicsTextItem>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace ms;
@@ -306,6 +308,47 @@ private Q_SLOTS:
         const auto [t0, t1] = panel.visibleRange();
         const double t = double(t0 + (t1 - t0) / 3);
         QVERIFY(panel.captionAt(t, 100).startsWith(QDateTime::fromMSecsSinceEpoch(qint64(t)).toString(QStringLiteral("yyyy-MM-dd hh:mm:ss"))));
+    }
+    void crosshairAndLastPriceMatchTheData()
+    {
+        MarketDataStore store(100000, 10000);
+        uitest::ChartFeed feed;
+        feed.feed(store, 900);
+        ChartPanel panel(&store);
+        panel.resize(1200, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.setSymbol(QStringLiteral("BTC"));
+        panel.setMode(ChartPanel::Mode::Candles);
+        panel.setRangePreset(10 * kMinute);
+        panel.refresh(true);
+        QTest::qWait(1);
+        panel.setRangePreset(10 * kMinute);
+        QVERIFY(panel.refresh(true));
+        // The last-price tag on the axis says what the header says.
+        QCOMPARE(panel.lastPriceTag(), numberLocale().toString(feed.price(), 'f', panel.priceDecimals()));
+        QVERIFY(panel.headerText().endsWith(panel.lastPriceTag()));
+
+        auto *view = panel.findChild<InteractiveChartView *>(QStringLiteral("priceChart"));
+        QVERIFY(view);
+        QSignalSpy moved(view, &InteractiveChartView::crosshairMoved);
+        const QRectF plot = view->chart()->plotArea();
+        const QPoint at = view->mapFromScene(view->chart()->mapToScene(plot.center()));
+        QTest::mouseMove(view->viewport(), at);
+        QTRY_VERIFY(moved.count() > 0);
+        const auto [t0, t1] = panel.visibleRange();
+        const double msPerPx = double(t1 - t0) / plot.width();
+        const double expected = double(t0) + (plot.center().x() - plot.left()) * msPerPx;
+        QVERIFY2(std::abs(moved.last().at(0).toDouble() - expected) <= 2 * msPerPx,
+                 qPrintable(QStringLiteral("crosshair at %1, cursor at %2").arg(moved.last().at(0).toDouble()).arg(expected)));
+        // Zoom and follow again: the crosshair follows the data under the still cursor.
+        moved.clear();
+        panel.zoom(0.5, 0.5);
+        QVERIFY(panel.refresh(false));
+        QVERIFY(moved.count() > 0);
+        const auto [z0, z1] = panel.visibleRange();
+        const double zExpected = double(z0) + (plot.center().x() - plot.left()) * double(z1 - z0) / plot.width();
+        QVERIFY(std::abs(moved.last().at(0).toDouble() - zExpected) <= 2 * double(z1 - z0) / plot.width());
     }
 };
 
