@@ -137,6 +137,12 @@ void ChartPanel::buildCharts()
     m_volumeView = new InteractiveChartView(m_volumeChart, this);
     m_volumeView->setObjectName(QStringLiteral("volumeChart"));
     m_volumeView->setMinimumHeight(110);
+    // The views' own background (the Window colour) showed as a lighter rectangle where a chart
+    // did not cover its view (the volume pane's top-left at 2560 px): same colour as the charts.
+    for (InteractiveChartView *v : {m_priceView, m_volumeView}) {
+        v->setBackgroundBrush(palette().color(QPalette::Base));
+        v->setFrameShape(QFrame::NoFrame);
+    }
     m_priceView->setMinimumHeight(200);
 
     // One time axis for the eye: the volume plot is kept exactly under the price plot.
