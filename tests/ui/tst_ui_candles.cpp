@@ -350,6 +350,28 @@ private Q_SLOTS:
         const double zExpected = double(z0) + (plot.center().x() - plot.left()) * double(z1 - z0) / plot.width();
         QVERIFY(std::abs(moved.last().at(0).toDouble() - zExpected) <= 2 * double(z1 - z0) / plot.width());
     }
+    void aTabSwitchCatchesUp()
+    {
+        MarketDataStore store(100000, 10000);
+        uitest::ChartFeed feed;
+        feed.feed(store, 300);
+        ChartPanel panel(&store);
+        panel.resize(1024, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.setSymbol(QStringLiteral("BTC"));
+        panel.refresh(true);
+        // Another tab is shown: the window stops calling refresh(); data keeps coming, then stops.
+        panel.hide();
+        feed.feed(store, 120);
+        QVERIFY(panel.visibleRange().second < store.find(QStringLiteral("BTC"))->lastTsMs);
+        // Back on the Markets tab, before any frame: the chart shows what happened meanwhile.
+        panel.show();
+        QCOMPARE(panel.visibleRange().second, store.find(QStringLiteral("BTC"))->lastTsMs);
+        QVERIFY(panel.headerText().endsWith(numberLocale().toString(feed.price(), 'f', panel.priceDecimals())));
+        // The volume axis carries more than one label.
+        QVERIFY(panel.volumeTicks().size() >= 2);
+    }
 };
 
 QTEST_MAIN(TstUiCandles)
