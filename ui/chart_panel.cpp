@@ -43,6 +43,8 @@ ChartPanel::ChartPanel(const MarketDataStore *store, QWidget *parent) : QWidget(
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
     titleFont.setBold(true);
     m_title->setFont(titleFont);
+    m_title->setMinimumWidth(60);
+    m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
     m_modeBox = new QComboBox(this);
     m_modeBox->addItem(tr("Line"));
@@ -69,8 +71,7 @@ ChartPanel::ChartPanel(const MarketDataStore *store, QWidget *parent) : QWidget(
     m_followButton->setToolTip(tr("Keep the newest data in view (End, or double-click the chart)"));
 
     auto *controls = new QHBoxLayout;
-    controls->addWidget(m_title);
-    controls->addStretch();
+    controls->addWidget(m_title, 1);
     controls->addWidget(m_modeBox);
     controls->addWidget(m_intervalBox);
     for (auto [label, span] : {std::pair{tr("5m"), 5 * kMinute}, {tr("1h"), 60 * kMinute},
@@ -83,10 +84,6 @@ ChartPanel::ChartPanel(const MarketDataStore *store, QWidget *parent) : QWidget(
         m_rangeButtons << b;
         controls->addWidget(b);
     }
-    controls->addWidget(m_smaBox);
-    controls->addWidget(m_smaPeriod);
-    controls->addWidget(m_emaBox);
-    controls->addWidget(m_emaPeriod);
     controls->addWidget(m_followButton);
     m_goToEdit = new QDateTimeEdit(QDateTime::currentDateTime(), this);
     m_goToEdit->setObjectName(QStringLiteral("goToTime"));
@@ -95,14 +92,26 @@ ChartPanel::ChartPanel(const MarketDataStore *store, QWidget *parent) : QWidget(
     m_goToEdit->setToolTip(tr("Go to a date and time (Enter); older candles load from the database"));
     connect(m_goToEdit, &QDateTimeEdit::editingFinished, this,
             [this] { goTo(m_goToEdit->dateTime().toMSecsSinceEpoch()); });
-    controls->addWidget(m_goToEdit);
+    // A second row (legend, indicators, Go to) keeps the panel narrow enough for 1024 px windows.
+    auto *second = new QHBoxLayout;
+    second->addStretch(1);
+    second->addWidget(m_smaBox);
+    second->addWidget(m_smaPeriod);
+    second->addWidget(m_emaBox);
+    second->addWidget(m_emaPeriod);
+    second->addSpacing(8);
+    second->addWidget(new QLabel(tr("Go to"), this));
+    second->addWidget(m_goToEdit);
 
     buildCharts();
+    // The legend floats over the price plot's top-left corner (placed in layoutItems()).
+    m_legend->setParent(m_priceView);
+    m_legend->setAttribute(Qt::WA_TransparentForMouseEvents);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->setSpacing(0);
     layout->addLayout(controls);
-    layout->addWidget(m_legend);
+    layout->addLayout(second);
     layout->addWidget(m_priceView, 3);
     layout->addWidget(m_volumeView, 1);
 
@@ -426,6 +435,8 @@ void ChartPanel::layoutItems()
         lines.push_back({seriesColor(3), m_ema.segments});
     m_lineItem->show(std::move(lines), pricePlot, m_t0, m_t1, lo, hi);
     placeLastPrice(pricePlot, lo, hi);
+    const QPoint corner = m_priceView->mapFromScene(m_priceChart->mapToScene(pricePlot.topLeft()));
+    m_legend->move(corner + QPoint(6, 4));
 }
 
 }  // namespace ms::ui

@@ -175,7 +175,7 @@ void ChartPanel::updateLegend(const SymbolData *d)
     };
     QStringList parts;
     if (d) {
-        QString interval = tr("Candles %1").arg(intervalLabel(m_choice.shownSec));
+        QString interval = (m_mode == Mode::Candles ? tr("Candles %1") : tr("Volume per %1")).arg(intervalLabel(m_choice.shownSec));
         if (m_choice.shownSec != m_intervalSec)
             interval += tr(" (%1 too dense for this range)").arg(intervalLabel(m_intervalSec));
         parts << interval.toHtmlEscaped();
@@ -200,8 +200,10 @@ void ChartPanel::updateLegend(const SymbolData *d)
         parts << swatch(r.color, text);
     }
     const QString html = parts.join(QStringLiteral("&nbsp;&nbsp;&nbsp;"));
-    if (m_legend->text() != html)
+    if (m_legend->text() != html) {
         m_legend->setText(html);
+        m_legend->adjustSize();
+    }
 }
 
 void ChartPanel::setValueRange(double lo, double hi)
