@@ -2,7 +2,6 @@
 
 #include <QDateTime>
 #include <QLocale>
-
 #include <algorithm>
 #include <cmath>
 
@@ -63,9 +62,9 @@ std::vector<AxisTick> valueTicks(double lo, double hi, int maxTicks)
 qint64 niceTimeStepMs(qint64 t0, qint64 t1, int maxTicks)
 {
     static const qint64 s = 1000, m = 60 * s, h = 60 * m, d = 24 * h;
-    static const qint64 ladder[] = {s,     2 * s,  5 * s, 10 * s, 15 * s, 30 * s, m,     2 * m,
-                                    5 * m, 10 * m, 15 * m, 30 * m, h,     2 * h,  3 * h, 6 * h,
-                                    12 * h, d,     2 * d,  7 * d,  14 * d, 28 * d};
+    static const qint64 ladder[] = {s,      2 * s,  5 * s,  10 * s, 15 * s, 30 * s, m,     2 * m,
+                                    5 * m,  10 * m, 15 * m, 30 * m, h,      2 * h,  3 * h, 6 * h,
+                                    12 * h, d,      2 * d,  7 * d,  14 * d, 28 * d};
     const qint64 span = std::max<qint64>(1, t1 - t0);
     maxTicks = std::max(2, maxTicks);
     for (qint64 step : ladder)
@@ -84,11 +83,11 @@ std::vector<AxisTick> timeTicks(qint64 t0, qint64 t1, int maxTicks)
     // Work in local wall-clock time: a tick at "10:00" is at 10:00 where the user is.
     const qint64 offset = qint64(QDateTime::fromMSecsSinceEpoch(t0).offsetFromUtc()) * 1000;
     const qint64 local0 = t0 + offset, local1 = t1 + offset;
-    const qint64 align = step >= day ? day : step;  // weeks start on any day: align days only
+    const qint64 align = step >= day ? day : step; // weeks start on any day: align days only
     qint64 k = local0 / align * align;
     if (k < local0)
         k += align;
-    if (step > day)  // multi-day steps: whole days from the first midnight in range
+    if (step > day) // multi-day steps: whole days from the first midnight in range
         k = (local0 + day - 1) / day * day;
     const QString format = step < 60000 ? QStringLiteral("hh:mm:ss") : QStringLiteral("hh:mm");
     const QLocale locale;
@@ -96,8 +95,9 @@ std::vector<AxisTick> timeTicks(qint64 t0, qint64 t1, int maxTicks)
         const qint64 t = k - offset;
         const QDateTime when = QDateTime::fromMSecsSinceEpoch(t);
         const bool midnight = when.time() == QTime(0, 0);
-        const QString label = (midnight || step >= day) ? locale.toString(when.date(), QStringLiteral("d MMM"))
-                                                        : when.toString(format);
+        const QString label = (midnight || step >= day)
+                                  ? locale.toString(when.date(), QStringLiteral("d MMM"))
+                                  : when.toString(format);
         out.push_back({double(t), label});
     }
     return out;
@@ -119,4 +119,4 @@ int priceDecimals(const std::vector<double> &prices)
     return decimals;
 }
 
-}  // namespace ms::ui
+} // namespace ms::ui

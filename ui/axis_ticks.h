@@ -4,7 +4,6 @@
 // decimals of an instrument's prices derived from the prices themselves. Pure maths, no widgets.
 #include <QLocale>
 #include <QString>
-
 #include <vector>
 
 namespace ms::ui {
@@ -39,4 +38,4 @@ std::vector<AxisTick> timeTicks(qint64 t0, qint64 t1, int maxTicks);
 // 189.35, 189.4 -> 2; 42151.87 -> 2; 0.000123 -> 6.
 int priceDecimals(const std::vector<double> &prices);
 
-}  // namespace ms::ui
+} // namespace ms::ui

@@ -1,7 +1,6 @@
 #include "candle_layout.h"
 
 #include <QCoreApplication>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,9 +9,9 @@ namespace ms::ui {
 
 const std::vector<int> &niceIntervalsSec()
 {
-    static const std::vector<int> ladder{1,    2,    5,     10,    15,    30,    60,     120,    300,
-                                         600,  900,  1800,  3600,  7200,  14400, 21600,  43200,  86400,
-                                         172800, 604800};
+    static const std::vector<int> ladder{1,     2,     5,     10,    15,     30,    60,
+                                         120,   300,   600,   900,   1800,   3600,  7200,
+                                         14400, 21600, 43200, 86400, 172800, 604800};
     return ladder;
 }
 
@@ -22,7 +21,8 @@ CandleIntervalChoice chooseCandleInterval(qint64 spanMs, double plotWidthPx, int
     requestedSec = std::max(1, requestedSec);
     const double maxCandles = std::max(1.0, std::floor(plotWidthPx / kMinCandlePx));
     // The finest interval whose candles over the span fit (+1: a span rarely starts on a bucket).
-    const double neededSec = double(std::max<qint64>(1, spanMs)) / 1000.0 / std::max(1.0, maxCandles - 1);
+    const double neededSec =
+        double(std::max<qint64>(1, spanMs)) / 1000.0 / std::max(1.0, maxCandles - 1);
     if (double(requestedSec) >= neededSec)
         return {requestedSec, requestedSec};
     std::vector<int> stored = storedSec;
@@ -68,8 +68,8 @@ QString intervalLabel(int seconds)
     return tr("%1 s").arg(seconds);
 }
 
-std::vector<CandleColumn> candleColumns(const std::vector<CandlePoint> &candles, qint64 widthMs, qint64 t0,
-                                        qint64 t1, double plotLeft, double plotWidth)
+std::vector<CandleColumn> candleColumns(const std::vector<CandlePoint> &candles, qint64 widthMs,
+                                        qint64 t0, qint64 t1, double plotLeft, double plotWidth)
 {
     std::vector<CandleColumn> out;
     if (t1 <= t0 || plotWidth <= 0 || widthMs <= 0)
@@ -90,7 +90,7 @@ std::vector<CandleColumn> candleColumns(const std::vector<CandlePoint> &candles,
         const int inset = slot >= 3 ? std::max(1, int(std::lround(slot * 0.15))) : 0;
         int left = std::max(a + inset, plotL);
         int right = std::min(std::max(b - inset - (slot == 2 ? 1 : 0), a + 1), plotR);
-        left = std::max(left, previousRight);  // rounding never lets two bodies share a column
+        left = std::max(left, previousRight); // rounding never lets two bodies share a column
         if (right <= left)
             continue;
         out.push_back({left, right, (left + right - 1) / 2, i});
@@ -99,4 +99,4 @@ std::vector<CandleColumn> candleColumns(const std::vector<CandlePoint> &candles,
     return out;
 }
 
-}  // namespace ms::ui
+} // namespace ms::ui

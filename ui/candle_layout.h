@@ -11,7 +11,6 @@
 #include "market_data_store.h"
 
 #include <QString>
-
 #include <vector>
 
 namespace ms::ui {
@@ -20,8 +19,8 @@ inline constexpr double kMinCandlePx = 2.0;
 
 struct CandleIntervalChoice
 {
-    int sourceSec = 60;  // the stored interval the candles are built from
-    int shownSec = 60;   // the interval of each candle drawn (a multiple of sourceSec)
+    int sourceSec = 60; // the stored interval the candles are built from
+    int shownSec = 60;  // the interval of each candle drawn (a multiple of sourceSec)
     bool operator==(const CandleIntervalChoice &) const = default;
 };
 
@@ -41,13 +40,13 @@ QString intervalLabel(int seconds);
 struct CandleColumn
 {
     int left = 0, right = 0, wick = 0;
-    size_t index = 0;  // into the candles laid out
+    size_t index = 0; // into the candles laid out
 };
 
 // Columns for candles of bucket width widthMs (sorted, disjoint buckets) on a plot whose x range
 // [t0, t1] maps to [plotLeft, plotLeft + plotWidth). Candles entirely outside are skipped, the
 // rest clipped to the plot. Guarantees: right > left, and out[i].right <= out[i + 1].left.
-std::vector<CandleColumn> candleColumns(const std::vector<CandlePoint> &candles, qint64 widthMs, qint64 t0,
-                                        qint64 t1, double plotLeft, double plotWidth);
+std::vector<CandleColumn> candleColumns(const std::vector<CandlePoint> &candles, qint64 widthMs,
+                                        qint64 t0, qint64 t1, double plotLeft, double plotWidth);
 
-}  // namespace ms::ui
+} // namespace ms::ui

@@ -1,12 +1,12 @@
 #include "candle_plot_item.h"
 
 #include <QPainter>
-
 #include <cmath>
 
 namespace ms::ui {
 
-CandlePlotItem::CandlePlotItem(Kind kind, QGraphicsItem *parent) : QGraphicsItem(parent), m_kind(kind)
+CandlePlotItem::CandlePlotItem(Kind kind, QGraphicsItem *parent)
+    : QGraphicsItem(parent), m_kind(kind)
 {
     setFlag(QGraphicsItem::ItemClipsToShape);
 }
@@ -19,8 +19,8 @@ void CandlePlotItem::setColors(const QColor &up, const QColor &down, const QColo
     update();
 }
 
-void CandlePlotItem::show(std::vector<CandlePoint> candles, std::vector<CandleColumn> columns, const QRectF &plot,
-                          double lo, double hi)
+void CandlePlotItem::show(std::vector<CandlePoint> candles, std::vector<CandleColumn> columns,
+                          const QRectF &plot, double lo, double hi)
 {
     if (plot != m_plot)
         prepareGeometryChange();
@@ -63,16 +63,19 @@ void CandlePlotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, 
         }
         const int yHigh = int(std::lround(y(c.high)));
         const int yLow = int(std::lround(y(c.low)));
-        painter->fillRect(QRect(col.wick, yHigh, 1, std::max(1, yLow - yHigh + 1)), m_wick.isValid() ? m_wick : color);
+        painter->fillRect(QRect(col.wick, yHigh, 1, std::max(1, yLow - yHigh + 1)),
+                          m_wick.isValid() ? m_wick : color);
         const int yOpen = int(std::lround(y(c.open)));
         const int yClose = int(std::lround(y(c.close)));
         const int top = std::min(yOpen, yClose);
-        painter->fillRect(QRect(col.left, top, col.right - col.left, std::max(1, std::abs(yOpen - yClose))), color);
+        painter->fillRect(
+            QRect(col.left, top, col.right - col.left, std::max(1, std::abs(yOpen - yClose))),
+            color);
     }
     painter->restore();
 }
 
-}  // namespace ms::ui
+} // namespace ms::ui
 
 namespace ms::ui {
 
@@ -81,7 +84,8 @@ LinePlotItem::LinePlotItem(QGraphicsItem *parent) : QGraphicsItem(parent)
     setFlag(QGraphicsItem::ItemClipsToShape);
 }
 
-void LinePlotItem::show(std::vector<Line> lines, const QRectF &plot, qint64 t0, qint64 t1, double lo, double hi)
+void LinePlotItem::show(std::vector<Line> lines, const QRectF &plot, qint64 t0, qint64 t1,
+                        double lo, double hi)
 {
     if (plot != m_plot)
         prepareGeometryChange();
@@ -113,7 +117,8 @@ void LinePlotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QW
     painter->setRenderHint(QPainter::Antialiasing, true);
     for (const Line &line : m_lines) {
         QPen pen(line.color, 1.5);
-        pen.setCosmetic(true);  // the raster engine's fast path: a stroked 1.5 px path cost ~5 ms at 500 points
+        pen.setCosmetic(
+            true); // the raster engine's fast path: a stroked 1.5 px path cost ~5 ms at 500 points
         painter->setPen(pen);
         for (const auto &segment : line.segments) {
             QPolygonF poly;
@@ -129,4 +134,4 @@ void LinePlotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QW
     painter->restore();
 }
 
-}  // namespace ms::ui
+} // namespace ms::ui

@@ -19,8 +19,8 @@ public:
 
     void setColors(const QColor &up, const QColor &down, const QColor &wick);
     // What to paint: the candles, their columns, and the plot's rectangle and value range.
-    void show(std::vector<CandlePoint> candles, std::vector<CandleColumn> columns, const QRectF &plot, double lo,
-              double hi);
+    void show(std::vector<CandlePoint> candles, std::vector<CandleColumn> columns,
+              const QRectF &plot, double lo, double hi);
     void clear();
 
     const std::vector<CandlePoint> &candles() const { return m_candles; }
@@ -40,7 +40,7 @@ private:
     double m_lo = 0, m_hi = 1;
 };
 
-}  // namespace ms::ui
+} // namespace ms::ui
 
 namespace ms::ui {
 
@@ -55,7 +55,8 @@ public:
         std::vector<std::vector<QPointF>> segments;
     };
     explicit LinePlotItem(QGraphicsItem *parent = nullptr);
-    void show(std::vector<Line> lines, const QRectF &plot, qint64 t0, qint64 t1, double lo, double hi);
+    void show(std::vector<Line> lines, const QRectF &plot, qint64 t0, qint64 t1, double lo,
+              double hi);
     void clear();
     const std::vector<Line> &lines() const { return m_lines; }
     // Plot position of a value point (for tests: where a line ends on screen).
@@ -71,4 +72,4 @@ private:
     double m_lo = 0, m_hi = 1;
 };
 
-}  // namespace ms::ui
+} // namespace ms::ui

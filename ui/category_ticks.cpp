@@ -14,9 +14,9 @@ void CategoryTicks::apply(double lo, double hi, const std::vector<AxisTick> &tic
         m_axis->remove(label);
     m_axis->setStartValue(lo);
     for (const AxisTick &t : ticks)
-        if (t.value > lo && t.value <= hi)  // categories must grow; labels must be unique
+        if (t.value > lo && t.value <= hi) // categories must grow; labels must be unique
             m_axis->append(t.label, t.value);
     m_ticks = ticks;
 }
 
-}  // namespace ms::ui
+} // namespace ms::ui

@@ -23,4 +23,4 @@ private:
     std::vector<AxisTick> m_ticks;
 };
 
-}  // namespace ms::ui
+} // namespace ms::ui

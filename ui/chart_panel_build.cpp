@@ -293,4 +293,43 @@ QString ChartPanel::lastPriceTag() const
     return m_lastTag->isVisible() ? m_lastTagText->text() : QString();
 }
 
+QString ChartPanel::headerText() const
+{
+    return m_title->text();
+}
+
+QString ChartPanel::legendText() const
+{
+    return m_legend->text();
+}
+
+void ChartPanel::setIndicators(bool sma, int smaPeriod, bool ema, int emaPeriod)
+{
+    m_smaBox->setChecked(sma);
+    m_smaPeriod->setValue(smaPeriod);
+    m_emaBox->setChecked(ema);
+    m_emaPeriod->setValue(emaPeriod);
+    m_viewDirty = true;
+}
+
+void ChartPanel::setHistoryLoader(HistoryLoader *loader)
+{
+    m_history = loader;
+    if (loader)
+        connect(loader, &HistoryLoader::loaded, this, [this](const QStringList &symbols) {
+            if (symbols.contains(m_symbol))
+                m_viewDirty = true;
+        });
+}
+
+void ChartPanel::goTo(qint64 timeMs)
+{
+    if (m_spanMs == 0)
+        m_spanMs = 60 * kMinute;
+    m_follow = false;
+    m_endMs = timeMs + m_spanMs / 2;
+    m_viewDirty = true;
+    updateControls();
+}
+
 }  // namespace ms::ui

@@ -5,7 +5,10 @@
 
 namespace ms::ui {
 
-HistoryLoader::HistoryLoader(MarketDataStore *store, QObject *parent) : QObject(parent), m_store(store) {}
+HistoryLoader::HistoryLoader(MarketDataStore *store, QObject *parent)
+    : QObject(parent), m_store(store)
+{
+}
 
 const std::vector<int> &HistoryLoader::intervals()
 {
@@ -34,10 +37,12 @@ void HistoryLoader::loadLatest(int perKey)
         finish(watcher->result(), QString(), 0);
         watcher->deleteLater();
     });
-    watcher->setFuture(QtConcurrent::run([history = *m_history, perKey] { return history.latest(intervals(), perKey); }));
+    watcher->setFuture(QtConcurrent::run(
+        [history = *m_history, perKey] { return history.latest(intervals(), perKey); }));
 }
 
-void HistoryLoader::requestOlder(const QString &symbol, int intervalSec, qint64 beforeMs, int pageSize)
+void HistoryLoader::requestOlder(const QString &symbol, int intervalSec, qint64 beforeMs,
+                                 int pageSize)
 {
     const QString key = symbol + u'/' + QString::number(intervalSec);
     if (!m_history || m_busy.count(key) || m_exhausted.count(key))
@@ -53,9 +58,10 @@ void HistoryLoader::requestOlder(const QString &symbol, int intervalSec, qint64 
         finish(watcher->result(), key, pageSize);
         watcher->deleteLater();
     });
-    watcher->setFuture(QtConcurrent::run([history = *m_history, k, intervalSec, beforeMs, pageSize] {
-        return history.before(k, intervalSec, beforeMs, pageSize);
-    }));
+    watcher->setFuture(
+        QtConcurrent::run([history = *m_history, k, intervalSec, beforeMs, pageSize] {
+            return history.before(k, intervalSec, beforeMs, pageSize);
+        }));
 }
 
 void HistoryLoader::finish(Result<std::vector<Candle>> result, const QString &key, int pageSize)
@@ -71,7 +77,7 @@ void HistoryLoader::finish(Result<std::vector<Candle>> result, const QString &ke
     const size_t added = m_store->addHistoryCandles(candles);
     ++m_pages;
     if (!key.isEmpty() && (candles.size() < size_t(pageSize) || added == 0))
-        m_exhausted.insert(key);  // the start of the stored history (or memory is full)
+        m_exhausted.insert(key); // the start of the stored history (or memory is full)
     QStringList symbols;
     for (const Candle &c : candles) {
         const QString s = QString::fromStdString(c.symbol);
@@ -82,4 +88,4 @@ void HistoryLoader::finish(Result<std::vector<Candle>> result, const QString &ke
     Q_EMIT loaded(symbols);
 }
 
-}  // namespace ms::ui
+} // namespace ms::ui

@@ -6,12 +6,10 @@
 // database. One request per (symbol, interval) at a time; a key whose page came back short is
 // exhausted and not asked again.
 #include "market_data_store.h"
-
 #include "storage/candle_history.h"
 
 #include <QObject>
 #include <QStringList>
-
 #include <optional>
 #include <set>
 
@@ -31,7 +29,7 @@ public:
     int inFlight() const { return m_inFlight; }
     int pagesLoaded() const { return m_pages; }
 
-    static const std::vector<int> &intervals();  // the ones the pipeline builds
+    static const std::vector<int> &intervals(); // the ones the pipeline builds
 
 Q_SIGNALS:
     // The store got candles for these symbols.
@@ -43,9 +41,9 @@ private:
 
     MarketDataStore *m_store;
     std::optional<CandleHistory> m_history;
-    std::set<QString> m_busy, m_exhausted;  // "symbol/interval"
+    std::set<QString> m_busy, m_exhausted; // "symbol/interval"
     int m_inFlight = 0;
     int m_pages = 0;
 };
 
-}  // namespace ms::ui
+} // namespace ms::ui

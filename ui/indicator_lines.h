@@ -7,7 +7,6 @@
 
 #include <QPointF>
 #include <QString>
-
 #include <vector>
 
 namespace ms::ui {
@@ -18,14 +17,14 @@ enum class IndicatorKind { Sma, Ema };
 
 struct IndicatorLine
 {
-    std::vector<std::vector<QPointF>> segments;  // x = bucket middle (ms), y = value
-    size_t candlesUsed = 0;  // candles in the longest unbroken run (for "needs N candles")
+    std::vector<std::vector<QPointF>> segments; // x = bucket middle (ms), y = value
+    size_t candlesUsed = 0; // candles in the longest unbroken run (for "needs N candles")
     bool empty() const { return segments.empty(); }
 };
 
 // `candles`: sorted, bucket width widthMs. Points only for candles whose middle is in [t0, t1]
 // (plus the nearest one outside each edge so a line reaches the borders).
-IndicatorLine indicatorLine(IndicatorKind kind, int period, const std::vector<CandlePoint> &candles, qint64 widthMs,
-                            qint64 t0, qint64 t1);
+IndicatorLine indicatorLine(IndicatorKind kind, int period, const std::vector<CandlePoint> &candles,
+                            qint64 widthMs, qint64 t0, qint64 t1);
 
-}  // namespace ms::ui
+} // namespace ms::ui

@@ -55,7 +55,7 @@ LiveBatch LiveStage::take()
     Rings got;
     {
         QMutexLocker lock(&m_mutex);
-        got.swap(m_live);  // O(1): no copy; the consumers go on at once into an empty ring
+        got.swap(m_live); // O(1): no copy; the consumers go on at once into an empty ring
         m_live.reset(m_maxTicks);
     }
     LiveBatch out;
@@ -65,7 +65,7 @@ LiveBatch LiveStage::take()
     out.droppedTicks = got.droppedTicks;
     out.droppedCandles = got.droppedCandles;
     out.droppedIndicators = got.droppedIndicators;
-    return out;  // `got` is destroyed here, outside the lock
+    return out; // `got` is destroyed here, outside the lock
 }
 
 void LiveStage::clear()
@@ -77,4 +77,4 @@ void LiveStage::clear()
     lock.unlock();
 }
 
-}  // namespace ms
+} // namespace ms

@@ -3,12 +3,11 @@
 // (Pipeline::takeLiveBatch). The consumers must never wait on the GUI: each kind of item lives in
 // a fixed-capacity ring, so a push is O(1) per item under the lock (no front erase, no
 // reallocation), and take() only swaps the rings out (O(1)); the copy into a LiveBatch and the
-// destruction of the old ring happen after the lock is released. When the GUI falls behind, the oldest items are overwritten and
-// counted: the database has them all, the chart refills from it.
+// destruction of the old ring happen after the lock is released. When the GUI falls behind, the
+// oldest items are overwritten and counted: the database has them all, the chart refills from it.
 #include "runtime/pipeline.h"
 
 #include <QMutex>
-
 #include <atomic>
 #include <deque>
 #include <span>
@@ -17,8 +16,7 @@
 namespace ms {
 
 // A ring of at most `capacity` items; pushing into a full ring overwrites the oldest one.
-template <typename T>
-class DropOldestRing
+template <typename T> class DropOldestRing
 {
 public:
     void setCapacity(size_t capacity)
@@ -68,7 +66,7 @@ public:
 
 private:
     std::deque<T> m_slots;
-    size_t m_head = 0;  // the oldest item once the storage is full
+    size_t m_head = 0; // the oldest item once the storage is full
     size_t m_capacity = 1;
 };
 
@@ -100,7 +98,7 @@ private:
     std::atomic_bool m_enabled{false};
     QMutex m_mutex;
     size_t m_maxTicks = 200000;
-    Rings m_live;  // what the consumers fill
+    Rings m_live; // what the consumers fill
 };
 
-}  // namespace ms
+} // namespace ms

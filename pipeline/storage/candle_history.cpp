@@ -8,7 +8,6 @@
 #include <QSqlQuery>
 #include <QThread>
 #include <QVariant>
-
 #include <algorithm>
 #include <atomic>
 
@@ -26,21 +25,27 @@ QString timeParam(qint64 ms)
 qint64 timeValue(const QVariant &v)
 {
     const QByteArray text = v.toString().toLatin1();
-    return rowfmt::parseUtcTimestamp(std::string_view(text.constData(), size_t(text.size()))).value_or(0);
+    return rowfmt::parseUtcTimestamp(std::string_view(text.constData(), size_t(text.size())))
+        .value_or(0);
 }
 
 QString columns(bool pg)
 {
-    const QString t = pg ? QStringLiteral("to_char(%1 AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS')") : QStringLiteral("%1");
-    return QStringLiteral("asset_class, symbol, currency, interval_s, ") + t.arg(QStringLiteral("bucket_start"))
-        + QStringLiteral(", open, high, low, close, volume, vwap, trades, ") + t.arg(QStringLiteral("first_ts"))
-        + QStringLiteral(", ") + t.arg(QStringLiteral("last_ts")) + QStringLiteral(", is_final");
+    const QString t =
+        pg ? QStringLiteral("to_char(%1 AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS')")
+           : QStringLiteral("%1");
+    return QStringLiteral("asset_class, symbol, currency, interval_s, ") +
+           t.arg(QStringLiteral("bucket_start")) +
+           QStringLiteral(", open, high, low, close, volume, vwap, trades, ") +
+           t.arg(QStringLiteral("first_ts")) + QStringLiteral(", ") +
+           t.arg(QStringLiteral("last_ts")) + QStringLiteral(", is_final");
 }
 
 Candle readCandle(const QSqlQuery &q)
 {
     Candle c;
-    c.asset = assetClassFromString(q.value(0).toString().toStdString()).value_or(AssetClass::Crypto);
+    c.asset =
+        assetClassFromString(q.value(0).toString().toStdString()).value_or(AssetClass::Crypto);
     c.symbol = q.value(1).toString().toStdString();
     c.currency = q.value(2).toString().toStdString();
     c.intervalSec = q.value(3).toInt();
@@ -88,7 +93,8 @@ private:
 
 Error queryError(const QSqlQuery &q, const char *what)
 {
-    return Error{QStringLiteral("%1: %2").arg(QLatin1String(what), q.lastError().text()), QStringLiteral("db_rejected")};
+    return Error{QStringLiteral("%1: %2").arg(QLatin1String(what), q.lastError().text()),
+                 QStringLiteral("db_rejected")};
 }
 
 bool noDatabaseYet(const DatabaseUrl &url)
@@ -96,9 +102,10 @@ bool noDatabaseYet(const DatabaseUrl &url)
     return url.isSqlite() && !QFileInfo::exists(url.sqlitePath);
 }
 
-}  // namespace
+} // namespace
 
-Result<std::vector<Candle>> CandleHistory::latest(const std::vector<int> &intervalsSec, int perKey) const
+Result<std::vector<Candle>> CandleHistory::latest(const std::vector<int> &intervalsSec,
+                                                  int perKey) const
 {
     std::vector<Candle> out;
     if (noDatabaseYet(m_url))
@@ -112,18 +119,23 @@ Result<std::vector<Candle>> CandleHistory::latest(const std::vector<int> &interv
         return queryError(keys, "Reading the stored symbols");
     std::vector<CandleKey> all;
     while (keys.next())
-        all.push_back({assetClassFromString(keys.value(0).toString().toStdString()).value_or(AssetClass::Crypto),
-                       keys.value(1).toString().toStdString(), keys.value(2).toString().toStdString()});
+        all.push_back({assetClassFromString(keys.value(0).toString().toStdString())
+                           .value_or(AssetClass::Crypto),
+                       keys.value(1).toString().toStdString(),
+                       keys.value(2).toString().toStdString()});
     keys.finish();
     const bool pg = m_url.isPostgres();
     QSqlQuery q(*conn.db());
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT ") + columns(pg)
-              + QStringLiteral(" FROM candles WHERE asset_class = ? AND symbol = ? AND currency = ? AND interval_s = ?"
-                               " ORDER BY bucket_start DESC LIMIT ?"));
+    q.prepare(
+        QStringLiteral("SELECT ") + columns(pg) +
+        QStringLiteral(
+            " FROM candles WHERE asset_class = ? AND symbol = ? AND currency = ? AND interval_s = ?"
+            " ORDER BY bucket_start DESC LIMIT ?"));
     for (const CandleKey &k : all) {
         for (int interval : intervalsSec) {
-            q.addBindValue(QString::fromLatin1(wireName(k.asset).data(), qsizetype(wireName(k.asset).size())));
+            q.addBindValue(
+                QString::fromLatin1(wireName(k.asset).data(), qsizetype(wireName(k.asset).size())));
             q.addBindValue(QString::fromStdString(k.symbol));
             q.addBindValue(QString::fromStdString(k.currency));
             q.addBindValue(interval);
@@ -139,7 +151,8 @@ Result<std::vector<Candle>> CandleHistory::latest(const std::vector<int> &interv
     return out;
 }
 
-Result<std::vector<Candle>> CandleHistory::before(const CandleKey &key, int intervalSec, qint64 beforeMs, int limit) const
+Result<std::vector<Candle>> CandleHistory::before(const CandleKey &key, int intervalSec,
+                                                  qint64 beforeMs, int limit) const
 {
     std::vector<Candle> out;
     if (noDatabaseYet(m_url))
@@ -150,11 +163,14 @@ Result<std::vector<Candle>> CandleHistory::before(const CandleKey &key, int inte
     const bool pg = m_url.isPostgres();
     QSqlQuery q(*conn.db());
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT ") + columns(pg)
-              + QStringLiteral(" FROM candles WHERE asset_class = ? AND symbol = ? AND currency = ? AND interval_s = ? AND ")
-              + (pg ? QStringLiteral("bucket_start < CAST(? AS timestamptz)") : QStringLiteral("bucket_start < ?"))
-              + QStringLiteral(" ORDER BY bucket_start DESC LIMIT ?"));
-    q.addBindValue(QString::fromLatin1(wireName(key.asset).data(), qsizetype(wireName(key.asset).size())));
+    q.prepare(QStringLiteral("SELECT ") + columns(pg) +
+              QStringLiteral(" FROM candles WHERE asset_class = ? AND symbol = ? AND currency = ? "
+                             "AND interval_s = ? AND ") +
+              (pg ? QStringLiteral("bucket_start < CAST(? AS timestamptz)")
+                  : QStringLiteral("bucket_start < ?")) +
+              QStringLiteral(" ORDER BY bucket_start DESC LIMIT ?"));
+    q.addBindValue(
+        QString::fromLatin1(wireName(key.asset).data(), qsizetype(wireName(key.asset).size())));
     q.addBindValue(QString::fromStdString(key.symbol));
     q.addBindValue(QString::fromStdString(key.currency));
     q.addBindValue(intervalSec);
@@ -168,4 +184,4 @@ Result<std::vector<Candle>> CandleHistory::before(const CandleKey &key, int inte
     return out;
 }
 
-}  // namespace ms
+} // namespace ms

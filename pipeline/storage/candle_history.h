@@ -29,10 +29,11 @@ public:
     // oldest first within a key. Empty (not an error) when the SQLite file does not exist yet.
     Result<std::vector<Candle>> latest(const std::vector<int> &intervalsSec, int perKey) const;
     // Up to `limit` candles of one key and interval with bucket_start < beforeMs, oldest first.
-    Result<std::vector<Candle>> before(const CandleKey &key, int intervalSec, qint64 beforeMs, int limit) const;
+    Result<std::vector<Candle>> before(const CandleKey &key, int intervalSec, qint64 beforeMs,
+                                       int limit) const;
 
 private:
     DatabaseUrl m_url;
 };
 
-}  // namespace ms
+} // namespace ms

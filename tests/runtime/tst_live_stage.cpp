@@ -4,7 +4,6 @@
 #include <QElapsedTimer>
 #include <QTest>
 #include <QThread>
-
 #include <atomic>
 
 using namespace ms;
@@ -38,7 +37,7 @@ std::vector<Tick> ticks(int from, int count)
     return out;
 }
 
-}  // namespace
+} // namespace
 
 class TstLiveStage : public QObject
 {
@@ -95,7 +94,7 @@ private Q_SLOTS:
             }
         });
         consumer->start();
-        QVERIFY(consumer->wait(60000));  // completes with nobody taking
+        QVERIFY(consumer->wait(60000)); // completes with nobody taking
         delete consumer;
         qInfo("slowest push of %d ticks into a ring of %d: %.3f ms", perPush, capacity,
               double(slowestPushNs.load()) / 1e6);

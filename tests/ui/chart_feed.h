@@ -11,7 +11,8 @@ namespace ms::uitest {
 class ChartFeed
 {
 public:
-    explicit ChartFeed(std::vector<int> intervalsSec = {1, 60, 300, 3600}, qint64 startMs = 1'700'000'000'000LL)
+    explicit ChartFeed(std::vector<int> intervalsSec = {1, 60, 300, 3600},
+                       qint64 startMs = 1'700'000'000'000LL)
         : m_intervals(std::move(intervalsSec)), m_t(startMs)
     {
     }
@@ -68,4 +69,4 @@ private:
     std::map<int, Candle> m_forming;
 };
 
-}  // namespace ms::uitest
+} // namespace ms::uitest

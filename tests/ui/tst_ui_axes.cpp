@@ -4,7 +4,6 @@
 
 #include <QDateTime>
 #include <QTest>
-
 #include <cmath>
 
 using namespace ms::ui;
@@ -17,7 +16,7 @@ bool isMultiple(double v, double step)
     const double k = v / step;
     return std::abs(k - std::round(k)) < 1e-6;
 }
-}  // namespace
+} // namespace
 
 class TstUiAxes : public QObject
 {
@@ -47,14 +46,18 @@ private Q_SLOTS:
         const double step = ticks[1].value - ticks[0].value;
         const double magnitude = std::pow(10.0, std::floor(std::log10(step)));
         const double mantissa = step / magnitude;
-        QVERIFY2(std::abs(mantissa - 1) < 1e-6 || std::abs(mantissa - 2) < 1e-6 || std::abs(mantissa - 5) < 1e-6,
+        QVERIFY2(std::abs(mantissa - 1) < 1e-6 || std::abs(mantissa - 2) < 1e-6 ||
+                     std::abs(mantissa - 5) < 1e-6,
                  qPrintable(QString::number(step)));
-        const qsizetype decimals = ticks[0].label.contains(u'.') ? ticks[0].label.size() - ticks[0].label.indexOf(u'.') - 1 : 0;
+        const qsizetype decimals = ticks[0].label.contains(u'.')
+                                       ? ticks[0].label.size() - ticks[0].label.indexOf(u'.') - 1
+                                       : 0;
         for (const AxisTick &t : ticks) {
             QVERIFY(t.value >= lo - 1e-12 && t.value <= hi + 1e-12);
             QVERIFY(isMultiple(t.value, step));
-            const qsizetype d = t.label.contains(u'.') ? t.label.size() - t.label.indexOf(u'.') - 1 : 0;
-            QCOMPARE(d, decimals);  // one number of decimals on the whole axis
+            const qsizetype d =
+                t.label.contains(u'.') ? t.label.size() - t.label.indexOf(u'.') - 1 : 0;
+            QCOMPARE(d, decimals); // one number of decimals on the whole axis
             QCOMPARE(QLocale::c().toDouble(QString(t.label).remove(u',')), t.value);
         }
     }
@@ -87,14 +90,15 @@ private Q_SLOTS:
         QVERIFY(ticks.size() >= 2);
         QVERIFY(int(ticks.size()) <= maxTicks);
         const qint64 step = qint64(ticks[1].value - ticks[0].value);
-        const std::vector<qint64> allowed{kS, 2 * kS, 5 * kS, 10 * kS, 15 * kS, 30 * kS, kM, 2 * kM, 5 * kM,
-                                          10 * kM, 15 * kM, 30 * kM, kH, 2 * kH, 3 * kH, 6 * kH, 12 * kH, kD,
-                                          2 * kD, 7 * kD};
-        QVERIFY2(std::find(allowed.begin(), allowed.end(), step) != allowed.end(), qPrintable(QString::number(step)));
+        const std::vector<qint64> allowed{
+            kS,      2 * kS,  5 * kS, 10 * kS, 15 * kS, 30 * kS, kM,      2 * kM, 5 * kM, 10 * kM,
+            15 * kM, 30 * kM, kH,     2 * kH,  3 * kH,  6 * kH,  12 * kH, kD,     2 * kD, 7 * kD};
+        QVERIFY2(std::find(allowed.begin(), allowed.end(), step) != allowed.end(),
+                 qPrintable(QString::number(step)));
         for (const AxisTick &t : ticks) {
             const QDateTime when = QDateTime::fromMSecsSinceEpoch(qint64(t.value));
             const qint64 sinceMidnight = qint64(when.time().msecsSinceStartOfDay());
-            QCOMPARE(sinceMidnight % std::min(step, kD), qint64(0));  // whole local units
+            QCOMPARE(sinceMidnight % std::min(step, kD), qint64(0)); // whole local units
             QVERIFY(!t.label.contains(QStringLiteral("1970")));
         }
     }

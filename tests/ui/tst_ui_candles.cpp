@@ -39,10 +39,13 @@ private Q_SLOTS:
         QTest::addColumn<int>("intervalSec");
         QTest::addColumn<int>("width");
         for (int width : {1024, 2560})
-            for (auto [name, span] : {std::pair{"5m", 5 * kMinute}, {"1h", 60 * kMinute}, {"1d", 24 * 60 * kMinute},
+            for (auto [name, span] : {std::pair{"5m", 5 * kMinute},
+                                      {"1h", 60 * kMinute},
+                                      {"1d", 24 * 60 * kMinute},
                                       {"All", qint64(0)}})
                 for (int interval : {1, 60, 300, 3600})
-                    QTest::addRow("%s %ds %dpx", name, interval, width) << span << interval << width;
+                    QTest::addRow("%s %ds %dpx", name, interval, width)
+                        << span << interval << width;
     }
     void candlesFitAtEveryRangeAndInterval()
     {
@@ -58,7 +61,7 @@ private Q_SLOTS:
         panel.setIntervalSec(intervalSec);
         panel.setRangePreset(spanMs);
         panel.refresh(true);
-        QTest::qWait(1);  // let the charts lay out at this size, then draw on that layout
+        QTest::qWait(1); // let the charts lay out at this size, then draw on that layout
         panel.setRangePreset(spanMs);
         QVERIFY(panel.refresh(true));
 
@@ -83,7 +86,9 @@ private Q_SLOTS:
             QVERIFY(cols[i].wick >= cols[i].left && cols[i].wick < cols[i].right);
             const double bucketPx = double(choice.shownSec) * 1000 * pxPerMs;
             QVERIFY2(double(cols[i].right - cols[i].left) <= bucketPx + 1.5,
-                     qPrintable(QStringLiteral("body %1 px for a %2 px bucket").arg(cols[i].right - cols[i].left).arg(bucketPx)));
+                     qPrintable(QStringLiteral("body %1 px for a %2 px bucket")
+                                    .arg(cols[i].right - cols[i].left)
+                                    .arg(bucketPx)));
             if (i > 0)
                 QVERIFY2(cols[i - 1].right <= cols[i].left,
                          qPrintable(QStringLiteral("bodies %1 and %2 overlap").arg(i - 1).arg(i)));
@@ -94,7 +99,8 @@ private Q_SLOTS:
             QVERIFY(double(span) / (double(intervalSec) * 1000) > maxCandles - 2);
             QVERIFY(panel.legendText().contains(intervalLabel(choice.shownSec)));
         }
-        QVERIFY(panel.legendText().contains(QStringLiteral("Candles %1").arg(intervalLabel(choice.shownSec))));
+        QVERIFY(panel.legendText().contains(
+            QStringLiteral("Candles %1").arg(intervalLabel(choice.shownSec))));
         // Buckets are consecutive and of the shown width; the volume pane has the same ones.
         for (const CandleColumn &c : cols)
             QCOMPARE(candles[c.index].bucketStartMs % (qint64(choice.shownSec) * 1000), qint64(0));
@@ -121,7 +127,8 @@ private Q_SLOTS:
         QTest::newRow("1d of 1 s: stored 5 min") << 24 * 60 * kMinute << 1 << 300 << 300;
         QTest::newRow("1d of 1 min: stored 5 min") << 24 * 60 * kMinute << 60 << 300 << 300;
         QTest::newRow("1d of 1 h fits") << 24 * 60 * kMinute << 3600 << 3600 << 3600;
-        QTest::newRow("30 d of 1 min: 2 h from 1 h") << 30 * 24 * 60 * kMinute << 60 << 3600 << 7200;
+        QTest::newRow("30 d of 1 min: 2 h from 1 h")
+            << 30 * 24 * 60 * kMinute << 60 << 3600 << 7200;
     }
     void intervalChoiceIsTheFinestThatFits()
     {
@@ -129,7 +136,8 @@ private Q_SLOTS:
         QFETCH(int, requested);
         QFETCH(int, source);
         QFETCH(int, shown);
-        const CandleIntervalChoice c = chooseCandleInterval(spanMs, 800, requested, {3600, 1, 300, 60});
+        const CandleIntervalChoice c =
+            chooseCandleInterval(spanMs, 800, requested, {3600, 1, 300, 60});
         QCOMPARE(c.sourceSec, source);
         QCOMPARE(c.shownSec, shown);
     }
@@ -143,11 +151,13 @@ private Q_SLOTS:
                 for (int i = 0; i < 400; ++i)
                     candles.push_back(CandlePoint{i * widthMs, 1, 2, 0, 1, 1, true});
                 const qint64 span = 400 * widthMs;
-                const auto cols = candleColumns(candles, widthMs, widthMs / 2, span - widthMs / 3, 17.5, width);
+                const auto cols =
+                    candleColumns(candles, widthMs, widthMs / 2, span - widthMs / 3, 17.5, width);
                 QVERIFY(!cols.empty());
                 for (size_t i = 1; i < cols.size(); ++i)
                     QVERIFY(cols[i - 1].right <= cols[i].left && cols[i].right > cols[i].left);
-                QVERIFY(cols.front().left >= 17 && cols.back().right <= int(std::lround(17.5 + width)));
+                QVERIFY(cols.front().left >= 17 &&
+                        cols.back().right <= int(std::lround(17.5 + width)));
             }
         }
     }
@@ -176,7 +186,8 @@ private Q_SLOTS:
         QVERIFY(panel.refresh(true));
         const std::vector<CandlePoint> &candles = panel.shownCandles();
         const CandlePoint &last = candles[panel.candleColumns().back().index];
-        const double lastMiddle = double(last.bucketStartMs) + double(panel.shownInterval().shownSec) * 500;
+        const double lastMiddle =
+            double(last.bucketStartMs) + double(panel.shownInterval().shownSec) * 500;
         for (const IndicatorLine *line : {&panel.smaLine(), &panel.emaLine()}) {
             QVERIFY(!line->empty());
             // The last point sits on the newest (forming) candle.
@@ -184,7 +195,8 @@ private Q_SLOTS:
         }
         // The SMA's last value is the mean of the last five closes shown.
         double sum = 0;
-        for (size_t i = panel.candleColumns().back().index - 4; i <= panel.candleColumns().back().index; ++i)
+        for (size_t i = panel.candleColumns().back().index - 4;
+             i <= panel.candleColumns().back().index; ++i)
             sum += candles[i].close;
         QCOMPARE(panel.smaLine().segments.back().back().y(), sum / 5);
         QVERIFY(panel.legendText().contains(QStringLiteral("SMA 5")));
@@ -195,7 +207,7 @@ private Q_SLOTS:
     {
         MarketDataStore store(10000, 1000);
         uitest::ChartFeed feed;
-        feed.feed(store, 5 * 60);  // five minutes: five 1-min candles
+        feed.feed(store, 5 * 60); // five minutes: five 1-min candles
         ChartPanel panel(&store);
         panel.resize(1200, 700);
         panel.show();
@@ -219,7 +231,8 @@ private Q_SLOTS:
         MarketDataStore store(100000, 10000);
         uitest::ChartFeed feed;
         feed.feed(store, 20 * 60);
-        feed.feed(store, 20 * 60, 1000, 30 * kMinute);  // a run that started 30 min after the last one
+        feed.feed(store, 20 * 60, 1000,
+                  30 * kMinute); // a run that started 30 min after the last one
         ChartPanel panel(&store);
         panel.resize(1200, 700);
         panel.show();
@@ -231,7 +244,7 @@ private Q_SLOTS:
         panel.setIndicators(true, 5, true, 5);
         QVERIFY(panel.refresh(true));
         for (const IndicatorLine *line : {&panel.smaLine(), &panel.emaLine()}) {
-            QCOMPARE(line->segments.size(), size_t(2));  // broken at the gap, not bridged
+            QCOMPARE(line->segments.size(), size_t(2)); // broken at the gap, not bridged
             QVERIFY(line->segments[1].front().x() - line->segments[0].back().x() > 30.0 * kMinute);
         }
         QVERIFY(panel.volumeBarCount() > 0);
@@ -249,7 +262,8 @@ private Q_SLOTS:
         const auto [t0, t1] = panel.visibleRange();
         QVERIFY(t0 >= feed.now() + 60 * kMinute - 60000);
         for (const CandleColumn &c : panel.volumeColumns())
-            QVERIFY(panel.shownVolumeBars()[c.index].bucketStartMs + 60000 > feed.now() + 60 * kMinute);
+            QVERIFY(panel.shownVolumeBars()[c.index].bucketStartMs + 60000 >
+                    feed.now() + 60 * kMinute);
     }
 
     void indicatorMaths()
@@ -260,10 +274,10 @@ private Q_SLOTS:
         const IndicatorLine sma = indicatorLine(IndicatorKind::Sma, 3, candles, 1000, 0, 10000);
         QCOMPARE(sma.segments.size(), size_t(1));
         QCOMPARE(sma.segments[0].size(), size_t(8));
-        QCOMPARE(sma.segments[0].front(), QPointF(2500, 2.0));  // (1 + 2 + 3) / 3 at the 3rd middle
+        QCOMPARE(sma.segments[0].front(), QPointF(2500, 2.0)); // (1 + 2 + 3) / 3 at the 3rd middle
         QCOMPARE(sma.segments[0].back(), QPointF(9500, 9.0));
         const IndicatorLine ema = indicatorLine(IndicatorKind::Ema, 3, candles, 1000, 0, 10000);
-        QCOMPARE(ema.segments[0].front().y(), 2.0);  // seeded with the SMA
+        QCOMPARE(ema.segments[0].front().y(), 2.0); // seeded with the SMA
         QCOMPARE(ema.segments[0][1].y(), 0.5 * 4 + 0.5 * 2.0);
     }
     void emptyChartShowsNoEpochOrUnitScale()
@@ -279,7 +293,8 @@ private Q_SLOTS:
             for (QGraphicsItem *item : view->scene()->items()) {
                 auto *text = dynamic_cast<QGraphicsTextItem *>(item);
                 if (text && text->isVisible())
-                    QVERIFY2(!text->toPlainText().contains(QStringLiteral("1970")) && text->toPlainText() != QStringLiteral("1"),
+                    QVERIFY2(!text->toPlainText().contains(QStringLiteral("1970")) &&
+                                 text->toPlainText() != QStringLiteral("1"),
                              qPrintable(text->toPlainText()));
             }
         }
@@ -301,13 +316,16 @@ private Q_SLOTS:
         panel.refresh(false);
         QVERIFY(!panel.following());
         feed.feed(store, 30);
-        panel.refresh(true);  // parked: the plot stays, the header does not
-        QVERIFY2(panel.headerText().endsWith(numberLocale().toString(feed.price(), 'f', panel.priceDecimals())),
+        panel.refresh(true); // parked: the plot stays, the header does not
+        QVERIFY2(panel.headerText().endsWith(
+                     numberLocale().toString(feed.price(), 'f', panel.priceDecimals())),
                  qPrintable(panel.headerText()));
         // The crosshair's caption names the time under the cursor, to the second.
         const auto [t0, t1] = panel.visibleRange();
         const double t = double(t0 + (t1 - t0) / 3);
-        QVERIFY(panel.captionAt(t, 100).startsWith(QDateTime::fromMSecsSinceEpoch(qint64(t)).toString(QStringLiteral("yyyy-MM-dd hh:mm:ss"))));
+        QVERIFY(
+            panel.captionAt(t, 100).startsWith(QDateTime::fromMSecsSinceEpoch(qint64(t)).toString(
+                QStringLiteral("yyyy-MM-dd hh:mm:ss"))));
     }
     void crosshairAndLastPriceMatchTheData()
     {
@@ -326,7 +344,8 @@ private Q_SLOTS:
         panel.setRangePreset(10 * kMinute);
         QVERIFY(panel.refresh(true));
         // The last-price tag on the axis says what the header says.
-        QCOMPARE(panel.lastPriceTag(), numberLocale().toString(feed.price(), 'f', panel.priceDecimals()));
+        QCOMPARE(panel.lastPriceTag(),
+                 numberLocale().toString(feed.price(), 'f', panel.priceDecimals()));
         QVERIFY(panel.headerText().endsWith(panel.lastPriceTag()));
 
         auto *view = panel.findChild<InteractiveChartView *>(QStringLiteral("priceChart"));
@@ -340,15 +359,19 @@ private Q_SLOTS:
         const double msPerPx = double(t1 - t0) / plot.width();
         const double expected = double(t0) + (plot.center().x() - plot.left()) * msPerPx;
         QVERIFY2(std::abs(moved.last().at(0).toDouble() - expected) <= 2 * msPerPx,
-                 qPrintable(QStringLiteral("crosshair at %1, cursor at %2").arg(moved.last().at(0).toDouble()).arg(expected)));
+                 qPrintable(QStringLiteral("crosshair at %1, cursor at %2")
+                                .arg(moved.last().at(0).toDouble())
+                                .arg(expected)));
         // Zoom and follow again: the crosshair follows the data under the still cursor.
         moved.clear();
         panel.zoom(0.5, 0.5);
         QVERIFY(panel.refresh(false));
         QVERIFY(moved.count() > 0);
         const auto [z0, z1] = panel.visibleRange();
-        const double zExpected = double(z0) + (plot.center().x() - plot.left()) * double(z1 - z0) / plot.width();
-        QVERIFY(std::abs(moved.last().at(0).toDouble() - zExpected) <= 2 * double(z1 - z0) / plot.width());
+        const double zExpected =
+            double(z0) + (plot.center().x() - plot.left()) * double(z1 - z0) / plot.width();
+        QVERIFY(std::abs(moved.last().at(0).toDouble() - zExpected) <=
+                2 * double(z1 - z0) / plot.width());
     }
     void aTabSwitchCatchesUp()
     {
@@ -368,7 +391,8 @@ private Q_SLOTS:
         // Back on the Markets tab, before any frame: the chart shows what happened meanwhile.
         panel.show();
         QCOMPARE(panel.visibleRange().second, store.find(QStringLiteral("BTC"))->lastTsMs);
-        QVERIFY(panel.headerText().endsWith(numberLocale().toString(feed.price(), 'f', panel.priceDecimals())));
+        QVERIFY(panel.headerText().endsWith(
+            numberLocale().toString(feed.price(), 'f', panel.priceDecimals())));
         // The volume axis carries more than one label.
         QVERIFY(panel.volumeTicks().size() >= 2);
     }

@@ -4,7 +4,6 @@
 #include "history_loader.h"
 #include "main_window.h"
 #include "market_data_store.h"
-
 #include "storage/candle_history.h"
 #include "storage/database_url.h"
 #include "storage/tick_store.h"
@@ -18,8 +17,8 @@ using namespace ms::ui;
 
 namespace {
 constexpr qint64 kMinute = 60 * 1000;
-constexpr qint64 kEnd = 1'700'000'000'000LL / kMinute * kMinute;  // the newest stored minute
-constexpr int kMinutes = 6000;                                     // ~4 days of 1-min candles
+constexpr qint64 kEnd = 1'700'000'000'000LL / kMinute * kMinute; // the newest stored minute
+constexpr int kMinutes = 6000;                                   // ~4 days of 1-min candles
 
 std::vector<Candle> seedCandles()
 {
@@ -45,7 +44,7 @@ std::vector<Candle> seedCandles()
     }
     return out;
 }
-}  // namespace
+} // namespace
 
 class TstUiHistory : public QObject
 {
@@ -75,15 +74,17 @@ private Q_SLOTS:
         const CandleHistory history(*DatabaseUrl::parse(m_url));
         auto latest = history.latest({60}, 100);
         QVERIFY(latest);
-        QCOMPARE(latest->size(), size_t(200));  // 100 per symbol
+        QCOMPARE(latest->size(), size_t(200)); // 100 per symbol
         QCOMPARE(latest->back().bucketStartMs, kEnd);
-        auto page = history.before(CandleKey{AssetClass::Crypto, "BTC", "USD"}, 60, kEnd - 99 * kMinute, 50);
+        auto page = history.before(CandleKey{AssetClass::Crypto, "BTC", "USD"}, 60,
+                                   kEnd - 99 * kMinute, 50);
         QVERIFY(page);
         QCOMPARE(page->size(), size_t(50));
         QCOMPARE(page->back().bucketStartMs, kEnd - 100 * kMinute);
         QCOMPARE(page->front().bucketStartMs, kEnd - 149 * kMinute);
         // No file yet: no history, no error, and no database created.
-        const CandleHistory none(*DatabaseUrl::parse(QStringLiteral("sqlite://") + m_dir.path() + QStringLiteral("/none.db")));
+        const CandleHistory none(*DatabaseUrl::parse(QStringLiteral("sqlite://") + m_dir.path() +
+                                                     QStringLiteral("/none.db")));
         auto empty = none.latest({60}, 10);
         QVERIFY(empty && empty->empty());
         QVERIFY(!QFile::exists(m_dir.path() + QStringLiteral("/none.db")));
@@ -107,9 +108,10 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(w.store().find(QStringLiteral("BTC")) != nullptr, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(!w.charts()->symbol().isEmpty(), 20000);
         QTRY_VERIFY_WITH_TIMEOUT(w.charts()->candleCount() > 30, 20000);
-        QCOMPARE(w.charts()->visibleRange().second, kEnd + 59000 + 60000);  // the stored live edge (+ room)
+        QCOMPARE(w.charts()->visibleRange().second,
+                 kEnd + 59000 + 60000); // the stored live edge (+ room)
         QVERIFY(w.charts()->headerText().startsWith(w.charts()->symbol()));
-        QVERIFY(w.charts()->headerText() != w.charts()->symbol());  // with the stored last price
+        QVERIFY(w.charts()->headerText() != w.charts()->symbol()); // with the stored last price
     }
 
     void pagingBackLoadsOlderCandles()
@@ -134,7 +136,8 @@ private Q_SLOTS:
         // Go to two days before the newest candle: pages load until the view is covered.
         const qint64 target = kEnd - 2 * 24 * 60 * kMinute;
         panel.goTo(target);
-        QTRY_VERIFY_WITH_TIMEOUT((panel.refresh(false), d->candles.at(60).front().bucketStartMs <= target - 30 * kMinute),
+        QTRY_VERIFY_WITH_TIMEOUT((panel.refresh(false),
+                                  d->candles.at(60).front().bucketStartMs <= target - 30 * kMinute),
                                  30000);
         QVERIFY(loader.pagesLoaded() >= 2);
         QTRY_VERIFY_WITH_TIMEOUT((panel.refresh(false), panel.candleCount() >= 55), 10000);
@@ -143,7 +146,8 @@ private Q_SLOTS:
         // Pan further back: the next page comes, and the stored series has no holes.
         for (int i = 0; i < 10; ++i)
             panel.pan(-1.0);
-        QTRY_VERIFY_WITH_TIMEOUT((panel.refresh(false), d->candles.at(60).front().bucketStartMs <= panel.visibleRange().first),
+        QTRY_VERIFY_WITH_TIMEOUT((panel.refresh(false), d->candles.at(60).front().bucketStartMs <=
+                                                            panel.visibleRange().first),
                                  30000);
         const auto &list = d->candles.at(60);
         for (size_t i = 1; i < list.size(); ++i)
