@@ -209,7 +209,7 @@ struct Feed
     }
 };
 
-void benchFrames(qint64 points, int frames, const QString &screenshotDir)
+void benchFrames(qint64 points, int frames, const QString &screenshotDir, const QString &only)
 {
     ui::MarketDataStore store(size_t(points), 100000);
     Feed feed(store);
@@ -250,6 +250,8 @@ void benchFrames(qint64 points, int frames, const QString &screenshotDir)
                              ui::ChartPanel::Mode::Candles, true, interval});
     std::vector<double> allP99;
     for (const Case &c : cases) {
+        if (!only.isEmpty() && !QString::fromStdString(c.name).contains(only))
+            continue;
         panel.setMode(c.mode);
         panel.setIntervalSec(c.intervalSec);
         panel.setRangePreset(c.span);
@@ -471,7 +473,8 @@ int main(int argc, char **argv)
     const double rate = argValue(args, QStringLiteral("--rate"), QStringLiteral("100000")).toDouble();
     std::printf("bench_charts: Qt %s, platform %s\n", qVersion(), qPrintable(QGuiApplication::platformName()));
     const QString screenshotDir = argValue(args, QStringLiteral("--screenshot"), QString());
-    benchFrames(points, frames, screenshotDir);
+    // --only TEXT: just the cases whose name contains TEXT (e.g. "All", "candles 1 s").
+    benchFrames(points, frames, screenshotDir, argValue(args, QStringLiteral("--only"), QString()));
     benchHealth(screenshotDir);
     if (!args.contains(QStringLiteral("--skip-pipeline")))
         benchPipeline(seconds, rate, argValue(args, QStringLiteral("--issue-rate"), QStringLiteral("0")).toDouble(),
