@@ -2,7 +2,13 @@
 // Live charts of the selected symbol: price (line or candlesticks) with SMA/EMA overlays on top,
 // volume bars below on the same time range. Follows the live edge until the user pans or zooms;
 // "Follow live" (or End / double-click) resumes. refresh() is called once per frame; what reaches
-// the series is decimated to the plot's pixel width first.
+// the screen is bounded by the plot's pixel width: the price line is decimated, and candles are
+// shown at the finest interval that leaves them kMinCandlePx pixels each (candle_layout.h).
+// Candles, volume bars and indicator lines are painted by items of our own (candle_plot_item.h);
+// Qt Charts draws the axes, grid and the price line.
+#include "axis_ticks.h"
+#include "candle_layout.h"
+#include "indicator_lines.h"
 #include "market_data_store.h"
 #include "min_max_cache.h"
 #include "value_range.h"
@@ -11,22 +17,28 @@
 
 #include <memory>
 
-class QAreaSeries;
-class QCandlestickSeries;
 class QChart;
 class QCheckBox;
 class QComboBox;
-class QDateTimeAxis;
+class QDateTimeEdit;
+class QGraphicsLineItem;
+class QGraphicsRectItem;
+class QGraphicsSimpleTextItem;
+class QCategoryAxis;
 class QLabel;
 class QLineSeries;
 class QPushButton;
 class QSettings;
+class QSpinBox;
 class QValueAxis;
 
 namespace ms::ui {
 
-class CandleSeriesSync;
+class CandlePlotItem;
+class CategoryTicks;
+class HistoryLoader;
 class InteractiveChartView;
+class LinePlotItem;
 
 class ChartPanel : public QWidget
 {
@@ -54,22 +66,47 @@ public:
     void zoom(double factor, double anchorFraction);
 
     // What is on screen (for tests and the benchmark).
+    std::vector<AxisTick> timeTicks() const;
+    std::vector<AxisTick> priceTicks() const;
+    std::vector<AxisTick> volumeTicks() const;
+    int priceDecimals() const { return m_priceDecimals; }
+    // The last-price tag's text and whether it is shown (tests).
+    QString lastPriceTag() const;
     qsizetype pricePointCount() const;
     qsizetype candleCount() const;
     qsizetype volumeBarCount() const;
     std::pair<qint64, qint64> visibleRange() const { return {m_t0, m_t1}; }
+    // The interval of the candles and volume bars on screen, and where they come from.
+    CandleIntervalChoice shownInterval() const { return m_choice; }
+    const std::vector<CandlePoint> &shownCandles() const;
+    const std::vector<CandleColumn> &candleColumns() const;
+    const std::vector<CandlePoint> &shownVolumeBars() const;
+    const std::vector<CandleColumn> &volumeColumns() const;
+    const IndicatorLine &smaLine() const { return m_sma; }
+    const IndicatorLine &emaLine() const { return m_ema; }
+    void setIndicators(bool sma, int smaPeriod, bool ema, int emaPeriod);
+    // Where older candles come from when the view reaches past what memory holds (may be null).
+    void setHistoryLoader(HistoryLoader *loader);
+    // Parks the view centred on this time (ms), loading older history as needed.
+    void goTo(qint64 timeMs);
+    QString headerText() const;
+    QString legendText() const;
+    QString captionAt(double t, double v) const { return caption(t, v); }
 
     void saveState(QSettings &settings) const;
     void restoreState(const QSettings &settings);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
+    void layoutItems();
+    void placeLastPrice(const QRectF &plot, double lo, double hi);
+    void updateLegend(const SymbolData *d);
     void alignVolumePlot();
     void buildCharts();
     void styleChart(QChart *chart) const;
     void updateControls();
-    QList<QPointF> overlayPoints(bool on, const std::map<int, TimeSeriesBuffer> &source, qint64 t0, qint64 t1,
-                                 int columns) const;
-    QList<QPointF> volumeOutline(const SymbolData &d, qint64 t0, qint64 t1, int columns, double *maxVolume);
     void setValueRange(double lo, double hi);
     QString caption(double t, double v) const;
 
@@ -89,24 +126,38 @@ private:
     QList<QPushButton *> m_rangeButtons;
     QCheckBox *m_smaBox;
     QCheckBox *m_emaBox;
+    QSpinBox *m_smaPeriod;
+    QSpinBox *m_emaPeriod;
+    QLabel *m_legend;
     QPushButton *m_followButton;
+    QDateTimeEdit *m_goToEdit;
+    HistoryLoader *m_history = nullptr;
 
     QChart *m_priceChart;
     QChart *m_volumeChart;
     InteractiveChartView *m_priceView;
     InteractiveChartView *m_volumeView;
     QLineSeries *m_priceSeries;
-    QCandlestickSeries *m_candleSeries;
-    QLineSeries *m_smaSeries;
-    QLineSeries *m_emaSeries;
-    QLineSeries *m_volumeUpper;
-    QAreaSeries *m_volumeSeries;
-    QDateTimeAxis *m_priceTime;
-    QDateTimeAxis *m_volumeTime;
-    QValueAxis *m_priceAxis;
-    QValueAxis *m_volumeAxis;
-    std::unique_ptr<CandleSeriesSync> m_candles;  // what the candlestick series holds
-    qsizetype m_volumeBars = 0;
+    QLineSeries *m_volumeAnchor;  // empty: gives the volume chart's axes a series to map with
+    CandlePlotItem *m_candleItem;
+    CandlePlotItem *m_volumeItem;
+    LinePlotItem *m_lineItem;
+    QGraphicsLineItem *m_lastLine;  // the last price across the plot, with its tag on the axis
+    QGraphicsRectItem *m_lastTag;
+    QGraphicsSimpleTextItem *m_lastTagText;
+    QCategoryAxis *m_priceTime;   // round ticks (axis_ticks.h) as categories: labels we choose
+    QCategoryAxis *m_volumeTime;
+    QCategoryAxis *m_priceAxis;
+    QCategoryAxis *m_volumeAxis;
+    std::unique_ptr<CategoryTicks> m_priceTimeTicks, m_volumeTimeTicks, m_priceTicks, m_volumeTicks;
+    int m_priceDecimals = 2;   // of the instrument, from its prices
+    int m_volumeDecimals = 0;
+    CandleIntervalChoice m_choice;
+    std::vector<CandlePoint> m_buckets;  // candles of m_choice.shownSec over the view (+ warm-up)
+    IndicatorLine m_sma, m_ema;
+    double m_volumeTop = 1;
+    quint64 m_generation = 0;  // of the store, when last drawn
+    double m_lastPrice = 0;
     MinMaxCache m_priceCache;                  // incremental decimation of the price line
     std::optional<ValueRange> m_valueRange;    // what the price axis shows
 };

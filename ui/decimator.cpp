@@ -163,4 +163,31 @@ std::vector<CandlePoint> Decimator::candles(const std::deque<CandlePoint> &all, 
     return out;
 }
 
+std::vector<CandlePoint> Decimator::aggregate(const std::deque<CandlePoint> &all, qint64 t0, qint64 t1, qint64 sourceMs,
+                                              qint64 shownMs)
+{
+    std::vector<CandlePoint> out;
+    sourceMs = std::max<qint64>(1, sourceMs);
+    shownMs = std::max(sourceMs, shownMs);
+    const qint64 from = bucketKey(t0, shownMs) * shownMs;  // the bucket holding t0 starts here
+    auto first = std::lower_bound(all.begin(), all.end(), from,
+                                  [](const CandlePoint &c, qint64 t) { return c.bucketStartMs < t; });
+    auto last = std::upper_bound(first, all.end(), t1,
+                                 [](qint64 t, const CandlePoint &c) { return t < c.bucketStartMs; });
+    for (auto it = first; it != last;) {
+        const qint64 key = bucketKey(it->bucketStartMs, shownMs);
+        CandlePoint merged = *it;
+        merged.bucketStartMs = key * shownMs;
+        for (++it; it != last && bucketKey(it->bucketStartMs, shownMs) == key; ++it) {
+            merged.high = std::max(merged.high, it->high);
+            merged.low = std::min(merged.low, it->low);
+            merged.close = it->close;
+            merged.volume += it->volume;
+            merged.final = it->final;
+        }
+        out.push_back(merged);
+    }
+    return out;
+}
+
 }  // namespace ms::ui

@@ -64,6 +64,11 @@ public:
     // start). *groupMs gets the width of one group (k * intervalMs).
     static std::vector<CandlePoint> candles(const std::deque<CandlePoint> &all, qint64 t0, qint64 t1, qint64 intervalMs,
                                             int maxCount, qint64 *groupMs = nullptr);
+    // Candles of sourceMs merged into epoch-aligned buckets of shownMs (a multiple of it): every
+    // bucket [k * shownMs, (k + 1) * shownMs) that overlaps [t0, t1] and holds a candle. One
+    // output candle per bucket, starting at the bucket's start.
+    static std::vector<CandlePoint> aggregate(const std::deque<CandlePoint> &all, qint64 t0, qint64 t1, qint64 sourceMs,
+                                              qint64 shownMs);
 };
 
 }  // namespace ms::ui

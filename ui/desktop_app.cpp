@@ -85,6 +85,10 @@ int runDesktop(int argc, char **argv, const ms::PipelineConfig &base)
 
     const DesktopOptions opts = parseDesktopOptions(QCoreApplication::arguments());
     MainWindow window(base, opts.settingsFile);
+    // MS_WINDOW_SIZE=WxH (scripts/screenshot): a fixed window size for reproducible screenshots.
+    const QStringList size = qEnvironmentVariable("MS_WINDOW_SIZE").split(u'x');
+    if (size.size() == 2 && size[0].toInt() > 0 && size[1].toInt() > 0)
+        window.resize(size[0].toInt(), size[1].toInt());
     window.show();
     if (opts.start)
         QTimer::singleShot(0, &window, &MainWindow::startPipeline);

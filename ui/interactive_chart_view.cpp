@@ -9,6 +9,7 @@
 #include <QMouseEvent>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
 
 namespace ms::ui {
@@ -32,8 +33,16 @@ InteractiveChartView::InteractiveChartView(QChart *chart, QWidget *parent) : QCh
     m_labelBox->setPen(QPen(lineColor));
     m_label = new QGraphicsSimpleTextItem(m_labelBox);
     m_label->setBrush(isDarkTheme() ? QColor(230, 235, 242) : QColor(20, 20, 20));
+    for (auto [box, text] : {std::pair{&m_valueTagBox, &m_valueTagText}, {&m_timeTagBox, &m_timeTagText}}) {
+        *box = new QGraphicsRectItem(chart);
+        (*box)->setBrush(lineColor.darker(isDarkTheme() ? 250 : 100));
+        (*box)->setPen(Qt::NoPen);
+        *text = new QGraphicsSimpleTextItem(*box);
+        (*text)->setBrush(isDarkTheme() ? QColor(235, 240, 246) : QColor(255, 255, 255));
+    }
     for (QGraphicsItem *item : {static_cast<QGraphicsItem *>(m_hLine), static_cast<QGraphicsItem *>(m_vLine),
-                                static_cast<QGraphicsItem *>(m_labelBox)})
+                                static_cast<QGraphicsItem *>(m_labelBox), static_cast<QGraphicsItem *>(m_valueTagBox),
+                                static_cast<QGraphicsItem *>(m_timeTagBox)})
         item->setZValue(1000);
     hideCrosshair();
 }
@@ -116,19 +125,69 @@ void InteractiveChartView::keyPressEvent(QKeyEvent *event)
 
 void InteractiveChartView::leaveEvent(QEvent *event)
 {
+    m_lastViewPos.reset();
     hideCrosshair();
     QChartView::leaveEvent(event);
 }
 
 void InteractiveChartView::hideCrosshair()
 {
+    const bool was = m_vLine->isVisible();
     m_hLine->hide();
     m_vLine->hide();
     m_labelBox->hide();
+    m_valueTagBox->hide();
+    m_timeTagBox->hide();
+    if (was && m_crosshair)
+        Q_EMIT crosshairMoved(std::nan(""));
+}
+
+void InteractiveChartView::refreshCrosshair()
+{
+    if (m_lastViewPos && m_vLine->isVisible() && m_crosshair)
+        updateCrosshair(*m_lastViewPos);
+}
+
+void InteractiveChartView::placeTimeTag(double sceneX, double x)
+{
+    const QString text = m_timeTag ? m_timeTag(x) : QString();
+    if (text.isEmpty()) {
+        m_timeTagBox->hide();
+        return;
+    }
+    const QRectF plot = chart()->plotArea();
+    m_timeTagText->setText(text);
+    const QRectF r = m_timeTagText->boundingRect();
+    const double w = r.width() + 8;
+    const double left = std::clamp(sceneX - w / 2, plot.left(), plot.right() - w);
+    m_timeTagBox->setRect(0, 0, w, r.height() + 4);
+    m_timeTagBox->setPos(left, plot.bottom() + 2);
+    m_timeTagText->setPos(4, 2);
+    m_timeTagBox->show();
+}
+
+void InteractiveChartView::showLinkedTime(double x)
+{
+    const QRectF plot = chart()->plotArea();
+    if (std::isnan(x) || chart()->series().isEmpty()) {
+        m_vLine->hide();
+        m_timeTagBox->hide();
+        return;
+    }
+    const QPointF at = chart()->mapToPosition(QPointF(x, 0), chart()->series().first());
+    if (at.x() < plot.left() || at.x() > plot.right()) {
+        m_vLine->hide();
+        m_timeTagBox->hide();
+        return;
+    }
+    m_vLine->setLine(at.x(), plot.top(), at.x(), plot.bottom());
+    m_vLine->show();
+    placeTimeTag(at.x(), x);
 }
 
 void InteractiveChartView::updateCrosshair(const QPointF &viewPos)
 {
+    m_lastViewPos = viewPos;
     const QRectF plot = chart()->plotArea();
     const QPointF pos = chart()->mapFromScene(mapToScene(viewPos.toPoint()));
     if (!m_crosshair || !plot.contains(pos) || chart()->series().isEmpty()) {
@@ -140,6 +199,16 @@ void InteractiveChartView::updateCrosshair(const QPointF &viewPos)
     m_vLine->setLine(pos.x(), plot.top(), pos.x(), plot.bottom());
     m_hLine->show();
     m_vLine->show();
+    Q_EMIT crosshairMoved(value.x());
+    if (const QString tag = m_valueTag ? m_valueTag(value.y()) : QString(); !tag.isEmpty()) {
+        m_valueTagText->setText(tag);
+        const QRectF r = m_valueTagText->boundingRect();
+        m_valueTagBox->setRect(0, 0, r.width() + 8, r.height() + 4);
+        m_valueTagBox->setPos(plot.right() + 1, pos.y() - (r.height() + 4) / 2);
+        m_valueTagText->setPos(4, 2);
+        m_valueTagBox->show();
+    }
+    placeTimeTag(pos.x(), value.x());
     const QString text = m_caption ? m_caption(value.x(), value.y()) : QString();
     if (text.isEmpty()) {
         m_labelBox->hide();

@@ -6,6 +6,7 @@
 #include <QChartView>
 
 #include <functional>
+#include <optional>
 
 class QGraphicsLineItem;
 class QGraphicsRectItem;
@@ -22,11 +23,20 @@ public:
     // Caption for the crosshair at chart value (x = ms since epoch, y = value); empty hides it.
     void setCaptionProvider(std::function<QString(double x, double y)> provider);
     void setCrosshairEnabled(bool on) { m_crosshair = on; }
+    // Tags on the axes at the crosshair: the value at the right edge, the time at the bottom.
+    void setValueTagProvider(std::function<QString(double y)> provider) { m_valueTag = std::move(provider); }
+    void setTimeTagProvider(std::function<QString(double x)> provider) { m_timeTag = std::move(provider); }
+    // Another view's crosshair is at time x (NaN: none): draws the vertical line (and time tag) here,
+    // so one crosshair runs through price and volume.
+    void showLinkedTime(double x);
+    // The chart moved under a cursor that did not: the crosshair and its caption follow the data.
+    void refreshCrosshair();
 
 Q_SIGNALS:
     void panRequested(double fractionOfSpan);                  // > 0 moves towards newer data
     void zoomRequested(double factor, double anchorFraction);  // factor < 1 zooms in
     void followRequested();
+    void crosshairMoved(double x);  // time under the cursor, NaN when it left the plot
 
 protected:
     void mousePressEvent(QMouseEvent *event) override;
@@ -40,6 +50,7 @@ protected:
 private:
     void updateCrosshair(const QPointF &viewPos);
     void hideCrosshair();
+    void placeTimeTag(double sceneX, double x);
 
     std::function<QString(double, double)> m_caption;
     bool m_crosshair = true;
@@ -49,6 +60,10 @@ private:
     QGraphicsLineItem *m_vLine = nullptr;
     QGraphicsRectItem *m_labelBox = nullptr;
     QGraphicsSimpleTextItem *m_label = nullptr;
+    QGraphicsRectItem *m_valueTagBox = nullptr, *m_timeTagBox = nullptr;
+    QGraphicsSimpleTextItem *m_valueTagText = nullptr, *m_timeTagText = nullptr;
+    std::function<QString(double)> m_valueTag, m_timeTag;
+    std::optional<QPointF> m_lastViewPos;  // where the cursor is over this view
 };
 
 }  // namespace ms::ui

@@ -3,6 +3,7 @@
 #include "app_settings.h"
 #include "chart_panel.h"
 #include "health_panel.h"
+#include "history_loader.h"
 #include "issues_panel.h"
 #include "market_data_store.h"
 #include "model/time_util.h"
@@ -99,6 +100,9 @@ MainWindow::MainWindow(const PipelineConfig &base, const QString &settingsFile, 
     m_storedQuotesTimer->setInterval(kStoredQuotesEveryMs);
     connect(m_storedQuotesTimer, &QTimer::timeout, this, &MainWindow::loadStoredQuotes);
     // (the first read was started by onStateChanged(Stopped) above)
+    // What the database holds shows at once on the charts too, with or without Start.
+    m_history->setDatabaseUrl(databaseUrl());
+    m_history->loadLatest();
 }
 
 QString MainWindow::databaseUrl() const
@@ -193,6 +197,11 @@ void MainWindow::buildLayout()
     m_health = new ui::HealthPanel(this);
     m_issues = new ui::IssuesPanel(this);
     connect(m_watchlist, &ui::WatchlistPanel::symbolSelected, m_charts, &ui::ChartPanel::setSymbol);
+    m_history = new ui::HistoryLoader(m_store.get(), this);
+    m_charts->setHistoryLoader(m_history);
+    connect(m_history, &ui::HistoryLoader::loaded, this, [this](const QStringList &symbols) {
+        m_watchlist->refresh(std::set<QString>(symbols.begin(), symbols.end()));
+    });
 
     auto *markets = new QSplitter(Qt::Horizontal, this);
     markets->setObjectName(QStringLiteral("marketsSplitter"));
@@ -302,6 +311,7 @@ void MainWindow::frame()
         m_clearOnNextData = false;
         m_store->clear();
         m_watchlist->reset();
+        m_history->loadLatest();  // the new run continues the stored series
     }
     m_store->addTicks(batch.ticks);
     m_store->addCandles(batch.candles);

@@ -25,6 +25,7 @@ class ChartPanel;
 class HealthPanel;
 class IssuesPanel;
 class MarketDataStore;
+class HistoryLoader;
 class SecretStore;
 class WatchlistPanel;
 struct AppSettings;
@@ -120,6 +121,7 @@ private:
     QTabWidget *m_tabs = nullptr;
     ui::WatchlistPanel *m_watchlist = nullptr;
     ui::ChartPanel *m_charts = nullptr;
+    ui::HistoryLoader *m_history = nullptr;  // stored candles, at launch and when scrolling back
     ui::HealthPanel *m_health = nullptr;
     ui::IssuesPanel *m_issues = nullptr;
     bool m_closeRequested = false;

@@ -1,5 +1,7 @@
 #include "market_data_store.h"
 
+#include <algorithm>
+
 namespace ms::ui {
 
 MarketDataStore::MarketDataStore(size_t historyPointsPerSymbol, size_t candlesPerInterval)
@@ -74,6 +76,41 @@ void MarketDataStore::addCandles(std::span<const Candle> candles)
     }
 }
 
+size_t MarketDataStore::addHistoryCandles(std::span<const Candle> candles)
+{
+    size_t added = 0;
+    for (const Candle &c : candles) {
+        SymbolData &d = entry(c.symbol, c.asset);
+        d.currency = c.currency;
+        auto &list = d.candles[c.intervalSec];
+        if (list.size() >= m_candlesPerInterval)
+            continue;  // full: what is held is newer than this
+        auto it = std::lower_bound(list.begin(), list.end(), c.bucketStartMs,
+                                   [](const CandlePoint &p, qint64 t) { return p.bucketStartMs < t; });
+        if (it != list.end() && it->bucketStartMs == c.bucketStartMs)
+            continue;
+        list.insert(it, CandlePoint{c.bucketStartMs, c.open, c.high, c.low, c.close, c.volume, c.final});
+        ++added;
+        if (d.ticks == 0 && c.lastTsMs >= d.lastTsMs) {
+            d.lastTsMs = c.lastTsMs;
+            d.lastPrice = c.close;
+        }
+    }
+    // 24 h change from the stored hour candles, for symbols the live feed has not told about yet.
+    for (const Candle &c : candles) {
+        SymbolData &d = *m_symbols.at(QString::fromStdString(c.symbol));
+        if (d.change24hPct || c.intervalSec != 3600)
+            continue;
+        const auto &hours = d.candles[3600];
+        const qint64 dayAgo = d.lastTsMs - 24 * 3600 * 1000LL;
+        auto then = std::lower_bound(hours.begin(), hours.end(), dayAgo,
+                                     [](const CandlePoint &p, qint64 t) { return p.bucketStartMs + 3600 * 1000LL <= t; });
+        if (then != hours.end() && then->bucketStartMs <= dayAgo && then->open > 0)
+            d.change24hPct = (d.lastPrice / then->open - 1) * 100;
+    }
+    return added;
+}
+
 void MarketDataStore::addIndicators(std::span<const IndicatorSnapshot> indicators)
 {
     for (const IndicatorSnapshot &s : indicators) {
@@ -132,6 +169,7 @@ void MarketDataStore::clear()
 {
     m_symbols.clear();
     m_changed.clear();
+    ++m_generation;
 }
 
 }  // namespace ms::ui

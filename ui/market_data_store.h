@@ -31,6 +31,7 @@ struct SymbolData
 {
     QString symbol;
     AssetClass asset = AssetClass::Crypto;
+    std::string currency = "USD";
     double lastPrice = 0;
     double firstPrice = 0;     // first price seen since the window opened
     double sessionVolume = 0;  // sum of tick volumes seen
@@ -50,7 +51,8 @@ struct SymbolData
 class MarketDataStore
 {
 public:
-    explicit MarketDataStore(size_t historyPointsPerSymbol = 200000, size_t candlesPerInterval = 5000);
+    // candlesPerInterval bounds live and stored candles together (paging back stops there).
+    explicit MarketDataStore(size_t historyPointsPerSymbol = 200000, size_t candlesPerInterval = 10000);
 
     void setHistoryPointsPerSymbol(size_t points);
     size_t historyPointsPerSymbol() const { return m_historyPoints; }
@@ -59,6 +61,10 @@ public:
     void addTicks(std::span<const Tick> ticks);
     void addCandles(std::span<const Candle> candles);
     void addIndicators(std::span<const IndicatorSnapshot> indicators);
+    // Stored candles from the database (history_loader.h): inserted where their buckets are not
+    // held yet (live data wins), older ones in front. A symbol without live data takes its last
+    // price and time, and its 24 h change, from them. Returns how many candles were new.
+    size_t addHistoryCandles(std::span<const Candle> candles);
 
     // Symbols touched since the last call (then forgotten).
     std::set<QString> takeChanged();
@@ -69,6 +75,8 @@ public:
     size_t heldBytes() const;
     const SymbolData *find(const QString &symbol) const;
     void clear();
+    // Bumped by clear(): a view that drew an older generation must redraw from scratch.
+    quint64 generation() const { return m_generation; }
 
 private:
     SymbolData &entry(const std::string &symbol, AssetClass asset);
@@ -77,6 +85,7 @@ private:
     size_t m_candlesPerInterval;
     std::map<QString, std::unique_ptr<SymbolData>> m_symbols;
     std::set<QString> m_changed;
+    quint64 m_generation = 0;
 };
 
 }  // namespace ms::ui

@@ -4,13 +4,39 @@
 
 namespace ms {
 
+void LiveStage::Rings::swap(Rings &o) noexcept
+{
+    ticks.swap(o.ticks);
+    candles.swap(o.candles);
+    indicators.swap(o.indicators);
+    std::swap(droppedTicks, o.droppedTicks);
+    std::swap(droppedCandles, o.droppedCandles);
+    std::swap(droppedIndicators, o.droppedIndicators);
+}
+
+void LiveStage::Rings::reset(size_t maxTicks)
+{
+    ticks.setCapacity(maxTicks);
+    candles.setCapacity(kMaxCandles);
+    indicators.setCapacity(kMaxIndicators);
+    droppedTicks = droppedCandles = droppedIndicators = 0;
+}
+
+LiveStage::LiveStage()
+{
+    m_live.reset(m_maxTicks);
+}
+
 void LiveStage::setEnabled(bool on, size_t maxTicks)
 {
-    QMutexLocker lock(&m_mutex);
-    m_maxTicks = std::max<size_t>(maxTicks, 1000);
-    m_enabled.store(on, std::memory_order_relaxed);
-    if (!on)
-        m_batch = {};
+    Rings old;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_maxTicks = std::max<size_t>(maxTicks, 1000);
+        m_enabled.store(on, std::memory_order_relaxed);
+        old.swap(m_live);
+        m_live.reset(m_maxTicks);
+    }
 }
 
 void LiveStage::add(std::span<const Tick> ticks, std::span<const Candle> candles,
@@ -19,33 +45,36 @@ void LiveStage::add(std::span<const Tick> ticks, std::span<const Candle> candles
     if (!enabled())
         return;
     QMutexLocker lock(&m_mutex);
-    auto &t = m_batch.ticks;
-    t.insert(t.end(), ticks.begin(), ticks.end());
-    if (t.size() > m_maxTicks) {
-        const size_t drop = t.size() - m_maxTicks;
-        t.erase(t.begin(), t.begin() + qsizetype(drop));
-        m_batch.droppedTicks += qint64(drop);
-    }
-    m_batch.candles.insert(m_batch.candles.end(), candles.begin(), candles.end());
-    if (m_batch.candles.size() > 100000)
-        m_batch.candles.erase(m_batch.candles.begin(), m_batch.candles.begin() + 50000);
-    m_batch.indicators.insert(m_batch.indicators.end(), indicators.begin(), indicators.end());
-    if (m_batch.indicators.size() > 20000)
-        m_batch.indicators.erase(m_batch.indicators.begin(), m_batch.indicators.begin() + 10000);
+    m_live.droppedTicks += qint64(m_live.ticks.push(ticks));
+    m_live.droppedCandles += qint64(m_live.candles.push(candles));
+    m_live.droppedIndicators += qint64(m_live.indicators.push(indicators));
 }
 
 LiveBatch LiveStage::take()
 {
+    Rings got;
+    {
+        QMutexLocker lock(&m_mutex);
+        got.swap(m_live); // O(1): no copy; the consumers go on at once into an empty ring
+        m_live.reset(m_maxTicks);
+    }
     LiveBatch out;
-    QMutexLocker lock(&m_mutex);
-    std::swap(out, m_batch);
-    return out;
+    got.ticks.copyTo(out.ticks);
+    got.candles.copyTo(out.candles);
+    got.indicators.copyTo(out.indicators);
+    out.droppedTicks = got.droppedTicks;
+    out.droppedCandles = got.droppedCandles;
+    out.droppedIndicators = got.droppedIndicators;
+    return out; // `got` is destroyed here, outside the lock
 }
 
 void LiveStage::clear()
 {
+    Rings old;
     QMutexLocker lock(&m_mutex);
-    m_batch = {};
+    old.swap(m_live);
+    m_live.reset(m_maxTicks);
+    lock.unlock();
 }
 
-}  // namespace ms
+} // namespace ms

@@ -25,6 +25,8 @@ struct LiveBatch
     std::vector<Candle> candles;               // candle updates (forming and final)
     std::vector<IndicatorSnapshot> indicators; // latest indicator values per symbol/interval
     qint64 droppedTicks = 0;                   // staged ticks discarded because nobody took them
+    qint64 droppedCandles = 0;                 // candle updates discarded likewise
+    qint64 droppedIndicators = 0;              // indicator snapshots discarded likewise
 };
 
 class PipelineImpl;
