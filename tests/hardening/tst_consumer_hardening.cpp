@@ -13,6 +13,7 @@
 #include "storage_test_util.h"
 
 #include <QFile>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -259,6 +260,64 @@ private Q_SLOTS:
         QVERIFY(dead[0].value == big);
         QVERIFY(!dead[0].headers.count("ms-truncated"));
         QCOMPARE(dead[0].header("source_offset"), std::string("1"));
+    }
+
+    // Classes of bad messages from an outside producer: each is dead-lettered with a reason, its
+    // neighbours are stored, and the worker goes on.
+    void badMessageClassesAreDeadLettered_data()
+    {
+        QTest::addColumn<bool>("tombstone");
+        QTest::addColumn<QByteArray>("value");
+        const QByteArray good = QByteArray::fromStdString(encodeTick(cryptoTick(5)));
+        auto withField = [&](const char *field, const QByteArray &json) {
+            QString s = QString::fromUtf8(good);
+            s.replace(QRegularExpression(QStringLiteral("\"%1\":(\"[^\"]*\"|[^,}]*)").arg(QLatin1String(field))),
+                      QStringLiteral("\"%1\":%2").arg(QLatin1String(field), QString::fromUtf8(json)));
+            return s.toUtf8();
+        };
+        auto without = [&](const char *field) {
+            QString s = QString::fromUtf8(good);
+            s.replace(QRegularExpression(QStringLiteral(",?\"%1\":(\"[^\"]*\"|[^,}]*)").arg(QLatin1String(field))), QString());
+            return s.toUtf8();
+        };
+        QTest::newRow("empty value") << false << QByteArray();
+        QTest::newRow("tombstone") << true << QByteArray();
+        QTest::newRow("not JSON") << false << QByteArray("hello");
+        QTest::newRow("JSON array") << false << QByteArray("[1,2,3]");
+        QTest::newRow("truncated JSON") << false << good.left(good.size() / 2);
+        QTest::newRow("price as text") << false << withField("price", "\"abc\"");
+        QTest::newRow("price NaN string") << false << withField("price", "\"NaN\"");
+        QTest::newRow("price NaN literal") << false << withField("price", "NaN");
+        QTest::newRow("price huge") << false << withField("price", "1e400");
+        QTest::newRow("price negative") << false << withField("price", "-3.5");
+        QTest::newRow("price zero") << false << withField("price", "0");
+        QTest::newRow("volume negative") << false << withField("volume", "-1");
+        QTest::newRow("unknown version") << false << withField("v", "99");
+        QTest::newRow("missing symbol") << false << without("symbol");
+        QTest::newRow("missing price") << false << without("price");
+        QTest::newRow("over 1 MB") << false << ("{\"v\":1,\"x\":\"" + QByteArray(1500000, 'z') + "\"}");
+    }
+    void badMessageClassesAreDeadLettered()
+    {
+        QFETCH(bool, tombstone);
+        QFETCH(QByteArray, value);
+        const DatabaseUrl url = freshUrl();
+        WorkerRun run(*m_broker, url, m_dlq.get());
+        std::vector<RawMessage> msgs{RawMessage{"BTC", encodeTick(cryptoTick(0))}};
+        msgs.push_back(RawMessage{"BTC", tombstone ? std::optional<std::string>() : std::optional<std::string>(value.toStdString())});
+        msgs.push_back(RawMessage{"BTC", encodeTick(cryptoTick(1))});
+        produce(msgs);
+        QVERIFY2(run.waitFor([&] { return nextOffset(url) == 3; }), qPrintable(run.result().errorMessage()));
+        QVERIFY(!run.finished());
+        QCOMPARE(tickRows(url), qint64(2));
+        const auto dead = readDeadLetters(*m_broker, kCrypto);
+        QCOMPARE(dead.size(), size_t(1));
+        QCOMPARE(dead[0].header("source_offset"), std::string("1"));
+        QVERIFY2(!dead[0].header("reason").empty(), "a dead letter says why");
+        QCOMPARE(dead[0].value.size(), size_t(value.size()));
+        produce(encoded({cryptoTick(2)}));
+        QVERIFY2(run.waitFor([&] { return nextOffset(url) == 4; }), qPrintable(run.result().errorMessage()));
+        QCOMPARE(tickRows(url), qint64(3));
     }
 
     // A value too large even for the DLQ's producer is stored there cut to fit, with a header
