@@ -6,9 +6,11 @@
 // - a row the database refuses is found, dead-lettered with the database's reason, the rest stored;
 // - a message over 1 MB reaches the DLQ whole;
 // - SQLite: the database file removed mid-run stops the worker with an error.
-#include "candle_recompute.h"
 #include "codec/tick_codec.h"
+#include "candle_checks.h"
 #include "consumer_harness.h"
+#include "processing/candle_builder.h"
+#include "storage/tick_store.h"
 #include "pg_server.h"
 #include "storage_test_util.h"
 
@@ -18,6 +20,10 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cmath>
+#include <limits>
+#include <map>
 
 using namespace ms;
 using namespace ms::test;
@@ -107,26 +113,6 @@ private:
     {
         return scalar(url, QStringLiteral("SELECT coalesce(max(next_offset), 0) FROM pipeline_offsets WHERE topic = '%1'")
                                .arg(QString::fromStdString(kCrypto)));
-    }
-
-    // Candles count every stored tick exactly once, in every interval, with finite values.
-    static void checkCandlesCountStoredTicksOnce(const DatabaseUrl &url)
-    {
-        const qint64 ticks = tickRows(url);
-        for (int interval : {1, 60}) {
-            const qint64 trades = scalar(url, QStringLiteral("SELECT coalesce(sum(trades), 0) FROM candles WHERE interval_s = %1").arg(interval));
-            QCOMPARE(trades, ticks);
-            // Volumes: in thousandths, to compare exactly.
-            QCOMPARE(scalar(url, QStringLiteral("SELECT CAST(round(sum(volume) * 1000) AS BIGINT) FROM candles WHERE interval_s = %1").arg(interval)),
-                     scalar(url, QStringLiteral("SELECT CAST(round(sum(volume) * 1000) AS BIGINT) FROM crypto_data")));
-        }
-        if (url.isPostgres()) {
-            auto db = openDatabase(url, QStringLiteral("recompute"));
-            QVERIFY(db.ok());
-            const QStringList diff = candleMismatches(db.value());
-            QVERIFY2(diff.isEmpty(), qPrintable(diff.join(QLatin1Char('\n'))));
-        }
-        closeDatabase(QStringLiteral("recompute"));
     }
 
 private Q_SLOTS:
