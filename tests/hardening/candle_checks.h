@@ -9,7 +9,6 @@
 #include "storage_test_util.h"
 
 #include <QTest>
-
 #include <cmath>
 #include <limits>
 #include <map>
@@ -21,17 +20,25 @@ inline void checkCandlesCountStoredTicksOnce(const DatabaseUrl &url)
 {
     const qint64 ticks = tickRows(url);
     for (int interval : {1, 60}) {
-        const qint64 trades = scalar(url, QStringLiteral("SELECT coalesce(sum(trades), 0) FROM candles WHERE interval_s = %1").arg(interval));
+        const qint64 trades = scalar(
+            url,
+            QStringLiteral("SELECT coalesce(sum(trades), 0) FROM candles WHERE interval_s = %1")
+                .arg(interval));
         QCOMPARE(trades, ticks);
         // Volumes: in thousandths, to compare exactly.
-        QCOMPARE(scalar(url, QStringLiteral("SELECT CAST(round(sum(volume) * 1000) AS BIGINT) FROM candles WHERE interval_s = %1").arg(interval)),
-                 scalar(url, QStringLiteral("SELECT CAST(round(sum(volume) * 1000) AS BIGINT) FROM crypto_data")));
+        QCOMPARE(
+            scalar(url, QStringLiteral("SELECT CAST(round(sum(volume) * 1000) AS BIGINT) FROM "
+                                       "candles WHERE interval_s = %1")
+                            .arg(interval)),
+            scalar(url, QStringLiteral(
+                            "SELECT CAST(round(sum(volume) * 1000) AS BIGINT) FROM crypto_data")));
     }
     // Both backends: the stored candles equal a reference builder fed each stored tick once.
     {
         auto store = TickStore::open(url, QStringLiteral("verify"));
         QVERIFY2(store.ok(), qPrintable(store.errorMessage()));
-        auto stored = store.value()->loadTicks(AssetClass::Crypto, "BTC", 0, std::numeric_limits<qint64>::max());
+        auto stored = store.value()->loadTicks(AssetClass::Crypto, "BTC", 0,
+                                               std::numeric_limits<qint64>::max());
         QVERIFY2(stored.ok(), qPrintable(stored.errorMessage()));
         CandleConfig cfg;
         cfg.intervalsSec = {1, 60};
@@ -51,7 +58,8 @@ inline void checkCandlesCountStoredTicksOnce(const DatabaseUrl &url)
             QVERIFY2(it != expected.end(), "a candle the reference does not have");
             const Candle &e = it->second;
             QCOMPARE(c.trades, e.trades);
-            QVERIFY2(std::abs(c.volume - e.volume) <= 1e-9 * std::max(1.0, std::abs(e.volume)), "volume");
+            QVERIFY2(std::abs(c.volume - e.volume) <= 1e-9 * std::max(1.0, std::abs(e.volume)),
+                     "volume");
             QVERIFY2(std::abs(c.vwap - e.vwap) <= 1e-9 * std::max(1.0, std::abs(e.vwap)), "vwap");
             QCOMPARE(c.open, e.open);
             QCOMPARE(c.close, e.close);
@@ -69,4 +77,4 @@ inline void checkCandlesCountStoredTicksOnce(const DatabaseUrl &url)
     closeDatabase(QStringLiteral("recompute"));
 }
 
-}  // namespace ms::test
+} // namespace ms::test
