@@ -27,6 +27,9 @@ Result<std::unique_ptr<DeadLetterWriter>> DeadLetterWriter::create(const KafkaSe
     auto producer = Producer::create(s, nullptr);
     if (!producer)
         return producer.error();
+    // The consumer flushes before every commit; what is left at shutdown is not acknowledged, so its
+    // batch was not committed and is read again: no reason to hold the stop up for long.
+    producer.value()->setShutdownFlushTimeoutMs(300);
     auto w = std::make_unique<DeadLetterWriter>(*producer.value(), maxBytes);
     w->m_owned = std::move(producer).value();
     return w;

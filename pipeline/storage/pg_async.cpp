@@ -1,16 +1,16 @@
 #include "storage/pg_async.h"
 
-#include <poll.h>
-
 #include <algorithm>
+#include <poll.h>
 
 namespace ms::storage_detail {
 
 namespace {
-constexpr int kSliceMs = 50;  // how often a wait looks at the stop flag
+constexpr int kSliceMs = 50; // how often a wait looks at the stop flag
 }
 
-PgCall::PgCall(PGconn *conn, PgLimits &limits, QString what) : m_conn(conn), m_limits(limits), m_what(std::move(what))
+PgCall::PgCall(PGconn *conn, PgLimits &limits, QString what)
+    : m_conn(conn), m_limits(limits), m_what(std::move(what))
 {
     m_clock.start();
 }
@@ -31,7 +31,8 @@ Status PgCall::wait(bool forWrite)
             return giveUp(QStringLiteral("stopped while waiting for the database"));
         const qint64 left = m_limits.timeoutMs - m_clock.elapsed();
         if (left <= 0)
-            return giveUp(QStringLiteral("no answer from the database within %1 ms").arg(m_limits.timeoutMs));
+            return giveUp(
+                QStringLiteral("no answer from the database within %1 ms").arg(m_limits.timeoutMs));
         pollfd p{fd, short(POLLIN | (forWrite ? POLLOUT : 0)), 0};
         const int n = ::poll(&p, 1, int(std::min<qint64>(kSliceMs, left)));
         if (n > 0)
@@ -83,7 +84,7 @@ Status PgCall::putCopyData(std::string_view data)
             return {};
         if (r < 0)
             return pgError(m_conn, nullptr, m_what);
-        if (Status s = wait(true); !s)  // 0: the buffer is full, try again once writable
+        if (Status s = wait(true); !s) // 0: the buffer is full, try again once writable
             return s;
         if (!PQconsumeInput(m_conn))
             return pgError(m_conn, nullptr, m_what);
@@ -136,7 +137,8 @@ Result<PgResult> PgCall::exec(const char *sql)
 Status pgExecLimited(PGconn *conn, const char *sql, PgLimits &limits, const QString &what)
 {
     if (!conn)
-        return makeError(what + QStringLiteral(": no database connection"), QStringLiteral("db_unreachable"));
+        return makeError(what + QStringLiteral(": no database connection"),
+                         QStringLiteral("db_unreachable"));
     PgCall call(conn, limits, what);
     auto r = call.exec(sql);
     if (!r)
@@ -144,4 +146,4 @@ Status pgExecLimited(PGconn *conn, const char *sql, PgLimits &limits, const QStr
     return {};
 }
 
-}  // namespace ms::storage_detail
+} // namespace ms::storage_detail

@@ -1,13 +1,13 @@
 #pragma once
-// Internal to storage/: libpq calls of the write path with a client-side deadline and the stop flag.
-// The connection is in libpq's nonblocking mode (Qt's own PQexec calls still block, as documented);
-// every wait is a poll() on PQsocket in short slices, so a frozen server (TCP accepts, nobody
-// answers) makes the call fail after the deadline, and a stop request ends it at once. Either way
-// the command is left half done: the caller must drop the connection (PgLimits::abandoned).
+// Internal to storage/: libpq calls of the write path with a client-side deadline and the stop
+// flag. The connection is in libpq's nonblocking mode (Qt's own PQexec calls still block, as
+// documented); every wait is a poll() on PQsocket in short slices, so a frozen server (TCP accepts,
+// nobody answers) makes the call fail after the deadline, and a stop request ends it at once.
+// Either way the command is left half done: the caller must drop the connection
+// (PgLimits::abandoned).
 #include "storage/native_handles.h"
 
 #include <QElapsedTimer>
-
 #include <atomic>
 #include <string_view>
 
@@ -16,7 +16,7 @@ namespace ms::storage_detail {
 struct PgLimits
 {
     int timeoutMs = 15000;                  // per call (a whole COPY, a whole pipeline)
-    const std::atomic_bool *stop = nullptr;  // checked between slices
+    const std::atomic_bool *stop = nullptr; // checked between slices
     bool abandoned = false;                 // set when a call gave up mid-command
 };
 
@@ -25,9 +25,9 @@ class PgCall
 {
 public:
     PgCall(PGconn *conn, PgLimits &limits, QString what);
-    Status flush();                     // until libpq's output buffer is empty
-    Status waitReadable();              // until a whole result is in (PQisBusy() false)
-    Result<PgResult> next();            // the next result (null at the end of a command)
+    Status flush();          // until libpq's output buffer is empty
+    Status waitReadable();   // until a whole result is in (PQisBusy() false)
+    Result<PgResult> next(); // the next result (null at the end of a command)
     Status putCopyData(std::string_view data);
     Status putCopyEnd(const char *errorOrNull);
     // Sends `sql` (no parameters, several statements allowed) and reads all its results; returns
@@ -47,4 +47,4 @@ private:
 // Runs one statement (or several) under the limits; COMMAND_OK/TUPLES_OK expected.
 Status pgExecLimited(PGconn *conn, const char *sql, PgLimits &limits, const QString &what);
 
-}  // namespace ms::storage_detail
+} // namespace ms::storage_detail

@@ -13,11 +13,9 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QThread>
-
-#include <librdkafka/rdkafka.h>
-
 #include <atomic>
 #include <functional>
+#include <librdkafka/rdkafka.h>
 #include <map>
 #include <optional>
 #include <thread>
@@ -30,12 +28,12 @@ inline const std::string kStock = "stock_topic";
 struct RawMessage
 {
     std::string key;
-    std::optional<std::string> value;  // nullopt: a tombstone (NULL value)
+    std::optional<std::string> value; // nullopt: a tombstone (NULL value)
 };
 
 // Produces with librdkafka directly (no app code on this side), waits for every acknowledgement.
-inline bool produceRaw(const QString &bootstrap, const std::string &topic, const std::vector<RawMessage> &messages,
-                       QString *error = nullptr)
+inline bool produceRaw(const QString &bootstrap, const std::string &topic,
+                       const std::vector<RawMessage> &messages, QString *error = nullptr)
 {
     char err[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
@@ -53,10 +51,9 @@ inline bool produceRaw(const QString &bootstrap, const std::string &topic, const
         void *payload = m.value.has_value() ? const_cast<char *>(m.value->data()) : nullptr;
         const size_t payloadSize = m.value.has_value() ? m.value->size() : 0;
         const rd_kafka_resp_err_t e = rd_kafka_producev(
-            rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(0), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_KEY(m.key.data(), m.key.size()),
-            RD_KAFKA_V_VALUE(payload, payloadSize),
-            RD_KAFKA_V_END);
+            rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(0),
+            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(m.key.data(), m.key.size()),
+            RD_KAFKA_V_VALUE(payload, payloadSize), RD_KAFKA_V_END);
         if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
             ok = false;
             if (error)
@@ -81,15 +78,18 @@ struct DeadLetter
     }
 };
 
-// Every message of `<topic>.dlq` partition 0, read from the beginning with kcat (an outside client).
-inline std::vector<DeadLetter> readDeadLetters(const kafka::EmbeddedBroker &broker, const std::string &topic)
+// Every message of `<topic>.dlq` partition 0, read from the beginning with kcat (an outside
+// client).
+inline std::vector<DeadLetter> readDeadLetters(const kafka::EmbeddedBroker &broker,
+                                               const std::string &topic)
 {
     std::vector<DeadLetter> out;
     QProcess kcat;
-    kcat.start(QStringLiteral("kcat"), {QStringLiteral("-C"), QStringLiteral("-b"), broker.bootstrapServers(),
-                                        QStringLiteral("-t"), QString::fromStdString(topic + ".dlq"), QStringLiteral("-p"),
-                                        QStringLiteral("0"), QStringLiteral("-o"), QStringLiteral("beginning"),
-                                        QStringLiteral("-e"), QStringLiteral("-J"), QStringLiteral("-q")});
+    kcat.start(QStringLiteral("kcat"),
+               {QStringLiteral("-C"), QStringLiteral("-b"), broker.bootstrapServers(),
+                QStringLiteral("-t"), QString::fromStdString(topic + ".dlq"), QStringLiteral("-p"),
+                QStringLiteral("0"), QStringLiteral("-o"), QStringLiteral("beginning"),
+                QStringLiteral("-e"), QStringLiteral("-J"), QStringLiteral("-q")});
     if (!kcat.waitForFinished(30000)) {
         kcat.kill();
         kcat.waitForFinished(5000);
@@ -114,8 +114,8 @@ inline std::vector<DeadLetter> readDeadLetters(const kafka::EmbeddedBroker &brok
 class WorkerRun
 {
 public:
-    WorkerRun(const kafka::EmbeddedBroker &broker, const DatabaseUrl &db, kafka::DeadLetterWriter *dlq,
-              const QString &group = QStringLiteral("hardening"))
+    WorkerRun(const kafka::EmbeddedBroker &broker, const DatabaseUrl &db,
+              kafka::DeadLetterWriter *dlq, const QString &group = QStringLiteral("hardening"))
     {
         ConsumerWorkerOptions o;
         o.kafka.bootstrap = broker.bootstrapServers();
@@ -167,4 +167,4 @@ private:
     std::thread m_thread;
 };
 
-}  // namespace ms::test
+} // namespace ms::test

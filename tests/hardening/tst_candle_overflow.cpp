@@ -4,7 +4,6 @@
 #include "processing/candle_builder.h"
 
 #include <QTest>
-
 #include <cmath>
 
 using namespace ms;
@@ -32,7 +31,7 @@ bool allFinite(const Candle &c)
             return false;
     return true;
 }
-}  // namespace
+} // namespace
 
 class TestCandleOverflow : public QObject
 {

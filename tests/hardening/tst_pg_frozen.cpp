@@ -10,7 +10,6 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTest>
-
 #include <atomic>
 #include <csignal>
 #include <thread>
@@ -39,7 +38,7 @@ std::vector<pid_t> serverPids(const QString &dataDir)
         if (!stat.open(QIODevice::ReadOnly))
             continue;
         const QByteArray line = stat.readAll();
-        const qsizetype close = line.lastIndexOf(')');  // "pid (comm) state ppid ..."
+        const qsizetype close = line.lastIndexOf(')'); // "pid (comm) state ppid ..."
         const QList<QByteArray> fields = line.mid(close + 2).split(' ');
         if (fields.size() > 1 && fields[1].toInt() == master)
             pids.push_back(pid_t(pid));
@@ -64,7 +63,7 @@ struct Frozen
     }
     std::vector<pid_t> pids;
 };
-}  // namespace
+} // namespace
 
 class TestPgFrozen : public QObject
 {
@@ -138,9 +137,11 @@ private Q_SLOTS:
             QVERIFY(!result->ok());
             QVERIFY2(isRetryable(result->error()), qPrintable(result->errorMessage()));
             if (viaStop)
-                QVERIFY2(returnedAfterMs < 500 + 2000, qPrintable(QString::number(returnedAfterMs)));
+                QVERIFY2(returnedAfterMs < 500 + 2000,
+                         qPrintable(QString::number(returnedAfterMs)));
             else
-                QVERIFY2(returnedAfterMs >= 1000 && returnedAfterMs < 1000 + 2000, qPrintable(QString::number(returnedAfterMs)));
+                QVERIFY2(returnedAfterMs >= 1000 && returnedAfterMs < 1000 + 2000,
+                         qPrintable(QString::number(returnedAfterMs)));
         }
         // Resumed: the same store reconnects and the batch goes in once.
         stop = false;
