@@ -3,6 +3,7 @@
 // live views, measures, CSV → COPY round trip) and the powerbi_reader role.
 #include "pg_server.h"
 #include "reporting_fixture.h"
+#include "reporting/csv_export.h"
 #include "reporting/powerbi_export.h"
 #include "reporting/reporting_queries.h"
 #include "reporting/star_schema.h"
@@ -346,6 +347,31 @@ private Q_SLOTS:
             }
         }
         QVERIFY(columnRefs >= 15);
+    }
+
+    void csvDoublesAreShortestWhateverTheSessionSettings()
+    {
+        // extra_float_digits = 3 (set by older drivers and some poolers) makes the server print 17
+        // digits: 189.39 arrives as "189.38999999999999". The export formats doubles itself.
+        QSqlQuery q(m_db);
+        QVERIFY(q.exec(QStringLiteral("CREATE TEMP TABLE noise_check AS SELECT * FROM (VALUES "
+                                      "(1, 189.39::float8), (2, 2298.74::float8), (3, 0.1::float8 + 0.2::float8), "
+                                      "(4, 6.43827::float8), (5, NULL::float8)) v(n, x)")));
+        QVERIFY(q.exec(QStringLiteral("SET extra_float_digits = 3")));
+        const ViewInfo view{QStringLiteral("noise_check"), ViewRole::Fact,
+                            {{QStringLiteral("n"), ColumnType::Int64}, {QStringLiteral("x"), ColumnType::Double}}};
+        const QString file = m_out.filePath(QStringLiteral("noise_check.csv"));
+        Result<qint64> rows = exportViewCsv(m_db, view, file);
+        QVERIFY(q.exec(QStringLiteral("RESET extra_float_digits")));
+        QVERIFY(q.exec(QStringLiteral("DROP TABLE noise_check")));
+        QVERIFY2(rows.ok(), qPrintable(rows.errorMessage()));
+        QCOMPARE(rows.value(), 5);
+        QStringList lines = readText(file).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+        std::sort(lines.begin() + 1, lines.end());
+        QCOMPARE(lines, QStringList({QStringLiteral("n,x"), QStringLiteral("1,189.39"), QStringLiteral("2,2298.74"),
+                                     QStringLiteral("3,0.30000000000000004"), QStringLiteral("4,6.43827"),
+                                     QStringLiteral("5,")}));
+        QFile::remove(file);
     }
 
     void csvLoadsBackWithCopyRowForRow()
