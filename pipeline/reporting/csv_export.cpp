@@ -32,6 +32,8 @@ QString selectExpression(const ColumnInfo &c, bool postgres)
     switch (c.type) {
     case ColumnType::DateTime:
         return QStringLiteral("to_char(%1 AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')").arg(id);
+    case ColumnType::UtcDateTime:  // already UTC, no zone: formatted as it is (no session time zone involved)
+        return QStringLiteral("to_char(%1, 'YYYY-MM-DD\"T\"HH24:MI:SS.MS')").arg(id);
     case ColumnType::Date:
         return QStringLiteral("to_char(%1, 'YYYY-MM-DD')").arg(id);
     case ColumnType::Boolean:

@@ -75,6 +75,18 @@ void appendCsvValue(QByteArray &out, const QVariant &value, ColumnType type)
     case ColumnType::DateTime:
         out.append(isoUtc(value).toLatin1());
         return;
+    case ColumnType::UtcDateTime: {
+        if (value.metaType().id() == QMetaType::QDateTime) {  // its fields are UTC whatever spec the driver gave it
+            const QDateTime dt = value.toDateTime();
+            out.append(QDateTime(dt.date(), dt.time(), Qt::UTC).toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz")).toLatin1());
+            return;
+        }
+        QString s = isoUtc(value);
+        if (s.endsWith(u'Z'))
+            s.chop(1);  // a zone-less UTC time, as Power BI's datetime type reads it
+        out.append(s.toLatin1());
+        return;
+    }
     case ColumnType::Date:
         if (value.metaType().id() == QMetaType::QDate)
             out.append(value.toDate().toString(Qt::ISODate).toLatin1());

@@ -266,6 +266,7 @@ private Q_SLOTS:
             {QStringLiteral("integer"), QStringLiteral("int64")}, {QStringLiteral("bigint"), QStringLiteral("int64")},
             {QStringLiteral("double precision"), QStringLiteral("double")}, {QStringLiteral("text"), QStringLiteral("string")},
             {QStringLiteral("timestamp with time zone"), QStringLiteral("dateTime")},
+            {QStringLiteral("timestamp without time zone"), QStringLiteral("dateTime")},
             {QStringLiteral("date"), QStringLiteral("dateTime")}, {QStringLiteral("boolean"), QStringLiteral("boolean")}};
         const QList<TmdlColumn> cols = tmdlColumns();
         QVERIFY(cols.size() > 50);
@@ -283,7 +284,7 @@ private Q_SLOTS:
             QVERIFY2(compatible.value(pgType) == c.dataType,
                      qPrintable(QStringLiteral("%1.%2: %3 vs %4").arg(c.table, c.name, c.dataType, pgType)));
         }
-        QCOMPARE(tables.size(), 6);
+        QCOMPARE(tables.size(), 7);
         // Partitions name existing views; relationships existing model columns.
         QDirIterator it(m_out.filePath(QStringLiteral("MarketStream.SemanticModel/definition/tables")), {QStringLiteral("*.tmdl")});
         while (it.hasNext()) {
@@ -301,7 +302,7 @@ private Q_SLOTS:
                 found = found || (c.table == hit.captured(1) && c.name == hit.captured(2));
             QVERIFY2(found, qPrintable(hit.captured(0)));
         }
-        QCOMPARE(refs, 14);
+        QCOMPARE(refs, 18);
         const QString expr = readText(m_out.filePath(QStringLiteral("MarketStream.SemanticModel/definition/expressions.tmdl")));
         QVERIFY(expr.contains(QStringLiteral("expression Server = \"127.0.0.1:%1\"").arg(m_pg.port())));
         QVERIFY(expr.contains(QLatin1String("expression Database = \"marketdata\"")));

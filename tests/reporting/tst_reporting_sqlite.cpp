@@ -145,9 +145,9 @@ private Q_SLOTS:
         for (const ViewInfo &v : starViews())
             QVERIFY(QFile::exists(out.filePath(QStringLiteral("csv/") + v.name + QStringLiteral(".csv"))));
         const QString tick = readText(out.filePath(QStringLiteral("csv/fact_tick.csv")));
-        QVERIFY(tick.startsWith(QLatin1String("symbol_key,date_key,asset_class,symbol,currency,tick_time,price,volume,source,kind,trade_id\r\n")));
+        QVERIFY(tick.startsWith(QLatin1String("symbol_key,date_key,asset_class,symbol,currency,tick_time,price,volume,source,kind,trade_id,tick_time_utc\r\n")));
         QVERIFY2(tick.contains(QStringLiteral("crypto:BTC:USD,20261121,crypto,BTC,USD,2026-11-21T09:59:31.000Z,117.25,0,"
-                                              "simulator,trade,\"a,\"\"b\"\"\nc é\"\r\n")), qPrintable(tick));
+                                              "simulator,trade,\"a,\"\"b\"\"\nc é\",2026-11-21T09:59:31.000\r\n")), qPrintable(tick));
         const QString table = readText(out.filePath(QStringLiteral("MarketStream.SemanticModel/definition/tables/fact_tick.tmdl")));
         QVERIFY(table.contains(QLatin1String("mode: import")));
         QVERIFY(table.contains(QLatin1String("Csv.Document(File.Contents(CsvFolder & \"/fact_tick.csv\")")));

@@ -1,0 +1,111 @@
+// DirectQuery timings: seeds a throwaway PostgreSQL 15 with generate_series (default 5,000,000 ticks
+// over one day, the 1 s candles of that day and 1 min / 5 min / 1 h candles over 30 days), then runs
+// each visual query shape of the starter report (tests/reporting/directquery_shapes.h) as Power BI's
+// DirectQuery sends it and prints the median and the slowest of the runs, the rows and whether the plan
+// read an index. Figures only, no assertion (the EXPLAIN tests are tst_reporting_directquery).
+//
+//   bench_reporting [ticks] [candle_days] [runs]
+#include "directquery_shapes.h"
+#include "pg_server.h"
+#include "realistic_seed.h"
+#include "storage/database.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QRegularExpression>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+using namespace ms;
+
+namespace {
+
+QString scalar(QSqlDatabase &db, const QString &sql)
+{
+    QSqlQuery q(db);
+    return q.exec(sql) && q.next() ? q.value(0).toString() : q.lastError().text();
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    test::RealisticSeed seed;
+    seed.ticks = args.size() > 1 ? args.at(1).toLongLong() : 5000000;
+    seed.tickDays = 1;
+    seed.oneSecondCandleHours = 24;
+    seed.candleDays = args.size() > 2 ? args.at(2).toInt() : 30;
+    const int runs = args.size() > 3 ? qMax(1, args.at(3).toInt()) : 7;
+
+    test::PgServer pg;
+    if (!pg.start() || !pg.createDatabase(QStringLiteral("bench"))) {
+        std::fprintf(stderr, "cannot start PostgreSQL: %s\n", qPrintable(pg.errorString()));
+        return 1;
+    }
+    Result<DatabaseUrl> url = DatabaseUrl::parse(pg.url(QStringLiteral("bench")));
+    Result<QSqlDatabase> opened = url ? openDatabase(url.value(), QStringLiteral("bench")) : Result<QSqlDatabase>(url.error());
+    if (!opened) {
+        std::fprintf(stderr, "%s\n", qPrintable(opened.errorMessage()));
+        return 1;
+    }
+    QSqlDatabase db = opened.value();
+    opened = makeError(QString());  // db is the only handle left: closeDatabase at the end finds it unused
+    if (const Status s = applyMigrations(db); !s.ok()) {
+        std::fprintf(stderr, "%s\n", qPrintable(s.errorMessage()));
+        return 1;
+    }
+    QElapsedTimer seedTimer;
+    seedTimer.start();
+    if (const QString e = test::seedRealisticData(db, seed); !e.isEmpty()) {
+        std::fprintf(stderr, "seeding failed: %s\n", qPrintable(e));
+        return 1;
+    }
+    std::printf("seeded in %.1f s: %s ticks, %s candles (%s of them 1 s), %s on disk\n", seedTimer.elapsed() / 1000.0,
+                qPrintable(scalar(db, QStringLiteral("SELECT (SELECT count(*) FROM crypto_data) + (SELECT count(*) FROM stock_data)"))),
+                qPrintable(scalar(db, QStringLiteral("SELECT count(*) FROM candles"))),
+                qPrintable(scalar(db, QStringLiteral("SELECT count(*) FROM candles WHERE interval_s = 1"))),
+                qPrintable(scalar(db, QStringLiteral("SELECT pg_size_pretty(pg_database_size(current_database()))"))));
+    std::printf("%-58s %9s %9s %8s  %s\n", "visual query (DirectQuery shape)", "median ms", "max ms", "rows", "plan");
+
+    static const QRegularExpression seqScan(QStringLiteral("Seq Scan on (crypto_data|stock_data|candles)\\b"));
+    static const QRegularExpression index(QStringLiteral("(Index (Only )?Scan|Bitmap Index Scan)"));
+    for (const test::DirectQueryShape &shape : test::directQueryShapes()) {
+        const QString sql = QString::fromUtf8(shape.sql);
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        QString planText;
+        if (q.exec(QStringLiteral("EXPLAIN ") + sql)) {
+            while (q.next())
+                planText += q.value(0).toString() + u'\n';
+        }
+        std::vector<double> ms;
+        qint64 rows = 0;
+        for (int r = 0; r < runs + 1; ++r) {  // the first run warms the cache and is not counted
+            QElapsedTimer t;
+            t.start();
+            if (!q.exec(sql)) {
+                std::fprintf(stderr, "%s: %s\n", shape.name, qPrintable(q.lastError().text()));
+                return 1;
+            }
+            rows = 0;
+            while (q.next())
+                ++rows;
+            if (r > 0)
+                ms.push_back(t.nsecsElapsed() / 1e6);
+        }
+        std::sort(ms.begin(), ms.end());
+        const char *planSummary = seqScan.match(planText).hasMatch() ? "SEQ SCAN"
+                                  : index.match(planText).hasMatch() ? "index"
+                                                                     : "no base table";
+        std::printf("%-58s %9.2f %9.2f %8lld  %s\n", shape.name, ms[ms.size() / 2], ms.back(), rows, planSummary);
+    }
+    db = QSqlDatabase();
+    closeDatabase(QStringLiteral("bench"));
+    return 0;
+}
