@@ -15,7 +15,7 @@ struct RealisticSeed
 {
     qint64 ticks = 300000;
     int tickDays = 10;
-    int oneSecondCandleHours = 1;  // 1 s candles for the last N hours (a day of 5M ticks: 24)
+    int oneSecondCandleHours = 1;  // 1 s candles for the last N hours (bench_reporting: 24)
     int candleDays = 10;
     QDateTime end = QDateTime(QDate(2026, 11, 30), QTime(23, 59, 59), Qt::UTC);
 };
