@@ -22,7 +22,12 @@ using namespace ms::reporting;
 
 namespace {
 
-constexpr int kMaxDayLabels = 8;
+// One day label per ~80 px of chart width (a short date is ~50 px wide), at least 3.
+int maxDayLabels(const QChart *chart)
+{
+    const qreal w = chart->size().width();
+    return w > 0 ? qMax(3, int(w / 80)) : 8;
+}
 
 void clearChart(QChart *chart)
 {
@@ -43,12 +48,12 @@ QList<QDate> distinctDates(const QList<QDate> &dates)
     return out;
 }
 
-QCategoryAxis *dayAxis(const QList<QDate> &dates, const QPalette &palette)
+QCategoryAxis *dayAxis(const QList<QDate> &dates, const QPalette &palette, int maxLabels)
 {
     auto *axis = new QCategoryAxis;
     axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     const int n = int(dates.size());
-    const int step = qMax(1, int(std::ceil(double(n) / kMaxDayLabels)));
+    const int step = qMax(1, int(std::ceil(double(n) / maxLabels)));
     const bool years = n > 0 && dates.first().year() != dates.last().year();
     for (int i = 0; i < n; i += step)
         axis->append(QLocale().toString(dates.at(i), years ? QStringLiteral("d MMM yy") : QStringLiteral("d MMM")), i);
@@ -115,7 +120,10 @@ void showDailyCandles(QChart *chart, const QList<DailySummary> &days, const QCol
     series->setName(QObject::tr("Daily candles"));
     series->setIncreasingColor(QColor(0x2e, 0xa0, 0x43));
     series->setDecreasingColor(QColor(0xd6, 0x3a, 0x3a));
-    series->setPen(QPen(colour, 1.2));
+    Q_UNUSED(colour);  // up/down colours carry the meaning here; the symbol's colour is on its volume bars
+    QColor wick = palette.color(QPalette::Text);
+    wick.setAlphaF(0.7);
+    series->setPen(QPen(wick, 1.0));
     series->setBodyWidth(0.6);
     series->setMinimumColumnWidth(3);
     series->setMaximumColumnWidth(40);
@@ -129,7 +137,7 @@ void showDailyCandles(QChart *chart, const QList<DailySummary> &days, const QCol
         first = false;
     }
     chart->addSeries(series);
-    QCategoryAxis *x = dayAxis(dates, palette);
+    QCategoryAxis *x = dayAxis(dates, palette, maxDayLabels(chart));
     QValueAxis *y = valueAxis(lo, hi, QObject::tr("Price (%1)").arg(currency), palette);
     attachDayAxes(chart, series, x);
     chart->addAxis(y, Qt::AlignLeft);
@@ -160,7 +168,7 @@ void showDailyVolume(QChart *chart, const QList<DailySummary> &days, const QColo
     series->append(set);
     series->setBarWidth(0.7);
     chart->addSeries(series);
-    QCategoryAxis *x = dayAxis(dates, palette);
+    QCategoryAxis *x = dayAxis(dates, palette, maxDayLabels(chart));
     QValueAxis *y = valueAxis(0, hi, QObject::tr("Volume (%1)").arg(unit), palette, true);
     attachDayAxes(chart, series, x);
     chart->addAxis(y, Qt::AlignLeft);
@@ -178,7 +186,7 @@ void showPercentTrend(QChart *chart, const QList<TrendLine> &lines, const QPalet
             dates.append(p.date);
     }
     dates = distinctDates(dates);
-    QCategoryAxis *x = dayAxis(dates, palette);
+    QCategoryAxis *x = dayAxis(dates, palette, maxDayLabels(chart));
     double lo = 0, hi = 0;
     for (const TrendLine &l : lines) {
         for (const TrendPoint &p : l.points) {
@@ -186,7 +194,7 @@ void showPercentTrend(QChart *chart, const QList<TrendLine> &lines, const QPalet
             hi = qMax(hi, p.changePct);
         }
     }
-    QValueAxis *y = valueAxis(lo, hi, QObject::tr("Change since the first day shown (%)"), palette);
+    QValueAxis *y = valueAxis(lo, hi, QObject::tr("Change (%)"), palette);
     y->setLabelFormat(QStringLiteral("%+.1f"));
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);

@@ -5,6 +5,7 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QEvent>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -55,6 +56,49 @@ QVariant optional(const std::optional<double> &v)
     return v ? QVariant(*v) : QVariant();
 }
 
+// Columns as wide as their contents, and the space left over shared out: the table uses the whole
+// width at every size, and no cell wraps or elides while there is room.
+class ColumnFitter : public QObject
+{
+public:
+    explicit ColumnFitter(QTableView *table) : QObject(table), m_table(table)
+    {
+        table->viewport()->installEventFilter(this);
+        QAbstractItemModel *m = table->model();
+        connect(m, &QAbstractItemModel::modelReset, this, &ColumnFitter::fit);
+        connect(m, &QAbstractItemModel::rowsInserted, this, &ColumnFitter::fit);
+        connect(m, &QAbstractItemModel::dataChanged, this, &ColumnFitter::fit);
+    }
+    void fit()
+    {
+        QHeaderView *h = m_table->horizontalHeader();
+        const int n = h->count();
+        if (n == 0)
+            return;
+        m_table->resizeColumnsToContents();  // cells and header
+        QList<int> widths(n);
+        int total = 0;
+        for (int c = 0; c < n; ++c) {
+            widths[c] = h->sectionSize(c) + 8;
+            total += widths[c];
+        }
+        const int extra = qMax(0, m_table->viewport()->width() - total);
+        for (int c = 0; c < n; ++c)
+            h->resizeSection(c, widths[c] + (c == n - 1 ? extra - (extra / n) * (n - 1) : extra / n));
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *e) override
+    {
+        if (e->type() == QEvent::Resize)
+            fit();
+        return QObject::eventFilter(watched, e);
+    }
+
+private:
+    QTableView *m_table;
+};
+
 }  // namespace
 
 KpiCard::KpiCard(const QString &caption, QWidget *parent) : QWidget(parent)
@@ -102,8 +146,10 @@ QTableView *makeTable(QStandardItemModel *model, QWidget *parent)
     table->setModel(proxy);
     table->setSortingEnabled(true);
     table->verticalHeader()->hide();
-    table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);  // the table uses the whole width
-    table->horizontalHeader()->setMinimumSectionSize(70);
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    table->horizontalHeader()->setMinimumSectionSize(60);
+    table->setWordWrap(false);
+    new ColumnFitter(table);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->setAlternatingRowColors(true);
     return table;

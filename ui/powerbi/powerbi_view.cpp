@@ -76,6 +76,7 @@ PowerBiView::PowerBiView(QWidget *parent)
         m_rangeButtons->addButton(b, int(r));
         top->addWidget(b);
     }
+    markCheckedRange();
     top->addStretch(1);
     auto *refresh = new QPushButton(tr("Refresh"));
     m_exportButton = new QPushButton(tr("Export Power BI dataset…"));
@@ -138,6 +139,24 @@ void PowerBiView::showEvent(QShowEvent *event)
         setDatabaseUrl(fallbackDatabaseUrl());  // before Start: the database the pipeline would use
 }
 
+void PowerBiView::markCheckedRange()
+{
+    // Some styles (Fusion with a dark palette) hardly show a checked tool button: bold says it too.
+    const QList<QAbstractButton *> buttons = m_rangeButtons->buttons();
+    for (QAbstractButton *b : buttons) {
+        QFont f = b->font();
+        f.setBold(b->isChecked());
+        b->setFont(f);
+    }
+}
+
+void PowerBiView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // The day axes choose their label count from the chart width: lay them out again at the new size.
+    QTimer::singleShot(0, this, &PowerBiView::showPage);
+}
+
 void PowerBiView::setDatabaseUrl(const QString &url)
 {
     m_url = url;
@@ -158,6 +177,7 @@ void PowerBiView::setRange(DashboardRange range)
     m_range = range;
     if (QAbstractButton *b = m_rangeButtons->button(int(range)))
         b->setChecked(true);
+    markCheckedRange();
     refreshNow();
 }
 

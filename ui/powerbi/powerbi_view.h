@@ -86,6 +86,7 @@ Q_SIGNALS:
 
 protected:
     void showEvent(QShowEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     struct Snapshot
@@ -106,6 +107,7 @@ private:
                                    const std::atomic_bool *cancel);
     void applySnapshot(const Snapshot &s);
     void showPage();
+    void markCheckedRange();
     void chooseExportFolder();
     void finishExport(const ExportOutcome &outcome, const QString &outDir);
 
