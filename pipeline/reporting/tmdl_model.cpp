@@ -215,6 +215,50 @@ const QList<MeasureDef> &modelMeasures()
         measure("Trades", "CALCULATE ( SUM ( fact_candle[trades] ), fact_candle[interval_s] = 60 )", "#,##0"),
         measure("High", "CALCULATE ( MAX ( fact_candle[high] ), fact_candle[interval_s] = 60 )", "#,##0.00######"),
         measure("Low", "CALCULATE ( MIN ( fact_candle[low] ), fact_candle[interval_s] = 60 )", "#,##0.00######"),
+        // The 24 hours up to the symbol's newest 1-minute candle (v_latest_quote's window; 1 = one day).
+        measure("Last Candle Time", "CALCULATE ( MAX ( fact_candle[bucket_start_utc] ), fact_candle[interval_s] = 60 )",
+                "yyyy-mm-dd hh:nn", true),
+        measure("Volume (24 h)",
+                "VAR _last = [Last Candle Time]\n"
+                "RETURN\n"
+                "    CALCULATE ( SUM ( fact_candle[volume] ), fact_candle[interval_s] = 60, fact_candle[bucket_start_utc] > _last - 1 )",
+                "#,##0.########"),
+        measure("High (24 h)",
+                "VAR _last = [Last Candle Time]\n"
+                "RETURN\n"
+                "    CALCULATE ( MAX ( fact_candle[high] ), fact_candle[interval_s] = 60, fact_candle[bucket_start_utc] > _last - 1 )",
+                "#,##0.00######"),
+        measure("Low (24 h)",
+                "VAR _last = [Last Candle Time]\n"
+                "RETURN\n"
+                "    CALCULATE ( MIN ( fact_candle[low] ), fact_candle[interval_s] = 60, fact_candle[bucket_start_utc] > _last - 1 )",
+                "#,##0.00######"),
+        measure("VWAP (24 h)",
+                "VAR _last = [Last Candle Time]\n"
+                "RETURN\n"
+                "    DIVIDE (\n"
+                "        CALCULATE ( SUMX ( fact_candle, fact_candle[vwap] * fact_candle[volume] ), fact_candle[interval_s] = 60, fact_candle[bucket_start_utc] > _last - 1 ),\n"
+                "        [Volume (24 h)] )",
+                "#,##0.00######"),
+        measure("Change % (24 h)",
+                "VAR _last = [Last Candle Time]\n"
+                "VAR _first = CALCULATE ( MIN ( fact_candle[bucket_start_utc] ), fact_candle[interval_s] = 60, fact_candle[bucket_start_utc] > _last - 1 )\n"
+                "VAR _open = CALCULATE ( MIN ( fact_candle[open] ), fact_candle[interval_s] = 60, fact_candle[bucket_start_utc] = _first )\n"
+                "RETURN\n"
+                "    DIVIDE ( [Last Price] - _open, _open )",
+                "+0.00%;-0.00%;0.00%"),
+        // % change from the first day shown: the close of the first day with candles in the selected dates.
+        measure("Range Start Close",
+                "VAR _firstDay = CALCULATE ( MIN ( fact_candle[date_key] ), fact_candle[interval_s] = 60, ALLSELECTED ( dim_date ) )\n"
+                "RETURN\n"
+                "    CALCULATE ( [Last Price], ALLSELECTED ( dim_date ), fact_candle[date_key] = _firstDay )",
+                "#,##0.00######", true),
+        measure("Change % (range)", "DIVIDE ( [Last Price] - [Range Start Close], [Range Start Close] )",
+                "+0.00%;-0.00%;0.00%"),
+        MeasureDef{QStringLiteral("dim_symbol"), QStringLiteral("Symbols"),
+                   QStringLiteral("DISTINCTCOUNT ( dim_symbol[symbol_key] )"), QStringLiteral("#,##0"), false},
+        MeasureDef{QStringLiteral("v_late_ticks_daily"), QStringLiteral("Late Ticks"),
+                   QStringLiteral("SUM ( v_late_ticks_daily[late_ticks] )"), QStringLiteral("#,##0"), false},
     };
     return measures;
 }
