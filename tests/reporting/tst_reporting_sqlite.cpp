@@ -164,7 +164,7 @@ private Q_SLOTS:
             QVERIFY2(problem.isEmpty(), qPrintable(path + QStringLiteral(": ") + problem));
             ++validated;
         }
-        QCOMPARE(validated, 7);
+        QCOMPARE(validated, 10);
     }
 
     void exportErrorsAreClear()
