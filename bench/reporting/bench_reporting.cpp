@@ -12,6 +12,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -23,6 +24,53 @@
 using namespace ms;
 
 namespace {
+
+QString readResource(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+}
+
+// The reporting views as they were before migration 040 (020 + 030's dim_symbol), in schema v020 over
+// the same tables: the same visual queries then show what the computed keys cost.
+bool createBeforeViews(QSqlDatabase &db)
+{
+    const QString v020 = readResource(QStringLiteral(":/sql/postgres/020_reporting_views.sql"));
+    const QString v030 = readResource(QStringLiteral(":/sql/postgres/030_tick_write_path_indexes.sql"));
+    const qsizetype dimSymbol = v030.indexOf(QLatin1String("CREATE OR REPLACE VIEW dim_symbol"));
+    if (v020.isEmpty() || dimSymbol < 0)
+        return false;
+    QSqlQuery q(db);
+    const bool ok = q.exec(QStringLiteral("CREATE SCHEMA v020")) && q.exec(QStringLiteral("SET search_path = v020, public"))
+                    && q.exec(v020) && q.exec(v030.mid(dimSymbol)) && q.exec(QStringLiteral("ANALYZE v020.dim_date"));
+    if (!ok)
+        std::fprintf(stderr, "v020 views: %s\n", qPrintable(q.lastError().text()));
+    q.exec(QStringLiteral("SET search_path = public"));
+    return ok;
+}
+
+// Median of `runs` executions after one warm-up; -1 when the query fails (a column added by 040).
+double medianMs(QSqlQuery &q, const QString &sql, int runs, qint64 *rows, std::vector<double> *all = nullptr)
+{
+    std::vector<double> ms;
+    for (int r = 0; r < runs + 1; ++r) {
+        QElapsedTimer t;
+        t.start();
+        if (!q.exec(sql))
+            return -1;
+        qint64 n = 0;
+        while (q.next())
+            ++n;
+        if (rows)
+            *rows = n;
+        if (r > 0)
+            ms.push_back(t.nsecsElapsed() / 1e6);
+    }
+    std::sort(ms.begin(), ms.end());
+    if (all)
+        *all = ms;
+    return ms[ms.size() / 2];
+}
 
 QString scalar(QSqlDatabase &db, const QString &sql)
 {
@@ -80,8 +128,9 @@ int main(int argc, char **argv)
     // scripts/create-powerbi-reader.sh sets for the powerbi_reader role: the views' cost estimates
     // (a recursive CTE is guessed at 100 rows) pass jit_above_cost, and compiling the plan took
     // ~0.4 s for queries that run in a few milliseconds.
-    std::printf("%-56s %12s %12s %9s %8s  %s\n", "visual query (DirectQuery shape)", "jit on: med", "jit off: med",
-                "off: max", "rows", "plan");
+    const bool before = createBeforeViews(db);
+    std::printf("%-56s %12s %12s %9s %14s %8s  %s\n", "visual query (DirectQuery shape)", "jit on: med", "jit off: med",
+                "off: max", "020 views: med", "rows", "plan");
 
     static const QRegularExpression seqScan(QStringLiteral("Seq Scan on (crypto_data|stock_data|candles)\\b"));
     static const QRegularExpression index(QStringLiteral("(Index (Only )?Scan|Bitmap Index Scan)"));
@@ -94,31 +143,31 @@ int main(int argc, char **argv)
             while (q.next())
                 planText += q.value(0).toString() + u'\n';
         }
-        std::vector<double> msJit, ms;
         qint64 rows = 0;
-        for (const bool jit : {true, false}) {
-            q.exec(jit ? QStringLiteral("SET jit = on") : QStringLiteral("SET jit = off"));
-            std::vector<double> &out = jit ? msJit : ms;
-            for (int r = 0; r < runs + 1; ++r) {  // the first run warms the cache and is not counted
-                QElapsedTimer t;
-                t.start();
-                if (!q.exec(sql)) {
-                    std::fprintf(stderr, "%s: %s\n", shape.name, qPrintable(q.lastError().text()));
-                    return 1;
-                }
-                rows = 0;
-                while (q.next())
-                    ++rows;
-                if (r > 0)
-                    out.push_back(t.nsecsElapsed() / 1e6);
-            }
-            std::sort(out.begin(), out.end());
+        std::vector<double> ms;
+        q.exec(QStringLiteral("SET jit = on"));
+        const double jitOn = medianMs(q, sql, runs, &rows);
+        q.exec(QStringLiteral("SET jit = off"));
+        const double jitOff = medianMs(q, sql, runs, &rows, &ms);
+        if (jitOn < 0 || jitOff < 0) {
+            std::fprintf(stderr, "%s: %s\n", shape.name, qPrintable(q.lastError().text()));
+            return 1;
+        }
+        // The same visual over the 020 views (jit off): 040's *_utc columns were the plain ones then.
+        double old = -1;
+        if (before) {
+            QString oldSql = sql;
+            oldSql.replace(QStringLiteral("\"public\"."), QStringLiteral("\"v020\"."))
+                .replace(QStringLiteral("bucket_start_utc"), QStringLiteral("bucket_start"))
+                .replace(QStringLiteral("tick_time_utc"), QStringLiteral("tick_time"));
+            old = medianMs(q, oldSql, qMin(runs, 3), nullptr);
         }
         const char *planSummary = seqScan.match(planText).hasMatch() ? "SEQ SCAN"
                                   : index.match(planText).hasMatch() ? "index"
                                                                      : "no base table";
-        std::printf("%-56s %12.2f %12.2f %9.2f %8lld  %s\n", shape.name, msJit[msJit.size() / 2], ms[ms.size() / 2],
-                    ms.back(), rows, planSummary);
+        const QString oldText = old < 0 ? QStringLiteral("n/a") : QString::number(old, 'f', 2);
+        std::printf("%-56s %12.2f %12.2f %9.2f %14s %8lld  %s\n", shape.name, jitOn, jitOff, ms.back(),
+                    qPrintable(oldText), rows, planSummary);
     }
     db = QSqlDatabase();
     closeDatabase(QStringLiteral("bench"));
