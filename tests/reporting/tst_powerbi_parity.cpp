@@ -239,8 +239,6 @@ private Q_SLOTS:
         const QString range = QStringLiteral("date_key >= %1 AND date_key <= %2").arg(dayKeys.first()).arg(dayKeys.last());
         int points = 0;
         for (QAbstractSeries *s : view.overviewPage()->trendChart()->series()) {
-            const QString key = change.contains(s->name()) ? QString() : QString();
-            Q_UNUSED(key);
             QString symbolKey;
             for (int r = 0; r < quotes->rowCount(); ++r) {
                 if (quotes->index(r, 0).data().toString() == s->name())

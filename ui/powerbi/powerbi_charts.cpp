@@ -107,8 +107,7 @@ void styleChart(QChart *chart, const QPalette &palette)
     chart->setBackgroundRoundness(0);
 }
 
-void showDailyCandles(QChart *chart, const QList<DailySummary> &days, const QColor &colour, const QString &currency,
-                      const QPalette &palette)
+void showDailyCandles(QChart *chart, const QList<DailySummary> &days, const QString &currency, const QPalette &palette)
 {
     clearChart(chart);
     styleChart(chart, palette);
@@ -120,7 +119,6 @@ void showDailyCandles(QChart *chart, const QList<DailySummary> &days, const QCol
     series->setName(QObject::tr("Daily candles"));
     series->setIncreasingColor(QColor(0x2e, 0xa0, 0x43));
     series->setDecreasingColor(QColor(0xd6, 0x3a, 0x3a));
-    Q_UNUSED(colour);  // up/down colours carry the meaning here; the symbol's colour is on its volume bars
     QColor wick = palette.color(QPalette::Text);
     wick.setAlphaF(0.7);
     series->setPen(QPen(wick, 1.0));

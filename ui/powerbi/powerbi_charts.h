@@ -12,9 +12,10 @@ class QPalette;
 
 namespace ms::powerbi {
 
-// Daily candles (open/high/low/close per day) of one symbol, in its colour.
-void showDailyCandles(QChart *chart, const QList<reporting::DailySummary> &days, const QColor &colour,
-                      const QString &currency, const QPalette &palette);
+// Daily candles (open/high/low/close per day) of one symbol: rising green, falling red (the symbol's
+// own colour is on its volume bars and in the overview).
+void showDailyCandles(QChart *chart, const QList<reporting::DailySummary> &days, const QString &currency,
+                      const QPalette &palette);
 // Daily volume bars of one symbol (its own unit in the axis title).
 void showDailyVolume(QChart *chart, const QList<reporting::DailySummary> &days, const QColor &colour,
                      const QString &unit, const QPalette &palette);

@@ -218,7 +218,7 @@ void SymbolPage::display(const LatestQuote *q, const QList<DailySummary> &days)
     const QString currency = q ? q->currency : QStringLiteral("USD");
     const QString asset = q ? q->assetClass : QString();
     const QColor colour = ui::symbolColor(symbol);
-    showDailyCandles(m_price, days, colour, currency, palette());
+    showDailyCandles(m_price, days, currency, palette());
     m_price->setTitle(tr("%1 daily candles, UTC days").arg(symbol));
     showDailyVolume(m_volume, days, colour, asset == QLatin1String("stock") ? tr("shares") : symbol, palette());
     m_volume->setTitle(tr("%1 daily volume").arg(symbol));

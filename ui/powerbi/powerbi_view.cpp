@@ -98,7 +98,10 @@ PowerBiView::PowerBiView(QWidget *parent)
     layout->addWidget(m_pages, 1);
     layout->addWidget(m_status);
 
-    connect(m_timer, &QTimer::timeout, this, &PowerBiView::refreshNow);
+    connect(m_timer, &QTimer::timeout, this, [this] {
+        if (isVisible())  // another tab is in front: no queries until this one is shown again
+            refreshNow();
+    });
     connect(refresh, &QPushButton::clicked, this, &PowerBiView::refreshNow);
     connect(m_exportButton, &QPushButton::clicked, this, &PowerBiView::chooseExportFolder);
     connect(m_symbol, &QComboBox::currentIndexChanged, this, [this] {
@@ -137,6 +140,8 @@ void PowerBiView::showEvent(QShowEvent *event)
     QWidget::showEvent(event);
     if (m_url.isEmpty())
         setDatabaseUrl(fallbackDatabaseUrl());  // before Start: the database the pipeline would use
+    else
+        refreshNow();  // what changed while another tab was in front
 }
 
 void PowerBiView::markCheckedRange()
@@ -238,7 +243,13 @@ void PowerBiView::applySnapshot(const Snapshot &s)
         Q_EMIT refreshed(false);
         return;
     }
-    m_last = s;
+    const bool current = s.symbolKey == m_symbol->currentData().toString();
+    if (current) {
+        m_last = s;
+    } else {  // read for an older selection: keep the days on screen, take the newer quotes
+        m_last.ok = true;
+        m_last.quotes = s.quotes;
+    }
     for (const LatestQuote &q : s.quotes) {  // keep the selection, add new symbols
         if (m_symbol->findData(q.symbolKey) < 0) {
             QSignalBlocker block(m_symbol);
@@ -246,6 +257,10 @@ void PowerBiView::applySnapshot(const Snapshot &s)
         }
     }
     showPage();
+    if (!current) {
+        m_pending = true;  // the current selection's days come with the next refresh
+        return;
+    }
     m_status->setText(s.quotes.isEmpty()
                           ? tr("The database has no candles yet: start the pipeline (or a backfill).")
                           : tr("%n symbol(s) · %1 · refreshed %2 UTC", nullptr, int(s.quotes.size()))
