@@ -268,7 +268,7 @@ private Q_SLOTS:
         QVERIFY2(view.lastExportMessage().startsWith(QLatin1String("Export failed: cannot create the output folder")),
                  qPrintable(view.lastExportMessage()));
         QVERIFY(resultBox(view));
-        QVERIFY(view.statusText().startsWith(QLatin1String("Export failed")));
+        QVERIFY2(view.exportStatusText().startsWith(QLatin1String("Export failed")), qPrintable(view.exportStatusText()));
     }
 
     void exportReachesOneHundredPercentAndShowsTheFolder()

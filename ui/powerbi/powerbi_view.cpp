@@ -93,10 +93,17 @@ PowerBiView::PowerBiView(QWidget *parent)
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    m_exportStatus = new QLabel;
+    m_exportStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_exportStatus->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    auto *bottom = new QHBoxLayout;
+    bottom->addWidget(m_status, 1);
+    bottom->addWidget(m_exportStatus, 0);  // empty until an export: the status line keeps the width
+
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(m_pages, 1);
-    layout->addWidget(m_status);
+    layout->addLayout(bottom);
 
     connect(m_timer, &QTimer::timeout, this, [this] {
         if (isVisible())  // another tab is in front: no queries until this one is shown again
@@ -330,6 +337,11 @@ int PowerBiView::trendPointCount() const
 QString PowerBiView::statusText() const
 {
     return m_status->text();
+}
+
+QString PowerBiView::exportStatusText() const
+{
+    return m_exportStatus->text();
 }
 
 void PowerBiView::chooseExportFolder()

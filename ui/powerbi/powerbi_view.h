@@ -78,7 +78,8 @@ public:
     powerbi::SymbolPage *symbolPage() const { return m_symbolPage; }
     powerbi::OverviewPage *overviewPage() const { return m_overview; }
     int trendPointCount() const;               // points on the chart of the current page
-    QString statusText() const;
+    QString statusText() const;        // the last refresh: symbols, database, time, or why not
+    QString exportStatusText() const;  // the last export, one line: it stays when a refresh ends
 
 Q_SIGNALS:
     void refreshed(bool ok);
@@ -120,6 +121,7 @@ private:
     QComboBox *m_symbol = nullptr;
     QButtonGroup *m_rangeButtons = nullptr;
     QLabel *m_status = nullptr;
+    QLabel *m_exportStatus = nullptr;
     QPushButton *m_exportButton = nullptr;
     QStackedWidget *m_pages = nullptr;
     powerbi::SymbolPage *m_symbolPage = nullptr;

@@ -45,7 +45,7 @@ void PowerBiView::startExport(const QString &outDir)
     connect(&m_export, &QFutureWatcher<ExportOutcome>::finished, dialog, &QProgressDialog::close,
             Qt::SingleShotConnection);
     m_exportButton->setEnabled(false);
-    m_status->setText(tr("Exporting to %1…").arg(QDir::toNativeSeparators(m_exportDir)));
+    m_exportStatus->setText(tr("Exporting to %1…").arg(QDir::toNativeSeparators(m_exportDir)));
 
     // Progress arrives on the export thread; the dialog and this widget outlive it (the destructor
     // waits for the export), the QPointer covers a dialog the user closed.
@@ -108,7 +108,7 @@ void PowerBiView::finishExport(const ExportOutcome &outcome, const QString &outD
 {
     m_exportButton->setEnabled(true);
     m_lastExportMessage = outcome.message;
-    m_status->setText(outcome.message.section(u'\n', 0, 0));
+    m_exportStatus->setText(outcome.message.section(u'\n', 0, 0));
     auto *box = new QMessageBox(outcome.ok ? QMessageBox::Information : QMessageBox::Warning, tr("Power BI export"),
                                 outcome.message, QMessageBox::Close, this);
     box->setObjectName(QStringLiteral("powerBiExportResult"));
