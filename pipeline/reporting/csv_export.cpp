@@ -20,8 +20,10 @@ QString quotedIdent(const QString &name)
     return u'"' + QString(name).replace(u'"', QStringLiteral("\"\"")) + u'"';
 }
 
-// PostgreSQL formats every non-text value itself (shortest round-trip floats, UTC ISO-8601 times):
-// the rows arrive as text and need no QDateTime/double conversion on our side, several times faster.
+// PostgreSQL formats integers, booleans and times itself (UTC ISO-8601): the rows arrive as text and
+// need no QDateTime conversion on our side, several times faster. Doubles are not left to the server:
+// its text depends on the session's extra_float_digits (3, as older drivers and poolers set it, gives
+// 17 digits: 189.39000000000001), so they are read as doubles and written with std::to_chars.
 QString selectExpression(const ColumnInfo &c, bool postgres)
 {
     const QString id = quotedIdent(c.name);
@@ -30,12 +32,14 @@ QString selectExpression(const ColumnInfo &c, bool postgres)
     switch (c.type) {
     case ColumnType::DateTime:
         return QStringLiteral("to_char(%1 AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')").arg(id);
+    case ColumnType::UtcDateTime:  // already UTC, no zone: formatted as it is (no session time zone involved)
+        return QStringLiteral("to_char(%1, 'YYYY-MM-DD\"T\"HH24:MI:SS.MS')").arg(id);
     case ColumnType::Date:
         return QStringLiteral("to_char(%1, 'YYYY-MM-DD')").arg(id);
     case ColumnType::Boolean:
     case ColumnType::Int64:
-    case ColumnType::Double:
         return id + QStringLiteral("::text");
+    case ColumnType::Double:
     case ColumnType::String:
         return id;
     }
@@ -61,6 +65,7 @@ Result<qint64> exportViewCsv(QSqlDatabase &db, const ViewInfo &view, const QStri
         cols.append(selectExpression(c, postgres));
     QSqlQuery q(db);
     q.setForwardOnly(true);  // QPSQL: single-row mode, rows arrive as we read them
+    q.setNumericalPrecisionPolicy(QSql::LowPrecisionDouble);  // REAL/float8 as the double itself, never text
     if (!q.exec(QStringLiteral("SELECT %1 FROM %2").arg(cols.join(QStringLiteral(", ")), quotedIdent(view.name))))
         return makeError(QStringLiteral("cannot read %1: %2").arg(view.name, q.lastError().text()),
                          QStringLiteral("db_query"));
@@ -79,7 +84,7 @@ Result<qint64> exportViewCsv(QSqlDatabase &db, const ViewInfo &view, const QStri
             if (i)
                 buf.append(',');
             const ColumnType type = view.columns.at(i).type;
-            if (postgres && type != ColumnType::String) {
+            if (postgres && type != ColumnType::String && type != ColumnType::Double) {
                 buf.append(q.value(int(i)).toString().toLatin1());  // already formatted by the server; NULL → ""
             } else {
                 appendCsvValue(buf, q.value(int(i)), type);

@@ -2,7 +2,9 @@
 
 #include <QDate>
 #include <QDateTime>
-#include <QLocale>
+
+#include <charconv>
+#include <cmath>
 
 namespace ms::reporting {
 
@@ -29,6 +31,15 @@ void appendCsvText(QByteArray &out, const QString &text)
     out.append('"');
 }
 
+void appendCsvDouble(QByteArray &out, double value)
+{
+    if (!std::isfinite(value))
+        return;  // no CSV reader agrees on "inf"/"nan": written as NULL
+    char buf[32];  // the longest shortest form is 24 characters ("-2.2250738585072014e-308")
+    const std::to_chars_result r = std::to_chars(buf, buf + sizeof buf, value);
+    out.append(buf, qsizetype(r.ptr - buf));
+}
+
 QString isoUtc(const QVariant &value)
 {
     if (value.metaType().id() == QMetaType::QDateTime) {
@@ -51,7 +62,7 @@ void appendCsvValue(QByteArray &out, const QVariant &value, ColumnType type)
         out.append(QByteArray::number(value.toLongLong()));
         return;
     case ColumnType::Double:
-        out.append(QByteArray::number(value.toDouble(), 'g', QLocale::FloatingPointShortest));
+        appendCsvDouble(out, value.toDouble());
         return;
     case ColumnType::Boolean: {
         const bool b = value.metaType().id() == QMetaType::QString
@@ -64,6 +75,18 @@ void appendCsvValue(QByteArray &out, const QVariant &value, ColumnType type)
     case ColumnType::DateTime:
         out.append(isoUtc(value).toLatin1());
         return;
+    case ColumnType::UtcDateTime: {
+        if (value.metaType().id() == QMetaType::QDateTime) {  // its fields are UTC whatever spec the driver gave it
+            const QDateTime dt = value.toDateTime();
+            out.append(QDateTime(dt.date(), dt.time(), Qt::UTC).toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz")).toLatin1());
+            return;
+        }
+        QString s = isoUtc(value);
+        if (s.endsWith(u'Z'))
+            s.chop(1);  // a zone-less UTC time, as Power BI's datetime type reads it
+        out.append(s.toLatin1());
+        return;
+    }
     case ColumnType::Date:
         if (value.metaType().id() == QMetaType::QDate)
             out.append(value.toDate().toString(Qt::ISODate).toLatin1());

@@ -10,6 +10,9 @@ namespace ms::reporting {
 
 // Appends one field (no separator) to out.
 void appendCsvText(QByteArray &out, const QString &text);
+// Appends the shortest decimal text that reads back to exactly `value` (std::to_chars): 189.39, never
+// 189.39000000000001. Non-finite values are written as NULL (an empty field).
+void appendCsvDouble(QByteArray &out, double value);
 // Appends a database value of the given catalog type; NULL → nothing.
 void appendCsvValue(QByteArray &out, const QVariant &value, ColumnType type);
 // "2026-11-24T09:30:00.123Z" from a QDateTime (any zone) or SQLite's "2026-11-24 09:30:00.123" text.

@@ -6,7 +6,10 @@
 
 #include <QAtomicInt>
 #include <QDir>
+#include <QMap>
 #include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 
 namespace ms {
 
@@ -32,6 +35,20 @@ Error cancelError()
 
 }  // namespace
 
+QString exportStepSubject(const QString &viewName)
+{
+    static const QMap<QString, QString> subjects = {
+        {QStringLiteral("dim_symbol"), QStringLiteral("symbols")},
+        {QStringLiteral("dim_date"), QStringLiteral("the calendar")},
+        {QStringLiteral("fact_candle"), QStringLiteral("candles")},
+        {QStringLiteral("fact_tick"), QStringLiteral("ticks")},
+        {QStringLiteral("v_latest_quote"), QStringLiteral("latest quotes")},
+        {QStringLiteral("v_daily_summary"), QStringLiteral("daily summaries")},
+        {QStringLiteral("v_late_ticks_daily"), QStringLiteral("late ticks per day")},
+    };
+    return subjects.value(viewName, viewName);
+}
+
 QString powerBiServer(const DatabaseUrl &url)
 {
     return serverString(url.host, url.port);
@@ -47,6 +64,16 @@ Result<ExportSummary> exportPowerBi(QSqlDatabase &db, const QString &outDir, con
     Result<QList<ViewInfo>> live = liveStarViews(db);
     if (!live)
         return live.error();
+    if (options.failWhenEmpty) {
+        QSqlQuery any(db);
+        if (!any.exec(QStringLiteral("SELECT 1 FROM candles LIMIT 1")))
+            return makeError(QStringLiteral("cannot read the candles: %1").arg(any.lastError().text()),
+                             QStringLiteral("db_query"));
+        if (!any.next())
+            return makeError(QStringLiteral("Nothing to export: the database has no candles yet. Start the pipeline "
+                                            "(or run a backfill) first."),
+                             QStringLiteral("empty"));
+    }
 
     const bool postgres = backendOf(db) == Backend::PostgreSQL;
     const QDir out(outDir);
@@ -69,9 +96,11 @@ Result<ExportSummary> exportPowerBi(QSqlDatabase &db, const QString &outDir, con
     const bool writePbip = options.pbip;
     const int stepCount = int(writePbids) + int(csvViews.size()) + int(writePbip);
     int step = 0;
-    const auto report = [&](const QString &name, qint64 done, qint64 total) {
-        if (options.progress)
-            options.progress(ExportProgress{name, done, total, step, stepCount});
+    const auto report = [&](const QString &name, const QString &what, qint64 done, qint64 total) {
+        if (options.progress) {
+            const QString label = QStringLiteral("%1 (%2 of %3)…").arg(what).arg(step).arg(stepCount);
+            options.progress(ExportProgress{name, label, done, total, step, stepCount});
+        }
     };
 
     if (options.pbids && !postgres) {
@@ -82,7 +111,7 @@ Result<ExportSummary> exportPowerBi(QSqlDatabase &db, const QString &outDir, con
     }
     if (writePbids) {
         ++step;
-        report(QStringLiteral("pbids"), 0, -1);
+        report(QStringLiteral("pbids"), QStringLiteral("Writing the DirectQuery data source"), 0, -1);
         QMap<QString, QByteArray> f{{QStringLiteral("MarketStream.pbids"), pbidsJson(params.server, params.database)}};
         Result<QStringList> w = writeFiles(outDir, f);
         if (!w)
@@ -97,9 +126,10 @@ Result<ExportSummary> exportPowerBi(QSqlDatabase &db, const QString &outDir, con
             return cancelError();
         ++step;
         const QString stepName = QStringLiteral("csv:") + v.name;
+        const QString what = QStringLiteral("Writing ") + exportStepSubject(v.name);
         const QString rel = QStringLiteral("csv/") + v.name + QStringLiteral(".csv");
         Result<qint64> rows = exportViewCsv(
-            db, v, out.filePath(rel), [&](qint64 done, qint64 total) { report(stepName, done, total); },
+            db, v, out.filePath(rel), [&](qint64 done, qint64 total) { report(stepName, what, done, total); },
             options.cancel);
         if (!rows)
             return rows.error();
@@ -111,7 +141,7 @@ Result<ExportSummary> exportPowerBi(QSqlDatabase &db, const QString &outDir, con
         if (cancelled(options))
             return cancelError();
         ++step;
-        report(QStringLiteral("pbip"), 0, -1);
+        report(QStringLiteral("pbip"), QStringLiteral("Writing the Power BI project"), 0, -1);
         Result<QStringList> w = writeFiles(outDir, buildPowerBiProject(live.value(), params));
         if (!w)
             return w.error();
@@ -119,7 +149,11 @@ Result<ExportSummary> exportPowerBi(QSqlDatabase &db, const QString &outDir, con
         if (!postgres && csvViews.size() < live.value().size())
             summary.notes.append(QStringLiteral("The project imports csv/*.csv: export the CSV files too (omit --no-csv)."));
     }
-    report(QStringLiteral("done"), summary.csvRows, summary.csvRows);
+    if (options.progress) {
+        options.progress(ExportProgress{QStringLiteral("done"),
+                                        QStringLiteral("Done: %1 files, %2 rows").arg(summary.files.size()).arg(summary.csvRows),
+                                        summary.csvRows, summary.csvRows, stepCount, stepCount});
+    }
     return summary;
 }
 

@@ -21,7 +21,8 @@ namespace ms {
 
 struct ExportProgress
 {
-    QString step;            // "pbids", "csv:fact_tick", "pbip", "done"
+    QString step;            // "pbids", "csv:fact_tick", "pbip", "done" (stable ids, for code)
+    QString label;           // for people: "Writing candles (3 of 9)…", "Done: 9 steps, 1,234 rows"
     qint64 rowsDone = 0;     // CSV steps
     qint64 rowsTotal = -1;   // -1 when unknown
     int stepIndex = 0;       // 1-based
@@ -39,6 +40,9 @@ struct ExportOptions
     QString database;
     std::function<void(const ExportProgress &)> progress;  // called on the exporting thread
     const std::atomic_bool *cancel = nullptr;               // set from any thread to stop soon
+    // Fail with code "empty" (and write nothing) when the database has no candles: an export of empty
+    // views is a mistake in the app (the UI sets it); the CLI exports whatever is there.
+    bool failWhenEmpty = false;
 };
 
 struct ExportSummary
@@ -52,6 +56,9 @@ struct ExportSummary
 Result<ExportSummary> exportPowerBi(QSqlDatabase &db, const QString &outDir, const ExportOptions &options);
 // Opens its own connection (a unique name; closed at the end). The password is never written anywhere.
 Result<ExportSummary> exportPowerBi(const DatabaseUrl &url, const QString &outDir, const ExportOptions &options);
+
+// What a CSV step writes, in words: "candles" for fact_candle, "daily summaries" for v_daily_summary.
+QString exportStepSubject(const QString &viewName);
 
 // "host:port" as Power BI wants it; a socket-directory host becomes "localhost".
 QString powerBiServer(const DatabaseUrl &url);

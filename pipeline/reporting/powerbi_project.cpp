@@ -1,5 +1,7 @@
 #include "reporting/powerbi_project.h"
 
+#include "reporting/starter_report.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
@@ -28,68 +30,6 @@ QByteArray json(const QJsonObject &o)
 QString stableId(const QString &seed)
 {
     return QString::fromLatin1(QCryptographicHash::hash(seed.toUtf8(), QCryptographicHash::Sha1).toHex().left(20));
-}
-
-QJsonObject fieldRef(const char *kind, const QString &table, const QString &property)
-{
-    return QJsonObject{{QString::fromLatin1(kind),
-                        QJsonObject{{QStringLiteral("Expression"),
-                                     QJsonObject{{QStringLiteral("SourceRef"),
-                                                  QJsonObject{{QStringLiteral("Entity"), table}}}}},
-                                    {QStringLiteral("Property"), property}}}};
-}
-
-QJsonObject projection(const char *kind, const QString &table, const QString &property)
-{
-    return QJsonObject{{QStringLiteral("field"), fieldRef(kind, table, property)},
-                       {QStringLiteral("queryRef"), QString(table + u'.' + property)},
-                       {QStringLiteral("nativeQueryRef"), property}};
-}
-
-struct VisualSpec
-{
-    QString type;
-    QList<QPair<QString, QJsonObject>> roles;  // role name → one projection
-    int x, y, w, h;
-};
-
-QJsonObject visualJson(const QString &name, const VisualSpec &v, int z)
-{
-    QJsonObject queryState;
-    for (const auto &[role, proj] : v.roles)
-        queryState.insert(role, QJsonObject{{QStringLiteral("projections"), QJsonArray{proj}}});
-    return QJsonObject{
-        {QStringLiteral("$schema"), schemaUrl(QStringLiteral("item/report/definition/visualContainer/2.0.0/schema.json"))},
-        {QStringLiteral("name"), name},
-        {QStringLiteral("position"), QJsonObject{{QStringLiteral("x"), v.x}, {QStringLiteral("y"), v.y},
-                                                 {QStringLiteral("z"), z}, {QStringLiteral("width"), v.w},
-                                                 {QStringLiteral("height"), v.h}, {QStringLiteral("tabOrder"), z}}},
-        {QStringLiteral("visual"), QJsonObject{{QStringLiteral("visualType"), v.type},
-                                               {QStringLiteral("query"), QJsonObject{{QStringLiteral("queryState"), queryState}}},
-                                               {QStringLiteral("drillFilterOtherVisuals"), true}}}};
-}
-
-QList<VisualSpec> starterVisuals()
-{
-    const QString fc = QStringLiteral("fact_candle");
-    const auto card = [&](const char *m, int x) {
-        return VisualSpec{QStringLiteral("card"), {{QStringLiteral("Values"), projection("Measure", fc, QString::fromUtf8(m))}},
-                          x, 16, 232, 110};
-    };
-    return {
-        VisualSpec{QStringLiteral("slicer"),
-                   {{QStringLiteral("Values"), projection("Column", QStringLiteral("dim_symbol"), QStringLiteral("symbol"))}},
-                   16, 16, 240, 110},
-        card("Last Price", 272), card("Change %", 520), card("Volume", 768), card("VWAP", 1016),
-        VisualSpec{QStringLiteral("lineChart"),
-                   {{QStringLiteral("Category"), projection("Column", QStringLiteral("dim_date"), QStringLiteral("date"))},
-                    {QStringLiteral("Y"), projection("Measure", fc, QStringLiteral("Last Price"))}},
-                   16, 142, 1248, 300},
-        VisualSpec{QStringLiteral("clusteredColumnChart"),
-                   {{QStringLiteral("Category"), projection("Column", QStringLiteral("dim_date"), QStringLiteral("date"))},
-                    {QStringLiteral("Y"), projection("Measure", fc, QStringLiteral("Volume"))}},
-                   16, 458, 1248, 246},
-    };
 }
 
 }  // namespace
@@ -159,25 +99,29 @@ QMap<QString, QByteArray> buildPowerBiProject(const QList<ViewInfo> &views, cons
                                                                                   {QStringLiteral("path"), QStringLiteral("BaseThemes/CY24SU10.json")},
                                                                                   {QStringLiteral("type"), QStringLiteral("BaseTheme")}}}}}}}}));
 
-    const QString pageId = stableId(name + QStringLiteral("/Overview"));
+    QJsonArray pageOrder;
+    for (const ReportPage &page : starterReport())
+        pageOrder.append(stableId(name + u'/' + page.displayName));
     files.insert(rep + QStringLiteral("definition/pages/pages.json"),
                  json(QJsonObject{{QStringLiteral("$schema"),
                                    schemaUrl(QStringLiteral("item/report/definition/pagesMetadata/1.0.0/schema.json"))},
-                                  {QStringLiteral("pageOrder"), QJsonArray{pageId}},
-                                  {QStringLiteral("activePageName"), pageId}}));
-    const QString pageDir = rep + QStringLiteral("definition/pages/") + pageId + u'/';
-    files.insert(pageDir + QStringLiteral("page.json"),
-                 json(QJsonObject{{QStringLiteral("$schema"), schemaUrl(QStringLiteral("item/report/definition/page/2.0.0/schema.json"))},
-                                  {QStringLiteral("name"), pageId},
-                                  {QStringLiteral("displayName"), QStringLiteral("Overview")},
-                                  {QStringLiteral("displayOption"), QStringLiteral("FitToPage")},
-                                  {QStringLiteral("height"), 720},
-                                  {QStringLiteral("width"), 1280}}));
-    const QList<VisualSpec> visuals = starterVisuals();
-    for (int i = 0; i < visuals.size(); ++i) {
-        const QString vid = stableId(pageId + QString::number(i));
-        files.insert(pageDir + QStringLiteral("visuals/") + vid + QStringLiteral("/visual.json"),
-                     json(visualJson(vid, visuals.at(i), (i + 1) * 1000)));
+                                  {QStringLiteral("pageOrder"), pageOrder},
+                                  {QStringLiteral("activePageName"), pageOrder.first()}}));
+    for (const ReportPage &page : starterReport()) {
+        const QString pageId = stableId(name + u'/' + page.displayName);
+        const QString pageDir = rep + QStringLiteral("definition/pages/") + pageId + u'/';
+        files.insert(pageDir + QStringLiteral("page.json"),
+                     json(QJsonObject{{QStringLiteral("$schema"), schemaUrl(QStringLiteral("item/report/definition/page/2.0.0/schema.json"))},
+                                      {QStringLiteral("name"), pageId},
+                                      {QStringLiteral("displayName"), page.displayName},
+                                      {QStringLiteral("displayOption"), QStringLiteral("FitToPage")},
+                                      {QStringLiteral("height"), 720},
+                                      {QStringLiteral("width"), 1280}}));
+        for (int i = 0; i < page.visuals.size(); ++i) {
+            const QString vid = stableId(pageId + QString::number(i));
+            files.insert(pageDir + QStringLiteral("visuals/") + vid + QStringLiteral("/visual.json"),
+                         json(visualContainerJson(vid, page.visuals.at(i), (i + 1) * 1000)));
+        }
     }
     // Desktop keeps user-local state in .pbi/: keep it out of version control.
     files.insert(sm + QStringLiteral(".gitignore"), QByteArrayLiteral("**/.pbi/localSettings.json\n**/.pbi/cache.abf\n"));

@@ -103,6 +103,49 @@ Result<QList<DailySummary>> queryDailySummary(QSqlDatabase &db, const QString &s
     return out;
 }
 
+Result<QList<DailySummary>> queryDailyRange(QSqlDatabase &db, const QString &symbolKey, int days)
+{
+    const bool sqlite = db.driverName() == QLatin1String("QSQLITE");
+    QStringList where;
+    if (days > 0) {
+        // The newest 1-minute candle by the (interval_s, bucket_start) index, then a date range on the view.
+        where.append(sqlite ? QStringLiteral("\"date\" > date((SELECT max(bucket_start) FROM candles WHERE interval_s = 60), "
+                                             "'-%1 days')").arg(days)
+                            : QStringLiteral("\"date\" > (SELECT (max(bucket_start) AT TIME ZONE 'UTC')::date FROM candles "
+                                             "WHERE interval_s = 60) - %1").arg(days));
+    }
+    if (!symbolKey.isEmpty())
+        where.append(QStringLiteral("symbol_key = ?"));
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT symbol_key, symbol, \"date\", open, high, low, close, volume, vwap, trades "
+                             "FROM v_daily_summary %1 ORDER BY \"date\", symbol_key")
+                  .arg(where.isEmpty() ? QString() : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND "))));
+    if (!symbolKey.isEmpty())
+        q.addBindValue(symbolKey);
+    if (!q.exec())
+        return makeError(QStringLiteral("cannot read v_daily_summary: %1").arg(q.lastError().text()),
+                         QStringLiteral("db_query"));
+    QList<DailySummary> out;
+    while (q.next()) {
+        DailySummary r;
+        r.symbolKey = q.value(0).toString();
+        r.symbol = q.value(1).toString();
+        const QVariant d = q.value(2);
+        r.date = d.metaType().id() == QMetaType::QDate ? d.toDate()
+                                                        : QDate::fromString(d.toString().left(10), Qt::ISODate);
+        r.open = q.value(3).toDouble();
+        r.high = q.value(4).toDouble();
+        r.low = q.value(5).toDouble();
+        r.close = q.value(6).toDouble();
+        r.volume = q.value(7).toDouble();
+        r.vwap = optDouble(q.value(8));
+        r.trades = q.value(9).toLongLong();
+        out.append(std::move(r));
+    }
+    return out;
+}
+
 Kpis computeKpis(const QList<LatestQuote> &quotes, const QString &symbolKey)
 {
     Kpis k;

@@ -51,6 +51,10 @@ struct Kpis
 Result<QList<LatestQuote>> queryLatestQuotes(QSqlDatabase &db);
 // The last `maxDays` days (by date, ascending) for one symbol key, or all symbols when empty.
 Result<QList<DailySummary>> queryDailySummary(QSqlDatabase &db, const QString &symbolKey, int maxDays = 90);
+// The days of the last `days` calendar days up to the newest stored day (days <= 0: every stored day),
+// ascending by date then symbol key; one symbol key, or all symbols when empty. The window is relative
+// to the data, not to today: replayed and historical data show their own last week.
+Result<QList<DailySummary>> queryDailyRange(QSqlDatabase &db, const QString &symbolKey, int days);
 // Pure: the KPI figures from v_latest_quote rows.
 Kpis computeKpis(const QList<LatestQuote> &quotes, const QString &symbolKey);
 

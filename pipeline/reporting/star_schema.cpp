@@ -32,23 +32,29 @@ QList<ViewInfo> buildCatalog()
                    col("symbol", T::String), col("currency", T::String), col("interval_s", T::Int64),
                    col("bucket_start", T::DateTime), col("open", T::Double), col("high", T::Double),
                    col("low", T::Double), col("close", T::Double), col("volume", T::Double),
-                   col("vwap", T::Double), col("trades", T::Int64), col("is_final", T::Boolean)}});
+                   col("vwap", T::Double), col("trades", T::Int64), col("is_final", T::Boolean),
+                   col("bucket_start_utc", T::UtcDateTime)}});
     views.append({QStringLiteral("fact_tick"), ViewRole::Fact,
                   {col("symbol_key", T::String), col("date_key", T::Int64), col("asset_class", T::String),
                    col("symbol", T::String), col("currency", T::String), col("tick_time", T::DateTime),
                    col("price", T::Double), col("volume", T::Double), col("source", T::String),
-                   col("kind", T::String), col("trade_id", T::String)}});
+                   col("kind", T::String), col("trade_id", T::String), col("tick_time_utc", T::UtcDateTime)}});
     views.append({QStringLiteral("v_latest_quote"), ViewRole::Summary,
                   symbolCols + QList<ColumnInfo>{
                       col("last_time", T::DateTime), col("last_price", T::Double), col("open_24h", T::Double),
                       col("change_24h_pct", T::Double), col("high_24h", T::Double), col("low_24h", T::Double),
-                      col("volume_24h", T::Double), col("vwap_24h", T::Double), col("trades_24h", T::Int64)}});
+                      col("volume_24h", T::Double), col("vwap_24h", T::Double), col("trades_24h", T::Int64),
+                      col("last_time_utc", T::UtcDateTime)}});
     views.append({QStringLiteral("v_daily_summary"), ViewRole::Summary,
                   {col("symbol_key", T::String), col("date_key", T::Int64), col("asset_class", T::String),
                    col("symbol", T::String), col("currency", T::String), col("date", T::Date),
                    col("open", T::Double), col("high", T::Double), col("low", T::Double),
                    col("close", T::Double), col("volume", T::Double), col("vwap", T::Double),
                    col("trades", T::Int64), col("candles", T::Int64)}});
+    views.append({QStringLiteral("v_late_ticks_daily"), ViewRole::Summary,
+                  QList<ColumnInfo>{col("symbol_key", T::String), col("date_key", T::Int64), col("asset_class", T::String),
+                                    col("symbol", T::String), col("currency", T::String), col("interval_s", T::Int64), col("late_ticks", T::Int64),
+                                          col("late_volume", T::Double)}});
     return views;
 }
 
@@ -91,6 +97,8 @@ ColumnType columnTypeFromPostgres(const QString &t, bool *ok)
         return ColumnType::Int64;
     if (t == QLatin1String("double precision") || t == QLatin1String("real") || t == QLatin1String("numeric"))
         return ColumnType::Double;
+    if (t == QLatin1String("timestamp without time zone"))
+        return ColumnType::UtcDateTime;
     if (t.startsWith(QLatin1String("timestamp")))
         return ColumnType::DateTime;
     if (t == QLatin1String("date"))
@@ -109,6 +117,7 @@ QString tmdlDataType(ColumnType type)
     case ColumnType::Double: return QStringLiteral("double");
     case ColumnType::String: return QStringLiteral("string");
     case ColumnType::DateTime:
+    case ColumnType::UtcDateTime:
     case ColumnType::Date: return QStringLiteral("dateTime");
     case ColumnType::Boolean: return QStringLiteral("boolean");
     }
@@ -157,7 +166,7 @@ Result<QList<ViewInfo>> liveStarViews(QSqlDatabase &db)
             v.columns.append({name, type});
         }
         if (v.columns.isEmpty())
-            return makeError(QStringLiteral("the reporting view %1 is missing: apply migration 020 "
+            return makeError(QStringLiteral("the reporting view %1 is missing: apply migrations 020 and 040 "
                                             "(start the pipeline once or run the migrations)").arg(expected.name),
                              QStringLiteral("schema_missing"));
         for (const ColumnInfo &c : expected.columns) {

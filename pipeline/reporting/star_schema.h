@@ -12,7 +12,9 @@ class QSqlDatabase;
 namespace ms::reporting {
 
 enum class Backend { PostgreSQL, SQLite };
-enum class ColumnType { Int64, Double, String, DateTime, Date, Boolean };
+// DateTime: an instant (timestamptz; SQLite's UTC text). UtcDateTime: "timestamp without time zone"
+// holding the same instant in UTC: Power BI has no time-zone-aware column type, the model uses these.
+enum class ColumnType { Int64, Double, String, DateTime, UtcDateTime, Date, Boolean };
 
 struct ColumnInfo
 {
@@ -31,7 +33,7 @@ struct ViewInfo
     const ColumnInfo *column(const QString &name) const;
 };
 
-// The star views in export order (dimensions first), as migration 020 defines them.
+// The star views in export order (dimensions first), as migrations 020 and 040 define them.
 const QList<ViewInfo> &starViews();
 const ViewInfo *findStarView(const QString &name);
 

@@ -18,8 +18,13 @@ MeasureDef measure(const char *name, const char *expr, const char *format, bool 
 bool hasColumn(const QList<ViewInfo> &views, const QString &table, const QString &column)
 {
     for (const ViewInfo &v : views) {
-        if (v.name == table)
-            return v.column(column) != nullptr;
+        if (v.name != table)
+            continue;
+        for (const ColumnInfo &c : modelColumns(v)) {
+            if (c.name == column)
+                return true;
+        }
+        return false;
     }
     return false;
 }
@@ -35,7 +40,8 @@ QString summarizeBy(const ViewInfo &v, const ColumnInfo &c)
         return QStringLiteral("none");
     if ((c.type == ColumnType::Double || c.type == ColumnType::Int64)
         && (c.name == QLatin1String("volume") || c.name == QLatin1String("trades")
-            || c.name == QLatin1String("candles")))
+            || c.name == QLatin1String("candles") || c.name == QLatin1String("late_ticks")
+            || c.name == QLatin1String("late_volume")))
         return QStringLiteral("sum");
     return QStringLiteral("none");
 }
@@ -47,25 +53,37 @@ QString mType(ColumnType t)
     case ColumnType::Double: return QStringLiteral("type number");
     case ColumnType::String: return QStringLiteral("type text");
     case ColumnType::DateTime: return QStringLiteral("type datetimezone");
+    case ColumnType::UtcDateTime: return QStringLiteral("type datetime");
     case ColumnType::Date: return QStringLiteral("type date");
     case ColumnType::Boolean: return QStringLiteral("type logical");
     }
     return QStringLiteral("type text");
 }
 
-// M query lines (without indentation) for one view's partition.
+QString mColumnList(const QList<ColumnInfo> &cols)
+{
+    QStringList names;
+    for (const ColumnInfo &c : cols)
+        names.append(mString(c.name));
+    return u'{' + names.join(QStringLiteral(", ")) + u'}';
+}
+
+// M query lines (without indentation) for one view's partition. Both select the model's columns only
+// (in DirectQuery, Table.SelectColumns folds into the SELECT list).
 QStringList partitionLines(const ViewInfo &v, const TmdlParams &p)
 {
+    const QList<ColumnInfo> cols = modelColumns(v);
     if (p.source == ModelSource::PostgreSqlDirectQuery) {
         const QString step = QString(p.schema + u'_' + v.name).replace(QRegularExpression(QStringLiteral("\\W")),
                                                                           QStringLiteral("_"));
         return {QStringLiteral("let"),
                 QStringLiteral("    Source = PostgreSQL.Database(Server, Database),"),
-                QStringLiteral("    %1 = Source{[Schema=%2,Item=%3]}[Data]").arg(step, mString(p.schema), mString(v.name)),
-                QStringLiteral("in"), QStringLiteral("    ") + step};
+                QStringLiteral("    %1 = Source{[Schema=%2,Item=%3]}[Data],").arg(step, mString(p.schema), mString(v.name)),
+                QStringLiteral("    Columns = Table.SelectColumns(%1, %2)").arg(step, mColumnList(cols)),
+                QStringLiteral("in"), QStringLiteral("    Columns")};
     }
     QStringList types, zoned;
-    for (const ColumnInfo &c : v.columns) {
+    for (const ColumnInfo &c : cols) {
         types.append(QStringLiteral("{%1, %2}").arg(mString(c.name), mType(c.type)));
         if (c.type == ColumnType::DateTime)
             zoned.append(QStringLiteral("{%1, DateTimeZone.RemoveZone, type datetime}").arg(mString(c.name)));
@@ -75,7 +93,8 @@ QStringList partitionLines(const ViewInfo &v, const TmdlParams &p)
         QStringLiteral("    Source = Csv.Document(File.Contents(CsvFolder & %1), [Delimiter=\",\", Encoding=65001, "
                        "QuoteStyle=QuoteStyle.Csv]),").arg(mString(u'/' + v.name + QStringLiteral(".csv"))),
         QStringLiteral("    Headers = Table.PromoteHeaders(Source, [PromoteAllScalars=true]),"),
-        QStringLiteral("    Typed = Table.TransformColumnTypes(Headers, {%1}, \"en-US\"),").arg(types.join(QStringLiteral(", "))),
+        QStringLiteral("    Columns = Table.SelectColumns(Headers, %1),").arg(mColumnList(cols)),
+        QStringLiteral("    Typed = Table.TransformColumnTypes(Columns, {%1}, \"en-US\"),").arg(types.join(QStringLiteral(", "))),
         QStringLiteral("    Utc = Table.TransformColumns(Typed, {%1})").arg(zoned.join(QStringLiteral(", "))),
         QStringLiteral("in"), QStringLiteral("    Utc")};
     return lines;
@@ -106,13 +125,13 @@ QString tableTmdl(const ViewInfo &v, const TmdlParams &p, const QList<ViewInfo> 
         out += u'\n';
     }
 
-    for (const ColumnInfo &c : v.columns) {
+    for (const ColumnInfo &c : modelColumns(v)) {
         out += kTab + QStringLiteral("column ") + tmdlName(c.name) + u'\n';
         out += kTab + kTab + QStringLiteral("dataType: ") + tmdlDataType(c.type) + u'\n';
         if (c.type == ColumnType::Date)
             out += kTab + kTab + QStringLiteral("formatString: Short Date\n");
-        else if (c.type == ColumnType::DateTime)
-            out += kTab + kTab + QStringLiteral("formatString: General Date\n");
+        else if (c.type == ColumnType::DateTime || c.type == ColumnType::UtcDateTime)
+            out += kTab + kTab + QStringLiteral("formatString: yyyy-mm-dd hh:nn:ss\n");
         if (isKeyColumn(c.name))
             out += kTab + kTab + QStringLiteral("isHidden\n");
         if (v.name == QLatin1String("dim_date") && c.name == QLatin1String("date"))
@@ -149,6 +168,18 @@ QString relationshipId(const RelationshipDef &r)
 
 }  // namespace
 
+QList<ColumnInfo> modelColumns(const ViewInfo &v)
+{
+    QList<ColumnInfo> out;
+    for (const ColumnInfo &c : v.columns) {
+        const ColumnInfo *utc = v.column(c.name + QStringLiteral("_utc"));
+        if (c.type == ColumnType::DateTime && utc && utc->type == ColumnType::UtcDateTime)
+            continue;
+        out.append(c);
+    }
+    return out;
+}
+
 QString tmdlName(const QString &name)
 {
     static const QRegularExpression plain(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
@@ -166,14 +197,14 @@ const QList<MeasureDef> &modelMeasures()
 {
     static const QList<MeasureDef> measures = {
         measure("Last Price",
-                "VAR _last = CALCULATE ( MAX ( fact_candle[bucket_start] ), fact_candle[interval_s] = 60 )\n"
+                "VAR _last = CALCULATE ( MAX ( fact_candle[bucket_start_utc] ), fact_candle[interval_s] = 60 )\n"
                 "RETURN\n"
-                "    CALCULATE ( MAX ( fact_candle[close] ), fact_candle[interval_s] = 60, fact_candle[bucket_start] = _last )",
+                "    CALCULATE ( MAX ( fact_candle[close] ), fact_candle[interval_s] = 60, fact_candle[bucket_start_utc] = _last )",
                 "#,##0.00######"),
         measure("First Price",
-                "VAR _first = CALCULATE ( MIN ( fact_candle[bucket_start] ), fact_candle[interval_s] = 60 )\n"
+                "VAR _first = CALCULATE ( MIN ( fact_candle[bucket_start_utc] ), fact_candle[interval_s] = 60 )\n"
                 "RETURN\n"
-                "    CALCULATE ( MIN ( fact_candle[open] ), fact_candle[interval_s] = 60, fact_candle[bucket_start] = _first )",
+                "    CALCULATE ( MIN ( fact_candle[open] ), fact_candle[interval_s] = 60, fact_candle[bucket_start_utc] = _first )",
                 "#,##0.00######", true),
         measure("Change %", "DIVIDE ( [Last Price] - [First Price], [First Price] )", "0.00%"),
         measure("Volume", "CALCULATE ( SUM ( fact_candle[volume] ), fact_candle[interval_s] = 60 )", "#,##0.####"),
@@ -184,6 +215,50 @@ const QList<MeasureDef> &modelMeasures()
         measure("Trades", "CALCULATE ( SUM ( fact_candle[trades] ), fact_candle[interval_s] = 60 )", "#,##0"),
         measure("High", "CALCULATE ( MAX ( fact_candle[high] ), fact_candle[interval_s] = 60 )", "#,##0.00######"),
         measure("Low", "CALCULATE ( MIN ( fact_candle[low] ), fact_candle[interval_s] = 60 )", "#,##0.00######"),
+        // The 24 hours up to the symbol's newest 1-minute candle (v_latest_quote's window; 1 = one day).
+        measure("Last Candle Time", "CALCULATE ( MAX ( fact_candle[bucket_start_utc] ), fact_candle[interval_s] = 60 )",
+                "yyyy-mm-dd hh:nn", true),
+        measure("Volume (24 h)",
+                "VAR _last = [Last Candle Time]\n"
+                "RETURN\n"
+                "    CALCULATE ( SUM ( fact_candle[volume] ), fact_candle[interval_s] = 60, fact_candle[bucket_start_utc] > _last - 1 )",
+                "#,##0.########"),
+        measure("High (24 h)",
+                "VAR _last = [Last Candle Time]\n"
+                "RETURN\n"
+                "    CALCULATE ( MAX ( fact_candle[high] ), fact_candle[interval_s] = 60, fact_candle[bucket_start_utc] > _last - 1 )",
+                "#,##0.00######"),
+        measure("Low (24 h)",
+                "VAR _last = [Last Candle Time]\n"
+                "RETURN\n"
+                "    CALCULATE ( MIN ( fact_candle[low] ), fact_candle[interval_s] = 60, fact_candle[bucket_start_utc] > _last - 1 )",
+                "#,##0.00######"),
+        measure("VWAP (24 h)",
+                "VAR _last = [Last Candle Time]\n"
+                "RETURN\n"
+                "    DIVIDE (\n"
+                "        CALCULATE ( SUMX ( fact_candle, fact_candle[vwap] * fact_candle[volume] ), fact_candle[interval_s] = 60, fact_candle[bucket_start_utc] > _last - 1 ),\n"
+                "        [Volume (24 h)] )",
+                "#,##0.00######"),
+        measure("Change % (24 h)",
+                "VAR _last = [Last Candle Time]\n"
+                "VAR _first = CALCULATE ( MIN ( fact_candle[bucket_start_utc] ), fact_candle[interval_s] = 60, fact_candle[bucket_start_utc] > _last - 1 )\n"
+                "VAR _open = CALCULATE ( MIN ( fact_candle[open] ), fact_candle[interval_s] = 60, fact_candle[bucket_start_utc] = _first )\n"
+                "RETURN\n"
+                "    DIVIDE ( [Last Price] - _open, _open )",
+                "+0.00%;-0.00%;0.00%"),
+        // % change from the first day shown: the close of the first day with candles in the selected dates.
+        measure("Range Start Close",
+                "VAR _firstDay = CALCULATE ( MIN ( fact_candle[date_key] ), fact_candle[interval_s] = 60, ALLSELECTED ( dim_date ) )\n"
+                "RETURN\n"
+                "    CALCULATE ( [Last Price], ALLSELECTED ( dim_date ), fact_candle[date_key] = _firstDay )",
+                "#,##0.00######", true),
+        measure("Change % (range)", "DIVIDE ( [Last Price] - [Range Start Close], [Range Start Close] )",
+                "+0.00%;-0.00%;0.00%"),
+        MeasureDef{QStringLiteral("dim_symbol"), QStringLiteral("Symbols"),
+                   QStringLiteral("DISTINCTCOUNT ( dim_symbol[symbol_key] )"), QStringLiteral("#,##0"), false},
+        MeasureDef{QStringLiteral("v_late_ticks_daily"), QStringLiteral("Late Ticks"),
+                   QStringLiteral("SUM ( v_late_ticks_daily[late_ticks] )"), QStringLiteral("#,##0"), false},
     };
     return measures;
 }
@@ -204,6 +279,8 @@ const QList<RelationshipDef> &modelRelationships()
         add("v_daily_summary", "symbol_key", "dim_symbol", true);
         add("v_daily_summary", "date_key", "dim_date", false);
         add("v_latest_quote", "symbol_key", "dim_symbol", true);
+        add("v_late_ticks_daily", "symbol_key", "dim_symbol", false);
+        add("v_late_ticks_daily", "date_key", "dim_date", false);
         return r;
     }();
     return rels;

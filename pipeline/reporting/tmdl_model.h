@@ -48,6 +48,10 @@ struct TmdlParams
 // Relationships and measures whose columns are missing from `views` are left out.
 QMap<QString, QString> buildTmdl(const QList<ViewInfo> &views, const TmdlParams &params);
 
+// The columns a view contributes to the model: all but a time-zone-aware DateTime column whose UTC
+// "timestamp without time zone" twin (<name>_utc) exists; Power BI has no zone-aware column type.
+QList<ColumnInfo> modelColumns(const ViewInfo &view);
+
 // A TMDL object name, quoted with '...' when it has characters other than letters, digits and '_'.
 QString tmdlName(const QString &name);
 // An M text literal: "…" with embedded quotes doubled.

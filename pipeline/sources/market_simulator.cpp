@@ -43,9 +43,12 @@ double startPrice(const SimulatedSymbol &s)
     return 20.0 + double(fnv1a(s.symbol) % 48000) / 100.0;
 }
 
-double roundTo(double v, double step)
+// Rounds to 1/unitsPerOne (100 → cents). Dividing the whole count by the exact integer unitsPerOne gives
+// the double nearest the decimal (189.39); multiplying by an inexact step such as 0.01 did not
+// (18939 * 0.01 = 189.39000000000001), and that noise reached every export and chart label.
+double roundTo(double v, double unitsPerOne)
 {
-    return std::round(v / step) * step;
+    return std::round(v * unitsPerOne) / unitsPerOne;
 }
 
 }  // namespace
@@ -120,11 +123,11 @@ void MarketSimulator::generate(size_t count, std::vector<Tick> &out, qint64 wall
         t.asset = sym.asset;
         t.symbol = sym.symbol;
         t.currency = m_options.currency;
-        const double step = st.price >= 10 ? 0.01 : st.price >= 0.1 ? 0.0001 : 0.00000001;
-        t.price = std::max(step, roundTo(st.price, step));
+        const double unitsPerOne = st.price >= 10 ? 100.0 : st.price >= 0.1 ? 10000.0 : 100000000.0;
+        t.price = std::max(1.0 / unitsPerOne, roundTo(st.price, unitsPerOne));
         // Log-normal trade size, whole shares for stocks.
         const double size = st.volumeScale * std::exp(0.8 * nextNormal() - 3.0);
-        t.volume = st.wholeShares ? std::max(1.0, std::round(size)) : roundTo(size, 0.00001);
+        t.volume = st.wholeShares ? std::max(1.0, std::round(size)) : roundTo(size, 100000.0);
         if (m_options.startTimeMs) {
             const double rate = m_options.eventRate > 0 ? m_options.eventRate : 1000.0;
             t.tsMs = *m_options.startTimeMs + qint64(double(m_seq) * 1000.0 / rate);

@@ -83,6 +83,13 @@ QString seedReportingData(QSqlDatabase &db)
         if (!q.exec())
             return QStringLiteral("tick %1: %2").arg(QString::fromLatin1(t.tradeId), q.lastError().text());
     }
+    // One tick dropped as late for the 1-minute BTC candle (v_late_ticks_daily).
+    if (!q.exec(QStringLiteral("INSERT INTO late_ticks (source, symbol, trade_id, interval_s, asset_class, currency, "
+                               "\"timestamp\", price, volume, watermark) VALUES ('simulator', 'BTC', 'late1', 60, "
+                               "'crypto', 'USD', %1, 101, 0.25, %2)")
+                    .arg(pg ? QStringLiteral("'2026-11-21 09:00:10+00'") : QStringLiteral("'2026-11-21 09:00:10.000'"),
+                         pg ? QStringLiteral("'2026-11-21 09:02:00+00'") : QStringLiteral("'2026-11-21 09:02:00.000'"))))
+        return QStringLiteral("late tick: %1").arg(q.lastError().text());
     return {};
 }
 

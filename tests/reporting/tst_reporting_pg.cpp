@@ -3,6 +3,7 @@
 // live views, measures, CSV → COPY round trip) and the powerbi_reader role.
 #include "pg_server.h"
 #include "reporting_fixture.h"
+#include "reporting/csv_export.h"
 #include "reporting/powerbi_export.h"
 #include "reporting/reporting_queries.h"
 #include "reporting/star_schema.h"
@@ -254,8 +255,8 @@ private Q_SLOTS:
             QVERIFY2(problem.isEmpty(), qPrintable(path + QStringLiteral(": ") + problem));
             ++validated;
         }
-        QCOMPARE(validated, 7);  // pbip, pbism, pbir, report, version, pages, page
-        QCOMPARE(visuals, 7);
+        QCOMPARE(validated, 10);  // pbip, pbism, pbir, report, version, pages, 4 × page
+        QCOMPARE(visuals, 25);
     }
 
     void tmdlNamesOnlyLiveColumnsWithCompatibleTypes()
@@ -265,6 +266,7 @@ private Q_SLOTS:
             {QStringLiteral("integer"), QStringLiteral("int64")}, {QStringLiteral("bigint"), QStringLiteral("int64")},
             {QStringLiteral("double precision"), QStringLiteral("double")}, {QStringLiteral("text"), QStringLiteral("string")},
             {QStringLiteral("timestamp with time zone"), QStringLiteral("dateTime")},
+            {QStringLiteral("timestamp without time zone"), QStringLiteral("dateTime")},
             {QStringLiteral("date"), QStringLiteral("dateTime")}, {QStringLiteral("boolean"), QStringLiteral("boolean")}};
         const QList<TmdlColumn> cols = tmdlColumns();
         QVERIFY(cols.size() > 50);
@@ -282,7 +284,7 @@ private Q_SLOTS:
             QVERIFY2(compatible.value(pgType) == c.dataType,
                      qPrintable(QStringLiteral("%1.%2: %3 vs %4").arg(c.table, c.name, c.dataType, pgType)));
         }
-        QCOMPARE(tables.size(), 6);
+        QCOMPARE(tables.size(), 7);
         // Partitions name existing views; relationships existing model columns.
         QDirIterator it(m_out.filePath(QStringLiteral("MarketStream.SemanticModel/definition/tables")), {QStringLiteral("*.tmdl")});
         while (it.hasNext()) {
@@ -300,7 +302,7 @@ private Q_SLOTS:
                 found = found || (c.table == hit.captured(1) && c.name == hit.captured(2));
             QVERIFY2(found, qPrintable(hit.captured(0)));
         }
-        QCOMPARE(refs, 14);
+        QCOMPARE(refs, 18);
         const QString expr = readText(m_out.filePath(QStringLiteral("MarketStream.SemanticModel/definition/expressions.tmdl")));
         QVERIFY(expr.contains(QStringLiteral("expression Server = \"127.0.0.1:%1\"").arg(m_pg.port())));
         QVERIFY(expr.contains(QLatin1String("expression Database = \"marketdata\"")));
@@ -346,6 +348,31 @@ private Q_SLOTS:
             }
         }
         QVERIFY(columnRefs >= 15);
+    }
+
+    void csvDoublesAreShortestWhateverTheSessionSettings()
+    {
+        // extra_float_digits = 3 (set by older drivers and some poolers) makes the server print 17
+        // digits: 189.39 arrives as "189.38999999999999". The export formats doubles itself.
+        QSqlQuery q(m_db);
+        QVERIFY(q.exec(QStringLiteral("CREATE TEMP TABLE noise_check AS SELECT * FROM (VALUES "
+                                      "(1, 189.39::float8), (2, 2298.74::float8), (3, 0.1::float8 + 0.2::float8), "
+                                      "(4, 6.43827::float8), (5, NULL::float8)) v(n, x)")));
+        QVERIFY(q.exec(QStringLiteral("SET extra_float_digits = 3")));
+        const ViewInfo view{QStringLiteral("noise_check"), ViewRole::Fact,
+                            {{QStringLiteral("n"), ColumnType::Int64}, {QStringLiteral("x"), ColumnType::Double}}};
+        const QString file = m_out.filePath(QStringLiteral("noise_check.csv"));
+        Result<qint64> rows = exportViewCsv(m_db, view, file);
+        QVERIFY(q.exec(QStringLiteral("RESET extra_float_digits")));
+        QVERIFY(q.exec(QStringLiteral("DROP TABLE noise_check")));
+        QVERIFY2(rows.ok(), qPrintable(rows.errorMessage()));
+        QCOMPARE(rows.value(), 5);
+        QStringList lines = readText(file).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+        std::sort(lines.begin() + 1, lines.end());
+        QCOMPARE(lines, QStringList({QStringLiteral("n,x"), QStringLiteral("1,189.39"), QStringLiteral("2,2298.74"),
+                                     QStringLiteral("3,0.30000000000000004"), QStringLiteral("4,6.43827"),
+                                     QStringLiteral("5,")}));
+        QFile::remove(file);
     }
 
     void csvLoadsBackWithCopyRowForRow()

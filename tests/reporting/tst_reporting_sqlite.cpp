@@ -9,6 +9,12 @@
 #include "storage/database.h"
 
 #include <QDirIterator>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSet>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -135,6 +141,65 @@ private Q_SLOTS:
         QCOMPARE(out, expected);
     }
 
+    void reportPagesUseOnlyModelFields()
+    {
+        // The four pages, in order, and every field a visual names exists in the model: a column of
+        // its table or a measure of it (the same report as from PostgreSQL).
+        QTemporaryDir out;
+        Result<ExportSummary> exported = exportPowerBi(m_url, out.path(), ExportOptions{});
+        QVERIFY2(exported.ok(), qPrintable(exported.errorMessage()));
+        const QString def = out.filePath(QStringLiteral("MarketStream.Report/definition/pages/"));
+        const QJsonObject pages = QJsonDocument::fromJson(readText(def + QStringLiteral("pages.json")).toUtf8()).object();
+        QStringList names;
+        for (const QJsonValue &id : pages.value(QStringLiteral("pageOrder")).toArray())
+            names.append(QJsonDocument::fromJson(readText(def + id.toString() + QStringLiteral("/page.json")).toUtf8())
+                             .object().value(QStringLiteral("displayName")).toString());
+        QCOMPARE(names, QStringList({QStringLiteral("Overview"), QStringLiteral("Price"), QStringLiteral("Volume"),
+                                     QStringLiteral("Data quality")}));
+        QSet<QString> known;
+        QDirIterator tables(out.filePath(QStringLiteral("MarketStream.SemanticModel/definition/tables")), {QStringLiteral("*.tmdl")});
+        while (tables.hasNext()) {
+            const QString path = tables.next();
+            const QString table = QFileInfo(path).completeBaseName();
+            for (const QString &l : readText(path).split(u'\n')) {
+                if (l.startsWith(QLatin1String("\tcolumn ")))
+                    known.insert(table + u'.' + l.mid(8).trimmed());
+                if (l.startsWith(QLatin1String("\tmeasure "))) {
+                    QString name = l.mid(9).section(QStringLiteral(" ="), 0, 0);
+                    if (name.startsWith(u'\''))
+                        name = name.mid(1, name.size() - 2);
+                    known.insert(table + u'.' + name);
+                }
+            }
+        }
+        int fields = 0;
+        QDirIterator it(def, {QStringLiteral("visual.json")}, QDir::Files, QDirIterator::Subdirectories);
+        const QRegularExpression ref(QStringLiteral("\"queryRef\": \"([^\"]+)\""));
+        while (it.hasNext()) {
+            const QString text = readText(it.next());
+            for (auto m = ref.globalMatch(text); m.hasNext(); ++fields) {
+                const QString field = m.next().captured(1);
+                QVERIFY2(known.contains(field), qPrintable(QStringLiteral("the report names ") + field));
+            }
+        }
+        QVERIFY2(fields >= 40, qPrintable(QString::number(fields)));
+        // Volumes are never summed across symbols: a page charting the Volume measure has a single-select
+        // symbol slicer.
+        int volumePages = 0;
+        for (const QJsonValue &id : pages.value(QStringLiteral("pageOrder")).toArray()) {
+            QString all;
+            QDirIterator v(def + id.toString(), {QStringLiteral("visual.json")}, QDir::Files, QDirIterator::Subdirectories);
+            while (v.hasNext())
+                all += readText(v.next());
+            if (!all.contains(QLatin1String("\"queryRef\": \"fact_candle.Volume\"")))
+                continue;
+            ++volumePages;
+            QVERIFY2(all.contains(QLatin1String("\"singleSelect\"")) && all.contains(QLatin1String("\"dim_symbol.symbol\"")),
+                     qPrintable(id.toString()));
+        }
+        QCOMPARE(volumePages, 1);
+    }
+
     void exportOnSqliteUsesTheCsvPath()
     {
         QTemporaryDir out;
@@ -145,9 +210,9 @@ private Q_SLOTS:
         for (const ViewInfo &v : starViews())
             QVERIFY(QFile::exists(out.filePath(QStringLiteral("csv/") + v.name + QStringLiteral(".csv"))));
         const QString tick = readText(out.filePath(QStringLiteral("csv/fact_tick.csv")));
-        QVERIFY(tick.startsWith(QLatin1String("symbol_key,date_key,asset_class,symbol,currency,tick_time,price,volume,source,kind,trade_id\r\n")));
+        QVERIFY(tick.startsWith(QLatin1String("symbol_key,date_key,asset_class,symbol,currency,tick_time,price,volume,source,kind,trade_id,tick_time_utc\r\n")));
         QVERIFY2(tick.contains(QStringLiteral("crypto:BTC:USD,20261121,crypto,BTC,USD,2026-11-21T09:59:31.000Z,117.25,0,"
-                                              "simulator,trade,\"a,\"\"b\"\"\nc é\"\r\n")), qPrintable(tick));
+                                              "simulator,trade,\"a,\"\"b\"\"\nc é\",2026-11-21T09:59:31.000\r\n")), qPrintable(tick));
         const QString table = readText(out.filePath(QStringLiteral("MarketStream.SemanticModel/definition/tables/fact_tick.tmdl")));
         QVERIFY(table.contains(QLatin1String("mode: import")));
         QVERIFY(table.contains(QLatin1String("Csv.Document(File.Contents(CsvFolder & \"/fact_tick.csv\")")));
@@ -164,7 +229,7 @@ private Q_SLOTS:
             QVERIFY2(problem.isEmpty(), qPrintable(path + QStringLiteral(": ") + problem));
             ++validated;
         }
-        QCOMPARE(validated, 7);
+        QCOMPARE(validated, 10);
     }
 
     void exportErrorsAreClear()

@@ -6,6 +6,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <charconv>
 #include <set>
 
 using namespace ms;
@@ -95,6 +96,20 @@ private Q_SLOTS:
         const auto &lastBtc = ticks[ticks.size() - 6];
         QCOMPARE(lastBtc.symbol, std::string("BTC"));
         QVERIFY2(lastBtc.price > 20000 && lastBtc.price < 90000, std::to_string(lastBtc.price).c_str());
+        // Prices and volumes are exact decimals: the shortest text of each double has at most the
+        // simulator's decimals (2 for prices >= 10, 5 for crypto sizes), never 189.39000000000001.
+        for (const auto &t : ticks) {
+            char buf[32];
+            const auto decimals = [&buf](double v) {
+                const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+                const std::string s(buf, r.ptr);
+                const auto dot = s.find('.');
+                return dot == std::string::npos ? 0 : int(s.size() - dot - 1);
+            };
+            if (t.price >= 10)
+                QVERIFY2(decimals(t.price) <= 2, std::to_string(t.price).c_str());
+            QVERIFY2(decimals(t.volume) <= 5, std::to_string(t.volume).c_str());
+        }
         // Stock volumes are whole shares.
         QCOMPARE(ticks[3].volume, std::round(ticks[3].volume));
         // Event times advance by 1 ms per tick at the default 1000 ticks/s of event time.
