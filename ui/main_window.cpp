@@ -100,9 +100,19 @@ MainWindow::MainWindow(const PipelineConfig &base, const QString &settingsFile, 
     m_storedQuotesTimer->setInterval(kStoredQuotesEveryMs);
     connect(m_storedQuotesTimer, &QTimer::timeout, this, &MainWindow::loadStoredQuotes);
     // (the first read was started by onStateChanged(Stopped) above)
-    // What the database holds shows at once on the charts too, with or without Start.
-    m_history->setDatabaseUrl(databaseUrl());
+    // What the database holds shows at once on the charts and the Power BI tab too, with or without Start.
+    applyDatabaseUrl();
     m_history->loadLatest();
+}
+
+void MainWindow::applyDatabaseUrl()
+{
+    const QString url = databaseUrl();
+    m_history->setDatabaseUrl(url);
+#ifdef MS_HAVE_POWERBI_VIEW
+    if (auto *view = findChild<ms::PowerBiView *>())
+        view->setDatabaseUrl(url);
+#endif
 }
 
 QString MainWindow::databaseUrl() const
@@ -358,6 +368,11 @@ void MainWindow::openSettings()
         if (!s.isEmpty())
             IssueLog::instance().registerSecret(s);
     m_store->setHistoryPointsPerSymbol(size_t(m_app->historyPointsPerSymbol));
+    applyDatabaseUrl();  // a database chosen in Settings is read at once, before any Start
+    if (m_pipeline->state() != Pipeline::State::Running) {
+        loadStoredQuotes();
+        m_history->loadLatest();
+    }
     if (m_pipeline->state() == Pipeline::State::Running)
         statusBar()->showMessage(tr("Settings saved; they apply on the next Start."), 5000);
 }

@@ -92,6 +92,8 @@ private:
     void followApplicationPalette();
     void updateRunActions(Pipeline::State state);
     void showStoppedSummary(Pipeline::State state, const QString &message);
+    // The database the next Start would use, given to every reader of stored data.
+    void applyDatabaseUrl();
     void loadStoredQuotes();
     void fitMarketsSplitter(bool initial);
     QString databaseUrl() const;
