@@ -281,6 +281,7 @@ private Q_SLOTS:
             QStringLiteral("xvfb"), QStringLiteral("xauth"), QStringLiteral("imagemagick"), // screenshots
             QStringLiteral("docker-compose"), QStringLiteral("dpkg-dev"), QStringLiteral("file"), // packaging tests
             QStringLiteral("python3-jsonschema"),                           // Power BI schema tests
+            QStringLiteral("clang"), QStringLiteral("libclang-rt-14-dev"),  // libFuzzer targets (tests/fuzz)
         };
         QStringList expected;
         for (const QString &p : script)
