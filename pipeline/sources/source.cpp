@@ -3,7 +3,7 @@
 namespace ms {
 
 namespace {
-constexpr int kRetryMs = 10; // how often a throttled source offers its backlog again
+constexpr int kRetryMs = 1;  // how often a throttled source offers its backlog again
 } // namespace
 
 Source::~Source()
