@@ -24,7 +24,7 @@ void onSignal(int sig)
 }
 
 // After a signal, how long the pipeline's own (bounded) stop may take before the process leaves
-// without it: above the stop's own bound (1.5 s), under the 2 s promise, with room for the summary.
+// without it: above the stop's own bound (1.3 s), under the 2 s promise, with room for the summary.
 constexpr qint64 kSignalExitBoundMs = 1750;
 }  // namespace
 
