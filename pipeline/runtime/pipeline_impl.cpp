@@ -138,6 +138,7 @@ void PipelineImpl::start(const PipelineConfig &config)
         }
         doStop(*raw, false);
         finishRun(*raw, st.ok() || raw->cancelStart ? std::nullopt : std::optional<Error>(st.error()));
+        tearDown(*raw);
     });
 }
 
@@ -182,6 +183,7 @@ void PipelineImpl::beginStop(PipelineRun *r)
         }
         doStop(*r, !failed);  // after a failure there is nothing to wait for
         finishRun(*r, std::nullopt);
+        tearDown(*r);
     });
 }
 
@@ -304,6 +306,15 @@ void PipelineImpl::doStop(PipelineRun &r, bool drain)
                                                    .arg(kStopBoundMs));
         return;
     }
+}
+
+void PipelineImpl::tearDown(PipelineRun &r)
+{
+    // After the run was reported Stopped or Error: no worker runs any more, everything produced is
+    // stored, dead-lettered or spooled, and what is left is freeing (librdkafka's destroys took ~1 s
+    // on a loaded machine). start() joins this before the next run begins.
+    if (r.lingering)
+        return;  // a thread still uses these; reapLingering() frees the run once it ends
     r.consumers.clear();
     r.publisher.reset();
     r.recorder.reset();

@@ -96,6 +96,7 @@ private:
     void finishRun(PipelineRun &r, const std::optional<Error> &startError);
     Status doStart(PipelineRun &r);
     void doStop(PipelineRun &r, bool drain);
+    void tearDown(PipelineRun &r);
     Status startKafka(PipelineRun &r);
     Status startConsumers(PipelineRun &r);
     Status startSources(PipelineRun &r);
