@@ -78,6 +78,16 @@ void PipelineImpl::setState(Pipeline::State s, const QString &msg)
         state = s;
         message = msg;
     }
+    announce(s, msg);
+}
+
+void PipelineImpl::announce(Pipeline::State s, const QString &msg)
+{
+    if (s == Pipeline::State::Running) {
+        QMutexLocker lock(&stateMutex);
+        if (state != Pipeline::State::Running)
+            return;  // already stopping: Running is old news
+    }
     if (s == Pipeline::State::Error)
         IssueLog::instance().add(Severity::Error, kComponent, msg, IssueLog::Echo::Never);  // the runner prints it
     else if (!msg.isEmpty())
@@ -133,7 +143,9 @@ void PipelineImpl::start(const PipelineConfig &config)
             }
         }
         if (running) {
-            setState(Pipeline::State::Running, QString());
+            // Announced, not set again: a stop() that came since the promotion has set Stopping,
+            // and writing Running over it would let a second stop() run the stop sequence twice.
+            announce(Pipeline::State::Running, QString());
             return;
         }
         doStop(*raw, false);

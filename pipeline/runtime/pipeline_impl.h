@@ -90,6 +90,7 @@ public:
 
 private:
     void setState(Pipeline::State s, const QString &msg);
+    void announce(Pipeline::State s, const QString &msg);  // log and emit stateChanged; state unchanged
     // Starts the stop sequence on the control thread (any thread may call it). The end state is Error
     // when the run recorded a failure, else Stopped.
     void beginStop(PipelineRun *r);
