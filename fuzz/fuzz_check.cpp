@@ -20,11 +20,12 @@ void checkTickInvariants(const Tick &t)
     const std::string wire = encodeTick(t);
     const DecodeResult back = decodeTick(wire, t.asset);
     if (!isTick(back))
-        std::fprintf(stderr, "re-decode failed: %s: %s\n", std::get<DecodeError>(back).reason.c_str(),
+        std::fprintf(stderr, "re-decode failed: %s: %s\n",
+                     std::get<DecodeError>(back).reason.c_str(),
                      std::get<DecodeError>(back).detail.c_str());
     FUZZ_CHECK(isTick(back));
     FUZZ_CHECK(std::get<Tick>(back) == t);
     FUZZ_CHECK(encodeTick(std::get<Tick>(back)) == wire);
 }
 
-}  // namespace ms::fuzz
+} // namespace ms::fuzz

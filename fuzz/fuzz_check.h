@@ -1,6 +1,7 @@
 #pragma once
 // Shared by the libFuzzer targets: an invariant that must hold for every input. A broken one
-// aborts, so libFuzzer saves the input as a crash artifact (then: a corpus file, a unit test, a fix).
+// aborts, so libFuzzer saves the input as a crash artifact (then: a corpus file, a unit test, a
+// fix).
 #include "model/tick.h"
 
 #include <cmath>
@@ -8,12 +9,13 @@
 #include <cstdlib>
 #include <string>
 
-#define FUZZ_CHECK(cond)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            std::fprintf(stderr, "fuzz invariant broken at %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-            std::abort();                                                                  \
-        }                                                                                  \
+#define FUZZ_CHECK(cond)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            std::fprintf(stderr, "fuzz invariant broken at %s:%d: %s\n", __FILE__, __LINE__,       \
+                         #cond);                                                                   \
+            std::abort();                                                                          \
+        }                                                                                          \
     } while (0)
 
 namespace ms::fuzz {
@@ -22,4 +24,4 @@ namespace ms::fuzz {
 // encoding and gives back the same tick (else the consumer dead-letters every one of them).
 void checkTickInvariants(const Tick &t);
 
-}  // namespace ms::fuzz
+} // namespace ms::fuzz

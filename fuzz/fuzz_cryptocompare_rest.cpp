@@ -1,17 +1,17 @@
 // libFuzzer target: CryptoCompare REST bodies (pricemultifull, histo, error bodies).
 #include "fuzz_check.h"
-
 #include "sources/cryptocompare_parse.h"
 
 #include <QJsonDocument>
-
 #include <cstdint>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     using namespace ms;
-    const QByteArray body = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
-    for (const QStringList &fsyms : {QStringList{}, QStringList{QStringLiteral("BTC"), QStringLiteral("ETH")}}) {
+    const QByteArray body =
+        QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
+    for (const QStringList &fsyms :
+         {QStringList{}, QStringList{QStringLiteral("BTC"), QStringLiteral("ETH")}}) {
         const auto multi = cryptocompare::parsePriceMultiFull(body, fsyms, {});
         if (multi) {
             for (const Tick &t : multi->quotes)
@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(!multi.error().code.isEmpty());
         }
     }
-    const auto histo = cryptocompare::parseHisto(body, QStringLiteral("BTC"), QStringLiteral("USD"), 60);
+    const auto histo =
+        cryptocompare::parseHisto(body, QStringLiteral("BTC"), QStringLiteral("USD"), 60);
     if (histo) {
         for (const Candle &c : histo->candles) {
             FUZZ_CHECK(c.bucketStartMs >= kMinSaneTsMs && c.bucketStartMs < kMaxSaneTsMs);

@@ -1,19 +1,17 @@
 // libFuzzer target: CryptoCompare streamer frames, parsed as the WebSocket source does (TYPE 0
 // trade, TYPE 5 aggregate, error frames).
 #include "fuzz_check.h"
-
 #include "sources/cryptocompare_parse.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-
 #include <cstdint>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     using namespace ms;
-    const QJsonDocument doc =
-        QJsonDocument::fromJson(QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size)));
+    const QJsonDocument doc = QJsonDocument::fromJson(
+        QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size)));
     if (!doc.isObject())
         return 0;
     const QJsonObject msg = doc.object();
@@ -21,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(trade->kind == TickKind::Trade);
         fuzz::checkTickInvariants(*trade);
     }
-    if (const auto quote = cryptocompare::quoteFromAggregate(msg, QStringLiteral("BTC"), QStringLiteral("USD"))) {
+    if (const auto quote =
+            cryptocompare::quoteFromAggregate(msg, QStringLiteral("BTC"), QStringLiteral("USD"))) {
         FUZZ_CHECK(quote->kind == TickKind::Quote);
         fuzz::checkTickInvariants(*quote);
     }

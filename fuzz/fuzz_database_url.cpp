@@ -1,7 +1,6 @@
 // libFuzzer target: DATABASE_URL parsing. A parsed URL must round-trip through toString() (it is
 // handed to child processes that way) and its redacted form must not show the secrets.
 #include "fuzz_check.h"
-
 #include "storage/database_url.h"
 
 #include <cstdint>

@@ -1,6 +1,5 @@
 // libFuzzer target: Finnhub REST /quote bodies and error bodies.
 #include "fuzz_check.h"
-
 #include "sources/finnhub_parse.h"
 
 #include <cstdint>
@@ -8,8 +7,10 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     using namespace ms;
-    const QByteArray body = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
-    const auto quote = finnhub::parseQuote(body, QStringLiteral("AAPL"), QStringLiteral("USD"), AssetClass::Stock);
+    const QByteArray body =
+        QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
+    const auto quote =
+        finnhub::parseQuote(body, QStringLiteral("AAPL"), QStringLiteral("USD"), AssetClass::Stock);
     if (quote && quote->outcome == finnhub::QuoteOutcome::Tick)
         fuzz::checkTickInvariants(quote->tick);
     else if (!quote)

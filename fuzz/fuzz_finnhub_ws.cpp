@@ -1,16 +1,15 @@
 // libFuzzer target: Finnhub WebSocket frames (trade, ping, error).
 #include "fuzz_check.h"
-
 #include "sources/finnhub_parse.h"
 
 #include <QSet>
-
 #include <cstdint>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     using namespace ms;
-    const QByteArray frame = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
+    const QByteArray frame =
+        QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
     const auto msg = finnhub::parseWsMessage(frame, QStringLiteral("USD"), AssetClass::Stock);
     if (!msg)
         return 0;

@@ -1,7 +1,6 @@
 // libFuzzer target: replay files. The input is read as a JSONL file and as a CSV file (first line
 // the header); every tick the parser hands on must be one the consumer accepts.
 #include "fuzz_check.h"
-
 #include "sources/replay_format.h"
 
 #include <cstdint>
@@ -9,7 +8,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     using namespace ms;
-    const QByteArray file = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
+    const QByteArray file =
+        QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
     const QList<QByteArray> lines = file.split('\n');
     for (const QByteArray &line : lines) {
         auto r = replay::parseJsonlLine(line, AssetClass::Crypto);

@@ -1,8 +1,19 @@
 #include "codec/json_scanner.h"
 
+#include <array>
+
 namespace ms::json {
 
 namespace {
+// Bytes a JSON string may hold as they are: printable ASCII except '"' and '\\'. Everything else
+// (quote, escape, control characters, UTF-8 lead and continuation bytes) takes the slow path.
+constexpr auto kPlainStringByte = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x80; ++c)
+        plain[size_t(c)] = c != '"' && c != '\\';
+    return plain;
+}();
+
 inline bool isWs(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -56,8 +67,13 @@ bool FlatObjectScanner::parseString(std::string_view &out, bool &hasEscapes)
     const char *start = m_p;
     hasEscapes = false;
     while (m_p < m_end) {
+        // The hot path: a run of plain printable ASCII costs one table load per byte.
+        while (m_p < m_end && kPlainStringByte[static_cast<unsigned char>(*m_p)])
+            ++m_p;
+        if (m_p >= m_end)
+            break;
         const auto c = static_cast<unsigned char>(*m_p);
-        if (c >= 0x80) {  // rare in ticks: the ASCII path below stays a handful of compares
+        if (c >= 0x80) {
             if (!parseUtf8Sequence())
                 return false;
             continue;
@@ -72,9 +88,7 @@ bool FlatObjectScanner::parseString(std::string_view &out, bool &hasEscapes)
                 return false;
             continue;
         }
-        if (c < 0x20)
-            return c == 0 ? failEncoding("NUL byte in string") : fail("control character in string");
-        ++m_p;
+        return c == 0 ? failEncoding("NUL byte in string") : fail("control character in string");  // c < 0x20
     }
     return fail("unterminated string");
 }

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <optional>
 
 namespace ms {
@@ -132,6 +133,11 @@ std::optional<DecodeError> readString(const std::optional<json::Value> &v, std::
             return err("invalid_json", "bad escape sequence in field '" + std::string(field) + "'");
     } else {
         out.assign(v->raw);
+        // The hot path: the scanner already refused raw bytes below 0x20, so only the cheap rules
+        // remain; anything doubtful gets the full check (and its words) below.
+        if (!out.empty() && out.size() <= maxBytes && out.front() != ' ' && out.back() != ' '
+            && std::memchr(out.data(), 0x7F, out.size()) == nullptr)
+            return std::nullopt;
     }
     if (std::string bad = textProblem(field, out, maxBytes, false); !bad.empty())
         return err("bad_value", std::move(bad));

@@ -4,7 +4,6 @@
 // a release build, wraps to an arbitrary value that can land in a plausible year and pass every
 // later check. Each conversion therefore either fits or is refused (nullopt), never wraps.
 #include <QtGlobal>
-
 #include <optional>
 
 namespace ms::checked {
@@ -30,4 +29,4 @@ inline std::optional<qint64> secondsToMs(qint64 seconds)
     return mul(seconds, 1000);
 }
 
-}  // namespace ms::checked
+} // namespace ms::checked

@@ -23,16 +23,18 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("stderrContains");
         auto row = [](const char *name, QStringList args, const char *contains) {
-            QTest::newRow(name) << (QStringList{QStringLiteral("--headless")} + args) << QString::fromUtf8(contains);
+            QTest::newRow(name) << (QStringList{QStringLiteral("--headless")} + args)
+                                << QString::fromUtf8(contains);
         };
         using L = QStringList;
         const QString big = QString(1000, u'A');
         // Numbers: finite and in range, never cast blindly.
-        for (const char *opt : {"rate", "max-ticks", "duration", "lateness", "consumers", "partitions", "idle-exit",
-                                "replay-speed", "poll-interval"}) {
+        for (const char *opt : {"rate", "max-ticks", "duration", "lateness", "consumers",
+                                "partitions", "idle-exit", "replay-speed", "poll-interval"}) {
             for (const char *bad : {"nan", "inf", "-inf", "1e30"}) {
                 const QByteArray name = QByteArray("--") + opt + ' ' + bad;
-                row(name.constData(), L{QStringLiteral("--") + QLatin1String(opt), QLatin1String(bad)}, opt);
+                row(name.constData(),
+                    L{QStringLiteral("--") + QLatin1String(opt), QLatin1String(bad)}, opt);
             }
         }
         row("--rate fast", L{u"--rate"_qs, u"fast"_qs}, "--rate needs a number");
@@ -69,14 +71,17 @@ private Q_SLOTS:
         // Times.
         row("--start-time huge", L{u"--start-time"_qs, u"99999999999999999"_qs}, "--start-time");
         row("--start-time negative", L{u"--start-time"_qs, u"-5"_qs}, "--start-time");
-        row("--start-time year 2200", L{u"--start-time"_qs, u"2200-01-01T00:00:00Z"_qs}, "--start-time");
+        row("--start-time year 2200", L{u"--start-time"_qs, u"2200-01-01T00:00:00Z"_qs},
+            "--start-time");
         row("--start-time garbage", L{u"--start-time"_qs, u"yesterday"_qs}, "--start-time");
         // Files and sources.
-        row("--source replay:/nonexistent", L{u"--source"_qs, u"replay:/nonexistent/ticks.jsonl"_qs}, "no such readable file");
+        row("--source replay:/nonexistent",
+            L{u"--source"_qs, u"replay:/nonexistent/ticks.jsonl"_qs}, "no such readable file");
         row("--source replay: empty", L{u"--source"_qs, u"replay:"_qs}, "needs a file");
         row("--source bloomberg", L{u"--source"_qs, u"bloomberg"_qs}, "unknown source");
         row("--env-file missing", L{u"--env-file"_qs, u"/nonexistent/.env"_qs}, "--env-file");
-        row("--source none --no-consumer", L{u"--source"_qs, u"none"_qs, u"--no-consumer"_qs}, "nothing to run");
+        row("--source none --no-consumer", L{u"--source"_qs, u"none"_qs, u"--no-consumer"_qs},
+            "nothing to run");
         row("--db mysql", L{u"--db"_qs, u"mysql://u:hunter2@h/d"_qs}, "unsupported scheme");
         row("--db bad port", L{u"--db"_qs, u"postgresql://u@h:99999/d"_qs}, "port");
         // Parser errors.
@@ -90,14 +95,14 @@ private Q_SLOTS:
         QFETCH(QStringList, args);
         QFETCH(QString, stderrContains);
         QProcess app;
-        app.setWorkingDirectory(m_dir.path());  // no stray .env
+        app.setWorkingDirectory(m_dir.path()); // no stray .env
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("HOME"), m_dir.path());
         env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.path());
         app.setProcessEnvironment(env);
         app.start(QStringLiteral(MS_APP_PATH), args);
         QVERIFY(app.waitForStarted(10000));
-        if (!app.waitForFinished(15000)) {  // accepted: it is running a pipeline
+        if (!app.waitForFinished(15000)) { // accepted: it is running a pipeline
             app.kill();
             app.waitForFinished(5000);
             QFAIL("the command line was accepted (the app kept running)");
@@ -117,7 +122,8 @@ private Q_SLOTS:
         QVERIFY(app.waitForFinished(10000));
         QCOMPARE(app.exitCode(), 0);
         const QString out = QString::fromUtf8(app.readAllStandardOutput());
-        for (const char *code : {"1 pipeline failure", "2 usage or configuration", "3 a dependency"})
+        for (const char *code :
+             {"1 pipeline failure", "2 usage or configuration", "3 a dependency"})
             QVERIFY2(out.contains(QLatin1String(code)), code);
     }
 

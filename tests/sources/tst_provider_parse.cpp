@@ -19,7 +19,7 @@ QJsonObject object(const QByteArray &json)
     return QJsonDocument::fromJson(json).object();
 }
 
-}  // namespace
+} // namespace
 
 class TstProviderParse : public QObject
 {
@@ -28,7 +28,7 @@ private Q_SLOTS:
     // Seconds as the providers send them; only the first row is a plausible time.
     void hugeTimes_data()
     {
-        QTest::addColumn<QByteArray>("seconds");  // a JSON value: strings keep all 64 bits exact
+        QTest::addColumn<QByteArray>("seconds"); // a JSON value: strings keep all 64 bits exact
         QTest::addColumn<bool>("accepted");
         QTest::newRow("plausible") << QByteArray("\"1700000000\"") << true;
         QTest::newRow("wraps to 2023") << QByteArray("\"2305843010913693952\"") << false;
@@ -42,8 +42,9 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, seconds);
         QFETCH(bool, accepted);
-        const auto tick = cryptocompare::quoteFromAggregate(
-            object("{\"FROMSYMBOL\":\"BTC\",\"TOSYMBOL\":\"USD\",\"PRICE\":1,\"LASTUPDATE\":" + seconds + "}"));
+        const auto tick = cryptocompare::quoteFromAggregate(object(
+            "{\"FROMSYMBOL\":\"BTC\",\"TOSYMBOL\":\"USD\",\"PRICE\":1,\"LASTUPDATE\":" + seconds +
+            "}"));
         QCOMPARE(tick.has_value(), accepted);
         if (accepted)
             QCOMPARE(tick->tsMs, 1700000000000LL);
@@ -54,9 +55,10 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, seconds);
         QFETCH(bool, accepted);
-        const auto tick = cryptocompare::tradeFromStreamer(object(
-            "{\"TYPE\":\"0\",\"M\":\"Coinbase\",\"FSYM\":\"BTC\",\"TSYM\":\"USD\",\"ID\":\"7\",\"P\":2,\"Q\":1,\"TS\":" + seconds
-            + ",\"TSNS\":999999999}"));
+        const auto tick = cryptocompare::tradeFromStreamer(
+            object("{\"TYPE\":\"0\",\"M\":\"Coinbase\",\"FSYM\":\"BTC\",\"TSYM\":\"USD\",\"ID\":"
+                   "\"7\",\"P\":2,\"Q\":1,\"TS\":" +
+                   seconds + ",\"TSNS\":999999999}"));
         QCOMPARE(tick.has_value(), accepted);
         if (accepted)
             QCOMPARE(tick->tsMs, 1700000000999LL);
@@ -67,9 +69,10 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, seconds);
         QFETCH(bool, accepted);
-        const auto page = cryptocompare::parseHisto("{\"Response\":\"Success\",\"Data\":{\"TimeFrom\":1,\"TimeTo\":2,\"Data\":[{\"time\":"
-                                                        + seconds + ",\"open\":1,\"high\":1,\"low\":1,\"close\":1}]}}",
-                                                    QStringLiteral("BTC"), QStringLiteral("USD"), 60);
+        const auto page = cryptocompare::parseHisto(
+            "{\"Response\":\"Success\",\"Data\":{\"TimeFrom\":1,\"TimeTo\":2,\"Data\":[{\"time\":" +
+                seconds + ",\"open\":1,\"high\":1,\"low\":1,\"close\":1}]}}",
+            QStringLiteral("BTC"), QStringLiteral("USD"), 60);
         QCOMPARE(page.ok(), accepted);
         if (accepted)
             QCOMPARE(page->candles.at(0).bucketStartMs, 1700000000000LL);
@@ -82,23 +85,26 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, seconds);
         QFETCH(bool, accepted);
-        const auto quote = finnhub::parseQuote("{\"c\":10,\"o\":9,\"h\":11,\"l\":8,\"pc\":9.5,\"t\":" + seconds + "}",
-                                               QStringLiteral("AAPL"), QStringLiteral("USD"), AssetClass::Stock);
+        const auto quote = finnhub::parseQuote(
+            "{\"c\":10,\"o\":9,\"h\":11,\"l\":8,\"pc\":9.5,\"t\":" + seconds + "}",
+            QStringLiteral("AAPL"), QStringLiteral("USD"), AssetClass::Stock);
         QCOMPARE(quote.ok(), accepted);
         if (accepted)
             QCOMPARE(quote->tick.tsMs, 1700000000000LL);
-        else  // a negative time is "no usable time"; a positive one too large is not plausible
-            QCOMPARE(quote.error().code, seconds.startsWith("\"-") ? QStringLiteral("missing_field")
-                                                                  : QStringLiteral("absurd_timestamp"));
+        else // a negative time is "no usable time"; a positive one too large is not plausible
+            QCOMPARE(quote.error().code, seconds.startsWith("\"-")
+                                             ? QStringLiteral("missing_field")
+                                             : QStringLiteral("absurd_timestamp"));
     }
     void finnhubQuoteT_data() { hugeTimes_data(); }
 
     void finnhubTradeTimeIsAlreadyMs()
     {
-        const auto msg = finnhub::parseWsMessage(
-            "{\"type\":\"trade\",\"data\":[{\"s\":\"AAPL\",\"p\":1,\"v\":1,\"t\":\"9223372036854775807\"},"
-            "{\"s\":\"AAPL\",\"p\":1,\"v\":1,\"t\":1700000000000}]}",
-            QStringLiteral("USD"), AssetClass::Stock);
+        const auto msg =
+            finnhub::parseWsMessage("{\"type\":\"trade\",\"data\":[{\"s\":\"AAPL\",\"p\":1,\"v\":1,"
+                                    "\"t\":\"9223372036854775807\"},"
+                                    "{\"s\":\"AAPL\",\"p\":1,\"v\":1,\"t\":1700000000000}]}",
+                                    QStringLiteral("USD"), AssetClass::Stock);
         QVERIFY(msg.ok());
         QCOMPARE(msg->skipped, 1);
         QCOMPARE(int(msg->trades.size()), 1);
@@ -108,9 +114,10 @@ private Q_SLOTS:
     // Found by fuzz_cryptocompare_rest / _ws: provider text copied into the tick unchecked.
     void cryptoCompareRefusesTicksTheDecoderWouldRefuse_data()
     {
-        QTest::addColumn<QByteArray>("fields");  // added to a valid aggregate / trade
+        QTest::addColumn<QByteArray>("fields"); // added to a valid aggregate / trade
         QTest::newRow("control characters in TOSYMBOL") << QByteArray("\"TOSYMBOL\":\"\\r\\rUSD\"");
-        QTest::newRow("40-byte FROMSYMBOL") << QByteArray("\"FROMSYMBOL\":\"" + QByteArray(40, 'B') + "\"");
+        QTest::newRow("40-byte FROMSYMBOL")
+            << QByteArray("\"FROMSYMBOL\":\"" + QByteArray(40, 'B') + "\"");
         QTest::newRow("trailing space") << QByteArray("\"FROMSYMBOL\":\"BTC \"");
         QTest::newRow("NUL in market (trade id)") << QByteArray("\"M\":\"Coin\\u0000base\"");
         QTest::newRow("control character in market") << QByteArray("\"M\":\"Coinba\\u000ee\"");
@@ -123,9 +130,11 @@ private Q_SLOTS:
         const auto quote = cryptocompare::quoteFromAggregate(
             object("{" + common + "\"PRICE\":1,\"LASTUPDATE\":1700000000," + fields + "}"));
         const auto trade = cryptocompare::tradeFromStreamer(object(
-            "{" + common + "\"FSYM\":\"BTC\",\"TSYM\":\"USD\",\"ID\":\"7\",\"P\":2,\"Q\":1,\"TS\":1700000000," + fields + "}"));
+            "{" + common +
+            "\"FSYM\":\"BTC\",\"TSYM\":\"USD\",\"ID\":\"7\",\"P\":2,\"Q\":1,\"TS\":1700000000," +
+            fields + "}"));
         if (fields.contains("\"M\"")) {
-            QVERIFY(quote);  // the market is not part of a quote
+            QVERIFY(quote); // the market is not part of a quote
             QVERIFY(!trade);
         } else {
             QVERIFY(!quote);
@@ -135,7 +144,8 @@ private Q_SLOTS:
     void cryptoCompareHistoRefusesInfiniteVwap()
     {
         const auto page = cryptocompare::parseHisto(
-            "{\"Data\":[{\"time\":1700000000,\"open\":1,\"high\":1,\"low\":1,\"close\":1,\"volumefrom\":1e-300,\"volumeto\":1e300}]}",
+            "{\"Data\":[{\"time\":1700000000,\"open\":1,\"high\":1,\"low\":1,\"close\":1,"
+            "\"volumefrom\":1e-300,\"volumeto\":1e300}]}",
             QStringLiteral("BTC"), QStringLiteral("USD"), 60);
         QVERIFY(!page);
         QCOMPARE(page.error().code, QStringLiteral("bad_candle"));
@@ -152,15 +162,18 @@ private Q_SLOTS:
     void finnhubSkipsTradesTheDecoderWouldRefuse()
     {
         QFETCH(QByteArray, symbol);
-        const auto msg = finnhub::parseWsMessage("{\"type\":\"trade\",\"data\":[{\"s\":\"" + symbol
-                                                     + "\",\"p\":1,\"v\":1,\"t\":1700000000000},"
-                                                       "{\"s\":\"AAPL\",\"p\":1,\"v\":1,\"t\":1700000000000}]}",
-                                                 QStringLiteral("USD"), AssetClass::Stock);
+        const auto msg =
+            finnhub::parseWsMessage("{\"type\":\"trade\",\"data\":[{\"s\":\"" + symbol +
+                                        "\",\"p\":1,\"v\":1,\"t\":1700000000000},"
+                                        "{\"s\":\"AAPL\",\"p\":1,\"v\":1,\"t\":1700000000000}]}",
+                                    QStringLiteral("USD"), AssetClass::Stock);
         QVERIFY(msg);
         QCOMPARE(msg->skipped, 1);
         QCOMPARE(int(msg->trades.size()), 1);
-        const auto quote = finnhub::parseQuote("{\"c\":10,\"t\":1700000000}", QString::fromUtf8(symbol.replace("\\u0000", QByteArray(1, '\0'))),
-                                               QStringLiteral("USD"), AssetClass::Stock);
+        const auto quote =
+            finnhub::parseQuote("{\"c\":10,\"t\":1700000000}",
+                                QString::fromUtf8(symbol.replace("\\u0000", QByteArray(1, '\0'))),
+                                QStringLiteral("USD"), AssetClass::Stock);
         QVERIFY(!quote);
         QCOMPARE(quote.error().code, QStringLiteral("bad_value"));
     }
@@ -168,13 +181,16 @@ private Q_SLOTS:
     // Found by fuzz_replay_line: CSV rows the consumer would refuse were handed on.
     void replayCsvRefusesRowsTheDecoderWouldRefuse_data()
     {
-        QTest::addColumn<QByteArray>("row");  // symbol,price,timestamp,open
+        QTest::addColumn<QByteArray>("row"); // symbol,price,timestamp,open
         QTest::addColumn<QString>("code");
-        QTest::newRow("control bytes in symbol") << QByteArray("EA\x05\x01,2001,1712345678,") << "bad_value";
-        QTest::newRow("invalid UTF-8 symbol") << QByteArray("ET\xB5H,2001,1712345678,") << "bad_value";
+        QTest::newRow("control bytes in symbol")
+            << QByteArray("EA\x05\x01,2001,1712345678,") << "bad_value";
+        QTest::newRow("invalid UTF-8 symbol")
+            << QByteArray("ET\xB5H,2001,1712345678,") << "bad_value";
         QTest::newRow("negative open") << QByteArray("ETH,2001,1712345678,-1") << "bad_value";
         QTest::newRow("huge timestamp") << QByteArray("ETH,2001,1e300,") << "absurd_timestamp";
-        QTest::newRow("timestamp beyond 64-bit ms") << QByteArray("ETH,2001,9.3e15,") << "absurd_timestamp";
+        QTest::newRow("timestamp beyond 64-bit ms")
+            << QByteArray("ETH,2001,9.3e15,") << "absurd_timestamp";
     }
     void replayCsvRefusesRowsTheDecoderWouldRefuse()
     {
@@ -182,7 +198,8 @@ private Q_SLOTS:
         QFETCH(QString, code);
         auto header = replay::parseCsvHeader("symbol,price,timestamp,open");
         QVERIFY(header);
-        const auto good = replay::parseCsvRow(*header, "ETH,2001,1712345678,", 2, AssetClass::Crypto);
+        const auto good =
+            replay::parseCsvRow(*header, "ETH,2001,1712345678,", 2, AssetClass::Crypto);
         QVERIFY(good && good.value().has_value());
         const auto bad = replay::parseCsvRow(*header, row, 3, AssetClass::Crypto);
         QVERIFY(!bad);
@@ -196,16 +213,20 @@ private Q_SLOTS:
         QTest::addColumn<QString>("messageContains");
         QTest::newRow("30 s") << QByteArray("30") << qint64(30000) << "cooldown 30 s";
         QTest::newRow("a day") << QByteArray("86400") << qint64(86400000) << "cooldown 86400 s";
-        QTest::newRow("wraps") << QByteArray("\"2305843010913693952\"") << qint64(0) << "out of range";
-        QTest::newRow("int64 max") << QByteArray("\"9223372036854775807\"") << qint64(0) << "out of range";
+        QTest::newRow("wraps") << QByteArray("\"2305843010913693952\"") << qint64(0)
+                               << "out of range";
+        QTest::newRow("int64 max")
+            << QByteArray("\"9223372036854775807\"") << qint64(0) << "out of range";
     }
     void cryptoCompareCooldown()
     {
         QFETCH(QByteArray, cooldown);
         QFETCH(qint64, retryAfterMs);
         QFETCH(QString, messageContains);
-        const auto status = cryptocompare::errorStatus(
-            object("{\"Response\":\"Error\",\"Message\":\"You are over your rate limit\",\"Type\":99,\"Cooldown\":" + cooldown + "}"));
+        const auto status =
+            cryptocompare::errorStatus(object("{\"Response\":\"Error\",\"Message\":\"You are over "
+                                              "your rate limit\",\"Type\":99,\"Cooldown\":" +
+                                              cooldown + "}"));
         QVERIFY(status);
         QVERIFY(status->state == SourceState::RateLimited);
         QCOMPARE(status->retryAfterMs, retryAfterMs);
