@@ -1,7 +1,7 @@
 #include "storage/candle_history.h"
 
 #include "storage/database.h"
-#include "storage/row_format.h"
+#include "storage/sql_time.h"
 
 #include <QFileInfo>
 #include <QSqlError>
@@ -13,21 +13,10 @@
 
 namespace ms {
 
+using storage_detail::timeParam;
+using storage_detail::timeValue;
+
 namespace {
-
-QString timeParam(qint64 ms)
-{
-    std::string s;
-    rowfmt::appendUtcTimestamp(s, ms);
-    return QString::fromLatin1(s.data(), qsizetype(s.size()));
-}
-
-qint64 timeValue(const QVariant &v)
-{
-    const QByteArray text = v.toString().toLatin1();
-    return rowfmt::parseUtcTimestamp(std::string_view(text.constData(), size_t(text.size())))
-        .value_or(0);
-}
 
 QString columns(bool pg)
 {

@@ -1,7 +1,7 @@
 #include "storage/tick_store.h"
 
 #include "storage/database.h"
-#include "storage/row_format.h"
+#include "storage/sql_time.h"
 #include "storage/tick_store_impl.h"
 
 #include <QSqlError>
@@ -13,19 +13,6 @@ namespace ms {
 using namespace storage_detail;
 
 namespace {
-
-QString timeParam(qint64 ms)
-{
-    std::string s;
-    rowfmt::appendUtcTimestamp(s, ms);
-    return QString::fromLatin1(s.data(), qsizetype(s.size()));
-}
-
-qint64 timeValue(const QVariant &v)
-{
-    const QByteArray text = v.toString().toLatin1();
-    return rowfmt::parseUtcTimestamp(std::string_view(text.constData(), size_t(text.size()))).value_or(0);
-}
 
 std::string str(const QVariant &v)
 {
