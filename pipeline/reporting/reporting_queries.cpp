@@ -16,6 +16,30 @@ std::optional<double> optDouble(const QVariant &v)
     return v.toDouble();
 }
 
+// Both daily queries select the same columns of v_daily_summary, in this order:
+// symbol_key, symbol, "date", open, high, low, close, volume, vwap, trades.
+QList<DailySummary> readDailyRows(QSqlQuery &q)
+{
+    QList<DailySummary> out;
+    while (q.next()) {
+        DailySummary r;
+        r.symbolKey = q.value(0).toString();
+        r.symbol = q.value(1).toString();
+        const QVariant d = q.value(2);
+        r.date = d.metaType().id() == QMetaType::QDate ? d.toDate()
+                                                        : QDate::fromString(d.toString().left(10), Qt::ISODate);
+        r.open = q.value(3).toDouble();
+        r.high = q.value(4).toDouble();
+        r.low = q.value(5).toDouble();
+        r.close = q.value(6).toDouble();
+        r.volume = q.value(7).toDouble();
+        r.vwap = optDouble(q.value(8));
+        r.trades = q.value(9).toLongLong();
+        out.append(std::move(r));
+    }
+    return out;
+}
+
 }  // namespace
 
 QDateTime toUtcDateTime(const QVariant &value)
@@ -83,24 +107,7 @@ Result<QList<DailySummary>> queryDailySummary(QSqlDatabase &db, const QString &s
     if (!q.exec())
         return makeError(QStringLiteral("cannot read v_daily_summary: %1").arg(q.lastError().text()),
                          QStringLiteral("db_query"));
-    QList<DailySummary> out;
-    while (q.next()) {
-        DailySummary r;
-        r.symbolKey = q.value(0).toString();
-        r.symbol = q.value(1).toString();
-        const QVariant d = q.value(2);
-        r.date = d.metaType().id() == QMetaType::QDate ? d.toDate()
-                                                        : QDate::fromString(d.toString().left(10), Qt::ISODate);
-        r.open = q.value(3).toDouble();
-        r.high = q.value(4).toDouble();
-        r.low = q.value(5).toDouble();
-        r.close = q.value(6).toDouble();
-        r.volume = q.value(7).toDouble();
-        r.vwap = optDouble(q.value(8));
-        r.trades = q.value(9).toLongLong();
-        out.append(std::move(r));
-    }
-    return out;
+    return readDailyRows(q);
 }
 
 Result<QList<DailySummary>> queryDailyRange(QSqlDatabase &db, const QString &symbolKey, int days)
@@ -126,24 +133,7 @@ Result<QList<DailySummary>> queryDailyRange(QSqlDatabase &db, const QString &sym
     if (!q.exec())
         return makeError(QStringLiteral("cannot read v_daily_summary: %1").arg(q.lastError().text()),
                          QStringLiteral("db_query"));
-    QList<DailySummary> out;
-    while (q.next()) {
-        DailySummary r;
-        r.symbolKey = q.value(0).toString();
-        r.symbol = q.value(1).toString();
-        const QVariant d = q.value(2);
-        r.date = d.metaType().id() == QMetaType::QDate ? d.toDate()
-                                                        : QDate::fromString(d.toString().left(10), Qt::ISODate);
-        r.open = q.value(3).toDouble();
-        r.high = q.value(4).toDouble();
-        r.low = q.value(5).toDouble();
-        r.close = q.value(6).toDouble();
-        r.volume = q.value(7).toDouble();
-        r.vwap = optDouble(q.value(8));
-        r.trades = q.value(9).toLongLong();
-        out.append(std::move(r));
-    }
-    return out;
+    return readDailyRows(q);
 }
 
 Kpis computeKpis(const QList<LatestQuote> &quotes, const QString &symbolKey)
