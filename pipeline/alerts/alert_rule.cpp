@@ -17,9 +17,20 @@ constexpr qint64 kMinWindowMs = 1000;
 constexpr qint64 kMaxWindowMs = 7LL * 24 * 3600 * 1000;
 constexpr double kMaxPercent = 1000;
 
+// The spec as quoted in a message: one line, bounded (it comes from outside).
+QString quoted(const QString &spec)
+{
+    QString out = spec.left(60);
+    for (QChar &c : out) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7F)
+            c = QLatin1Char('?');
+    }
+    return spec.size() > 60 ? out + QStringLiteral("...") : out;
+}
+
 Error bad(const QString &spec, const QString &why)
 {
-    return makeError(QStringLiteral("alert rule '%1': %2").arg(spec, why), QStringLiteral("bad_alert_rule"));
+    return makeError(QStringLiteral("alert rule '%1': %2").arg(quoted(spec), why), QStringLiteral("bad_alert_rule"));
 }
 
 // A plain decimal number (digits, optional fraction, optional exponent): no '+', no nan/inf, no hex.
