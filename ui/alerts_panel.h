@@ -76,3 +76,5 @@ private:
 };
 
 }  // namespace ms::ui
+
+Q_DECLARE_METATYPE(std::vector<ms::StoredAlert>)
