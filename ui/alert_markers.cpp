@@ -1,6 +1,5 @@
 #include "alert_markers.h"
 
-
 #include <QBrush>
 #include <QChart>
 #include <QGraphicsPolygonItem>
@@ -11,14 +10,15 @@ namespace ms::ui {
 
 AlertMarkers::AlertMarkers(QChart *chart) : m_chart(chart) {}
 
-AlertMarkers::~AlertMarkers() = default;  // the items belong to the chart
+AlertMarkers::~AlertMarkers() = default; // the items belong to the chart
 
 void AlertMarkers::setMarks(std::vector<AlertMark> marks)
 {
     m_marks = std::move(marks);
 }
 
-void AlertMarkers::place(const QString &symbol, const QRectF &plot, qint64 t0, qint64 t1, double lo, double hi)
+void AlertMarkers::place(const QString &symbol, const QRectF &plot, qint64 t0, qint64 t1, double lo,
+                         double hi)
 {
     size_t used = 0;
     if (t1 > t0 && hi > lo) {
@@ -27,7 +27,8 @@ void AlertMarkers::place(const QString &symbol, const QRectF &plot, qint64 t0, q
                 continue;
             if (used == m_items.size()) {
                 // A downward triangle whose tip sits on the price: visible on lines and candles.
-                auto *item = new QGraphicsPolygonItem(QPolygonF({QPointF(-5, -10), QPointF(5, -10), QPointF(0, 0)}), m_chart);
+                auto *item = new QGraphicsPolygonItem(
+                    QPolygonF({QPointF(-5, -10), QPointF(5, -10), QPointF(0, 0)}), m_chart);
                 item->setBrush(QColor(0xe0, 0xa0, 0x30));
                 item->setPen(QPen(Qt::black, 0.5));
                 item->setZValue(20);
@@ -53,4 +54,4 @@ int AlertMarkers::visibleCount() const
     return n;
 }
 
-}  // namespace ms::ui
+} // namespace ms::ui

@@ -40,10 +40,11 @@ void connectAlerts(AlertsPanel *panel, ChartPanel *charts, AlertNotifier *notifi
     QObject::connect(panel, &AlertsPanel::triggersLoaded, charts, [panel, charts] {
         std::vector<AlertMark> marks;
         for (const StoredAlert &a : panel->triggers())
-            marks.push_back(AlertMark{QString::fromStdString(a.trigger.tick.symbol), a.trigger.tick.tsMs,
-                                      a.trigger.tick.price, QString::fromStdString(a.trigger.rule)});
+            marks.push_back(AlertMark{QString::fromStdString(a.trigger.tick.symbol),
+                                      a.trigger.tick.tsMs, a.trigger.tick.price,
+                                      QString::fromStdString(a.trigger.rule)});
         charts->setAlertMarks(std::move(marks));
     });
 }
 
-}  // namespace ms::ui
+} // namespace ms::ui

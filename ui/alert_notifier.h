@@ -18,7 +18,7 @@ class AlertNotifier : public QObject
 public:
     explicit AlertNotifier(QObject *parent = nullptr);
     bool available() const { return m_tray != nullptr; }
-    int shown() const { return m_shown; }  // notifications shown (tests)
+    int shown() const { return m_shown; } // notifications shown (tests)
     void notify(const std::vector<StoredAlert> &fresh);
 
 private:
@@ -29,4 +29,4 @@ private:
 // Every read of the panel refreshes the chart's markers; new triggers are notified.
 void connectAlerts(AlertsPanel *panel, ChartPanel *charts, AlertNotifier *notifier);
 
-}  // namespace ms::ui
+} // namespace ms::ui

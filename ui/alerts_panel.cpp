@@ -24,24 +24,27 @@ constexpr int kShownTriggers = 500;
 
 QString utc(qint64 ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
 }
-}  // namespace
+} // namespace
 
 AlertsPanel::AlertsPanel(QSettings &settings, QWidget *parent)
     : QWidget(parent), m_settings(settings), m_timer(new QTimer(this)), m_edit(new QLineEdit(this)),
       m_add(new QPushButton(tr("Add"), this)), m_remove(new QPushButton(tr("Remove"), this)),
-      m_list(new QListWidget(this)), m_error(new QLabel(this)), m_table(new QTableWidget(0, 5, this)),
-      m_status(new QLabel(this))
+      m_list(new QListWidget(this)), m_error(new QLabel(this)),
+      m_table(new QTableWidget(0, 5, this)), m_status(new QLabel(this))
 {
     setObjectName(QStringLiteral("alertsPanel"));
-    m_edit->setPlaceholderText(tr("BTC>50000, ETH<2000 or AAPL%5m>2 (a move of more than 2 % within 5 minutes)"));
+    m_edit->setPlaceholderText(
+        tr("BTC>50000, ETH<2000 or AAPL%5m>2 (a move of more than 2 % within 5 minutes)"));
     m_edit->setObjectName(QStringLiteral("alertRuleEdit"));
     m_list->setObjectName(QStringLiteral("alertRuleList"));
     m_table->setObjectName(QStringLiteral("alertTriggerTable"));
     m_error->setObjectName(QStringLiteral("alertRuleError"));
     m_error->setWordWrap(true);
-    m_table->setHorizontalHeaderLabels({tr("Event time (UTC)"), tr("Rule"), tr("Symbol"), tr("Price"), tr("Detail")});
+    m_table->setHorizontalHeaderLabels(
+        {tr("Event time (UTC)"), tr("Rule"), tr("Symbol"), tr("Price"), tr("Detail")});
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -54,8 +57,10 @@ AlertsPanel::AlertsPanel(QSettings &settings, QWidget *parent)
     row->addWidget(m_edit, 1);
     row->addWidget(m_add);
     row->addWidget(m_remove);
-    rulesLayout->addWidget(new QLabel(tr("Rules (used by the next Start; a rule fires again only after the price "
-                                         "crossed back):"), rulesBox));
+    rulesLayout->addWidget(
+        new QLabel(tr("Rules (used by the next Start; a rule fires again only after the price "
+                      "crossed back):"),
+                   rulesBox));
     rulesLayout->addLayout(row);
     rulesLayout->addWidget(m_error);
     rulesLayout->addWidget(m_list, 1);
@@ -86,7 +91,7 @@ AlertsPanel::AlertsPanel(QSettings &settings, QWidget *parent)
 AlertsPanel::~AlertsPanel()
 {
     m_timer->stop();
-    m_watcher.waitForFinished();  // a read in flight finishes (bounded by the connect timeout)
+    m_watcher.waitForFinished(); // a read in flight finishes (bounded by the connect timeout)
 }
 
 bool AlertsPanel::addRule(const QString &spec)
@@ -145,7 +150,8 @@ void AlertsPanel::refresh()
         return;
     }
     const DatabaseUrl url = parsed.value();
-    m_watcher.setFuture(QtConcurrent::run([url] { return AlertHistory(url).latest(kShownTriggers); }));
+    m_watcher.setFuture(
+        QtConcurrent::run([url] { return AlertHistory(url).latest(kShownTriggers); }));
 }
 
 void AlertsPanel::showTriggers(Result<std::vector<StoredAlert>> read)
@@ -157,7 +163,8 @@ void AlertsPanel::showTriggers(Result<std::vector<StoredAlert>> read)
     const bool first = m_reads++ == 0;
     std::vector<StoredAlert> fresh;
     for (const StoredAlert &a : read.value()) {
-        const auto key = std::make_tuple(a.trigger.rule, int(a.trigger.tick.source), a.trigger.tick.symbol, a.trigger.tick.id);
+        const auto key = std::make_tuple(a.trigger.rule, int(a.trigger.tick.source),
+                                         a.trigger.tick.symbol, a.trigger.tick.id);
         if (m_seen.insert(key).second && !first)
             fresh.push_back(a);
     }
@@ -165,8 +172,9 @@ void AlertsPanel::showTriggers(Result<std::vector<StoredAlert>> read)
     m_table->setRowCount(int(m_triggers.size()));
     for (int r = 0; r < int(m_triggers.size()); ++r) {
         const AlertTrigger &t = m_triggers[size_t(r)].trigger;
-        const QStringList cells{utc(t.tick.tsMs), QString::fromStdString(t.rule), QString::fromStdString(t.tick.symbol),
-                                QString::number(t.tick.price, 'g', 12), QString::fromStdString(t.detail)};
+        const QStringList cells{
+            utc(t.tick.tsMs), QString::fromStdString(t.rule), QString::fromStdString(t.tick.symbol),
+            QString::number(t.tick.price, 'g', 12), QString::fromStdString(t.detail)};
         for (int c = 0; c < cells.size(); ++c)
             m_table->setItem(r, c, new QTableWidgetItem(cells[c]));
     }
@@ -176,4 +184,4 @@ void AlertsPanel::showTriggers(Result<std::vector<StoredAlert>> read)
     Q_EMIT triggersLoaded();
 }
 
-}  // namespace ms::ui
+} // namespace ms::ui

@@ -8,7 +8,6 @@
 
 #include <QFutureWatcher>
 #include <QWidget>
-
 #include <set>
 #include <tuple>
 
@@ -38,7 +37,7 @@ public:
 
     // Where the triggers are read from; starts the periodic read (every refreshMs).
     void setDatabaseUrl(const QString &url, int refreshMs = 2000);
-    void refresh();  // one read now (skipped while one is running)
+    void refresh(); // one read now (skipped while one is running)
     const std::vector<StoredAlert> &triggers() const { return m_triggers; }
     int readsCompleted() const { return m_reads; }
 
@@ -51,8 +50,8 @@ public:
 
 Q_SIGNALS:
     void rulesChanged(const QStringList &rules);
-    void triggersArrived(const std::vector<ms::StoredAlert> &fresh);  // new since the previous read
-    void triggersLoaded();                                            // after every read
+    void triggersArrived(const std::vector<ms::StoredAlert> &fresh); // new since the previous read
+    void triggersLoaded();                                           // after every read
 
 private:
     void save();
@@ -62,7 +61,8 @@ private:
     QStringList m_rules;
     QString m_url;
     std::vector<StoredAlert> m_triggers;
-    std::set<std::tuple<std::string, int, std::string, std::string>> m_seen;  // rule, source, symbol, id
+    std::set<std::tuple<std::string, int, std::string, std::string>>
+        m_seen; // rule, source, symbol, id
     int m_reads = 0;
     QFutureWatcher<Result<std::vector<StoredAlert>>> m_watcher;
     QTimer *m_timer;
@@ -75,6 +75,6 @@ private:
     QLabel *m_status;
 };
 
-}  // namespace ms::ui
+} // namespace ms::ui
 
 Q_DECLARE_METATYPE(std::vector<ms::StoredAlert>)

@@ -22,9 +22,12 @@ std::string percentText(double pct)
     return buf;
 }
 
-}  // namespace
+} // namespace
 
-AlertEvaluator::AlertEvaluator(std::vector<AlertRule> rules) : m_rules(std::move(rules)), m_state(m_rules.size()) {}
+AlertEvaluator::AlertEvaluator(std::vector<AlertRule> rules)
+    : m_rules(std::move(rules)), m_state(m_rules.size())
+{
+}
 
 std::vector<std::string> AlertEvaluator::symbols() const
 {
@@ -45,7 +48,7 @@ void AlertEvaluator::pushWindow(RuleState &st, qint64 windowMs, Point p)
     while (!st.highs.empty() && st.highs.back().price <= p.price)
         st.highs.pop_back();
     st.highs.push_back(p);
-    const qint64 oldest = p.tsMs - windowMs;  // ticks at or before this are outside (t - W, t]
+    const qint64 oldest = p.tsMs - windowMs; // ticks at or before this are outside (t - W, t]
     while (st.lows.front().tsMs <= oldest)
         st.lows.pop_front();
     while (st.highs.front().tsMs <= oldest)
@@ -60,7 +63,7 @@ void AlertEvaluator::feed(const Tick &tick, std::vector<AlertTrigger> &out)
             continue;
         RuleState &st = m_state[i];
         if (st.seen && tick.tsMs < st.lastTsMs)
-            continue;  // older than the newest tick evaluated: history, not the current price
+            continue; // older than the newest tick evaluated: history, not the current price
         bool holds = false;
         std::string detail;
         switch (rule.kind) {
@@ -84,7 +87,8 @@ void AlertEvaluator::feed(const Tick &tick, std::vector<AlertTrigger> &out)
                 holds = true;
                 detail = percentText((tick.price / high - 1) * 100) + " from " + number(high);
             }
-            detail += " within " + rule.text.substr(rule.symbol.size() + 1, rule.text.find('>') - rule.symbol.size() - 1);
+            detail += " within " + rule.text.substr(rule.symbol.size() + 1,
+                                                    rule.text.find('>') - rule.symbol.size() - 1);
             break;
         }
         }
@@ -127,7 +131,8 @@ void AlertEvaluator::restore(const AlertRuleState &state, std::span<const Tick> 
         st.held = state.conditionHeld;
         if (rule.kind == AlertKind::Move) {
             for (const Tick &t : window) {
-                if (t.symbol == rule.symbol && t.tsMs <= state.lastTsMs && t.tsMs > state.lastTsMs - rule.windowMs)
+                if (t.symbol == rule.symbol && t.tsMs <= state.lastTsMs &&
+                    t.tsMs > state.lastTsMs - rule.windowMs)
                     pushWindow(st, rule.windowMs, Point{t.tsMs, t.price});
             }
         }
@@ -135,4 +140,4 @@ void AlertEvaluator::restore(const AlertRuleState &state, std::span<const Tick> 
     }
 }
 
-}  // namespace ms
+} // namespace ms

@@ -1,11 +1,12 @@
 #pragma once
 // AlertEvaluator: decides which ticks trigger which rules. Pure (no I/O): the consumer feeds it the
-// ticks the database inserted, inside the batch's transaction, and stores what it returns there too.
+// ticks the database inserted, inside the batch's transaction, and stores what it returns there
+// too.
 //
-// Hysteresis: a rule's condition (price above/below the level, or a move beyond the percentage within
-// the window) is checked on every tick of its symbol; the rule fires on a tick where the condition
-// holds and did not hold on the symbol's previous tick (the first tick counts as "did not hold").
-// So one crossing is one alert, and it fires again only after the price crossed back.
+// Hysteresis: a rule's condition (price above/below the level, or a move beyond the percentage
+// within the window) is checked on every tick of its symbol; the rule fires on a tick where the
+// condition holds and did not hold on the symbol's previous tick (the first tick counts as "did not
+// hold"). So one crossing is one alert, and it fires again only after the price crossed back.
 //
 // Order: a symbol's ticks are evaluated in event-time order. A tick older than the newest one
 // evaluated for its symbol is history, not the current price: it is skipped (never fires, never
@@ -27,9 +28,9 @@ namespace ms {
 // One trigger: the rule and the tick that fired it (table alerts).
 struct AlertTrigger
 {
-    std::string rule;    // AlertRule::text
-    Tick tick;           // symbol, price, event time, source, trade id
-    std::string detail;  // e.g. "above 50000", "+2.4% from 101.5 within 5m"
+    std::string rule;   // AlertRule::text
+    Tick tick;          // symbol, price, event time, source, trade id
+    std::string detail; // e.g. "above 50000", "+2.4% from 101.5 within 5m"
 
     bool operator==(const AlertTrigger &) const = default;
 };
@@ -38,8 +39,8 @@ struct AlertTrigger
 struct AlertRuleState
 {
     std::string rule;
-    qint64 lastTsMs = 0;         // event time of the last tick evaluated
-    bool conditionHeld = false;  // on that tick
+    qint64 lastTsMs = 0;        // event time of the last tick evaluated
+    bool conditionHeld = false; // on that tick
 
     bool operator==(const AlertRuleState &) const = default;
 };
@@ -77,7 +78,7 @@ private:
         qint64 lastTsMs = 0;
         bool held = false;
         bool changed = false;
-        std::deque<Point> lows, highs;  // Move: increasing / decreasing prices within the window
+        std::deque<Point> lows, highs; // Move: increasing / decreasing prices within the window
     };
     void pushWindow(RuleState &st, qint64 windowMs, Point p);
 
@@ -85,4 +86,4 @@ private:
     std::vector<RuleState> m_state;
 };
 
-}  // namespace ms
+} // namespace ms

@@ -4,7 +4,6 @@
 
 #include <QRegularExpression>
 #include <QStringList>
-
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -30,11 +29,12 @@ QString quoted(const QString &spec)
 
 Error bad(const QString &spec, const QString &why)
 {
-    return makeError(QStringLiteral("alert rule '%1': %2").arg(quoted(spec), why), QStringLiteral("bad_alert_rule"));
+    return makeError(QStringLiteral("alert rule '%1': %2").arg(quoted(spec), why),
+                     QStringLiteral("bad_alert_rule"));
 }
 
-// A plain decimal number (digits, optional fraction, optional exponent): no '+', no nan/inf, no hex.
-// A leading '-' parses, so the caller can say the value must be > 0.
+// A plain decimal number (digits, optional fraction, optional exponent): no '+', no nan/inf, no
+// hex. A leading '-' parses, so the caller can say the value must be > 0.
 std::optional<double> parseNumber(const std::string &text)
 {
     if (text.empty())
@@ -66,11 +66,20 @@ std::optional<qint64> parseWindowMs(const std::string &text)
     const char unit = text.back();
     qint64 unitMs = 0;
     switch (unit) {
-    case 's': unitMs = 1000; break;
-    case 'm': unitMs = 60 * 1000; break;
-    case 'h': unitMs = 3600 * 1000; break;
-    case 'd': unitMs = 24 * 3600 * 1000; break;
-    default: return std::nullopt;
+    case 's':
+        unitMs = 1000;
+        break;
+    case 'm':
+        unitMs = 60 * 1000;
+        break;
+    case 'h':
+        unitMs = 3600 * 1000;
+        break;
+    case 'd':
+        unitMs = 24 * 3600 * 1000;
+        break;
+    default:
+        return std::nullopt;
     }
     qint64 count = 0;
     const char *end = text.data() + text.size() - 1;
@@ -89,14 +98,15 @@ std::optional<qint64> parseWindowMs(const std::string &text)
 
 std::string windowText(qint64 ms)
 {
-    for (const auto &[unitMs, unit] : {std::pair{24LL * 3600 * 1000, 'd'}, {3600LL * 1000, 'h'}, {60LL * 1000, 'm'}}) {
+    for (const auto &[unitMs, unit] :
+         {std::pair{24LL * 3600 * 1000, 'd'}, {3600LL * 1000, 'h'}, {60LL * 1000, 'm'}}) {
         if (ms % unitMs == 0)
             return std::to_string(ms / unitMs) + unit;
     }
     return std::to_string(ms / 1000) + 's';
 }
 
-}  // namespace
+} // namespace
 
 Result<AlertRule> parseAlertRule(const QString &specIn)
 {
@@ -105,7 +115,9 @@ Result<AlertRule> parseAlertRule(const QString &specIn)
         return bad(specIn, QStringLiteral("empty; expected e.g. BTC>50000, ETH<2000 or AAPL%5m>2"));
     const qsizetype op = spec.indexOf(QRegularExpression(QStringLiteral("[<>%]")));
     if (op < 0)
-        return bad(spec, QStringLiteral("no operator; expected SYMBOL>PRICE, SYMBOL<PRICE or SYMBOL%WINDOW>PERCENT"));
+        return bad(
+            spec, QStringLiteral(
+                      "no operator; expected SYMBOL>PRICE, SYMBOL<PRICE or SYMBOL%WINDOW>PERCENT"));
     AlertRule rule;
     rule.symbol = spec.left(op).trimmed().toStdString();
     if (rule.symbol.empty())
@@ -116,12 +128,14 @@ Result<AlertRule> parseAlertRule(const QString &specIn)
     if (spec[op] == QLatin1Char('%')) {
         const qsizetype gt = rest.indexOf(QLatin1Char('>'));
         if (gt < 0)
-            return bad(spec, QStringLiteral("a move rule reads SYMBOL%WINDOW>PERCENT, e.g. AAPL%5m>2"));
+            return bad(spec,
+                       QStringLiteral("a move rule reads SYMBOL%WINDOW>PERCENT, e.g. AAPL%5m>2"));
         const std::string window = rest.left(gt).trimmed().toStdString();
         const std::optional<qint64> ms = parseWindowMs(window);
         if (!ms)
-            return bad(spec, QStringLiteral("window '%1' is not a whole number followed by s, m, h or d")
-                                 .arg(QString::fromStdString(window)));
+            return bad(spec,
+                       QStringLiteral("window '%1' is not a whole number followed by s, m, h or d")
+                           .arg(QString::fromStdString(window)));
         if (*ms < kMinWindowMs || *ms > kMaxWindowMs)
             return bad(spec, QStringLiteral("window must be between 1s and 7d"));
         rest = rest.mid(gt + 1).trimmed();
@@ -163,4 +177,4 @@ Result<std::vector<AlertRule>> parseAlertRules(const QStringList &specs)
     return out;
 }
 
-}  // namespace ms
+} // namespace ms

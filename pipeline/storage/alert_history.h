@@ -12,7 +12,8 @@ namespace ms {
 
 struct StoredAlert
 {
-    AlertTrigger trigger;     // rule, tick (source, symbol, trade id, asset, currency, price, event time), detail
+    AlertTrigger trigger;     // rule, tick (source, symbol, trade id, asset, currency, price, event
+                              // time), detail
     qint64 triggeredAtMs = 0; // when the database stored it
 };
 
@@ -27,4 +28,4 @@ private:
     DatabaseUrl m_url;
 };
 
-}  // namespace ms
+} // namespace ms

@@ -2,8 +2,9 @@
 //   - a headless run with --alert stores exactly the alerts a pure recomputation over the stored
 //     ticks gives (the same AlertEvaluator fed each symbol's stored ticks in event-time order);
 //   - a replay (the same deterministic input again, into the same database) adds no row;
-//   - kill -9 mid-run, twice, then a rerun to the end: still exactly the recomputation (no trigger
-//     lost or doubled, none invented by a restart that forgot the armed/disarmed state).
+//   - kill -9 mid-run, twice (and on PostgreSQL a server restart under a running consumer), then a
+//     rerun to the end: still exactly the recomputation (no trigger lost or doubled, none invented
+//     by a restart that forgot the armed/disarmed state).
 #include "alerts/alert_evaluator.h"
 #include "headless_process.h"
 #include "pg_server.h"
@@ -17,7 +18,6 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <set>
 #include <tuple>
 
@@ -29,10 +29,11 @@ namespace {
 // Start prices of the simulator (market_simulator.cpp): a random walk from there crosses its start
 // level many times, and moves of 0.3 % within 10 s of event time happen every so often. ETH>1 holds
 // from the first tick on: it fires exactly once, however often the run is killed and restarted.
-const QStringList kRules{QStringLiteral("BTC>43000"), QStringLiteral("ETH<2300"), QStringLiteral("AAPL%10s>0.3"),
-                         QStringLiteral("ETH>1")};
+const QStringList kRules{QStringLiteral("BTC>43000"), QStringLiteral("ETH<2300"),
+                         QStringLiteral("AAPL%10s>0.3"), QStringLiteral("ETH>1")};
 
-using AlertKey = std::tuple<std::string, std::string, std::string, double, qint64>;  // rule, symbol, id, price, ts
+using AlertKey = std::tuple<std::string, std::string, std::string, double,
+                            qint64>; // rule, symbol, id, price, ts
 
 std::set<AlertKey> keysOf(const std::vector<AlertTrigger> &alerts)
 {
@@ -46,14 +47,17 @@ QString describe(const std::set<AlertKey> &keys)
 {
     QStringList out;
     for (const auto &[rule, symbol, id, price, ts] : keys) {
-        out << QStringLiteral("%1 %2 %3 @%4").arg(QString::fromStdString(rule), QString::fromStdString(id)).arg(price).arg(ts);
+        out << QStringLiteral("%1 %2 %3 @%4")
+                   .arg(QString::fromStdString(rule), QString::fromStdString(id))
+                   .arg(price)
+                   .arg(ts);
         if (out.size() > 20)
             break;
     }
     return out.join(QStringLiteral("; "));
 }
 
-}  // namespace
+} // namespace
 
 class TstAlertsHeadless : public QObject
 {
@@ -70,7 +74,8 @@ private:
     QString freshDatabase(const QString &backend, const QString &name);
     QStringList args(const QString &url, qint64 maxTicks, int rate) const;
     qint64 storedTicks(const QString &url);
-    void checkAgainstRecomputation(const QString &url, qint64 expectedTicks, std::set<AlertKey> *stored);
+    void checkAgainstRecomputation(const QString &url, qint64 expectedTicks,
+                                   std::set<AlertKey> *stored);
 
     PgServer m_pg;
     QTemporaryDir m_dir;
@@ -103,11 +108,23 @@ QString TstAlertsHeadless::freshDatabase(const QString &backend, const QString &
 QStringList TstAlertsHeadless::args(const QString &url, qint64 maxTicks, int rate) const
 {
     // Deterministic input (seed + start time): a rerun into a fresh embedded broker replays it.
-    QStringList a{QStringLiteral("--headless"), QStringLiteral("--source"), QStringLiteral("simulator"),
-                  QStringLiteral("--seed"), QStringLiteral("11"), QStringLiteral("--start-time"),
-                  QStringLiteral("1700000000000"), QStringLiteral("--max-ticks"), QString::number(maxTicks),
-                  QStringLiteral("--rate"), QString::number(rate), QStringLiteral("--partitions"), QStringLiteral("3"),
-                  QStringLiteral("--symbols"), QStringLiteral("BTC,ETH,stock:AAPL"), QStringLiteral("--db"), url};
+    QStringList a{QStringLiteral("--headless"),
+                  QStringLiteral("--source"),
+                  QStringLiteral("simulator"),
+                  QStringLiteral("--seed"),
+                  QStringLiteral("11"),
+                  QStringLiteral("--start-time"),
+                  QStringLiteral("1700000000000"),
+                  QStringLiteral("--max-ticks"),
+                  QString::number(maxTicks),
+                  QStringLiteral("--rate"),
+                  QString::number(rate),
+                  QStringLiteral("--partitions"),
+                  QStringLiteral("3"),
+                  QStringLiteral("--symbols"),
+                  QStringLiteral("BTC,ETH,stock:AAPL"),
+                  QStringLiteral("--db"),
+                  url};
     for (const QString &r : kRules)
         a << QStringLiteral("--alert") << r;
     return a;
@@ -121,7 +138,9 @@ qint64 TstAlertsHeadless::storedTicks(const QString &url)
         auto db = openDatabase(*DatabaseUrl::parse(url), name);
         if (db) {
             QSqlQuery q(*db);
-            if (q.exec(QStringLiteral("SELECT (SELECT count(*) FROM crypto_data) + (SELECT count(*) FROM stock_data)")) && q.next())
+            if (q.exec(QStringLiteral("SELECT (SELECT count(*) FROM crypto_data) + (SELECT "
+                                      "count(*) FROM stock_data)")) &&
+                q.next())
                 n = q.value(0).toLongLong();
         }
     }
@@ -129,7 +148,8 @@ qint64 TstAlertsHeadless::storedTicks(const QString &url)
     return n;
 }
 
-void TstAlertsHeadless::checkAgainstRecomputation(const QString &url, qint64 expectedTicks, std::set<AlertKey> *storedOut)
+void TstAlertsHeadless::checkAgainstRecomputation(const QString &url, qint64 expectedTicks,
+                                                  std::set<AlertKey> *storedOut)
 {
     QCOMPARE(storedTicks(url), expectedTicks);
     auto rules = parseAlertRules(kRules);
@@ -137,7 +157,8 @@ void TstAlertsHeadless::checkAgainstRecomputation(const QString &url, qint64 exp
     AlertEvaluator reference(rules.value());
     std::vector<AlertTrigger> expected;
     {
-        auto store = TickStore::open(*DatabaseUrl::parse(url), QStringLiteral("recompute-%1").arg(++m_connections));
+        auto store = TickStore::open(*DatabaseUrl::parse(url),
+                                     QStringLiteral("recompute-%1").arg(++m_connections));
         QVERIFY2(store.ok(), qPrintable(store.errorMessage()));
         for (const std::string &symbol : reference.symbols()) {
             auto ticks = store.value()->loadAlertWindow(symbol, 0, kMaxSaneTsMs);
@@ -155,18 +176,23 @@ void TstAlertsHeadless::checkAgainstRecomputation(const QString &url, qint64 exp
         QVERIFY(a.triggeredAtMs > 0);
         QVERIFY(!a.trigger.detail.empty());
     }
-    QCOMPARE(got.size(), keysOf(got).size());  // no trigger twice
+    QCOMPARE(got.size(), keysOf(got).size()); // no trigger twice
     const std::set<AlertKey> want = keysOf(expected), have = keysOf(got);
     std::set<AlertKey> missing, extra;
-    std::set_difference(want.begin(), want.end(), have.begin(), have.end(), std::inserter(missing, missing.end()));
-    std::set_difference(have.begin(), have.end(), want.begin(), want.end(), std::inserter(extra, extra.end()));
+    std::set_difference(want.begin(), want.end(), have.begin(), have.end(),
+                        std::inserter(missing, missing.end()));
+    std::set_difference(have.begin(), have.end(), want.begin(), want.end(),
+                        std::inserter(extra, extra.end()));
     QVERIFY2(missing.empty() && extra.empty(),
-             qPrintable(QStringLiteral("missing: %1\nextra: %2").arg(describe(missing), describe(extra))));
-    // Every kind of rule fired, more than once (so hysteresis re-armed at least once each); the rule
-    // that always holds fired once.
+             qPrintable(
+                 QStringLiteral("missing: %1\nextra: %2").arg(describe(missing), describe(extra))));
+    // Every kind of rule fired, more than once (so hysteresis re-armed at least once each); the
+    // rule that always holds fired once.
     for (const QString &rule : kRules) {
         const std::string canonical = parseAlertRule(rule)->text;
-        const auto n = std::count_if(have.begin(), have.end(), [&](const AlertKey &k) { return std::get<0>(k) == canonical; });
+        const auto n = std::count_if(have.begin(), have.end(), [&](const AlertKey &k) {
+            return std::get<0>(k) == canonical;
+        });
         if (rule == QLatin1String("ETH>1"))
             QCOMPARE(n, 1);
         else
@@ -193,7 +219,8 @@ void TstAlertsHeadless::headlessRunStoresTheRecomputation()
     std::set<AlertKey> stored;
     checkAgainstRecomputation(url, total, &stored);
     QCOMPARE(first.summary.value(QLatin1String("alerts")).toInteger(), qint64(stored.size()));
-    QVERIFY2(first.err.contains(QLatin1String("alert BTC>43000: BTC at")), qPrintable(first.err.right(2000)));
+    QVERIFY2(first.err.contains(QLatin1String("alert BTC>43000: BTC at")),
+             qPrintable(first.err.right(2000)));
 
     // A replay: the same input again (a fresh embedded broker sends it all), nothing new stored.
     const HeadlessResult again = runApp(args(url, total, 0), 120000, m_dir.path());
@@ -217,22 +244,39 @@ void TstAlertsHeadless::killedRunsStoreEachTriggerOnce()
     QVERIFY(!url.isEmpty());
     const qint64 total = 24000;
     // Paced, so the kills land mid-stream with triggers before and after them.
+    bool restarted = false;
     for (const qint64 killAt : {total / 4, total / 2 + total / 8}) {
         QProcess child;
         dieWithTest(child);
         child.setWorkingDirectory(m_dir.path());
         child.start(QStringLiteral(MS_APP_PATH), args(url, total, 4000));
         QVERIFY(child.waitForStarted(10000));
-        QVERIFY2(waitUntil([&] { return storedTicks(url) >= killAt || child.state() != QProcess::Running; }, 90000),
+        if (backend == QLatin1String("postgres") && !restarted) {
+            // The server restarts under the running consumer: the batch in flight fails, is
+            // retried, and the evaluator it had fed is restored inside the retried transaction.
+            QVERIFY(waitUntil(
+                [&] {
+                    return storedTicks(url) >= killAt / 2 || child.state() != QProcess::Running;
+                },
+                90000));
+            QVERIFY2(m_pg.restart(), qPrintable(m_pg.errorString()));
+            restarted = true;
+        }
+        QVERIFY2(
+            waitUntil(
+                [&] { return storedTicks(url) >= killAt || child.state() != QProcess::Running; },
+                90000),
+            qPrintable(QString::fromUtf8(child.readAllStandardError().right(2000))));
+        QVERIFY2(child.state() == QProcess::Running,
                  qPrintable(QString::fromUtf8(child.readAllStandardError().right(2000))));
-        QVERIFY2(child.state() == QProcess::Running, qPrintable(QString::fromUtf8(child.readAllStandardError().right(2000))));
-        child.kill();  // SIGKILL: whatever was not committed is gone, with its triggers
+        child.kill(); // SIGKILL: whatever was not committed is gone, with its triggers
         QVERIFY(child.waitForFinished(10000));
         const qint64 at = storedTicks(url);
         qInfo("killed at %lld stored ticks", at);
         QVERIFY(at < total);
     }
-    const HeadlessResult last = runApp(args(url, total, 4000), 120000, m_dir.path());  // the same input
+    const HeadlessResult last =
+        runApp(args(url, total, 4000), 120000, m_dir.path()); // the same input
     QVERIFY2(last.finished && last.exitCode == 0, qPrintable(last.err.right(2000)));
     checkAgainstRecomputation(url, total, nullptr);
 }

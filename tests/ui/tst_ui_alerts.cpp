@@ -62,7 +62,9 @@ void TstUiAlerts::rulesPersistAcrossLaunches()
     {
         QSettings settings(file, QSettings::IniFormat);
         ui::AlertsPanel panel(settings);
-        QCOMPARE(panel.rules(), (QStringList{QStringLiteral("BTC>50000"), QStringLiteral("AAPL%5m>2"), QStringLiteral("ETH<2000")}));
+        QCOMPARE(panel.rules(),
+                 (QStringList{QStringLiteral("BTC>50000"), QStringLiteral("AAPL%5m>2"),
+                              QStringLiteral("ETH<2000")}));
         panel.ruleList()->setCurrentRow(1);
         panel.removeButton()->click();
         QCOMPARE(panel.ruleList()->count(), 2);
@@ -80,7 +82,8 @@ void TstUiAlerts::badRulesRefused_data()
 {
     QTest::addColumn<QString>("spec");
     QTest::addColumn<QString>("reason");
-    QTest::newRow("no price") << QStringLiteral("BTC>") << QStringLiteral("not a plain finite number");
+    QTest::newRow("no price") << QStringLiteral("BTC>")
+                              << QStringLiteral("not a plain finite number");
     QTest::newRow("zero") << QStringLiteral("ETH<0") << QStringLiteral("must be > 0");
     QTest::newRow("bad window") << QStringLiteral("AAPL%5w>2") << QStringLiteral("window");
     QTest::newRow("duplicate") << QStringLiteral("BTC>5e4") << QStringLiteral("already a rule");
@@ -98,7 +101,7 @@ void TstUiAlerts::badRulesRefused()
     panel.addButton()->click();
     QCOMPARE(panel.rules(), QStringList{QStringLiteral("BTC>50000")});
     QVERIFY2(panel.errorLabel()->text().contains(reason), qPrintable(panel.errorLabel()->text()));
-    QCOMPARE(panel.ruleEdit()->text(), spec);  // kept for correcting
+    QCOMPARE(panel.ruleEdit()->text(), spec); // kept for correcting
 }
 
 void TstUiAlerts::storedTriggersListedAndAnnouncedOnce()
@@ -110,12 +113,15 @@ void TstUiAlerts::storedTriggersListedAndAnnouncedOnce()
     QVERIFY(db.ok());
     QSqlQuery q(*db);
     auto insert = [&](const char *rule, const char *id, double price, const char *ts) {
-        return q.exec(QStringLiteral("INSERT INTO alerts (rule, source, symbol, trade_id, asset_class, currency, price, "
-                                     "\"timestamp\", detail) VALUES ('%1', 'simulator', 'BTC', '%2', 'crypto', 'USD', %3, "
-                                     "'%4', 'above 50000')")
-                          .arg(QLatin1String(rule), QLatin1String(id))
-                          .arg(price)
-                          .arg(QLatin1String(ts)));
+        return q.exec(
+            QStringLiteral(
+                "INSERT INTO alerts (rule, source, symbol, trade_id, asset_class, currency, price, "
+                "\"timestamp\", detail) VALUES ('%1', 'simulator', 'BTC', '%2', 'crypto', 'USD', "
+                "%3, "
+                "'%4', 'above 50000')")
+                .arg(QLatin1String(rule), QLatin1String(id))
+                .arg(price)
+                .arg(QLatin1String(ts)));
     };
     QVERIFY(insert("BTC>50000", "t1", 50001.5, "2026-01-02 03:04:05.000"));
 
@@ -127,7 +133,7 @@ void TstUiAlerts::storedTriggersListedAndAnnouncedOnce()
     QCOMPARE(panel.triggerTable()->item(0, 0)->text(), QStringLiteral("2026-01-02 03:04:05.000"));
     QCOMPARE(panel.triggerTable()->item(0, 1)->text(), QStringLiteral("BTC>50000"));
     QCOMPARE(panel.triggerTable()->item(0, 3)->text(), QStringLiteral("50001.5"));
-    QCOMPARE(arrived.count(), 0);  // what was stored before the panel looked is not news
+    QCOMPARE(arrived.count(), 0); // what was stored before the panel looked is not news
 
     QVERIFY(insert("BTC>50000", "t2", 50002, "2026-01-02 03:05:00.000"));
     QTRY_COMPARE(panel.triggerTable()->rowCount(), 2);
@@ -135,13 +141,13 @@ void TstUiAlerts::storedTriggersListedAndAnnouncedOnce()
     const auto fresh = arrived.at(0).at(0).value<std::vector<StoredAlert>>();
     QCOMPARE(fresh.size(), size_t(1));
     QCOMPARE(fresh[0].trigger.tick.id, std::string("t2"));
-    QCOMPARE(panel.triggerTable()->item(0, 3)->text(), QStringLiteral("50002"));  // newest first
+    QCOMPARE(panel.triggerTable()->item(0, 3)->text(), QStringLiteral("50002")); // newest first
     const int reads = panel.readsCompleted();
     QTRY_VERIFY(panel.readsCompleted() >= reads + 3);
-    QCOMPARE(arrived.count(), 1);  // listed again, announced once
+    QCOMPARE(arrived.count(), 1); // listed again, announced once
 
     ui::AlertNotifier notifier;
-    QVERIFY(!notifier.available());  // offscreen: no system tray, so no notification
+    QVERIFY(!notifier.available()); // offscreen: no system tray, so no notification
     notifier.notify(fresh);
     QCOMPARE(notifier.shown(), 0);
 }
@@ -150,10 +156,11 @@ void TstUiAlerts::markersAtTriggers()
 {
     QChart chart;
     ui::AlertMarkers markers(&chart);
-    markers.setMarks({{QStringLiteral("BTC"), 1000, 100, QStringLiteral("BTC>99")},
-                      {QStringLiteral("BTC"), 5000, 100, QStringLiteral("BTC>99")},   // after the view
-                      {QStringLiteral("ETH"), 1500, 100, QStringLiteral("ETH<101")},  // another symbol
-                      {QStringLiteral("BTC"), 1500, 500, QStringLiteral("BTC>499")}}); // above the range
+    markers.setMarks(
+        {{QStringLiteral("BTC"), 1000, 100, QStringLiteral("BTC>99")},
+         {QStringLiteral("BTC"), 5000, 100, QStringLiteral("BTC>99")},    // after the view
+         {QStringLiteral("ETH"), 1500, 100, QStringLiteral("ETH<101")},   // another symbol
+         {QStringLiteral("BTC"), 1500, 500, QStringLiteral("BTC>499")}}); // above the range
     markers.place(QStringLiteral("BTC"), QRectF(0, 0, 400, 200), 0, 2000, 50, 150);
     QCOMPARE(markers.visibleCount(), 1);
     markers.place(QStringLiteral("BTC"), QRectF(0, 0, 400, 200), 0, 6000, 50, 600);
@@ -176,13 +183,15 @@ void TstUiAlerts::windowStartListsTriggers()
     MainWindow w(uitest::simulatorConfig(dir.path(), 500), file);
     w.show();
     w.startPipeline();
-    QTRY_VERIFY2_WITH_TIMEOUT(w.alerts()->triggerTable()->rowCount() == 2, uitest::recentIssues().constData(), 60000);
+    QTRY_VERIFY2_WITH_TIMEOUT(w.alerts()->triggerTable()->rowCount() == 2,
+                              uitest::recentIssues().constData(), 60000);
     QStringList rules;
     for (int r = 0; r < 2; ++r)
         rules << w.alerts()->triggerTable()->item(r, 1)->text();
     rules.sort();
     QCOMPARE(rules, (QStringList{QStringLiteral("BTC>1"), QStringLiteral("ETH>1")}));
-    // The BTC trigger is marked on BTC's price chart (the first tick: at the left of the live view).
+    // The BTC trigger is marked on BTC's price chart (the first tick: at the left of the live
+    // view).
     w.charts()->setSymbol(QStringLiteral("BTC"));
     QTRY_COMPARE_WITH_TIMEOUT(w.charts()->alertMarkers().visibleCount(), 1, 20000);
     QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->metrics().alertsTriggered == 2, 10000);
