@@ -1,5 +1,6 @@
 #include "cli_options.h"
 
+#include "alerts/alert_rule.h"
 #include "codec/tick_codec.h"
 #include "storage/database_url.h"
 
@@ -167,6 +168,9 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     opt("env-file", "Read settings from this .env file (default ./.env).", "file");
     opt("print-env-keys", "Print the environment variables the app reads, one per line.");
     opt("migrate-only", "Apply the database migrations and exit.");
+    // Price alerts (pipeline/alerts).
+    opt("alert", "Price alert rule, repeatable: SYMBOL>PRICE, SYMBOL<PRICE or SYMBOL%WINDOW>PERCENT "
+                 "(e.g. BTC>50000, ETH<2000, AAPL%5m>2); triggers go to the alerts table and the log.", "spec");
     // Read by the window (ui/desktop_app.cpp); listed here so they are valid options.
     opt("start", "Window: start the pipeline at launch.");
     opt("screenshot", "Window: save a PNG of the main window and quit.", "file");
@@ -358,6 +362,13 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     if (has("cryptocompare-ws-url")) c.cryptoCompareWsUrl = val("cryptocompare-ws-url");
     if (has("finnhub-url")) c.finnhubUrl = val("finnhub-url");
     if (has("finnhub-ws-url")) c.finnhubWsUrl = val("finnhub-ws-url");
+    // Price alerts: every --alert must parse; the config keeps them as given (the pipeline parses again).
+    if (has("alert")) {
+        const QStringList specs = p.values(QStringLiteral("alert"));
+        if (auto rules = parseAlertRules(specs); !rules)
+            return makeError(QStringLiteral("--alert: ") + rules.errorMessage());
+        c.alertRules = specs;
+    }
     return out;
 }
 

@@ -194,4 +194,15 @@ void AppSettings::setSecrets(const QMap<QString, QString> &s)
     saslPassword = s.value(QStringLiteral("KAFKA_SASL_PASSWORD"), saslPassword);
 }
 
+QStringList AppSettings::loadAlertRules(const QSettings &settings)
+{
+    return settings.value(QStringLiteral("alerts/rules")).toStringList();
+}
+
+void AppSettings::saveAlertRules(QSettings &settings, const QStringList &rules)
+{
+    settings.setValue(QStringLiteral("alerts/rules"), rules);
+    settings.sync();
+}
+
 }  // namespace ms::ui

@@ -64,6 +64,11 @@ struct AppSettings
     QMap<QString, QString> secrets() const;
     void setSecrets(const QMap<QString, QString> &secrets);
     static QStringList secretNames();
+
+    // Price alert rules of the Alerts panel (key "alerts/rules"), saved as they change, independent
+    // of the Settings dialog's OK; every Start runs them.
+    static QStringList loadAlertRules(const QSettings &settings);
+    static void saveAlertRules(QSettings &settings, const QStringList &rules);
 };
 
 }  // namespace ms::ui

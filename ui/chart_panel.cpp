@@ -1,5 +1,6 @@
 #include "chart_panel.h"
 
+#include "alert_markers.h"
 #include "candle_plot_item.h"
 #include "category_ticks.h"
 #include "decimator.h"
@@ -376,6 +377,12 @@ bool ChartPanel::refresh(bool dataChanged)
     return true;
 }
 
+void ChartPanel::setAlertMarks(std::vector<AlertMark> marks)
+{
+    m_alertMarkers->setMarks(std::move(marks));
+    layoutItems();
+}
+
 void ChartPanel::layoutItems()
 {
     const qint64 shownMs = qint64(m_choice.shownSec) * 1000;
@@ -396,6 +403,7 @@ void ChartPanel::layoutItems()
         lines.push_back({seriesColor(3), m_ema.segments});
     m_lineItem->show(std::move(lines), pricePlot, m_t0, m_t1, lo, hi);
     placeLastPrice(pricePlot, lo, hi);
+    m_alertMarkers->place(m_symbol, pricePlot, m_t0, m_t1, lo, hi);
     const QPoint corner = m_priceView->mapFromScene(m_priceChart->mapToScene(pricePlot.topLeft()));
     m_legend->move(corner + QPoint(6, 4));
 }

@@ -34,6 +34,8 @@ class QValueAxis;
 
 namespace ms::ui {
 
+class AlertMarkers;
+struct AlertMark;
 class CandlePlotItem;
 class CategoryTicks;
 class HistoryLoader;
@@ -92,6 +94,10 @@ public:
     QString headerText() const;
     QString legendText() const;
     QString captionAt(double t, double v) const { return caption(t, v); }
+
+    // Price alert triggers to mark on the price chart (alert_markers.h).
+    void setAlertMarks(std::vector<AlertMark> marks);
+    const AlertMarkers &alertMarkers() const { return *m_alertMarkers; }
 
     void saveState(QSettings &settings) const;
     void restoreState(const QSettings &settings);
@@ -160,6 +166,7 @@ private:
     double m_lastPrice = 0;
     MinMaxCache m_priceCache;                  // incremental decimation of the price line
     std::optional<ValueRange> m_valueRange;    // what the price axis shows
+    std::unique_ptr<AlertMarkers> m_alertMarkers;
 };
 
 }  // namespace ms::ui

@@ -1,5 +1,6 @@
 // The chart panel's construction (charts, axes, painted items), legend, caption and state:
 // split from chart_panel.cpp to keep each file readable.
+#include "alert_markers.h"
 #include "chart_panel.h"
 
 #include "candle_plot_item.h"
@@ -92,6 +93,7 @@ void ChartPanel::buildCharts()
     m_candleItem->setZValue(50);
     m_lineItem = new LinePlotItem(m_priceChart);
     m_lineItem->setZValue(60);
+    m_alertMarkers = std::make_unique<AlertMarkers>(m_priceChart);
     m_lastLine = new QGraphicsLineItem(m_priceChart);
     m_lastLine->setPen(QPen(accentColor(), 1, Qt::DotLine));
     m_lastTag = new QGraphicsRectItem(m_priceChart);

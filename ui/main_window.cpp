@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include "alert_notifier.h"
+#include "alerts_panel.h"
 #include "app_settings.h"
 #include "chart_panel.h"
 #include "health_panel.h"
@@ -109,6 +111,7 @@ void MainWindow::applyDatabaseUrl()
 {
     const QString url = databaseUrl();
     m_history->setDatabaseUrl(url);
+    m_alerts->setDatabaseUrl(url);
 #ifdef MS_HAVE_POWERBI_VIEW
     if (auto *view = findChild<ms::PowerBiView *>())
         view->setDatabaseUrl(url);
@@ -151,6 +154,7 @@ PipelineConfig MainWindow::effectiveConfig() const
 {
     PipelineConfig c = m_base;
     m_app->applyTo(c);
+    c.alertRules += ui::AppSettings::loadAlertRules(*m_settings);  // the Alerts panel's rules
     return c;
 }
 
@@ -206,6 +210,9 @@ void MainWindow::buildLayout()
     m_charts = new ui::ChartPanel(m_store.get(), this);
     m_health = new ui::HealthPanel(this);
     m_issues = new ui::IssuesPanel(this);
+    m_alerts = new ui::AlertsPanel(*m_settings, this);
+    m_alertNotifier = new ui::AlertNotifier(this);
+    ui::connectAlerts(m_alerts, m_charts, m_alertNotifier);
     connect(m_watchlist, &ui::WatchlistPanel::symbolSelected, m_charts, &ui::ChartPanel::setSymbol);
     m_history = new ui::HistoryLoader(m_store.get(), this);
     m_charts->setHistoryLoader(m_history);
@@ -246,6 +253,7 @@ void MainWindow::buildLayout()
     placeholder->setAlignment(Qt::AlignCenter);
     m_tabs->addTab(placeholder, tr("Power BI"));
 #endif
+    m_tabs->addTab(m_alerts, tr("Alerts"));
     connect(m_issues, &ui::IssuesPanel::errorsChanged, this,
             [this](int errors) { m_tabs->setTabText(2, tr("Issues (%1)").arg(errors)); });
     setCentralWidget(m_tabs);

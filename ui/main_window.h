@@ -21,6 +21,8 @@ class QToolBar;
 namespace ms {
 
 namespace ui {
+class AlertNotifier;
+class AlertsPanel;
 class ChartPanel;
 class HealthPanel;
 class IssuesPanel;
@@ -55,6 +57,7 @@ public:
     ui::ChartPanel *charts() const { return m_charts; }
     ui::HealthPanel *health() const { return m_health; }
     ui::IssuesPanel *issues() const { return m_issues; }
+    ui::AlertsPanel *alerts() const { return m_alerts; }
     QSettings &settings() const { return *m_settings; }
     QString secretsFile() const;
 
@@ -126,6 +129,8 @@ private:
     ui::HistoryLoader *m_history = nullptr;  // stored candles, at launch and when scrolling back
     ui::HealthPanel *m_health = nullptr;
     ui::IssuesPanel *m_issues = nullptr;
+    ui::AlertsPanel *m_alerts = nullptr;
+    ui::AlertNotifier *m_alertNotifier = nullptr;
     bool m_closeRequested = false;
     bool m_forceClose = false;
     bool m_clearOnNextData = false;

@@ -83,6 +83,10 @@ struct PipelineConfig
 
     // Headless run control
     qint64 idleExitMs = 0;               // consumers only: stop after this long with nothing new
+
+    // Price alerts (pipeline/alerts): rule specs such as BTC>50000, ETH<2000, AAPL%5m>2, evaluated by
+    // the consumers on the ticks they store (headless --alert, the app's Alerts panel).
+    QStringList alertRules;
 };
 
 // Parses KEY=VALUE lines (comments, blank lines, optional quotes, "export " prefix).

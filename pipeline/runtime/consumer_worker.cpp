@@ -34,6 +34,8 @@ ConsumerWorker::ConsumerWorker(ConsumerWorkerOptions options, MetricsRegistry &m
                                kafka::DeadLetterWriter *deadLetters, LiveStage *live)
     : m_opt(std::move(options)), m_metrics(metrics), m_flow(flow), m_deadLetters(deadLetters), m_live(live)
 {
+    if (!m_opt.alerts.empty())
+        m_alerts = std::make_unique<AlertEvaluator>(m_opt.alerts);
 }
 
 ConsumerWorker::~ConsumerWorker() = default;
@@ -82,6 +84,8 @@ std::vector<std::optional<int64_t>> ConsumerWorker::onAssigned(const std::vector
     m_assigned = tps;
     if (Status s = rebuildCandles(tps); !s.ok())
         m_builderStale = true;  // the first batch rebuilds them before merging anything
+    if (m_alerts)
+        m_alertsStale = !restoreAlerts(nullptr).ok();  // else the first batch restores them
     m_ready = true;
     IssueLog::instance().info(kComponent, QStringLiteral("consumer %1 assigned %2 partition(s), %3 resumed from the "
                                                          "database")
@@ -207,6 +211,7 @@ Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomi
     m_metrics.inserted.fetch_add(result.ticksInserted, std::memory_order_relaxed);
     m_metrics.duplicates.fetch_add(result.ticksDuplicate, std::memory_order_relaxed);
     m_metrics.candlesWritten.fetch_add(result.candlesWritten, std::memory_order_relaxed);
+    reportAlerts(result.alertsWritten);
 
     std::vector<kafka::TopicPartitionOffset> commits;
     for (const auto &[tp, p] : progress) {

@@ -15,6 +15,7 @@
 // A late tick is stored as a tick but not merged into a closed candle (counted); a database outage
 // pauses the consumer and retries the same batch with backoff until it commits or the pipeline
 // stops — nothing is skipped. Failures that do not concern the data end run() with the error.
+#include "alerts/alert_evaluator.h"
 #include "kafka/consumer.h"
 #include "kafka/dead_letter.h"
 #include "kafka/flow_control.h"
@@ -47,6 +48,8 @@ struct ConsumerWorkerOptions
     // Non-empty: read exactly these partitions, no group join (the in-process consumers of the
     // embedded broker split its partitions among themselves). Empty: subscribe in `group`.
     std::vector<kafka::TopicPartition> staticPartitions;
+    // Price alerts evaluated on the ticks this consumer stores (see consumer_worker_alerts.cpp).
+    std::vector<AlertRule> alerts;
 };
 
 class ConsumerWorker
@@ -81,6 +84,11 @@ private:
     Status findRefusedTicks(size_t begin, size_t end, std::vector<std::pair<size_t, Error>> &out);
     void dropTicks(const std::vector<std::pair<size_t, QString>> &refused, const QString &reason);
     void pauseConsumer(bool pause);
+    // Price alerts (consumer_worker_alerts.cpp): state back from the database; `newInBatch` (may be
+    // null) = the ticks this transaction inserted, left out of the windows it reads.
+    Status restoreAlerts(const std::vector<quint8> *newInBatch);
+    Status evaluateAlerts(std::span<const quint8> inserted, DerivedRows &out);
+    void reportAlerts(qint64 written);
     void reportConsumerError(const kafka::ConsumerError &e);
     int32_t partitionCount(const std::string &topic);
 
@@ -97,6 +105,9 @@ private:
     std::atomic_bool m_ready{false};
     std::vector<kafka::TopicPartition> m_assigned;
     bool m_builderStale = false;  // merged ticks of a write that did not commit: rebuild first
+    std::unique_ptr<AlertEvaluator> m_alerts;  // null without rules
+    bool m_alertsStale = true;    // not restored yet, or fed ticks of a write that did not commit
+    std::vector<AlertTrigger> m_alertsThisBatch;
     qint64 m_rejectLogCount = 0;
     qint64 m_lateLogCount = 0;
 

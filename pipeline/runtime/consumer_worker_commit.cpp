@@ -67,6 +67,8 @@ Status ConsumerWorker::deriveCandles(std::span<const quint8> inserted, DerivedRo
         return makeError(QStringLiteral("%1 tick(s) would make a candle sum non-finite")
                              .arg(m_candleRefused.size()),
                          QStringLiteral("candle_refused"));
+    if (Status s = evaluateAlerts(inserted, out); !s.ok())
+        return s;
     m_builder->takeUpdates(out.candles);
     m_builder->takeIndicators(out.indicators);
     m_candles = out.candles; // for the live view once committed

@@ -55,7 +55,7 @@ void MetricsRegistry::rotateRecent()
 void MetricsRegistry::reset()
 {
     for (auto *c : {&queued, &produced, &produceErrors, &consumed, &stored, &inserted, &duplicates, &rejected, &deadLettered,
-                    &droppedLate, &candlesWritten, &dbErrors, &spooled})
+                    &droppedLate, &candlesWritten, &dbErrors, &spooled, &alertsTriggered})
         c->store(0);
     latencyAll.reset();
     latencyRecent.reset();
@@ -83,6 +83,7 @@ MetricsSnapshot MetricsRegistry::snapshot() const
     s.candlesWritten = candlesWritten.load();
     s.dbErrors = dbErrors.load();
     s.spooled = spooled.load();
+    s.alertsTriggered = alertsTriggered.load();
     s.latencyP50Ms = latencyAll.percentileMs(50);
     s.latencyP99Ms = latencyAll.percentileMs(99);
     QMutexLocker lock(&m_mutex);

@@ -2,6 +2,7 @@
 // Every wait in it is bounded and checks PipelineRun::cancelStart, so Stop cuts it short.
 #include "runtime/pipeline_impl.h"
 
+#include "alerts/alert_rule.h"
 #include "kafka/topic_admin.h"
 #include "runtime/issue_log.h"
 #include "runtime/source_factory.h"
@@ -108,6 +109,9 @@ Status PipelineImpl::startConsumers(PipelineRun &r)
     candles.allowedLatenessMs = c.allowedLatenessMs;
     candles.smaPeriod = c.smaPeriod;
     candles.emaPeriod = c.emaPeriod;
+    auto alerts = parseAlertRules(c.alertRules);
+    if (!alerts.ok())
+        return alerts.error();
     // On the embedded broker a consumer without a partition would have nothing to read.
     const int wanted = c.consumers > 0 ? c.consumers : r.broker && url->isPostgres() ? 2 : 1;
     const int n = r.broker ? std::clamp(wanted, 1, std::max(1, c.embeddedPartitions)) : wanted;
@@ -126,6 +130,7 @@ Status PipelineImpl::startConsumers(PipelineRun &r)
         o.stockTopic = c.stockTopic.toStdString();
         o.database = url.value();
         o.candles = candles;
+        o.alerts = alerts.value();
         if (r.broker) {
             // Every reader of the embedded broker lives in this process: split its partitions here
             // instead of a group join (the mock's first join alone takes ~3 s).

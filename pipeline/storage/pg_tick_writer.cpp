@@ -276,6 +276,8 @@ Result<WriteResult> pgWrite(PGconn *conn, PgWriterState &state, const WriteBatch
     pgQueueOffsets(rest, batch.offsets, &result.offsetsWritten);
     pgQueueLateTicks(rest, late, &result.lateTicksWritten);
     pgQueueIndicators(rest, indicators, batch.smaPeriod, batch.emaPeriod, &result.indicatorsWritten);
+    pgQueueAlerts(rest, derived.alerts, &result.alertsWritten);
+    pgQueueAlertStates(rest, derived.alertStates);
     rest.add("COMMIT", QStringLiteral("COMMIT"));
     if (Status s = rest.run(conn, state.limits); !s)
         return fail(s.error());

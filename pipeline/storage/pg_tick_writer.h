@@ -27,6 +27,8 @@ Status pgProbeTicks(PGconn *conn, PgWriterState &state, std::span<const Tick> ti
 void pgQueueCandles(PgPipeline &pipeline, std::span<const Candle> candles, qint64 *rowsOut);
 void pgQueueOffsets(PgPipeline &pipeline, std::span<const OffsetRecord> offsets, qint64 *rowsOut);
 void pgQueueLateTicks(PgPipeline &pipeline, std::span<const LateTickRecord> late, qint64 *rowsOut);
+void pgQueueAlerts(PgPipeline &pipeline, std::span<const AlertTrigger> alerts, qint64 *rowsOut);
+void pgQueueAlertStates(PgPipeline &pipeline, std::span<const AlertRuleState> states);
 void pgQueueIndicators(PgPipeline &pipeline, std::span<const IndicatorSnapshot> indicators, qint32 smaPeriod,
                        qint32 emaPeriod, qint64 *rowsOut);
 

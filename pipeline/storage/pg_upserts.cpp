@@ -104,6 +104,39 @@ void pgQueueLateTicks(PgPipeline &pipeline, std::span<const LateTickRecord> late
                       });
 }
 
+void pgQueueAlerts(PgPipeline &pipeline, std::span<const AlertTrigger> alerts, qint64 *rowsOut)
+{
+    queueChunked(pipeline, pointers(alerts), 9,
+                 "INSERT INTO alerts (rule, source, symbol, trade_id, asset_class, currency, price, \"timestamp\", "
+                 "detail) VALUES ",
+                 " ON CONFLICT (rule, source, symbol, trade_id) DO NOTHING", QStringLiteral("Writing alerts"), rowsOut,
+                 [](PgParams &p, const AlertTrigger &a) {
+                     p.add(a.rule);
+                     p.add(std::string(wireName(a.tick.source)));
+                     p.add(a.tick.symbol);
+                     p.add(a.tick.id);
+                     p.add(std::string(wireName(a.tick.asset)));
+                     p.add(a.tick.currency);
+                     p.addDouble(a.tick.price);
+                     p.addTimestamp(a.tick.tsMs);
+                     p.add(a.detail);
+                 });
+}
+
+void pgQueueAlertStates(PgPipeline &pipeline, std::span<const AlertRuleState> states)
+{
+    // One row per rule (the evaluator reports each changed rule once per batch).
+    queueChunked(pipeline, pointers(states), 4, "INSERT INTO alert_state (rule, symbol, last_ts, condition_held) VALUES ",
+                 " ON CONFLICT (rule) DO UPDATE SET last_ts = EXCLUDED.last_ts, "
+                 "condition_held = EXCLUDED.condition_held, updated_at = now()",
+                 QStringLiteral("Writing alert state"), nullptr, [](PgParams &p, const AlertRuleState &s) {
+                     p.add(s.rule);
+                     p.add(s.rule.substr(0, s.rule.find_first_of("<>%")));
+                     p.addTimestamp(s.lastTsMs);
+                     p.add(s.conditionHeld ? "true" : "false");
+                 });
+}
+
 void pgQueueIndicators(PgPipeline &pipeline, std::span<const IndicatorSnapshot> indicators, qint32 smaPeriod,
                        qint32 emaPeriod, qint64 *rowsOut)
 {

@@ -42,6 +42,15 @@ constexpr const char *kIndicatorSql =
     "change_24h_pct = excluded.change_24h_pct, change_session_pct = excluded.change_session_pct, "
     "updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')";
 
+constexpr const char *kAlertSql =
+    "INSERT INTO alerts (rule, source, symbol, trade_id, asset_class, currency, price, \"timestamp\", detail) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (rule, source, symbol, trade_id) DO NOTHING";
+
+constexpr const char *kAlertStateSql =
+    "INSERT INTO alert_state (rule, symbol, last_ts, condition_held) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT (rule) DO UPDATE SET last_ts = excluded.last_ts, condition_held = excluded.condition_held, "
+    "updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')";
+
 void bindText(sqlite3_stmt *s, int i, std::string_view v)
 {
     // SQLITE_STATIC: the strings outlive the step() that reads them.
@@ -73,6 +82,8 @@ SqliteTickWriter::~SqliteTickWriter()
     sqlite3_finalize(m_offset);
     sqlite3_finalize(m_late);
     sqlite3_finalize(m_indicator);
+    sqlite3_finalize(m_alert);
+    sqlite3_finalize(m_alertState);
 }
 
 Status SqliteTickWriter::prepare()
@@ -84,7 +95,8 @@ Status SqliteTickWriter::prepare()
         sqlite3_stmt **stmt;
         const char *sql;
     } const all[] = {{&m_crypto, tickInsertSql(true)}, {&m_stock, tickInsertSql(false)}, {&m_candle, kCandleSql},
-                     {&m_offset, kOffsetSql}, {&m_late, kLateSql}, {&m_indicator, kIndicatorSql}};
+                     {&m_offset, kOffsetSql}, {&m_late, kLateSql}, {&m_indicator, kIndicatorSql},
+                     {&m_alert, kAlertSql}, {&m_alertState, kAlertStateSql}};
     for (const auto &p : all) {
         const int rc = sqlite3_prepare_v3(m_db, p.sql, -1, SQLITE_PREPARE_PERSISTENT, p.stmt, nullptr);
         if (rc != SQLITE_OK) {
@@ -245,6 +257,31 @@ Result<WriteResult> SqliteTickWriter::writeInTransaction(const WriteBatch &batch
         if (Status st = step(s, QStringLiteral("Writing indicators")); !st)
             return st.error();
         ++r.indicatorsWritten;
+    }
+    for (const AlertTrigger &a : derived.alerts) {
+        sqlite3_stmt *s = m_alert;
+        bindText(s, 1, a.rule);
+        bindText(s, 2, ms::wireName(a.tick.source));
+        bindText(s, 3, a.tick.symbol);
+        bindText(s, 4, a.tick.id);
+        bindText(s, 5, ms::wireName(a.tick.asset));
+        bindText(s, 6, a.tick.currency);
+        sqlite3_bind_double(s, 7, a.tick.price);
+        bindTime(s, 8, a.tick.tsMs, t1);
+        bindText(s, 9, a.detail);
+        if (Status st = step(s, QStringLiteral("Writing an alert")); !st)
+            return st.error();
+        r.alertsWritten += sqlite3_changes(m_db);
+    }
+    for (const AlertRuleState &a : derived.alertStates) {
+        sqlite3_stmt *s = m_alertState;
+        const std::string symbol = a.rule.substr(0, a.rule.find_first_of("<>%"));
+        bindText(s, 1, a.rule);
+        bindText(s, 2, symbol);
+        bindTime(s, 3, a.lastTsMs, t1);
+        sqlite3_bind_int(s, 4, a.conditionHeld ? 1 : 0);
+        if (Status st = step(s, QStringLiteral("Writing alert state")); !st)
+            return st.error();
     }
     return r;
 }

@@ -29,6 +29,8 @@ private:
     sqlite3_stmt *m_offset = nullptr;
     sqlite3_stmt *m_late = nullptr;
     sqlite3_stmt *m_indicator = nullptr;
+    sqlite3_stmt *m_alert = nullptr;
+    sqlite3_stmt *m_alertState = nullptr;
     std::vector<quint8> m_inserted;  // per tick of the batch: 1 = a new row (INSERT changed one)
 };
 

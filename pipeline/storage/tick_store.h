@@ -20,6 +20,7 @@
 // connection (server restarted) is reopened on the next call; write() itself reconnects once and
 // retries, which is safe because every part of the batch is idempotent (if the lost COMMIT had in
 // fact succeeded, the retry reports those ticks as duplicates).
+#include "alerts/alert_evaluator.h"
 #include "model/candle.h"
 #include "model/indicators.h"
 #include "model/result.h"
@@ -65,6 +66,10 @@ struct DerivedRows
     std::vector<Candle> candles;
     std::vector<IndicatorSnapshot> indicators;
     std::vector<LateTickRecord> lateTicks;
+    // Price alerts (migration 050): triggers (ON CONFLICT DO NOTHING, so a replayed one is a no-op)
+    // and the rules' hysteresis state after this batch (upserted).
+    std::vector<AlertTrigger> alerts;
+    std::vector<AlertRuleState> alertStates;
 };
 // inserted[i] != 0 when WriteBatch::ticks[i] is a new row (neither stored before nor an earlier copy
 // in the same batch).
@@ -103,6 +108,7 @@ struct WriteResult
     qint64 offsetsWritten = 0;
     qint64 lateTicksWritten = 0;   // new late_ticks rows (a replayed one is not counted)
     qint64 indicatorsWritten = 0;
+    qint64 alertsWritten = 0;      // new alerts rows (a replayed trigger is not counted)
     bool replayPath = false;    // PostgreSQL: the batch went through the staging (ON CONFLICT) path
     bool reconnected = false;   // the connection was reopened during this call
 };
@@ -140,6 +146,11 @@ public:
     Result<std::vector<Candle>> loadCandlesForRestore(std::span<const CandleLookback> lookbacks);
     // Stored ticks of one symbol with fromMs <= ts < toMs, ordered by (ts, trade_id).
     Result<std::vector<Tick>> loadTicks(AssetClass asset, const std::string &symbol, qint64 fromMs, qint64 toMs);
+    // Price alerts: the stored hysteresis state of these rules (alert_state; absent = never
+    // evaluated), and the stored ticks of `symbol` (both tick tables) with fromMs < ts <= toMs,
+    // in event-time order, to rebuild a move rule's window.
+    Result<std::vector<AlertRuleState>> loadAlertStates(const std::vector<std::string> &rules);
+    Result<std::vector<Tick>> loadAlertWindow(const std::string &symbol, qint64 fromMs, qint64 toMs);
     // A cheap round trip (SELECT 1), reconnecting first when the connection was lost.
     Status ping();
 

@@ -74,6 +74,19 @@ private Q_SLOTS:
         row("--start-time year 2200", L{u"--start-time"_qs, u"2200-01-01T00:00:00Z"_qs},
             "--start-time");
         row("--start-time garbage", L{u"--start-time"_qs, u"yesterday"_qs}, "--start-time");
+        // Price alerts: every --alert parses, numbers checked, symbols by the decoder's rules.
+        row("--alert no operator", L{u"--alert"_qs, u"BTC50000"_qs}, "no operator");
+        row("--alert nan", L{u"--alert"_qs, u"BTC>nan"_qs}, "not a plain finite number");
+        row("--alert 1e999", L{u"--alert"_qs, u"BTC>1e999"_qs}, "not a plain finite number");
+        row("--alert zero", L{u"--alert"_qs, u"ETH<0"_qs}, "must be > 0");
+        row("--alert no symbol", L{u"--alert"_qs, u">5"_qs}, "no symbol");
+        row("--alert 1000 chars", L{u"--alert"_qs, big + u">5"_qs}, "longer than 32");
+        row("--alert newline", L{u"--alert"_qs, u"BT\nC>5"_qs}, "control character");
+        row("--alert bad window", L{u"--alert"_qs, u"AAPL%5w>2"_qs}, "window '5w'");
+        row("--alert window 8d", L{u"--alert"_qs, u"AAPL%8d>2"_qs}, "between 1s and 7d");
+        row("--alert percent 0", L{u"--alert"_qs, u"AAPL%5m>0"_qs}, "percent must be > 0");
+        row("--alert second one bad", L{u"--alert"_qs, u"BTC>50000"_qs, u"--alert"_qs, u"ETH<"_qs}, "'ETH<'");
+        row("--alert empty", L{u"--alert"_qs, QString()}, "empty");
         // Files and sources.
         row("--source replay:/nonexistent",
             L{u"--source"_qs, u"replay:/nonexistent/ticks.jsonl"_qs}, "no such readable file");
