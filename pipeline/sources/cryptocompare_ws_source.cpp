@@ -86,7 +86,7 @@ void CryptoCompareWsSource::onText(const QString &text)
             publish(std::span<const Tick>(&*tick, 1));
         } else {
             ++m_malformed;
-            reportNote(SourceState::Malformed, QStringLiteral("cryptocompare-ws: unusable trade frame skipped"));
+            reportRefusals(QStringLiteral("trade"), std::span<const Error>(&tick.error(), 1));
         }
         return;
     case 20:
@@ -146,8 +146,16 @@ void CryptoCompareWsSource::onAggregate(const QJsonObject &delta)
     for (auto it = delta.begin(); it != delta.end(); ++it)
         state.insert(it.key(), it.value());
     auto tick = cryptocompare::quoteFromAggregate(state, from, to);
-    if (!tick)
-        return;  // no PRICE/LASTUPDATE known yet for this pair
+    if (!tick) {
+        // Deltas before the first complete snapshot of a pair are waited for, not refused: the
+        // merged state simply has no PRICE or LASTUPDATE yet. Anything else is a refusal.
+        const QString &code = tick.error().code;
+        if (code != u"missing_price" && code != u"missing_time") {
+            ++m_malformed;
+            reportRefusals(QStringLiteral("aggregate for %1/%2").arg(from, to), std::span<const Error>(&tick.error(), 1));
+        }
+        return;
+    }
     auto last = m_lastEmitted.find(key);
     if (last != m_lastEmitted.end() && *last >= tick->tsMs)
         return;  // same second as the last quote (its id would repeat): nothing new to store

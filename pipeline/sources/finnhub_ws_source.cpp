@@ -93,10 +93,9 @@ void FinnhubWsSource::onText(const QString &text)
             m_gotData = true;
             publish(msg->trades);
         }
-        if (msg->skipped > 0) {
-            m_malformed += msg->skipped;
-            reportNote(SourceState::Malformed,
-                       QStringLiteral("finnhub-ws: skipped %1 unusable trades in a frame").arg(msg->skipped));
+        if (!msg->refused.empty()) {
+            m_malformed += qint64(msg->refused.size());
+            reportRefusals(QStringLiteral("trades in a frame"), msg->refused);
         }
         return;
     case finnhub::WsMessageType::Other:

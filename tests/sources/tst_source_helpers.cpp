@@ -90,7 +90,7 @@ void TestSourceHelpers::aggregateTypeDriftAndNulls()
         R"({"TYPE":"5","FROMSYMBOL":"BTC","TOSYMBOL":"EUR","FLAGS":4,"PRICE":"4100.5","LASTUPDATE":1504754372,
             "LASTTRADEID":20466262,"OPEN24HOUR":null,"HIGH24HOUR":4200,"LOW24HOUR":null,"NEWFIELD":{"x":1}})").object();
     const auto t = cryptocompare::quoteFromAggregate(raw);
-    QVERIFY(t.has_value());
+    QVERIFY2(t.ok(), qPrintable(t.errorMessage()));
     QCOMPARE(t->price, 4100.5);
     QCOMPARE(t->currency, std::string("EUR"));
     QVERIFY(!t->open && !t->low && !t->previousClose);
