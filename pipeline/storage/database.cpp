@@ -6,7 +6,6 @@
 #include <QFileInfo>
 #include <QSqlError>
 
-
 namespace ms {
 
 using namespace storage_detail;
@@ -21,22 +20,26 @@ QString quoteOption(const QString &value)
     return u'\'' + v + u'\'';
 }
 
-}  // namespace
+} // namespace
 
 bool isRetryable(const Error &error)
 {
     return error.code == QLatin1String("db_unreachable") || error.code == QLatin1String("db_busy");
 }
 
-Result<QSqlDatabase> openDatabase(const DatabaseUrl &url, const QString &connectionName, int connectTimeoutSec)
+Result<QSqlDatabase> openDatabase(const DatabaseUrl &url, const QString &connectionName,
+                                  int connectTimeoutSec)
 {
     if (QSqlDatabase::contains(connectionName))
-        return makeError(QStringLiteral("Database connection name \"%1\" is already in use").arg(connectionName),
-                         QStringLiteral("db_rejected"));
+        return makeError(
+            QStringLiteral("Database connection name \"%1\" is already in use").arg(connectionName),
+            QStringLiteral("db_rejected"));
     if (url.isPostgres()) {
         if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
-            return makeError(QStringLiteral("The Qt PostgreSQL driver (QPSQL) is not installed (Debian: libqt6sql6-psql)"),
-                             QStringLiteral("db_rejected"));
+            return makeError(
+                QStringLiteral(
+                    "The Qt PostgreSQL driver (QPSQL) is not installed (Debian: libqt6sql6-psql)"),
+                QStringLiteral("db_rejected"));
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connectionName);
         db.setHostName(url.host);
         db.setPort(url.port);
@@ -56,7 +59,8 @@ Result<QSqlDatabase> openDatabase(const DatabaseUrl &url, const QString &connect
         if (!haveApp)
             opts << QStringLiteral("application_name=marketstream");
         if (!haveOptions)
-            opts << QStringLiteral("options=") + quoteOption(QStringLiteral("-c statement_timeout=60000"));
+            opts << QStringLiteral("options=") +
+                        quoteOption(QStringLiteral("-c statement_timeout=60000"));
         // A server that vanishes without closing the socket (network loss, VM pause) is noticed in
         // about a minute instead of the kernel's two hours. Ignored on Unix sockets.
         const QString given = opts.join(u' ');
@@ -68,41 +72,53 @@ Result<QSqlDatabase> openDatabase(const DatabaseUrl &url, const QString &connect
             const QString why = scrub(db.lastError().text().simplified(), url.password);
             db = QSqlDatabase();
             QSqlDatabase::removeDatabase(connectionName);
-            // The server answered and said no: retrying will not help until the configuration changes.
-            static const char *const refusals[] = {"authentication failed", "does not exist", "no pg_hba.conf entry",
-                                                   "permission denied", "password is required"};
+            // The server answered and said no: retrying will not help until the configuration
+            // changes.
+            static const char *const refusals[] = {"authentication failed", "does not exist",
+                                                   "no pg_hba.conf entry", "permission denied",
+                                                   "password is required"};
             bool refused = false;
             for (const char *r : refusals)
                 refused = refused || why.contains(QLatin1String(r), Qt::CaseInsensitive);
             return makeError(QStringLiteral("Cannot connect to %1: %2").arg(url.redacted(), why),
-                             refused ? QStringLiteral("db_rejected") : QStringLiteral("db_unreachable"));
+                             refused ? QStringLiteral("db_rejected")
+                                     : QStringLiteral("db_unreachable"));
         }
         return db;
     }
     if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE")))
-        return makeError(QStringLiteral("The Qt SQLite driver (QSQLITE) is not installed (Debian: libqt6sql6-sqlite)"),
-                         QStringLiteral("db_rejected"));
+        return makeError(
+            QStringLiteral(
+                "The Qt SQLite driver (QSQLITE) is not installed (Debian: libqt6sql6-sqlite)"),
+            QStringLiteral("db_rejected"));
     if (url.sqlitePath != QLatin1String(":memory:")) {
         const QFileInfo fi(url.sqlitePath);
         if (!QDir().mkpath(fi.absolutePath()))
-            return makeError(QStringLiteral("Cannot create the directory %1 for the SQLite database").arg(fi.absolutePath()),
-                             QStringLiteral("db_unreachable"));
+            return makeError(
+                QStringLiteral("Cannot create the directory %1 for the SQLite database")
+                    .arg(fi.absolutePath()),
+                QStringLiteral("db_unreachable"));
     }
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
     db.setDatabaseName(url.sqlitePath);
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
     Status s;
     if (!db.open()) {
-        s = makeError(QStringLiteral("Cannot open %1: %2").arg(url.redacted(), db.lastError().text().simplified()),
+        s = makeError(QStringLiteral("Cannot open %1: %2")
+                          .arg(url.redacted(), db.lastError().text().simplified()),
                       QStringLiteral("db_unreachable"));
     } else {
         sqlite3 *h = sqliteHandle(db);
         if (!h)
-            s = makeError(QStringLiteral("Cannot reach the SQLite handle of %1").arg(url.redacted()), QStringLiteral("db_rejected"));
+            s = makeError(
+                QStringLiteral("Cannot reach the SQLite handle of %1").arg(url.redacted()),
+                QStringLiteral("db_rejected"));
         else if (url.sqlitePath != QLatin1String(":memory:"))
-            s = sqliteExec(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-                              "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY",
-                           QStringLiteral("Configuring ") + url.redacted());
+            s = sqliteExec(
+                h,
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY",
+                QStringLiteral("Configuring ") + url.redacted());
     }
     if (!s) {
         db.close();
@@ -123,4 +139,4 @@ void closeDatabase(const QString &connectionName)
     QSqlDatabase::removeDatabase(connectionName);
 }
 
-}  // namespace ms
+} // namespace ms

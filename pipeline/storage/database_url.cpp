@@ -1,9 +1,16 @@
 #include "storage/database_url.h"
 
 #include <QByteArray>
+#include <QSet>
 #include <QUrl>
 
+#include <libpq-fe.h>
+
+#include <memory>
+
 namespace ms {
+
+static QString buildUrl(const DatabaseUrl &u, bool redact);
 
 namespace {
 
@@ -49,11 +56,38 @@ QString encode(const QString &s)
     return QString::fromLatin1(QUrl::toPercentEncoding(s));
 }
 
+// libpq's own catalogue of connection keywords (an empty conninfo parses to every keyword, all unset)
+// and the ones it marks secret (dispchar '*': password, sslpassword): read once from the library
+// this binary runs with, so a newer libpq's new secret keyword is redacted without a change here.
+struct LibpqKeywords
+{
+    QSet<QString> all;
+    QSet<QString> secret;
+};
+
+const LibpqKeywords &libpqKeywords()
+{
+    static const LibpqKeywords keywords = [] {
+        LibpqKeywords k;
+        char *err = nullptr;
+        PQconninfoOption *opts = PQconninfoParse("", &err);
+        if (err)
+            PQfreemem(err);
+        for (PQconninfoOption *o = opts; o && o->keyword; ++o) {
+            const QString name = QString::fromLatin1(o->keyword);
+            k.all.insert(name);
+            if (o->dispchar && o->dispchar[0] == '*')
+                k.secret.insert(name);
+        }
+        PQconninfoFree(opts);
+        return k;
+    }();
+    return keywords;
+}
+
 bool isSecretOption(const QString &key)
 {
-    const QString k = key.toLower();
-    return k == QLatin1String("password") || k == QLatin1String("api_key") || k == QLatin1String("token")
-        || k == QLatin1String("sslpassword");
+    return isLibpqSecretKeyword(key);
 }
 
 Result<int> parsePort(const QString &text)
@@ -116,6 +150,55 @@ Result<DatabaseUrl> parseSqlite(const QString &url)
         path.remove(0, 1);
     u.sqlitePath = path;
     return checked(std::move(u));
+}
+
+// libpq is the authority on what a PostgreSQL URL means: the URL (re-encoded canonically, so the
+// last-'@' rule and the strict escapes above hold) goes through PQconninfoParse, which refuses an
+// unknown keyword now rather than at connect time, and every field is read back from its answer.
+// Its messages can quote the URL: any secret in them is replaced before they are shown.
+Result<DatabaseUrl> throughLibpq(const DatabaseUrl &parsed)
+{
+    const QByteArray conninfo = buildUrl(parsed, false).toUtf8();
+    char *rawErr = nullptr;
+    std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> opts(PQconninfoParse(conninfo.constData(), &rawErr),
+                                                                       &PQconninfoFree);
+    if (!opts) {
+        QString said = rawErr ? QString::fromUtf8(rawErr).trimmed() : QStringLiteral("out of memory");
+        if (rawErr)
+            PQfreemem(rawErr);
+        QStringList secrets{parsed.password, encode(parsed.password)};
+        for (const auto &[k, v] : parsed.options)
+            if (isSecretOption(k))
+                secrets << v << encode(v);
+        for (const QString &secret : secrets)
+            if (!secret.isEmpty())
+                said.replace(secret, QStringLiteral("***"));
+        return bad(QStringLiteral("libpq refused it: %1").arg(said));
+    }
+    DatabaseUrl u;
+    u.backend = DatabaseUrl::Backend::Postgres;
+    for (const PQconninfoOption *o = opts.get(); o->keyword; ++o) {
+        if (!o->val)
+            continue;  // not given (PQconninfoParse fills in no defaults)
+        const QString key = QString::fromLatin1(o->keyword);
+        const QString value = QString::fromUtf8(o->val);
+        if (key == QLatin1String("host"))
+            u.host = value;
+        else if (key == QLatin1String("port")) {
+            auto port = parsePort(value);
+            if (!port)
+                return port.error();
+            u.port = *port;
+        } else if (key == QLatin1String("dbname"))
+            u.database = value;
+        else if (key == QLatin1String("user"))
+            u.user = value;
+        else if (key == QLatin1String("password"))
+            u.password = value;
+        else
+            u.options.append({key, value});  // in libpq's keyword order
+    }
+    return u;
 }
 
 Result<DatabaseUrl> parsePostgres(const QString &url, qsizetype schemeLen)
@@ -212,7 +295,10 @@ Result<DatabaseUrl> parsePostgres(const QString &url, qsizetype schemeLen)
             }
         }
     }
-    return checked(std::move(u));
+    auto structurallyOk = checked(std::move(u));
+    if (!structurallyOk)
+        return structurallyOk;
+    return throughLibpq(*structurallyOk);
 }
 
 }  // namespace
@@ -272,6 +358,11 @@ QString DatabaseUrl::option(const QString &key, const QString &fallback) const
     return v;
 }
 
+bool isLibpqSecretKeyword(const QString &key)
+{
+    return libpqKeywords().secret.contains(key);
+}
+
 // Only a real IPv6 address goes in brackets; any other host with a ':' (a socket path given as
 // ?host=) is percent-encoded, or parse(toString()) would not give the same URL back.
 static bool isIpv6Literal(const QString &host)
@@ -285,7 +376,7 @@ static bool isIpv6Literal(const QString &host)
     return true;
 }
 
-static QString build(const DatabaseUrl &u, bool redact)
+static QString buildUrl(const DatabaseUrl &u, bool redact)
 {
     if (u.isSqlite()) {
         if (u.sqlitePath == QLatin1String(":memory:"))
@@ -318,12 +409,12 @@ static QString build(const DatabaseUrl &u, bool redact)
 
 QString DatabaseUrl::redacted() const
 {
-    return build(*this, true);
+    return buildUrl(*this, true);
 }
 
 QString DatabaseUrl::toString() const
 {
-    return build(*this, false);
+    return buildUrl(*this, false);
 }
 
 }  // namespace ms

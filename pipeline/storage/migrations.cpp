@@ -1,5 +1,4 @@
 #include "storage/database.h"
-
 #include "storage/native_handles.h"
 
 #include <QCryptographicHash>
@@ -10,7 +9,6 @@
 #include <QHash>
 #include <QSet>
 #include <QThread>
-
 #include <algorithm>
 #include <cstring>
 
@@ -21,7 +19,7 @@ using namespace storage_detail;
 namespace {
 
 // Arbitrary constant identifying "MarketStream migrations" among advisory locks.
-constexpr qint64 kMigrationLockKey = 0x4d53'4d49'4752;  // "MSMIGR"
+constexpr qint64 kMigrationLockKey = 0x4d53'4d49'4752; // "MSMIGR"
 
 int versionOf(const QString &fileName)
 {
@@ -34,9 +32,29 @@ int versionOf(const QString &fileName)
 struct Migration
 {
     int version;
-    QString name;  // file name
+    QString name; // file name
     QByteArray sql;
+    QByteArray checksum; // see checksumOf
 };
+
+// SHA-256 (hex) of the file with carriage returns removed: a checkout with CRLF line endings
+// (git autocrlf on Windows) is the same migration, any other edit is not.
+QByteArray checksumOf(QByteArray sql)
+{
+    sql.replace("\r", "");
+    return QCryptographicHash::hash(sql, QCryptographicHash::Sha256).toHex();
+}
+
+Error checksumMismatch(const Migration &m, const QByteArray &recorded)
+{
+    return makeError(
+        QStringLiteral("Migration %1 was changed after it was applied to this database (checksum "
+                       "recorded %2, file now %3). Restore the file as it was applied and put the "
+                       "change in a new migration; refusing to start.")
+            .arg(m.name, QString::fromLatin1(recorded.left(12)),
+                 QString::fromLatin1(m.checksum.left(12))),
+        QStringLiteral("db_migration_failed"));
+}
 
 Result<QList<Migration>> loadMigrations(const QString &directory)
 {
@@ -47,16 +65,23 @@ Result<QList<Migration>> loadMigrations(const QString &directory)
         const QString name = QFileInfo(path).fileName();
         const int version = versionOf(name);
         if (version < 0)
-            return makeError(QStringLiteral("Migration file %1 does not start with a version number (NNN_name.sql)").arg(name),
-                             QStringLiteral("db_migration_failed"));
+            return makeError(
+                QStringLiteral(
+                    "Migration file %1 does not start with a version number (NNN_name.sql)")
+                    .arg(name),
+                QStringLiteral("db_migration_failed"));
         if (seen.contains(version))
-            return makeError(QStringLiteral("Two migration files share version %1 (%2)").arg(version).arg(name),
-                             QStringLiteral("db_migration_failed"));
+            return makeError(
+                QStringLiteral("Two migration files share version %1 (%2)").arg(version).arg(name),
+                QStringLiteral("db_migration_failed"));
         seen.insert(version);
         QFile f(path);
         if (!f.open(QIODevice::ReadOnly))
-            return makeError(QStringLiteral("Cannot read migration %1").arg(name), QStringLiteral("db_migration_failed"));
-        out.append({version, name, f.readAll()});
+            return makeError(QStringLiteral("Cannot read migration %1").arg(name),
+                             QStringLiteral("db_migration_failed"));
+        QByteArray sql = f.readAll();
+        QByteArray checksum = checksumOf(sql);
+        out.append({version, name, std::move(sql), std::move(checksum)});
     }
     return out;
 }
@@ -64,7 +89,9 @@ Result<QList<Migration>> loadMigrations(const QString &directory)
 Error migrationError(const QString &file, const Error &cause)
 {
     // Connection loss stays retryable; anything else is a broken migration.
-    const QString code = cause.code == QLatin1String("db_unreachable") ? cause.code : QStringLiteral("db_migration_failed");
+    const QString code = cause.code == QLatin1String("db_unreachable")
+                             ? cause.code
+                             : QStringLiteral("db_migration_failed");
     return makeError(QStringLiteral("Migration %1 failed: %2").arg(file, cause.message), code);
 }
 
@@ -72,7 +99,8 @@ Error migrationError(const QString &file, const Error &cause)
 // migrating holds it, so ask again every 100 ms until it is free or `cancel` is set.
 Status takeMigrationLock(PGconn *conn, const std::atomic_bool *cancel)
 {
-    const QByteArray tryLock = "SELECT pg_try_advisory_lock(" + QByteArray::number(kMigrationLockKey) + ')';
+    const QByteArray tryLock =
+        "SELECT pg_try_advisory_lock(" + QByteArray::number(kMigrationLockKey) + ')';
     QElapsedTimer waited;
     waited.start();
     bool warned = false;
@@ -88,42 +116,73 @@ Status takeMigrationLock(PGconn *conn, const std::atomic_bool *cancel)
         }
         for (int i = 0; i < 10; ++i) {
             if (cancel && cancel->load())
-                return makeError(QStringLiteral("Stopped while waiting for the migration lock (another instance is "
-                                                "migrating this database)"),
-                                 QStringLiteral("cancelled"));
+                return makeError(
+                    QStringLiteral(
+                        "Stopped while waiting for the migration lock (another instance is "
+                        "migrating this database)"),
+                    QStringLiteral("cancelled"));
             QThread::msleep(10);
         }
     }
 }
 
-Status migratePostgres(PGconn *conn, const QList<Migration> &migrations, const std::atomic_bool *cancel)
+Status migratePostgres(PGconn *conn, const QList<Migration> &migrations,
+                       const std::atomic_bool *cancel)
 {
-    // No NOTICE chatter. A migration may build an index over a large table: no statement timeout, but
-    // a bounded wait for table locks that a running pipeline holds.
-    if (Status s = pgExec(conn, "SET client_min_messages = warning; SET lock_timeout = '10s'; SET statement_timeout = 0",
+    // No NOTICE chatter. A migration may build an index over a large table: no statement timeout,
+    // but a bounded wait for table locks that a running pipeline holds.
+    if (Status s = pgExec(conn,
+                          "SET client_min_messages = warning; SET lock_timeout = '10s'; SET "
+                          "statement_timeout = 0",
                           QStringLiteral("Migrations"));
         !s)
         return s;
     if (Status s = takeMigrationLock(conn, cancel); !s)
         return s;
     auto finish = [conn](Status result) {
-        const QByteArray unlock = "SELECT pg_advisory_unlock(" + QByteArray::number(kMigrationLockKey) + ')';
+        const QByteArray unlock =
+            "SELECT pg_advisory_unlock(" + QByteArray::number(kMigrationLockKey) + ')';
         PgResult(PQexec(conn, unlock.constData()));
         PgResult(PQexec(conn, "RESET lock_timeout; RESET statement_timeout"));
         return result;
     };
-    if (Status s = pgExec(conn,
-                          "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
-                          "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
-                          QStringLiteral("Creating schema_migrations"));
+    // The runner's own table, bootstrapped here rather than by a numbered migration: the checksum
+    // column is added to databases migrated before it existed (their rows get the checksum of
+    // today's file on first sight, since what was applied then cannot be known any more).
+    if (Status s = pgExec(
+            conn,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
+            "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), checksum text); "
+            "ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum text",
+            QStringLiteral("Creating schema_migrations"));
         !s)
         return finish(s);
-    PgResult res(PQexec(conn, "SELECT version FROM schema_migrations"));
+    PgResult res(PQexec(conn, "SELECT version, checksum FROM schema_migrations"));
     if (PQresultStatus(res.get()) != PGRES_TUPLES_OK)
         return finish(pgError(conn, res.get(), QStringLiteral("Reading schema_migrations")));
-    QSet<int> applied;
+    QHash<int, QByteArray>
+        applied; // version → recorded checksum (empty: recorded before checksums)
     for (int i = 0; i < PQntuples(res.get()); ++i)
-        applied.insert(std::atoi(PQgetvalue(res.get(), i, 0)));
+        applied.insert(std::atoi(PQgetvalue(res.get(), i, 0)),
+                       QByteArray(PQgetvalue(res.get(), i, 1)));
+    // Every applied file is checked before anything new runs: a mismatch changes nothing.
+    for (const Migration &m : migrations) {
+        const auto it = applied.constFind(m.version);
+        if (it == applied.constEnd())
+            continue;
+        if (it->isEmpty()) {
+            const QByteArray version = QByteArray::number(m.version);
+            const char *params[] = {m.checksum.constData(), version.constData()};
+            PgResult upd(
+                PQexecParams(conn, "UPDATE schema_migrations SET checksum = $1 WHERE version = $2",
+                             2, nullptr, params, nullptr, nullptr, 0));
+            if (PQresultStatus(upd.get()) != PGRES_COMMAND_OK)
+                return finish(pgError(conn, upd.get(),
+                                      QStringLiteral("Recording the checksum of ") + m.name));
+        } else if (*it != m.checksum) {
+            return finish(checksumMismatch(m, *it));
+        }
+    }
     for (const Migration &m : migrations) {
         if (applied.contains(m.version))
             continue;
@@ -133,9 +192,10 @@ Status migratePostgres(PGconn *conn, const QList<Migration> &migrations, const s
         if (s) {
             const QByteArray version = QByteArray::number(m.version);
             const QByteArray name = m.name.toUtf8();
-            const char *params[] = {version.constData(), name.constData()};
-            PgResult ins(PQexecParams(conn, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", 2,
-                                      nullptr, params, nullptr, nullptr, 0));
+            const char *params[] = {version.constData(), name.constData(), m.checksum.constData()};
+            PgResult ins(PQexecParams(
+                conn, "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                3, nullptr, params, nullptr, nullptr, 0));
             if (PQresultStatus(ins.get()) != PGRES_COMMAND_OK)
                 s = pgError(conn, ins.get(), QStringLiteral("recording it"));
         }
@@ -149,13 +209,69 @@ Status migratePostgres(PGconn *conn, const QList<Migration> &migrations, const s
     return finish({});
 }
 
+// SQLite's side of the bootstrap: ALTER TABLE has no IF NOT EXISTS, so the column is looked for
+// first. Runs under BEGIN IMMEDIATE, so two processes cannot both add it or disagree on the rows.
+Status verifySqliteChecksums(sqlite3 *db, const QList<Migration> &migrations)
+{
+    if (Status s =
+            sqliteExec(db, "BEGIN IMMEDIATE", QStringLiteral("Checking migration checksums"));
+        !s)
+        return s;
+    auto fail = [db](Status s) {
+        (void)sqliteExec(db, "ROLLBACK", QStringLiteral("ROLLBACK"));
+        return s;
+    };
+    bool hasColumn = false;
+    sqlite3_stmt *stmt = nullptr;
+    if (sqlite3_prepare_v2(
+            db, "SELECT 1 FROM pragma_table_info('schema_migrations') WHERE name = 'checksum'", -1,
+            &stmt, nullptr) == SQLITE_OK)
+        hasColumn = sqlite3_step(stmt) == SQLITE_ROW;
+    sqlite3_finalize(stmt);
+    if (!hasColumn) {
+        if (Status s = sqliteExec(db, "ALTER TABLE schema_migrations ADD COLUMN checksum TEXT",
+                                  QStringLiteral("Adding schema_migrations.checksum"));
+            !s)
+            return fail(s);
+    }
+    QHash<int, QByteArray> applied;
+    const int rc = sqlite3_prepare_v2(
+        db, "SELECT version, coalesce(checksum, '') FROM schema_migrations", -1, &stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return fail(sqliteError(db, rc, QStringLiteral("Reading schema_migrations")));
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+        applied.insert(sqlite3_column_int(stmt, 0),
+                       QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 1))));
+    sqlite3_finalize(stmt);
+    for (const Migration &m : migrations) {
+        const auto it = applied.constFind(m.version);
+        if (it == applied.constEnd())
+            continue;
+        if (it->isEmpty()) {
+            const QByteArray sql = "UPDATE schema_migrations SET checksum = '" + m.checksum +
+                                   "' WHERE version = " + QByteArray::number(m.version);
+            if (Status s = sqliteExec(db, sql.constData(),
+                                      QStringLiteral("Recording the checksum of ") + m.name);
+                !s)
+                return fail(s);
+        } else if (*it != m.checksum) {
+            return fail(checksumMismatch(m, *it));
+        }
+    }
+    return sqliteExec(db, "COMMIT", QStringLiteral("Checking migration checksums"));
+}
+
 Status migrateSqlite(sqlite3 *db, const QList<Migration> &migrations)
 {
-    if (Status s = sqliteExec(db,
-                              "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-                              "name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')))",
-                              QStringLiteral("Creating schema_migrations"));
+    if (Status s = sqliteExec(
+            db,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+            "name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', "
+            "'now')), checksum TEXT)",
+            QStringLiteral("Creating schema_migrations"));
         !s)
+        return s;
+    if (Status s = verifySqliteChecksums(db, migrations); !s)
         return s;
     for (const Migration &m : migrations) {
         // BEGIN IMMEDIATE takes the write lock first, so the "already applied?" check cannot race.
@@ -163,7 +279,8 @@ Status migrateSqlite(sqlite3 *db, const QList<Migration> &migrations)
             return migrationError(m.name, s.error());
         sqlite3_stmt *stmt = nullptr;
         bool applied = false;
-        if (sqlite3_prepare_v2(db, "SELECT 1 FROM schema_migrations WHERE version = ?", -1, &stmt, nullptr) == SQLITE_OK) {
+        if (sqlite3_prepare_v2(db, "SELECT 1 FROM schema_migrations WHERE version = ?", -1, &stmt,
+                               nullptr) == SQLITE_OK) {
             sqlite3_bind_int(stmt, 1, m.version);
             applied = sqlite3_step(stmt) == SQLITE_ROW;
         }
@@ -174,8 +291,10 @@ Status migrateSqlite(sqlite3 *db, const QList<Migration> &migrations)
         }
         Status s = sqliteExec(db, m.sql.constData(), m.name);
         if (s) {
-            const QByteArray sql = "INSERT INTO schema_migrations (version, name) VALUES (" + QByteArray::number(m.version)
-                + ", '" + m.name.toUtf8().replace('\'', "''") + "')";
+            const QByteArray sql =
+                "INSERT INTO schema_migrations (version, name, checksum) VALUES (" +
+                QByteArray::number(m.version) + ", '" + m.name.toUtf8().replace('\'', "''") +
+                "', '" + m.checksum + "')"; // the checksum is hex
             s = sqliteExec(db, sql.constData(), QStringLiteral("recording it"));
         }
         if (s)
@@ -188,7 +307,7 @@ Status migrateSqlite(sqlite3 *db, const QList<Migration> &migrations)
     return {};
 }
 
-}  // namespace
+} // namespace
 
 QStringList migrationFiles(const QString &backendDir)
 {
@@ -213,7 +332,8 @@ Status applyMigrations(QSqlDatabase &db, const std::atomic_bool *cancel)
         return applyMigrations(db, QStringLiteral(":/sql/postgres"), cancel);
     if (sqliteHandle(db))
         return applyMigrations(db, QStringLiteral(":/sql/sqlite"), cancel);
-    return makeError(QStringLiteral("Migrations need an open PostgreSQL or SQLite connection"), QStringLiteral("db_unreachable"));
+    return makeError(QStringLiteral("Migrations need an open PostgreSQL or SQLite connection"),
+                     QStringLiteral("db_unreachable"));
 }
 
 Status applyMigrations(QSqlDatabase &db, const QString &directory, const std::atomic_bool *cancel)
@@ -221,12 +341,14 @@ Status applyMigrations(QSqlDatabase &db, const QString &directory, const std::at
     PGconn *conn = pgConnection(db);
     sqlite3 *h = sqliteHandle(db);
     if (!conn && !h)
-        return makeError(QStringLiteral("Migrations need an open PostgreSQL or SQLite connection"), QStringLiteral("db_unreachable"));
+        return makeError(QStringLiteral("Migrations need an open PostgreSQL or SQLite connection"),
+                         QStringLiteral("db_unreachable"));
     auto migrations = loadMigrations(directory);
     if (!migrations)
         return migrations.error();
     if (migrations->isEmpty())
-        return makeError(QStringLiteral("No migrations found in %1").arg(directory), QStringLiteral("db_migration_failed"));
+        return makeError(QStringLiteral("No migrations found in %1").arg(directory),
+                         QStringLiteral("db_migration_failed"));
     return conn ? migratePostgres(conn, *migrations, cancel) : migrateSqlite(h, *migrations);
 }
 
@@ -238,7 +360,7 @@ Result<QList<int>> appliedMigrations(QSqlDatabase &db)
         const ExecStatusType st = PQresultStatus(res.get());
         if (st != PGRES_TUPLES_OK) {
             const char *state = PQresultErrorField(res.get(), PG_DIAG_SQLSTATE);
-            if (state && std::strcmp(state, "42P01") == 0)  // undefined_table
+            if (state && std::strcmp(state, "42P01") == 0) // undefined_table
                 return out;
             return pgError(conn, res.get(), QStringLiteral("Reading schema_migrations"));
         }
@@ -248,14 +370,16 @@ Result<QList<int>> appliedMigrations(QSqlDatabase &db)
     }
     if (sqlite3 *h = sqliteHandle(db)) {
         sqlite3_stmt *stmt = nullptr;
-        if (sqlite3_prepare_v2(h, "SELECT version FROM schema_migrations ORDER BY version", -1, &stmt, nullptr) != SQLITE_OK)
-            return out;  // no table yet
+        if (sqlite3_prepare_v2(h, "SELECT version FROM schema_migrations ORDER BY version", -1,
+                               &stmt, nullptr) != SQLITE_OK)
+            return out; // no table yet
         while (sqlite3_step(stmt) == SQLITE_ROW)
             out.append(sqlite3_column_int(stmt, 0));
         sqlite3_finalize(stmt);
         return out;
     }
-    return makeError(QStringLiteral("Not an open PostgreSQL or SQLite connection"), QStringLiteral("db_unreachable"));
+    return makeError(QStringLiteral("Not an open PostgreSQL or SQLite connection"),
+                     QStringLiteral("db_unreachable"));
 }
 
-}  // namespace ms
+} // namespace ms
