@@ -11,6 +11,7 @@
 #include <QThread>
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 namespace ms {
 
@@ -54,6 +55,25 @@ Error checksumMismatch(const Migration &m, const QByteArray &recorded)
             .arg(m.name, QString::fromLatin1(recorded.left(12)),
                  QString::fromLatin1(m.checksum.left(12))),
         QStringLiteral("db_migration_failed"));
+}
+
+// Every applied file against its recorded checksum, before anything new runs (a mismatch changes
+// nothing). `record` stores the checksum of a row recorded before checksums existed.
+Status verifyChecksums(const QList<Migration> &migrations, const QHash<int, QByteArray> &applied,
+                       const std::function<Status(const Migration &)> &record)
+{
+    for (const Migration &m : migrations) {
+        const auto it = applied.constFind(m.version);
+        if (it == applied.constEnd())
+            continue;
+        if (it->isEmpty()) {
+            if (Status s = record(m); !s)
+                return s;
+        } else if (*it != m.checksum) {
+            return checksumMismatch(m, *it);
+        }
+    }
+    return {};
 }
 
 Result<QList<Migration>> loadMigrations(const QString &directory)
@@ -165,24 +185,20 @@ Status migratePostgres(PGconn *conn, const QList<Migration> &migrations,
     for (int i = 0; i < PQntuples(res.get()); ++i)
         applied.insert(std::atoi(PQgetvalue(res.get(), i, 0)),
                        QByteArray(PQgetvalue(res.get(), i, 1)));
-    // Every applied file is checked before anything new runs: a mismatch changes nothing.
-    for (const Migration &m : migrations) {
-        const auto it = applied.constFind(m.version);
-        if (it == applied.constEnd())
-            continue;
-        if (it->isEmpty()) {
+    const Status verified =
+        verifyChecksums(migrations, applied, [conn](const Migration &m) -> Status {
             const QByteArray version = QByteArray::number(m.version);
             const char *params[] = {m.checksum.constData(), version.constData()};
             PgResult upd(
                 PQexecParams(conn, "UPDATE schema_migrations SET checksum = $1 WHERE version = $2",
                              2, nullptr, params, nullptr, nullptr, 0));
             if (PQresultStatus(upd.get()) != PGRES_COMMAND_OK)
-                return finish(pgError(conn, upd.get(),
-                                      QStringLiteral("Recording the checksum of ") + m.name));
-        } else if (*it != m.checksum) {
-            return finish(checksumMismatch(m, *it));
-        }
-    }
+                return pgError(conn, upd.get(),
+                               QStringLiteral("Recording the checksum of ") + m.name);
+            return {};
+        });
+    if (!verified)
+        return finish(verified);
     for (const Migration &m : migrations) {
         if (applied.contains(m.version))
             continue;
@@ -243,21 +259,15 @@ Status verifySqliteChecksums(sqlite3 *db, const QList<Migration> &migrations)
         applied.insert(sqlite3_column_int(stmt, 0),
                        QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 1))));
     sqlite3_finalize(stmt);
-    for (const Migration &m : migrations) {
-        const auto it = applied.constFind(m.version);
-        if (it == applied.constEnd())
-            continue;
-        if (it->isEmpty()) {
-            const QByteArray sql = "UPDATE schema_migrations SET checksum = '" + m.checksum +
-                                   "' WHERE version = " + QByteArray::number(m.version);
-            if (Status s = sqliteExec(db, sql.constData(),
-                                      QStringLiteral("Recording the checksum of ") + m.name);
-                !s)
-                return fail(s);
-        } else if (*it != m.checksum) {
-            return fail(checksumMismatch(m, *it));
-        }
-    }
+    const Status verified = verifyChecksums(migrations, applied, [db](const Migration &m) {
+        const QByteArray sql =
+            "UPDATE schema_migrations SET checksum = '" + m.checksum +
+            "' WHERE version = " + QByteArray::number(m.version); // hex: no quoting needed
+        return sqliteExec(db, sql.constData(),
+                          QStringLiteral("Recording the checksum of ") + m.name);
+    });
+    if (!verified)
+        return fail(verified);
     return sqliteExec(db, "COMMIT", QStringLiteral("Checking migration checksums"));
 }
 
