@@ -7,7 +7,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
-
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -25,11 +24,32 @@ std::string utf8(const QString &s)
 
 Error refusedByCodec(const DecodeError &bad)
 {
-    return makeError(QStringLiteral("the decoder would refuse it: %1").arg(QString::fromStdString(bad.detail)),
-                     QString::fromStdString(bad.reason));
+    return makeError(
+        QStringLiteral("the decoder would refuse it: %1").arg(QString::fromStdString(bad.detail)),
+        QString::fromStdString(bad.reason));
 }
 
-}  // namespace
+} // namespace
+
+QStringList currencyList(const QString &currency)
+{
+    QStringList out;
+    for (const QString &c : currency.split(u',', Qt::SkipEmptyParts)) {
+        if (const QString t = c.trimmed().toUpper(); !t.isEmpty())
+            out << t;
+    }
+    if (out.isEmpty())
+        out << QStringLiteral("USD");
+    return out;
+}
+
+QStringList symbolList(QStringList symbols)
+{
+    for (QString &s : symbols)
+        s = s.trimmed().toUpper();
+    symbols.removeAll(QString());
+    return symbols;
+}
 
 std::optional<SourceStatus> errorStatus(const QJsonObject &body)
 {
@@ -47,11 +67,13 @@ std::optional<SourceStatus> errorStatus(const QJsonObject &body)
                 s.retryAfterMs = *cooldown * 1000;
                 s.message += QStringLiteral(" (cooldown %1 s)").arg(*cooldown);
             } else {
-                s.message += QStringLiteral(" (cooldown %1 s out of range, ignored)").arg(*cooldown);
+                s.message +=
+                    QStringLiteral(" (cooldown %1 s out of range, ignored)").arg(*cooldown);
             }
         }
-    } else if (message.contains(u"api key", Qt::CaseInsensitive) || message.contains(u"api_key", Qt::CaseInsensitive)
-               || message.contains(u"apikey", Qt::CaseInsensitive)) {
+    } else if (message.contains(u"api key", Qt::CaseInsensitive) ||
+               message.contains(u"api_key", Qt::CaseInsensitive) ||
+               message.contains(u"apikey", Qt::CaseInsensitive)) {
         s.state = SourceState::Unauthorized;
         s.message = QStringLiteral("CryptoCompare rejected the API key: \"%1\"").arg(message);
     } else if (message.contains(u"no data", Qt::CaseInsensitive)) {
@@ -59,7 +81,9 @@ std::optional<SourceStatus> errorStatus(const QJsonObject &body)
         s.message = QStringLiteral("CryptoCompare: \"%1\"").arg(message.trimmed());
     } else {
         s.state = SourceState::Malformed;
-        s.message = QStringLiteral("CryptoCompare rejected the request (Type %1): \"%2\"").arg(type).arg(message);
+        s.message = QStringLiteral("CryptoCompare rejected the request (Type %1): \"%2\"")
+                        .arg(type)
+                        .arg(message);
         const QString param = body.value("ParamWithError"_L1).toString();
         if (!param.isEmpty())
             s.message += QStringLiteral(" (parameter %1)").arg(param);
@@ -67,20 +91,25 @@ std::optional<SourceStatus> errorStatus(const QJsonObject &body)
     return s;
 }
 
-Result<Tick> quoteFromAggregate(const QJsonObject &raw, const QString &fallbackFrom, const QString &fallbackTo)
+Result<Tick> quoteFromAggregate(const QJsonObject &raw, const QString &fallbackFrom,
+                                const QString &fallbackTo)
 {
     const auto price = json::number(raw, "PRICE"_L1);
     if (!price)
-        return makeError(QStringLiteral("aggregate without a numeric PRICE"), QStringLiteral("missing_price"));
+        return makeError(QStringLiteral("aggregate without a numeric PRICE"),
+                         QStringLiteral("missing_price"));
     if (*price <= 0)
-        return makeError(QStringLiteral("aggregate PRICE %1 is not positive").arg(*price), QStringLiteral("bad_price"));
+        return makeError(QStringLiteral("aggregate PRICE %1 is not positive").arg(*price),
+                         QStringLiteral("bad_price"));
     const auto lastUpdate = json::integer(raw, "LASTUPDATE"_L1);
     if (!lastUpdate)
-        return makeError(QStringLiteral("aggregate without an integral LASTUPDATE"), QStringLiteral("missing_time"));
+        return makeError(QStringLiteral("aggregate without an integral LASTUPDATE"),
+                         QStringLiteral("missing_time"));
     const auto tsMs = checked::secondsToMs(*lastUpdate);
     if (!tsMs || *tsMs < kMinSaneTsMs || *tsMs >= kMaxSaneTsMs)
-        return makeError(QStringLiteral("aggregate LASTUPDATE %1 s is outside 2000..2100").arg(*lastUpdate),
-                         QStringLiteral("absurd_timestamp"));
+        return makeError(
+            QStringLiteral("aggregate LASTUPDATE %1 s is outside 2000..2100").arg(*lastUpdate),
+            QStringLiteral("absurd_timestamp"));
     QString from = json::text(raw, "FROMSYMBOL"_L1);
     QString to = json::text(raw, "TOSYMBOL"_L1);
     if (from.isEmpty())
@@ -88,7 +117,8 @@ Result<Tick> quoteFromAggregate(const QJsonObject &raw, const QString &fallbackF
     if (to.isEmpty())
         to = fallbackTo;
     if (from.isEmpty() || to.isEmpty())
-        return makeError(QStringLiteral("aggregate without FROMSYMBOL/TOSYMBOL"), QStringLiteral("missing_pair"));
+        return makeError(QStringLiteral("aggregate without FROMSYMBOL/TOSYMBOL"),
+                         QStringLiteral("missing_pair"));
 
     Tick t;
     t.source = SourceKind::CryptoCompare;
@@ -125,7 +155,8 @@ Result<PriceMultiFull> parsePriceMultiFull(const QByteArray &body, const QString
         return makeError(err->message, QStringLiteral("provider_error"));
     const QJsonValue rawValue = obj->value("RAW"_L1);
     if (!rawValue.isObject())
-        return makeError(QStringLiteral("CryptoCompare response has no RAW object"), QStringLiteral("no_raw"));
+        return makeError(QStringLiteral("CryptoCompare response has no RAW object"),
+                         QStringLiteral("no_raw"));
     const QJsonObject raw = rawValue.toObject();
 
     PriceMultiFull out;
@@ -153,12 +184,15 @@ Result<Tick> tradeFromStreamer(const QJsonObject &msg)
 {
     const auto price = json::number(msg, "P"_L1);
     if (!price)
-        return makeError(QStringLiteral("trade without a numeric P"), QStringLiteral("missing_price"));
+        return makeError(QStringLiteral("trade without a numeric P"),
+                         QStringLiteral("missing_price"));
     if (*price <= 0)
-        return makeError(QStringLiteral("trade price P %1 is not positive").arg(*price), QStringLiteral("bad_price"));
+        return makeError(QStringLiteral("trade price P %1 is not positive").arg(*price),
+                         QStringLiteral("bad_price"));
     const auto ts = json::integer(msg, "TS"_L1);
     if (!ts)
-        return makeError(QStringLiteral("trade without an integral TS"), QStringLiteral("missing_time"));
+        return makeError(QStringLiteral("trade without an integral TS"),
+                         QStringLiteral("missing_time"));
     const QString from = json::text(msg, "FSYM"_L1);
     const QString to = json::text(msg, "TSYM"_L1);
     if (from.isEmpty() || to.isEmpty())
@@ -171,7 +205,8 @@ Result<Tick> tradeFromStreamer(const QJsonObject &msg)
     if (const auto ns = json::integer(msg, "TSNS"_L1); tsMs && ns && *ns >= 0 && *ns < 1000000000)
         tsMs = checked::add(*tsMs, *ns / 1000000);
     if (!tsMs || *tsMs < kMinSaneTsMs || *tsMs >= kMaxSaneTsMs)
-        return makeError(QStringLiteral("trade TS %1 s is outside 2000..2100").arg(*ts), QStringLiteral("absurd_timestamp"));
+        return makeError(QStringLiteral("trade TS %1 s is outside 2000..2100").arg(*ts),
+                         QStringLiteral("absurd_timestamp"));
     Tick t;
     t.source = SourceKind::CryptoCompare;
     t.kind = TickKind::Trade;
@@ -217,12 +252,15 @@ Result<HistoPage> parseHisto(const QByteArray &body, const QString &symbol, cons
         const auto low = json::number(c, "low"_L1);
         const auto close = json::number(c, "close"_L1);
         if (!time || !open || !high || !low || !close)
-            return makeError(QStringLiteral("CryptoCompare history candle without time/open/high/low/close"),
-                             QStringLiteral("bad_candle"));
+            return makeError(
+                QStringLiteral("CryptoCompare history candle without time/open/high/low/close"),
+                QStringLiteral("bad_candle"));
         const auto startMs = checked::secondsToMs(*time);
         if (!startMs || *startMs < kMinSaneTsMs || *startMs >= kMaxSaneTsMs)
-            return makeError(QStringLiteral("CryptoCompare history candle time %1 s is outside 2000..2100").arg(*time),
-                             QStringLiteral("absurd_timestamp"));
+            return makeError(
+                QStringLiteral("CryptoCompare history candle time %1 s is outside 2000..2100")
+                    .arg(*time),
+                QStringLiteral("absurd_timestamp"));
         Candle k;
         k.symbol = utf8(symbol);
         k.currency = utf8(currency);
@@ -236,9 +274,10 @@ Result<HistoPage> parseHisto(const QByteArray &body, const QString &symbol, cons
         k.volume = std::max(0.0, json::number(c, "volumefrom"_L1).value_or(0.0));
         const double quoteVolume = json::number(c, "volumeto"_L1).value_or(0.0);
         k.vwap = k.volume > 0 ? quoteVolume / k.volume : k.close;
-        if (!std::isfinite(k.vwap))  // e.g. volumeto 1e300 over volumefrom 1e-300
-            return makeError(QStringLiteral("CryptoCompare history candle with a VWAP that is not finite"),
-                             QStringLiteral("bad_candle"));
+        if (!std::isfinite(k.vwap)) // e.g. volumeto 1e300 over volumefrom 1e-300
+            return makeError(
+                QStringLiteral("CryptoCompare history candle with a VWAP that is not finite"),
+                QStringLiteral("bad_candle"));
         k.trades = 0;
         k.firstTsMs = k.bucketStartMs;
         k.lastTsMs = k.bucketStartMs + intervalMs - 1;
@@ -248,4 +287,4 @@ Result<HistoPage> parseHisto(const QByteArray &body, const QString &symbol, cons
     return page;
 }
 
-}  // namespace ms::cryptocompare
+} // namespace ms::cryptocompare

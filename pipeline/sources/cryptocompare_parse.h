@@ -27,6 +27,11 @@
 
 namespace ms::cryptocompare {
 
+// The configured lists as both CryptoCompare clients send them: upper-case, trimmed, no empties;
+// currencies from a comma-separated text ("usd, eur"), USD when none is given.
+QStringList currencyList(const QString &currency);
+QStringList symbolList(QStringList symbols);
+
 // {"Response":"Error",...} bodies arrive with HTTP 200. Returns the mapped status when `body` is
 // such an error (Type 99 → RateLimited with Cooldown s → retryAfterMs; "no data" → NotFound;
 // key problems → Unauthorized; anything else → Malformed with the provider's message).

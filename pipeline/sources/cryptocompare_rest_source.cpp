@@ -13,12 +13,8 @@ CryptoCompareRestSource::CryptoCompareRestSource(CryptoCompareRestOptions option
     : RestPollSource(options.backoff, options.apiKey, options.requestTimeoutMs, parent),
       m_opt(std::move(options))
 {
-    for (const QString &c : m_opt.currency.split(u',', Qt::SkipEmptyParts))
-        m_currencies << c.trimmed().toUpper();
-    if (m_currencies.isEmpty())
-        m_currencies << QStringLiteral("USD");
-    for (QString &s : m_opt.symbols)
-        s = s.trimmed().toUpper();
+    m_currencies = cryptocompare::currencyList(m_opt.currency);
+    m_opt.symbols = cryptocompare::symbolList(m_opt.symbols);
 }
 
 CryptoCompareRestSource::~CryptoCompareRestSource() = default;

@@ -22,7 +22,16 @@ private Q_SLOTS:
     void tolerantFields();
     void aggregateTypeDriftAndNulls();
     void finnhubQuoteEdgeCases();
+    void cryptoCompareLists();
 };
+
+// The lists both CryptoCompare clients send (one function, so REST and streamer cannot drift).
+void TestSourceHelpers::cryptoCompareLists()
+{
+    QCOMPARE(cryptocompare::currencyList(u" usd, eur ,,"_s), (QStringList{u"USD"_s, u"EUR"_s}));
+    QCOMPARE(cryptocompare::currencyList(u" , "_s), QStringList{u"USD"_s});
+    QCOMPARE(cryptocompare::symbolList({u" btc"_s, u""_s, u"Eth "_s, u"  "_s}), (QStringList{u"BTC"_s, u"ETH"_s}));
+}
 
 void TestSourceHelpers::backoffGrowsWithJitterAndCaps()
 {
