@@ -1,5 +1,7 @@
 #include "storage/database_url.h"
 
+#include "storage/database_url_text.h"
+
 #include <QByteArray>
 #include <QSet>
 #include <QUrl>
@@ -7,8 +9,6 @@
 #include <memory>
 
 namespace ms {
-
-static QString buildUrl(const DatabaseUrl &u, bool redact);
 
 namespace {
 
@@ -50,11 +50,6 @@ bool percentDecode(QStringView in, QString *out)
     }
     *out = QString::fromUtf8(bytes);
     return true;
-}
-
-QString encode(const QString &s)
-{
-    return QString::fromLatin1(QUrl::toPercentEncoding(s));
 }
 
 // libpq's own catalogue of connection keywords (an empty conninfo parses to every keyword, all
@@ -189,7 +184,7 @@ Status assign(DatabaseUrl &u, const QString &key, const QString &value)
 // Its messages can quote the URL: any secret in them is replaced before they are shown.
 Result<DatabaseUrl> throughLibpq(const DatabaseUrl &parsed)
 {
-    const QByteArray conninfo = buildUrl(parsed, false).toUtf8();
+    const QByteArray conninfo = buildDatabaseUrl(parsed, false).toUtf8();
     char *rawErr = nullptr;
     std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> opts(
         PQconninfoParse(conninfo.constData(), &rawErr), &PQconninfoFree);
@@ -369,65 +364,6 @@ QString DatabaseUrl::option(const QString &key, const QString &fallback) const
 bool isLibpqSecretKeyword(const QString &key)
 {
     return libpqKeywords().secret.contains(key);
-}
-
-// Only a real IPv6 address goes in brackets; any other host with a ':' (a socket path given as
-// ?host=) is percent-encoded, or parse(toString()) would not give the same URL back.
-static bool isIpv6Literal(const QString &host)
-{
-    if (!host.contains(u':'))
-        return false;
-    for (const QChar c : host) {
-        if (!(c.isDigit() || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F') || c == u':' ||
-              c == u'.'))
-            return false;
-    }
-    return true;
-}
-
-static QString buildUrl(const DatabaseUrl &u, bool redact)
-{
-    if (u.isSqlite()) {
-        if (u.sqlitePath == QLatin1String(":memory:"))
-            return QStringLiteral("sqlite::memory:");
-        const QByteArray path = QUrl::toPercentEncoding(u.sqlitePath, "/:");
-        // The same test as the parser's (letter, ':', '/'), or "m:emory:" would come back as
-        // "/m:emory:".
-        const bool drive = u.sqlitePath.size() >= 3 && u.sqlitePath[0].isLetter() &&
-                           u.sqlitePath[1] == u':' && u.sqlitePath[2] == u'/';
-        return QStringLiteral("sqlite://") + (drive ? QStringLiteral("/") : QString()) +
-               QString::fromLatin1(path);
-    }
-    QString s = QStringLiteral("postgresql://");
-    if (!u.user.isEmpty() || !u.password.isEmpty()) {
-        s += encode(u.user);
-        if (!u.password.isEmpty())
-            s += u':' + (redact ? QStringLiteral("***") : encode(u.password));
-        s += u'@';
-    }
-    if (isIpv6Literal(u.host))
-        s += u'[' + u.host + u']';
-    else
-        s += encode(u.host);
-    s += u':' + QString::number(u.port) + u'/' + encode(u.database);
-    QStringList items;
-    for (const auto &kv : u.options)
-        items << encode(kv.first) + u'=' +
-                     (redact && isSecretOption(kv.first) ? QStringLiteral("***")
-                                                         : encode(kv.second));
-    if (!items.isEmpty())
-        s += u'?' + items.join(u'&');
-    return s;
-}
-
-QString DatabaseUrl::redacted() const
-{
-    return buildUrl(*this, true);
-}
-
-QString DatabaseUrl::toString() const
-{
-    return buildUrl(*this, false);
 }
 
 } // namespace ms
