@@ -1,5 +1,7 @@
 #include "runtime/config.h"
 
+#include "storage/database_url.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcessEnvironment>
@@ -138,6 +140,10 @@ QString defaultDatabaseUrl()
 
 QString redactUrl(const QString &text)
 {
+    // A PostgreSQL URL: libpq decides what is secret (DatabaseUrl::redacted). One it refuses is
+    // still redacted below, by the generic rules, since its text may be shown in the error.
+    if (const auto pg = DatabaseUrl::parse(text); pg && pg->isPostgres())
+        return pg->redacted();
     QUrl url(text);
     if (!url.isValid() || url.scheme().isEmpty())
         return text;
@@ -149,7 +155,7 @@ QString redactUrl(const QString &text)
     for (const auto &[k, v] : items) {
         const QString lk = k.toLower();
         if (lk == QStringLiteral("api_key") || lk == QStringLiteral("apikey") || lk == QStringLiteral("token")
-            || lk == QStringLiteral("password")) {
+            || isLibpqSecretKeyword(lk)) {
             q.removeAllQueryItems(k);
             q.addQueryItem(k, QStringLiteral("***"));
             changed = true;

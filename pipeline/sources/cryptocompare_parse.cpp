@@ -7,7 +7,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
-
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -23,21 +22,34 @@ std::string utf8(const QString &s)
     return s.toStdString();
 }
 
-Result<QJsonObject> parseObject(const QByteArray &body)
+Error refusedByCodec(const DecodeError &bad)
 {
-    if (body.trimmed().isEmpty())
-        return makeError(QStringLiteral("empty response body"), QStringLiteral("invalid_json"));
-    QJsonParseError err;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
-    if (err.error != QJsonParseError::NoError)
-        return makeError(QStringLiteral("invalid JSON at byte %1: %2").arg(err.offset).arg(err.errorString()),
-                         QStringLiteral("invalid_json"));
-    if (!doc.isObject())
-        return makeError(QStringLiteral("expected a JSON object"), QStringLiteral("invalid_json"));
-    return doc.object();
+    return makeError(
+        QStringLiteral("the decoder would refuse it: %1").arg(QString::fromStdString(bad.detail)),
+        QString::fromStdString(bad.reason));
 }
 
-}  // namespace
+} // namespace
+
+QStringList currencyList(const QString &currency)
+{
+    QStringList out;
+    for (const QString &c : currency.split(u',', Qt::SkipEmptyParts)) {
+        if (const QString t = c.trimmed().toUpper(); !t.isEmpty())
+            out << t;
+    }
+    if (out.isEmpty())
+        out << QStringLiteral("USD");
+    return out;
+}
+
+QStringList symbolList(QStringList symbols)
+{
+    for (QString &s : symbols)
+        s = s.trimmed().toUpper();
+    symbols.removeAll(QString());
+    return symbols;
+}
 
 std::optional<SourceStatus> errorStatus(const QJsonObject &body)
 {
@@ -55,11 +67,13 @@ std::optional<SourceStatus> errorStatus(const QJsonObject &body)
                 s.retryAfterMs = *cooldown * 1000;
                 s.message += QStringLiteral(" (cooldown %1 s)").arg(*cooldown);
             } else {
-                s.message += QStringLiteral(" (cooldown %1 s out of range, ignored)").arg(*cooldown);
+                s.message +=
+                    QStringLiteral(" (cooldown %1 s out of range, ignored)").arg(*cooldown);
             }
         }
-    } else if (message.contains(u"api key", Qt::CaseInsensitive) || message.contains(u"api_key", Qt::CaseInsensitive)
-               || message.contains(u"apikey", Qt::CaseInsensitive)) {
+    } else if (message.contains(u"api key", Qt::CaseInsensitive) ||
+               message.contains(u"api_key", Qt::CaseInsensitive) ||
+               message.contains(u"apikey", Qt::CaseInsensitive)) {
         s.state = SourceState::Unauthorized;
         s.message = QStringLiteral("CryptoCompare rejected the API key: \"%1\"").arg(message);
     } else if (message.contains(u"no data", Qt::CaseInsensitive)) {
@@ -67,7 +81,9 @@ std::optional<SourceStatus> errorStatus(const QJsonObject &body)
         s.message = QStringLiteral("CryptoCompare: \"%1\"").arg(message.trimmed());
     } else {
         s.state = SourceState::Malformed;
-        s.message = QStringLiteral("CryptoCompare rejected the request (Type %1): \"%2\"").arg(type).arg(message);
+        s.message = QStringLiteral("CryptoCompare rejected the request (Type %1): \"%2\"")
+                        .arg(type)
+                        .arg(message);
         const QString param = body.value("ParamWithError"_L1).toString();
         if (!param.isEmpty())
             s.message += QStringLiteral(" (parameter %1)").arg(param);
@@ -75,16 +91,25 @@ std::optional<SourceStatus> errorStatus(const QJsonObject &body)
     return s;
 }
 
-std::optional<Tick> quoteFromAggregate(const QJsonObject &raw, const QString &fallbackFrom,
-                                       const QString &fallbackTo)
+Result<Tick> quoteFromAggregate(const QJsonObject &raw, const QString &fallbackFrom,
+                                const QString &fallbackTo)
 {
     const auto price = json::number(raw, "PRICE"_L1);
+    if (!price)
+        return makeError(QStringLiteral("aggregate without a numeric PRICE"),
+                         QStringLiteral("missing_price"));
+    if (*price <= 0)
+        return makeError(QStringLiteral("aggregate PRICE %1 is not positive").arg(*price),
+                         QStringLiteral("bad_price"));
     const auto lastUpdate = json::integer(raw, "LASTUPDATE"_L1);
-    if (!price || *price <= 0 || !lastUpdate)
-        return std::nullopt;
+    if (!lastUpdate)
+        return makeError(QStringLiteral("aggregate without an integral LASTUPDATE"),
+                         QStringLiteral("missing_time"));
     const auto tsMs = checked::secondsToMs(*lastUpdate);
     if (!tsMs || *tsMs < kMinSaneTsMs || *tsMs >= kMaxSaneTsMs)
-        return std::nullopt;
+        return makeError(
+            QStringLiteral("aggregate LASTUPDATE %1 s is outside 2000..2100").arg(*lastUpdate),
+            QStringLiteral("absurd_timestamp"));
     QString from = json::text(raw, "FROMSYMBOL"_L1);
     QString to = json::text(raw, "TOSYMBOL"_L1);
     if (from.isEmpty())
@@ -92,7 +117,8 @@ std::optional<Tick> quoteFromAggregate(const QJsonObject &raw, const QString &fa
     if (to.isEmpty())
         to = fallbackTo;
     if (from.isEmpty() || to.isEmpty())
-        return std::nullopt;
+        return makeError(QStringLiteral("aggregate without FROMSYMBOL/TOSYMBOL"),
+                         QStringLiteral("missing_pair"));
 
     Tick t;
     t.source = SourceKind::CryptoCompare;
@@ -113,23 +139,24 @@ std::optional<Tick> quoteFromAggregate(const QJsonObject &raw, const QString &fa
         t.previousClose = *price - *changeDay;
     }
     // Whatever the provider sent (a control character in TOSYMBOL, a 40-byte symbol, a negative
-    // OPENDAY), a tick the consumers would dead-letter is not made.
-    if (validateTick(t))
-        return std::nullopt;
+    // OPENDAY), a tick the consumers would dead-letter is not made: the decoder's reason is kept.
+    if (const auto bad = validateTick(t))
+        return refusedByCodec(*bad);
     return t;
 }
 
 Result<PriceMultiFull> parsePriceMultiFull(const QByteArray &body, const QStringList &fsyms,
                                            const QStringList &tsyms)
 {
-    auto obj = parseObject(body);
+    auto obj = json::parseObject(body);
     if (!obj)
         return obj.error();
     if (const auto err = errorStatus(*obj))
         return makeError(err->message, QStringLiteral("provider_error"));
     const QJsonValue rawValue = obj->value("RAW"_L1);
     if (!rawValue.isObject())
-        return makeError(QStringLiteral("CryptoCompare response has no RAW object"), QStringLiteral("no_raw"));
+        return makeError(QStringLiteral("CryptoCompare response has no RAW object"),
+                         QStringLiteral("no_raw"));
     const QJsonObject raw = rawValue.toObject();
 
     PriceMultiFull out;
@@ -143,30 +170,43 @@ Result<PriceMultiFull> parsePriceMultiFull(const QByteArray &body, const QString
                 out.missingPairs << from + u'/' + to;
                 continue;
             }
-            if (auto tick = quoteFromAggregate(entry.toObject(), from, to))
+            auto tick = quoteFromAggregate(entry.toObject(), from, to);
+            if (tick)
                 out.quotes.push_back(std::move(*tick));
             else
-                out.missingPairs << from + u'/' + to;
+                out.refused.push_back({from + u'/' + to, tick.error()});
         }
     }
     return out;
 }
 
-std::optional<Tick> tradeFromStreamer(const QJsonObject &msg)
+Result<Tick> tradeFromStreamer(const QJsonObject &msg)
 {
     const auto price = json::number(msg, "P"_L1);
-    const auto qty = json::number(msg, "Q"_L1);
+    if (!price)
+        return makeError(QStringLiteral("trade without a numeric P"),
+                         QStringLiteral("missing_price"));
+    if (*price <= 0)
+        return makeError(QStringLiteral("trade price P %1 is not positive").arg(*price),
+                         QStringLiteral("bad_price"));
     const auto ts = json::integer(msg, "TS"_L1);
+    if (!ts)
+        return makeError(QStringLiteral("trade without an integral TS"),
+                         QStringLiteral("missing_time"));
     const QString from = json::text(msg, "FSYM"_L1);
     const QString to = json::text(msg, "TSYM"_L1);
+    if (from.isEmpty() || to.isEmpty())
+        return makeError(QStringLiteral("trade without FSYM/TSYM"), QStringLiteral("missing_pair"));
     const QString id = json::text(msg, "ID"_L1);
-    if (!price || *price <= 0 || !ts || from.isEmpty() || to.isEmpty() || id.isEmpty())
-        return std::nullopt;
+    if (id.isEmpty())
+        return makeError(QStringLiteral("trade without an ID"), QStringLiteral("missing_id"));
+    const auto qty = json::number(msg, "Q"_L1);
     auto tsMs = checked::secondsToMs(*ts);
     if (const auto ns = json::integer(msg, "TSNS"_L1); tsMs && ns && *ns >= 0 && *ns < 1000000000)
         tsMs = checked::add(*tsMs, *ns / 1000000);
     if (!tsMs || *tsMs < kMinSaneTsMs || *tsMs >= kMaxSaneTsMs)
-        return std::nullopt;
+        return makeError(QStringLiteral("trade TS %1 s is outside 2000..2100").arg(*ts),
+                         QStringLiteral("absurd_timestamp"));
     Tick t;
     t.source = SourceKind::CryptoCompare;
     t.kind = TickKind::Trade;
@@ -177,15 +217,15 @@ std::optional<Tick> tradeFromStreamer(const QJsonObject &msg)
     t.volume = std::max(0.0, qty.value_or(0.0));
     t.tsMs = *tsMs;
     t.id = utf8(QStringLiteral("t-%1-%2-%3").arg(json::text(msg, "M"_L1), to, id));
-    if (validateTick(t))
-        return std::nullopt;
+    if (const auto bad = validateTick(t))
+        return refusedByCodec(*bad);
     return t;
 }
 
 Result<HistoPage> parseHisto(const QByteArray &body, const QString &symbol, const QString &currency,
                              int intervalSec)
 {
-    auto obj = parseObject(body);
+    auto obj = json::parseObject(body);
     if (!obj)
         return obj.error();
     if (const auto err = errorStatus(*obj))
@@ -212,12 +252,15 @@ Result<HistoPage> parseHisto(const QByteArray &body, const QString &symbol, cons
         const auto low = json::number(c, "low"_L1);
         const auto close = json::number(c, "close"_L1);
         if (!time || !open || !high || !low || !close)
-            return makeError(QStringLiteral("CryptoCompare history candle without time/open/high/low/close"),
-                             QStringLiteral("bad_candle"));
+            return makeError(
+                QStringLiteral("CryptoCompare history candle without time/open/high/low/close"),
+                QStringLiteral("bad_candle"));
         const auto startMs = checked::secondsToMs(*time);
         if (!startMs || *startMs < kMinSaneTsMs || *startMs >= kMaxSaneTsMs)
-            return makeError(QStringLiteral("CryptoCompare history candle time %1 s is outside 2000..2100").arg(*time),
-                             QStringLiteral("absurd_timestamp"));
+            return makeError(
+                QStringLiteral("CryptoCompare history candle time %1 s is outside 2000..2100")
+                    .arg(*time),
+                QStringLiteral("absurd_timestamp"));
         Candle k;
         k.symbol = utf8(symbol);
         k.currency = utf8(currency);
@@ -231,9 +274,10 @@ Result<HistoPage> parseHisto(const QByteArray &body, const QString &symbol, cons
         k.volume = std::max(0.0, json::number(c, "volumefrom"_L1).value_or(0.0));
         const double quoteVolume = json::number(c, "volumeto"_L1).value_or(0.0);
         k.vwap = k.volume > 0 ? quoteVolume / k.volume : k.close;
-        if (!std::isfinite(k.vwap))  // e.g. volumeto 1e300 over volumefrom 1e-300
-            return makeError(QStringLiteral("CryptoCompare history candle with a VWAP that is not finite"),
-                             QStringLiteral("bad_candle"));
+        if (!std::isfinite(k.vwap)) // e.g. volumeto 1e300 over volumefrom 1e-300
+            return makeError(
+                QStringLiteral("CryptoCompare history candle with a VWAP that is not finite"),
+                QStringLiteral("bad_candle"));
         k.trades = 0;
         k.firstTsMs = k.bucketStartMs;
         k.lastTsMs = k.bucketStartMs + intervalMs - 1;
@@ -243,4 +287,4 @@ Result<HistoPage> parseHisto(const QByteArray &body, const QString &symbol, cons
     return page;
 }
 
-}  // namespace ms::cryptocompare
+} // namespace ms::cryptocompare

@@ -27,19 +27,32 @@
 
 namespace ms::cryptocompare {
 
+// The configured lists as both CryptoCompare clients send them: upper-case, trimmed, no empties;
+// currencies from a comma-separated text ("usd, eur"), USD when none is given.
+QStringList currencyList(const QString &currency);
+QStringList symbolList(QStringList symbols);
+
 // {"Response":"Error",...} bodies arrive with HTTP 200. Returns the mapped status when `body` is
 // such an error (Type 99 → RateLimited with Cooldown s → retryAfterMs; "no data" → NotFound;
 // key problems → Unauthorized; anything else → Malformed with the provider's message).
 std::optional<SourceStatus> errorStatus(const QJsonObject &body);
 
-// A quote tick from one aggregate object; nullopt when PRICE or LASTUPDATE is missing or absurd.
-std::optional<Tick> quoteFromAggregate(const QJsonObject &raw, const QString &fallbackFrom = {},
+// A quote tick from one aggregate object, or the reason it was refused (Error.code: "missing_price",
+// "bad_price", "missing_time", "absurd_timestamp", "missing_pair", or the decoder's own reason for a
+// tick it would dead-letter).
+Result<Tick> quoteFromAggregate(const QJsonObject &raw, const QString &fallbackFrom = {},
                                        const QString &fallbackTo = {});
 
 struct PriceMultiFull
 {
     std::vector<Tick> quotes;          // in fsym, tsym order of the request when given
     QStringList missingPairs;          // requested "FSYM/TSYM" pairs absent from RAW
+    struct Refusal
+    {
+        QString pair;  // "FSYM/TSYM"
+        Error reason;
+    };
+    std::vector<Refusal> refused;      // pairs present in RAW whose entry could not be used
 };
 
 // Parses a pricemultifull body (RAW only). `fsyms`/`tsyms` are the requested symbols, used to
@@ -48,8 +61,9 @@ struct PriceMultiFull
 Result<PriceMultiFull> parsePriceMultiFull(const QByteArray &body, const QStringList &fsyms,
                                            const QStringList &tsyms);
 
-// A TYPE 0 streamer trade → trade tick; nullopt when a needed field is missing or absurd.
-std::optional<Tick> tradeFromStreamer(const QJsonObject &msg);
+// A TYPE 0 streamer trade → trade tick, or the reason it was refused (codes as quoteFromAggregate,
+// plus "missing_id").
+Result<Tick> tradeFromStreamer(const QJsonObject &msg);
 
 struct HistoPage
 {

@@ -4,24 +4,17 @@
 #include "sources/http_fetch.h"
 #include "sources/url_redaction.h"
 
-#include <algorithm>
-#include <limits>
-
 #include <QJsonDocument>
-#include <QTimer>
 #include <QUrlQuery>
 
 namespace ms {
 
 CryptoCompareRestSource::CryptoCompareRestSource(CryptoCompareRestOptions options, QObject *parent)
-    : NetworkSource(options.backoff, options.apiKey, parent), m_opt(std::move(options))
+    : RestPollSource(options.backoff, options.apiKey, options.requestTimeoutMs, parent),
+      m_opt(std::move(options))
 {
-    for (const QString &c : m_opt.currency.split(u',', Qt::SkipEmptyParts))
-        m_currencies << c.trimmed().toUpper();
-    if (m_currencies.isEmpty())
-        m_currencies << QStringLiteral("USD");
-    for (QString &s : m_opt.symbols)
-        s = s.trimmed().toUpper();
+    m_currencies = cryptocompare::currencyList(m_opt.currency);
+    m_opt.symbols = cryptocompare::symbolList(m_opt.symbols);
 }
 
 CryptoCompareRestSource::~CryptoCompareRestSource() = default;
@@ -39,101 +32,88 @@ QUrl CryptoCompareRestSource::requestUrl() const
     return url;
 }
 
-void CryptoCompareRestSource::start()
+QString CryptoCompareRestSource::configurationProblem() const
 {
-    setStopping(false);
-    if (!m_fetcher) {
-        m_fetcher = new HttpFetcher(m_opt.requestTimeoutMs, this);
-        m_timer = new QTimer(this);
-        m_timer->setSingleShot(true);
-        connect(m_timer, &QTimer::timeout, this, &CryptoCompareRestSource::poll);
-    }
-    if (m_opt.symbols.isEmpty()) {
-        reportNote(SourceState::NotFound, QStringLiteral("CryptoCompare: no symbols configured"));
-        return;
-    }
-    reportConnecting(QStringLiteral("polling %1 every %2 ms").arg(redactUrl(requestUrl())).arg(m_opt.pollIntervalMs));
-    poll();
+    return m_opt.symbols.isEmpty() ? QStringLiteral("CryptoCompare: no symbols configured")
+                                   : QString();
 }
 
-void CryptoCompareRestSource::stop()
+QString CryptoCompareRestSource::startMessage() const
 {
-    setStopping(true);
-    if (m_timer)
-        m_timer->stop();
-    if (m_fetcher)
-        m_fetcher->abortAll();
-    reportStopped();
+    return QStringLiteral("polling %1 every %2 ms")
+        .arg(redactUrl(requestUrl()))
+        .arg(m_opt.pollIntervalMs);
 }
 
-void CryptoCompareRestSource::scheduleNext(qint64 delayMs)
+void CryptoCompareRestSource::pollOnce()
 {
-    if (stopping())
-        return;
-    m_timer->start(int(std::clamp<qint64>(delayMs, 0, std::numeric_limits<int>::max())));
-}
-
-void CryptoCompareRestSource::poll()
-{
-    if (stopping() || m_fetcher->inFlight() > 0)
-        return;
-    if (backpressured()) {  // a snapshot: skipping this poll loses nothing the next one won't bring
-        scheduleNext(m_opt.pollIntervalMs);
-        return;
-    }
     ++m_polls;
     HttpHeaders headers;
     if (!m_opt.apiKey.isEmpty())
         headers.append({QByteArrayLiteral("authorization"), "Apikey " + m_opt.apiKey.toUtf8()});
-    m_fetcher->get(requestUrl(), headers, [this](HttpResponse r) {
-        if (stopping())
-            return;
-        if (r.transportFailed() || r.httpStatus < 200 || r.httpStatus >= 300) {
-            SourceStatus s = statusForHttpFailure(QStringLiteral("CryptoCompare"), r);
-            if (r.retryAfterMs > 0)
-                s.retryAfterMs = r.retryAfterMs;
-            scheduleNext(reportFailure(std::move(s)));
-            return;
-        }
-        // Error bodies come with HTTP 200: look at them before treating the body as data.
-        const QJsonDocument doc = QJsonDocument::fromJson(r.body);
-        if (doc.isObject()) {
-            if (auto err = cryptocompare::errorStatus(doc.object())) {
-                scheduleNext(reportFailure(std::move(*err)));
-                return;
-            }
-        }
-        auto parsed = cryptocompare::parsePriceMultiFull(r.body, m_opt.symbols, m_currencies);
-        if (!parsed) {
-            SourceStatus s{SourceState::Malformed,
-                           QStringLiteral("CryptoCompare sent an unusable response (%1) from %2")
-                               .arg(parsed.errorMessage(), r.redactedUrl), 0};
-            scheduleNext(reportFailure(std::move(s)));
-            return;
-        }
-        std::vector<Tick> fresh;
-        for (Tick &t : parsed->quotes) {
-            const QString key = QString::fromStdString(t.symbol) + u'/' + QString::fromStdString(t.currency);
-            auto it = m_lastUpdate.find(key);
-            if (it != m_lastUpdate.end() && *it == t.tsMs)
-                continue;  // nothing changed since the last poll
-            m_lastUpdate.insert(key, t.tsMs);
-            fresh.push_back(std::move(t));
-        }
-        if (!parsed->quotes.empty() || !fresh.empty() || parsed->missingPairs.isEmpty()) {
-            if (parsed->missingPairs.isEmpty())
-                reportRunning();
-            else
-                reportRunning(QStringLiteral("CryptoCompare delivering data; no data for %1")
-                                  .arg(parsed->missingPairs.join(QStringLiteral(", "))));
-        } else {
-            backoff().reset();
-            reportNote(SourceState::NotFound, QStringLiteral("CryptoCompare has no data for %1")
-                                                  .arg(parsed->missingPairs.join(QStringLiteral(", "))));
-        }
-        publish(fresh);
-        scheduleNext(m_opt.pollIntervalMs);
-    }, m_opt.apiKey);
+    get(requestUrl(), headers, [this](HttpResponse r) { onAnswer(r); });
 }
 
-}  // namespace ms
+void CryptoCompareRestSource::onAnswer(const HttpResponse &r)
+{
+    if (r.transportFailed() || r.httpStatus < 200 || r.httpStatus >= 300) {
+        SourceStatus s = statusForHttpFailure(QStringLiteral("CryptoCompare"), r);
+        if (r.retryAfterMs > 0)
+            s.retryAfterMs = r.retryAfterMs;
+        scheduleNext(reportFailure(std::move(s)));
+        return;
+    }
+    // Error bodies come with HTTP 200: look at them before treating the body as data.
+    const QJsonDocument doc = QJsonDocument::fromJson(r.body);
+    if (doc.isObject()) {
+        if (auto err = cryptocompare::errorStatus(doc.object())) {
+            scheduleNext(reportFailure(std::move(*err)));
+            return;
+        }
+    }
+    auto parsed = cryptocompare::parsePriceMultiFull(r.body, m_opt.symbols, m_currencies);
+    if (!parsed) {
+        SourceStatus s{SourceState::Malformed,
+                       QStringLiteral("CryptoCompare sent an unusable response (%1) from %2")
+                           .arg(parsed.errorMessage(), r.redactedUrl),
+                       0};
+        scheduleNext(reportFailure(std::move(s)));
+        return;
+    }
+    std::vector<Tick> fresh;
+    for (Tick &t : parsed->quotes) {
+        const QString key =
+            QString::fromStdString(t.symbol) + u'/' + QString::fromStdString(t.currency);
+        auto it = m_lastUpdate.find(key);
+        if (it != m_lastUpdate.end() && *it == t.tsMs)
+            continue; // nothing changed since the last poll
+        m_lastUpdate.insert(key, t.tsMs);
+        fresh.push_back(std::move(t));
+    }
+    if (!parsed->quotes.empty() || !fresh.empty() || parsed->missingPairs.isEmpty()) {
+        if (parsed->missingPairs.isEmpty())
+            reportRunning();
+        else
+            reportRunning(QStringLiteral("CryptoCompare delivering data; no data for %1")
+                              .arg(parsed->missingPairs.join(QStringLiteral(", "))));
+    } else {
+        backoff().reset();
+        reportNote(SourceState::NotFound,
+                   QStringLiteral("CryptoCompare has no data for %1")
+                       .arg(parsed->missingPairs.join(QStringLiteral(", "))));
+    }
+    publish(fresh);
+    if (!parsed->refused.empty()) {
+        std::vector<Error> reasons;
+        QStringList pairs;
+        for (const auto &refusal : parsed->refused) {
+            pairs << refusal.pair;
+            reasons.push_back(refusal.reason);
+        }
+        reportRefusals(QStringLiteral("quotes (%1)").arg(pairs.join(QStringLiteral(", "))),
+                       reasons);
+    }
+    scheduleNext(m_opt.pollIntervalMs);
+}
+
+} // namespace ms

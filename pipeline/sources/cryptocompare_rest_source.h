@@ -7,29 +7,25 @@
 //
 // The API key goes in the "authorization: Apikey <key>" header, never in the URL.
 // Ownership: created parentless by the runtime and moved to a worker thread; owns its HttpFetcher.
-#include "sources/network_source.h"
+#include "sources/rest_poll_source.h"
 
 #include <QHash>
 #include <QStringList>
 
-class QTimer;
-
 namespace ms {
-
-class HttpFetcher;
 
 struct CryptoCompareRestOptions
 {
-    QString cryptoCompareUrl = QStringLiteral("https://min-api.cryptocompare.com");  // base URL
-    QString apiKey;                  // may be empty (anonymous, lower limits)
+    QString cryptoCompareUrl = QStringLiteral("https://min-api.cryptocompare.com"); // base URL
+    QString apiKey; // may be empty (anonymous, lower limits)
     QStringList symbols{QStringLiteral("BTC"), QStringLiteral("ETH"), QStringLiteral("BNB")};
-    QString currency = QStringLiteral("USD");  // tsyms; several allowed, comma-separated
+    QString currency = QStringLiteral("USD"); // tsyms; several allowed, comma-separated
     int pollIntervalMs = 10000;
     int requestTimeoutMs = 10000;
     BackoffPolicy backoff{};
 };
 
-class CryptoCompareRestSource : public NetworkSource
+class CryptoCompareRestSource : public RestPollSource
 {
     Q_OBJECT
 public:
@@ -40,20 +36,19 @@ public:
     QUrl requestUrl() const;
     qint64 pollCount() const { return m_polls; }
 
-public Q_SLOTS:
-    void start() override;
-    void stop() override;
+protected:
+    QString configurationProblem() const override;
+    QString startMessage() const override;
+    void pollOnce() override;
+    qint64 backpressureRetryMs() const override { return m_opt.pollIntervalMs; }
 
 private:
-    void poll();
-    void scheduleNext(qint64 delayMs);
+    void onAnswer(const HttpResponse &r);
 
     CryptoCompareRestOptions m_opt;
     QStringList m_currencies;
-    HttpFetcher *m_fetcher = nullptr;  // child
-    QTimer *m_timer = nullptr;         // child
-    QHash<QString, qint64> m_lastUpdate;  // "FSYM/TSYM" → LASTUPDATE (ms) last published
+    QHash<QString, qint64> m_lastUpdate; // "FSYM/TSYM" → LASTUPDATE (ms) last published
     qint64 m_polls = 0;
 };
 
-}  // namespace ms
+} // namespace ms

@@ -17,20 +17,6 @@ namespace ms::finnhub {
 
 namespace {
 
-Result<QJsonObject> parseObject(const QByteArray &body)
-{
-    if (body.trimmed().isEmpty())
-        return makeError(QStringLiteral("empty response body"), QStringLiteral("invalid_json"));
-    QJsonParseError err;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
-    if (err.error != QJsonParseError::NoError)
-        return makeError(QStringLiteral("invalid JSON at byte %1: %2").arg(err.offset).arg(err.errorString()),
-                         QStringLiteral("invalid_json"));
-    if (!doc.isObject())
-        return makeError(QStringLiteral("expected a JSON object"), QStringLiteral("invalid_json"));
-    return doc.object();
-}
-
 quint32 fnv1a(const QByteArray &bytes)
 {
     quint32 h = 2166136261u;
@@ -46,7 +32,7 @@ quint32 fnv1a(const QByteArray &bytes)
 Result<QuoteResult> parseQuote(const QByteArray &body, const QString &symbol, const QString &currency,
                                AssetClass asset)
 {
-    auto obj = parseObject(body);
+    auto obj = json::parseObject(body);
     if (!obj)
         return obj.error();
     if (obj->contains("error"_L1))
@@ -112,7 +98,7 @@ QString errorText(const QByteArray &body)
 
 Result<WsMessage> parseWsMessage(const QByteArray &frame, const QString &currency, AssetClass asset)
 {
-    auto obj = parseObject(frame);
+    auto obj = json::parseObject(frame);
     if (!obj)
         return obj.error();
     WsMessage out;
@@ -138,8 +124,15 @@ Result<WsMessage> parseWsMessage(const QByteArray &frame, const QString &currenc
         const auto p = json::number(tr, "p"_L1);
         const auto t = json::integer(tr, "t"_L1);
         const QString s = json::text(tr, "s"_L1);
-        if (!p || *p <= 0 || !t || *t < kMinSaneTsMs || *t >= kMaxSaneTsMs || s.isEmpty()) {
-            ++out.skipped;
+        if (auto refusal = !p             ? makeError(u"trade without a numeric p"_s, u"missing_price"_s)
+                           : *p <= 0      ? makeError(u"trade price p %1 is not positive"_s.arg(*p), u"bad_price"_s)
+                           : !t           ? makeError(u"trade without an integral t"_s, u"missing_time"_s)
+                           : *t < kMinSaneTsMs || *t >= kMaxSaneTsMs
+                               ? makeError(u"trade time t %1 ms is outside 2000..2100"_s.arg(*t), u"absurd_timestamp"_s)
+                           : s.isEmpty() ? makeError(u"trade without a symbol s"_s, u"missing_pair"_s)
+                                         : Error{};
+            !refusal.code.isEmpty()) {
+            out.refused.push_back(std::move(refusal));
             continue;
         }
         const double vol = std::max(0.0, json::number(tr, "v"_L1).value_or(0.0));
@@ -161,8 +154,10 @@ Result<WsMessage> parseWsMessage(const QByteArray &frame, const QString &currenc
         char hash[16];
         std::snprintf(hash, sizeof hash, "%08x", fnv1a(key));
         tick.id = "t-" + std::to_string(*t) + '-' + hash + '-' + std::to_string(n);
-        if (validateTick(tick)) {  // e.g. a symbol with a control character or a trailing space
-            ++out.skipped;
+        if (const auto bad = validateTick(tick)) {  // e.g. a symbol with a control character
+            out.refused.push_back(makeError(
+                u"the decoder would refuse it: %1"_s.arg(QString::fromStdString(bad->detail)),
+                QString::fromStdString(bad->reason)));
             continue;
         }
         out.trades.push_back(std::move(tick));

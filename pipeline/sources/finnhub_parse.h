@@ -40,7 +40,9 @@ struct WsMessage
 {
     WsMessageType type = WsMessageType::Other;
     std::vector<Tick> trades;  // Trade
-    int skipped = 0;           // trades in the frame that could not be used
+    std::vector<Error> refused;  // one reason per trade in the frame that could not be used
+                                 // (codes: missing_price, bad_price, missing_time,
+                                 // absurd_timestamp, missing_pair, or the decoder's own)
     QString errorMessage;      // Error: the server's "msg"
     QString rawType;           // the "type" field as sent
 };

@@ -5,16 +5,14 @@
 #include "sources/url_redaction.h"
 
 #include <QElapsedTimer>
-#include <QTimer>
 #include <QUrlQuery>
-
 #include <algorithm>
-#include <limits>
 
 namespace ms {
 
 FinnhubRestSource::FinnhubRestSource(FinnhubRestOptions options, QObject *parent)
-    : NetworkSource(options.backoff, options.apiKey, parent), m_opt(std::move(options))
+    : RestPollSource(options.backoff, options.apiKey, options.requestTimeoutMs, parent),
+      m_opt(std::move(options))
 {
     for (QString &s : m_opt.symbols)
         s = s.trimmed();
@@ -27,7 +25,8 @@ FinnhubRestSource::~FinnhubRestSource() = default;
 qint64 FinnhubRestSource::callSpacingMs() const
 {
     const qint64 budget = (60000 + m_opt.callsPerMinute - 1) / m_opt.callsPerMinute;
-    const qint64 wanted = m_opt.symbols.isEmpty() ? m_opt.pollIntervalMs : m_opt.pollIntervalMs / m_opt.symbols.size();
+    const qint64 wanted = m_opt.symbols.isEmpty() ? m_opt.pollIntervalMs
+                                                  : m_opt.pollIntervalMs / m_opt.symbols.size();
     return std::max(budget, wanted);
 }
 
@@ -43,49 +42,21 @@ QUrl FinnhubRestSource::quoteUrl(const QString &symbol) const
     return url;
 }
 
-void FinnhubRestSource::start()
+QString FinnhubRestSource::configurationProblem() const
 {
-    setStopping(false);
-    if (!m_fetcher) {
-        m_fetcher = new HttpFetcher(m_opt.requestTimeoutMs, this);
-        m_timer = new QTimer(this);
-        m_timer->setSingleShot(true);
-        connect(m_timer, &QTimer::timeout, this, &FinnhubRestSource::callNext);
-    }
-    if (m_opt.symbols.isEmpty()) {
-        reportNote(SourceState::NotFound, QStringLiteral("Finnhub: no symbols configured"));
-        return;
-    }
-    reportConnecting(QStringLiteral("polling %1 symbols from %2, one call every %3 ms")
-                         .arg(m_opt.symbols.size()).arg(redactUrl(QUrl(m_opt.finnhubUrl))).arg(callSpacingMs()));
-    callNext();
+    return m_opt.symbols.isEmpty() ? QStringLiteral("Finnhub: no symbols configured") : QString();
 }
 
-void FinnhubRestSource::stop()
+QString FinnhubRestSource::startMessage() const
 {
-    setStopping(true);
-    if (m_timer)
-        m_timer->stop();
-    if (m_fetcher)
-        m_fetcher->abortAll();
-    reportStopped();
+    return QStringLiteral("polling %1 symbols from %2, one call every %3 ms")
+        .arg(m_opt.symbols.size())
+        .arg(redactUrl(QUrl(m_opt.finnhubUrl)))
+        .arg(callSpacingMs());
 }
 
-void FinnhubRestSource::scheduleNext(qint64 delayMs)
+void FinnhubRestSource::pollOnce()
 {
-    if (stopping())
-        return;
-    m_timer->start(int(std::clamp<qint64>(delayMs, 0, std::numeric_limits<int>::max())));
-}
-
-void FinnhubRestSource::callNext()
-{
-    if (stopping() || m_fetcher->inFlight() > 0)
-        return;
-    if (backpressured()) {  // a quote snapshot: the next call brings a fresh one
-        scheduleNext(1000);
-        return;
-    }
     const QString symbol = m_opt.symbols.at(m_next % m_opt.symbols.size());
     ++m_calls;
     // The next call is paced from the start of this one, so the budget holds whatever the latency.
@@ -94,59 +65,66 @@ void FinnhubRestSource::callNext()
     HttpHeaders headers;
     if (!m_opt.apiKey.isEmpty())
         headers.append({QByteArrayLiteral("X-Finnhub-Token"), m_opt.apiKey.toUtf8()});
-    m_fetcher->get(quoteUrl(symbol), headers, [this, symbol, started](HttpResponse r) {
-        if (stopping())
-            return;
-        const qint64 spacingLeft = std::max<qint64>(0, callSpacingMs() - started.elapsed());
-        if (r.transportFailed() || r.httpStatus < 200 || r.httpStatus >= 300) {
-            SourceStatus s = statusForHttpFailure(QStringLiteral("Finnhub"), r,
-                                                  r.transportFailed() ? QString() : finnhub::errorText(r.body));
-            if (r.retryAfterMs > 0)
-                s.retryAfterMs = r.retryAfterMs;
-            if (s.state == SourceState::NotFound || s.state == SourceState::Forbidden) {
-                // Per-symbol problems: report and go on with the others at the normal pace.
-                ++m_next;
-                reportNote(s.state, s.message + QStringLiteral(" (symbol %1)").arg(symbol));
-                scheduleNext(std::max(spacingLeft, backoff().nextDelayMs()));
-                return;
-            }
-            scheduleNext(std::max(spacingLeft, reportFailure(std::move(s))));
-            return;
-        }
-        auto parsed = finnhub::parseQuote(r.body, symbol, m_opt.currency, m_opt.asset);
-        if (!parsed) {
-            SourceStatus s{SourceState::Malformed,
-                           QStringLiteral("Finnhub sent an unusable quote for %1 (%2)").arg(symbol, parsed.errorMessage()), 0};
-            scheduleNext(std::max(spacingLeft, reportFailure(std::move(s))));
+    get(quoteUrl(symbol), headers, [this, symbol, started](HttpResponse r) {
+        onAnswer(symbol, std::max<qint64>(0, callSpacingMs() - started.elapsed()), r);
+    });
+}
+
+void FinnhubRestSource::onAnswer(const QString &symbol, qint64 spacingLeft, const HttpResponse &r)
+{
+    if (r.transportFailed() || r.httpStatus < 200 || r.httpStatus >= 300) {
+        SourceStatus s =
+            statusForHttpFailure(QStringLiteral("Finnhub"), r,
+                                 r.transportFailed() ? QString() : finnhub::errorText(r.body));
+        if (r.retryAfterMs > 0)
+            s.retryAfterMs = r.retryAfterMs;
+        if (s.state == SourceState::NotFound || s.state == SourceState::Forbidden) {
+            // Per-symbol problems: report and go on with the others at the normal pace.
+            ++m_next;
+            reportNote(s.state, s.message + QStringLiteral(" (symbol %1)").arg(symbol));
+            scheduleNext(std::max(spacingLeft, backoff().nextDelayMs()));
             return;
         }
-        ++m_next;
-        if (parsed->outcome == finnhub::QuoteOutcome::UnknownSymbol) {
-            backoff().reset();
-            if (m_unknown.contains(symbol)) {
-                scheduleNext(spacingLeft);
-                return;
-            }
-            m_unknown.insert(symbol);
-            reportNote(SourceState::NotFound,
-                       QStringLiteral("Finnhub does not know the symbol %1 (answered with an empty quote)").arg(symbol));
+        scheduleNext(std::max(spacingLeft, reportFailure(std::move(s))));
+        return;
+    }
+    auto parsed = finnhub::parseQuote(r.body, symbol, m_opt.currency, m_opt.asset);
+    if (!parsed) {
+        SourceStatus s{SourceState::Malformed,
+                       QStringLiteral("Finnhub sent an unusable quote for %1 (%2)")
+                           .arg(symbol, parsed.errorMessage()),
+                       0};
+        scheduleNext(std::max(spacingLeft, reportFailure(std::move(s))));
+        return;
+    }
+    ++m_next;
+    if (parsed->outcome == finnhub::QuoteOutcome::UnknownSymbol) {
+        backoff().reset();
+        if (m_unknown.contains(symbol)) {
             scheduleNext(spacingLeft);
             return;
         }
-        m_unknown.remove(symbol);
-        if (m_unknown.isEmpty())
-            reportRunning();
-        else
-            reportRunning(QStringLiteral("finnhub delivering data; unknown symbols: %1")
-                              .arg(QStringList(m_unknown.values()).join(QStringLiteral(", "))));
-        const Tick &tick = parsed->tick;
-        auto it = m_lastT.find(symbol);
-        if (it == m_lastT.end() || *it != tick.tsMs) {
-            m_lastT.insert(symbol, tick.tsMs);
-            publish(std::span<const Tick>(&tick, 1));
-        }
+        m_unknown.insert(symbol);
+        reportNote(
+            SourceState::NotFound,
+            QStringLiteral("Finnhub does not know the symbol %1 (answered with an empty quote)")
+                .arg(symbol));
         scheduleNext(spacingLeft);
-    }, m_opt.apiKey);
+        return;
+    }
+    m_unknown.remove(symbol);
+    if (m_unknown.isEmpty())
+        reportRunning();
+    else
+        reportRunning(QStringLiteral("finnhub delivering data; unknown symbols: %1")
+                          .arg(QStringList(m_unknown.values()).join(QStringLiteral(", "))));
+    const Tick &tick = parsed->tick;
+    auto it = m_lastT.find(symbol);
+    if (it == m_lastT.end() || *it != tick.tsMs) {
+        m_lastT.insert(symbol, tick.tsMs);
+        publish(std::span<const Tick>(&tick, 1));
+    }
+    scheduleNext(spacingLeft);
 }
 
-}  // namespace ms
+} // namespace ms

@@ -6,12 +6,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QUrlQuery>
 
 namespace ms {
 
 FinnhubWsSource::FinnhubWsSource(FinnhubWsOptions options, QObject *parent)
-    : WsSource(options.backoff, options.apiKey, options.idleTimeoutMs, options.connectTimeoutMs, parent),
+    : WsSource(options.backoff, options.apiKey, options.idleTimeoutMs, options.connectTimeoutMs,
+               parent),
       m_opt(std::move(options))
 {
     for (QString &s : m_opt.symbols)
@@ -24,19 +24,14 @@ FinnhubWsSource::~FinnhubWsSource() = default;
 
 QUrl FinnhubWsSource::connectUrl() const
 {
-    QUrl url(m_opt.finnhubWsUrl);
-    if (!m_opt.apiKey.isEmpty()) {
-        QUrlQuery q(url);
-        q.addQueryItem(QStringLiteral("token"), m_opt.apiKey);
-        url.setQuery(q);
-    }
-    return url;
+    return withKeyParam(m_opt.finnhubWsUrl, QStringLiteral("token"));
 }
 
 void FinnhubWsSource::sendSubscription(const char *type, const QString &symbol)
 {
     // Written by hand to keep the documented key order ({"type":..,"symbol":..}).
-    const QByteArray quoted = QJsonDocument(QJsonArray{symbol}).toJson(QJsonDocument::Compact).mid(1).chopped(1);
+    const QByteArray quoted =
+        QJsonDocument(QJsonArray{symbol}).toJson(QJsonDocument::Compact).mid(1).chopped(1);
     connection()->sendText(QByteArray("{\"type\":\"") + type + "\",\"symbol\":" + quoted + '}');
 }
 
@@ -63,7 +58,9 @@ void FinnhubWsSource::onConnected()
     for (const QString &s : m_opt.symbols)
         sendSubscription("subscribe", s);
     // Finnhub does not acknowledge subscriptions: connected + subscribed is "running".
-    reportRunning(QStringLiteral("finnhub-ws subscribed to %1 symbols at %2").arg(m_opt.symbols.size()).arg(connection()->shownUrl()));
+    reportRunning(QStringLiteral("finnhub-ws subscribed to %1 symbols at %2")
+                      .arg(m_opt.symbols.size())
+                      .arg(connection()->shownUrl()));
 }
 
 void FinnhubWsSource::onText(const QString &text)
@@ -71,16 +68,20 @@ void FinnhubWsSource::onText(const QString &text)
     auto msg = finnhub::parseWsMessage(text.toUtf8(), m_opt.currency, m_opt.asset);
     if (!msg) {
         ++m_malformed;
-        reportNote(SourceState::Malformed,
-                   QStringLiteral("finnhub-ws sent a frame that is not usable (%1); %2 so far, connection kept")
-                       .arg(msg.errorMessage()).arg(m_malformed));
+        reportNote(
+            SourceState::Malformed,
+            QStringLiteral(
+                "finnhub-ws sent a frame that is not usable (%1); %2 so far, connection kept")
+                .arg(msg.errorMessage())
+                .arg(m_malformed));
         return;
     }
     switch (msg->type) {
     case finnhub::WsMessageType::Ping:
         return;
     case finnhub::WsMessageType::Error: {
-        const QString said = msg->errorMessage.isEmpty() ? QStringLiteral("(no message)") : msg->errorMessage;
+        const QString said =
+            msg->errorMessage.isEmpty() ? QStringLiteral("(no message)") : msg->errorMessage;
         const bool limit = said.contains(QStringLiteral("too many"), Qt::CaseInsensitive);
         reportNote(limit ? SourceState::Forbidden : SourceState::Malformed,
                    QStringLiteral("Finnhub stream error: \"%1\"").arg(said));
@@ -93,15 +94,14 @@ void FinnhubWsSource::onText(const QString &text)
             m_gotData = true;
             publish(msg->trades);
         }
-        if (msg->skipped > 0) {
-            m_malformed += msg->skipped;
-            reportNote(SourceState::Malformed,
-                       QStringLiteral("finnhub-ws: skipped %1 unusable trades in a frame").arg(msg->skipped));
+        if (!msg->refused.empty()) {
+            m_malformed += qint64(msg->refused.size());
+            reportRefusals(QStringLiteral("trades in a frame"), msg->refused);
         }
         return;
     case finnhub::WsMessageType::Other:
-        return;  // news/press-release streams and future types: not ours
+        return; // news/press-release streams and future types: not ours
     }
 }
 
-}  // namespace ms
+} // namespace ms

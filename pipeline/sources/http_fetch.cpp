@@ -2,13 +2,79 @@
 
 #include "sources/url_redaction.h"
 
+#include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkRequest>
 #include <QTimer>
+#include <algorithm>
 
 namespace ms {
 
-HttpFetcher::HttpFetcher(int timeoutMs, QObject *parent) : QObject(parent), m_timeoutMs(timeoutMs) {}
+namespace {
+
+constexpr qint64 kMaxRetryAfterS = 86400;
+
+std::optional<QDateTime> parseHttpDate(const QByteArray &value)
+{
+    // simplified(): asctime pads a one-digit day with a space ("Nov  6"); the C locale reads the
+    // English day and month names whatever the user's locale.
+    const QString text = QString::fromLatin1(value).simplified();
+    const QLocale c = QLocale::c();
+    // IMF-fixdate (preferred) and asctime (obsolete) carry four-digit years; Qt checks their
+    // weekday.
+    for (const char *format : {"ddd, dd MMM yyyy HH:mm:ss 'GMT'", "ddd MMM d HH:mm:ss yyyy"}) {
+        QDateTime parsed = c.toDateTime(text, QString::fromLatin1(format));
+        if (parsed.isValid()) {
+            parsed.setTimeSpec(Qt::UTC); // every form is in GMT
+            return parsed;
+        }
+    }
+    // Obsolete RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT". Qt reads a two-digit year as 19yy, where
+    // the weekday would not match; RFC 9110 wants the century that puts it nearest (within 50
+    // years) to now, and no server sends a Retry-After from the last century: 20yy. The weekday is
+    // skipped.
+    const qsizetype comma = text.indexOf(u", ");
+    if (comma > 0) {
+        QDateTime parsed =
+            c.toDateTime(text.mid(comma + 2), QStringLiteral("dd-MMM-yy HH:mm:ss 'GMT'"));
+        if (parsed.isValid()) {
+            parsed.setTimeSpec(Qt::UTC);
+            if (parsed.date().year() < 2000)
+                parsed = parsed.addYears(100);
+            return parsed;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<qint64> retryAfterDelayMs(const QByteArray &raw, const QDateTime &now)
+{
+    const QByteArray value = raw.trimmed();
+    if (value.isEmpty())
+        return std::nullopt;
+    const bool allDigits =
+        std::all_of(value.begin(), value.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (allDigits) {
+        bool ok = false;
+        const qint64 seconds = value.size() <= 18 ? value.toLongLong(&ok) : 0;
+        if (!ok || seconds > kMaxRetryAfterS)
+            return std::nullopt;
+        return seconds * 1000;
+    }
+    const auto when = parseHttpDate(value);
+    if (!when)
+        return std::nullopt;
+    const qint64 delayMs = now.msecsTo(*when);
+    if (delayMs > kMaxRetryAfterS * 1000)
+        return std::nullopt;
+    return std::max<qint64>(0, delayMs);
+}
+
+HttpFetcher::HttpFetcher(int timeoutMs, QObject *parent) : QObject(parent), m_timeoutMs(timeoutMs)
+{
+}
 
 HttpFetcher::~HttpFetcher()
 {
@@ -37,10 +103,28 @@ void HttpFetcher::get(const QUrl &url, const HttpHeaders &headers,
     });
     timer->start(m_timeoutMs);
 
+    // The body cap: checked against the announced Content-Length as soon as the headers arrive and
+    // against what actually arrived on every chunk (a chunked or lying reply announces nothing).
+    auto tooLarge = std::make_shared<bool>(false);
+    const qint64 maxBody = m_maxBodyBytes;
+    auto checkSize = [reply, tooLarge, maxBody](qint64 received, qint64 announced) {
+        if (!*tooLarge && (received > maxBody || announced > maxBody)) {
+            *tooLarge = true;
+            reply->abort();
+        }
+    };
+    connect(reply, &QNetworkReply::metaDataChanged, reply, [reply, checkSize] {
+        bool ok = false;
+        const qint64 length = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong(&ok);
+        checkSize(0, ok ? length : -1);
+    });
+    connect(reply, &QNetworkReply::downloadProgress, reply, checkSize);
+
     const QString shownUrl = redactUrl(url);
     const int timeoutMs = m_timeoutMs;
     connect(reply, &QNetworkReply::finished, this,
-            [this, reply, done = std::move(done), timedOut, shownUrl, secret, timeoutMs] {
+            [this, reply, done = std::move(done), timedOut, tooLarge, maxBody, shownUrl, secret,
+             timeoutMs] {
                 m_replies.removeAll(reply);
                 reply->deleteLater();
                 HttpResponse r;
@@ -48,13 +132,16 @@ void HttpFetcher::get(const QUrl &url, const HttpHeaders &headers,
                 r.timedOut = *timedOut;
                 r.networkError = reply->error();
                 r.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-                if (reply->isOpen())
+                r.bodyTooLarge = *tooLarge;
+                if (reply->isOpen() && !r.bodyTooLarge)
                     r.body = reply->readAll();
-                bool ok = false;
-                const qint64 retryAfterS = reply->rawHeader("Retry-After").trimmed().toLongLong(&ok);
-                if (ok && retryAfterS > 0)
-                    r.retryAfterMs = retryAfterS * 1000;
-                if (r.timedOut) {
+                r.retryAfterMs = retryAfterDelayMs(reply->rawHeader("Retry-After"),
+                                                   QDateTime::currentDateTimeUtc())
+                                     .value_or(0);
+                if (r.bodyTooLarge) {
+                    r.errorText =
+                        QStringLiteral("response body over %1 bytes, aborted").arg(maxBody);
+                } else if (r.timedOut) {
                     r.httpStatus = 0;
                     r.errorText = QStringLiteral("no complete answer within %1 ms").arg(timeoutMs);
                 } else if (r.networkError != QNetworkReply::NoError) {
@@ -85,11 +172,21 @@ SourceStatus statusForHttpFailure(const QString &provider, const HttpResponse &r
                                   const QString &providerText)
 {
     SourceStatus s;
-    const QString said = providerText.isEmpty() ? QString() : QStringLiteral(": \"%1\"").arg(providerText);
-    if (r.httpStatus == 0 || (r.networkError != QNetworkReply::NoError && r.httpStatus < 400 && r.httpStatus != 0)) {
+    const QString said =
+        providerText.isEmpty() ? QString() : QStringLiteral(": \"%1\"").arg(providerText);
+    if (r.bodyTooLarge) {
+        s.state = SourceState::Malformed;
+        s.message = QStringLiteral("%1 sent an oversized answer (%2) from %3")
+                        .arg(provider, r.errorText, r.redactedUrl);
+        return s;
+    }
+    if (r.httpStatus == 0 ||
+        (r.networkError != QNetworkReply::NoError && r.httpStatus < 400 && r.httpStatus != 0)) {
         s.state = SourceState::NetworkDown;
-        s.message = QStringLiteral("%1 unreachable (%2) at %3").arg(provider,
-                        r.errorText.isEmpty() ? QStringLiteral("network error") : r.errorText, r.redactedUrl);
+        s.message = QStringLiteral("%1 unreachable (%2) at %3")
+                        .arg(provider,
+                             r.errorText.isEmpty() ? QStringLiteral("network error") : r.errorText,
+                             r.redactedUrl);
         return s;
     }
     const int code = r.httpStatus;
@@ -105,15 +202,19 @@ SourceStatus statusForHttpFailure(const QString &provider, const HttpResponse &r
         s.message = QStringLiteral("%1 rate limit reached (HTTP 429)%2").arg(provider, said);
     } else if (code == 404) {
         s.state = SourceState::NotFound;
-        s.message = QStringLiteral("%1: %2 not found (HTTP 404)%3").arg(provider, r.redactedUrl, said);
+        s.message =
+            QStringLiteral("%1: %2 not found (HTTP 404)%3").arg(provider, r.redactedUrl, said);
     } else if (code >= 500) {
         s.state = SourceState::NetworkDown;
         s.message = QStringLiteral("%1 server error (HTTP %2)%3").arg(provider).arg(code).arg(said);
     } else {
         s.state = SourceState::Malformed;
-        s.message = QStringLiteral("%1 answered HTTP %2 to %3%4").arg(provider).arg(code).arg(r.redactedUrl, said);
+        s.message = QStringLiteral("%1 answered HTTP %2 to %3%4")
+                        .arg(provider)
+                        .arg(code)
+                        .arg(r.redactedUrl, said);
     }
     return s;
 }
 
-}  // namespace ms
+} // namespace ms

@@ -1,10 +1,26 @@
 #include "sources/json_fields.h"
 
+#include <QJsonDocument>
+#include <QJsonParseError>
 #include <QJsonValue>
 
 #include <cmath>
 
 namespace ms::json {
+
+Result<QJsonObject> parseObject(const QByteArray &body)
+{
+    if (body.trimmed().isEmpty())
+        return makeError(QStringLiteral("empty response body"), QStringLiteral("invalid_json"));
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
+    if (err.error != QJsonParseError::NoError)
+        return makeError(QStringLiteral("invalid JSON at byte %1: %2").arg(err.offset).arg(err.errorString()),
+                         QStringLiteral("invalid_json"));
+    if (!doc.isObject())
+        return makeError(QStringLiteral("expected a JSON object"), QStringLiteral("invalid_json"));
+    return doc.object();
+}
 
 std::optional<double> number(const QJsonObject &o, QLatin1String key)
 {

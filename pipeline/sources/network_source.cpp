@@ -29,6 +29,21 @@ qint64 NetworkSource::reportFailure(SourceStatus failure)
     return delay;
 }
 
+void NetworkSource::reportRefusals(const QString &what, std::span<const Error> refusals)
+{
+    if (refusals.empty())
+        return;
+    for (const Error &e : refusals)
+        ++m_refusalsByReason[e.code];
+    m_refusedItems += qint64(refusals.size());
+    const Error &first = refusals.front();
+    reportNote(SourceState::Malformed, QStringLiteral("%1 refused %2 %3: %4 [%5] (%6 refused so far)")
+                                           .arg(name())
+                                           .arg(refusals.size())
+                                           .arg(what, first.message, first.code)
+                                           .arg(m_refusedItems));
+}
+
 void NetworkSource::reportRunning(const QString &message)
 {
     m_backoff.reset();

@@ -5,7 +5,12 @@
 #include "sources/backoff.h"
 #include "sources/source.h"
 
+#include "model/result.h"
+
+#include <QHash>
 #include <QLoggingCategory>
+
+#include <span>
 
 namespace ms {
 
@@ -17,7 +22,15 @@ class NetworkSource : public Source
 public:
     explicit NetworkSource(BackoffPolicy backoff, QString secret, QObject *parent = nullptr);
 
+    // Provider items (quotes, trades) the parsers refused, in total and by Error.code: the sources'
+    // equivalent of the consumer's dead-letter counts (nothing refused here reaches Kafka).
+    qint64 refusedItems() const { return m_refusedItems; }
+    QHash<QString, qint64> refusalsByReason() const { return m_refusalsByReason; }
+
 protected:
+    // Counts each refusal by its reason and reports a Malformed note naming the first one, e.g.
+    // "finnhub-ws refused 2 trades in a frame: trade price p -1 is not positive [bad_price]".
+    void reportRefusals(const QString &what, std::span<const Error> refusals);
     // Reports `failure` (its message must already be free of secrets; the key is stripped again
     // anyway) and returns the delay before the next attempt: the provider's cooldown when it gave
     // one (failure.retryAfterMs), otherwise the next exponential backoff step with jitter.
@@ -40,6 +53,8 @@ private:
     Backoff m_backoff;
     QString m_secret;
     bool m_stopping = false;
+    qint64 m_refusedItems = 0;
+    QHash<QString, qint64> m_refusalsByReason;
     bool m_stoppedReported = false;
 };
 

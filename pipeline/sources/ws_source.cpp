@@ -3,19 +3,31 @@
 #include "sources/ws_connection.h"
 
 #include <QTimer>
-
+#include <QUrlQuery>
 #include <algorithm>
 #include <limits>
 
 namespace ms {
 
-WsSource::WsSource(BackoffPolicy backoff, QString apiKey, qint64 idleTimeoutMs, int connectTimeoutMs, QObject *parent)
-    : NetworkSource(backoff, apiKey, parent), m_apiKey(std::move(apiKey)), m_idleTimeoutMs(idleTimeoutMs),
-      m_connectTimeoutMs(connectTimeoutMs)
+WsSource::WsSource(BackoffPolicy backoff, QString apiKey, qint64 idleTimeoutMs,
+                   int connectTimeoutMs, QObject *parent)
+    : NetworkSource(backoff, apiKey, parent), m_apiKey(std::move(apiKey)),
+      m_idleTimeoutMs(idleTimeoutMs), m_connectTimeoutMs(connectTimeoutMs)
 {
 }
 
 WsSource::~WsSource() = default;
+
+QUrl WsSource::withKeyParam(const QString &base, const QString &param) const
+{
+    QUrl url(base);
+    if (!m_apiKey.isEmpty()) {
+        QUrlQuery q(url);
+        q.addQueryItem(param, m_apiKey);
+        url.setQuery(q);
+    }
+    return url;
+}
 
 void WsSource::start()
 {
@@ -68,8 +80,9 @@ void WsSource::onLost(const QString &reason)
         s.state = SourceState::Forbidden;
     else if (reason.contains(QStringLiteral("429")))
         s.state = SourceState::RateLimited;
-    s.message = QStringLiteral("%1 connection to %2 lost: %3").arg(name(), m_ws->shownUrl(), reason);
+    s.message =
+        QStringLiteral("%1 connection to %2 lost: %3").arg(name(), m_ws->shownUrl(), reason);
     reconnectLater(std::move(s), false);
 }
 
-}  // namespace ms
+} // namespace ms

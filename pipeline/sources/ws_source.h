@@ -32,9 +32,13 @@ public Q_SLOTS:
     void stop() override;
 
 protected:
+    // `base` with the API key (when there is one) as the query item `param`: the streamers want
+    // it in the URL, which is only ever shown redacted.
+    QUrl withKeyParam(const QString &base, const QString &param) const;
     virtual void onConnected() = 0;
     virtual void onText(const QString &text) = 0;
-    // Reports `status` and reopens the connection after the backoff delay; closes it first if asked.
+    // Reports `status` and reopens the connection after the backoff delay; closes it first if
+    // asked.
     void reconnectLater(SourceStatus status, bool closeConnection);
     WsConnection *connection() const { return m_ws; }
 
@@ -44,8 +48,8 @@ private:
     QString m_apiKey;
     qint64 m_idleTimeoutMs;
     int m_connectTimeoutMs;
-    WsConnection *m_ws = nullptr;   // child
-    QTimer *m_reconnect = nullptr;  // child
+    WsConnection *m_ws = nullptr;  // child
+    QTimer *m_reconnect = nullptr; // child
 };
 
-}  // namespace ms
+} // namespace ms

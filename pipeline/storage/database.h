@@ -37,12 +37,15 @@ Result<QSqlDatabase> openDatabase(const DatabaseUrl &url, const QString &connect
 void closeDatabase(const QString &connectionName);
 
 // Runs every compiled-in migration `:/sql/<backend>/NNN_name.sql` that is not yet recorded in
-// schema_migrations(version, name, applied_at), in version order, each in its own transaction; on
+// schema_migrations(version, name, applied_at, checksum), in version order, each in its own transaction; on
 // PostgreSQL under a session advisory lock, on SQLite under BEGIN IMMEDIATE, so several instances
 // starting at once apply each file exactly once. A failing file is rolled back, and the error names
 // it with the server's message. Migration files must not contain BEGIN/COMMIT themselves.
 // The PostgreSQL lock is taken with pg_try_advisory_lock, retried every 100 ms while another instance
 // migrates; `cancel` (optional) ends that wait with the code "cancelled".
+// Each applied file's checksum (SHA-256 without CRs) is recorded; a file edited after it was applied
+// fails the start ("db_migration_failed", naming the file) before any new migration runs. Rows from
+// before checksums existed get today's checksum (the column is added on such databases).
 Status applyMigrations(QSqlDatabase &db, const std::atomic_bool *cancel = nullptr);
 
 // Same, from another directory of NNN_name.sql files (tests, tools).

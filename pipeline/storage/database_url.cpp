@@ -1,7 +1,12 @@
 #include "storage/database_url.h"
 
+#include "storage/database_url_text.h"
+
 #include <QByteArray>
+#include <QSet>
 #include <QUrl>
+#include <libpq-fe.h>
+#include <memory>
 
 namespace ms {
 
@@ -29,9 +34,12 @@ bool percentDecode(QStringView in, QString *out)
         if (i + 2 >= utf8.size())
             return false;
         const auto hex = [](char h) -> int {
-            if (h >= '0' && h <= '9') return h - '0';
-            if (h >= 'a' && h <= 'f') return h - 'a' + 10;
-            if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+            if (h >= '0' && h <= '9')
+                return h - '0';
+            if (h >= 'a' && h <= 'f')
+                return h - 'a' + 10;
+            if (h >= 'A' && h <= 'F')
+                return h - 'A' + 10;
             return -1;
         };
         const int hi = hex(utf8[i + 1]), lo = hex(utf8[i + 2]);
@@ -44,16 +52,39 @@ bool percentDecode(QStringView in, QString *out)
     return true;
 }
 
-QString encode(const QString &s)
+// libpq's own catalogue of connection keywords (an empty conninfo parses to every keyword, all
+// unset) and the ones it marks secret (dispchar '*': password, sslpassword): read once from the
+// library this binary runs with, so a newer libpq's new secret keyword is redacted without a change
+// here.
+struct LibpqKeywords
 {
-    return QString::fromLatin1(QUrl::toPercentEncoding(s));
+    QSet<QString> all;
+    QSet<QString> secret;
+};
+
+const LibpqKeywords &libpqKeywords()
+{
+    static const LibpqKeywords keywords = [] {
+        LibpqKeywords k;
+        char *err = nullptr;
+        PQconninfoOption *opts = PQconninfoParse("", &err);
+        if (err)
+            PQfreemem(err);
+        for (PQconninfoOption *o = opts; o && o->keyword; ++o) {
+            const QString name = QString::fromLatin1(o->keyword);
+            k.all.insert(name);
+            if (o->dispchar && o->dispchar[0] == '*')
+                k.secret.insert(name);
+        }
+        PQconninfoFree(opts);
+        return k;
+    }();
+    return keywords;
 }
 
 bool isSecretOption(const QString &key)
 {
-    const QString k = key.toLower();
-    return k == QLatin1String("password") || k == QLatin1String("api_key") || k == QLatin1String("token")
-        || k == QLatin1String("sslpassword");
+    return isLibpqSecretKeyword(key);
 }
 
 Result<int> parsePort(const QString &text)
@@ -61,7 +92,8 @@ Result<int> parsePort(const QString &text)
     bool ok = false;
     const int port = text.toInt(&ok);
     if (!ok || port <= 0 || port > 65535)
-        return bad(QStringLiteral("port \"%1\" is not a number from 1 to 65535").arg(text.left(20)));
+        return bad(
+            QStringLiteral("port \"%1\" is not a number from 1 to 65535").arg(text.left(20)));
     return port;
 }
 
@@ -76,7 +108,8 @@ bool hasControlCharacter(const DatabaseUrl &u)
         }
         return false;
     };
-    bool any = bad(u.host) || bad(u.database) || bad(u.user) || bad(u.password) || bad(u.sqlitePath);
+    bool any =
+        bad(u.host) || bad(u.database) || bad(u.user) || bad(u.password) || bad(u.sqlitePath);
     for (const auto &[k, v] : u.options)
         any = any || bad(k) || bad(v);
     return any;
@@ -99,23 +132,87 @@ Result<DatabaseUrl> parseSqlite(const QString &url)
         return u;
     }
     if (url.startsWith(QLatin1String("sqlite://")))
-        rest = url.mid(9);  // "/abs/path" (from sqlite:///abs/path) or "relative.db"
+        rest = url.mid(9); // "/abs/path" (from sqlite:///abs/path) or "relative.db"
     else
-        rest = url.mid(7);  // "sqlite:relative.db"
+        rest = url.mid(7); // "sqlite:relative.db"
     const qsizetype q = rest.indexOf(u'?');
     if (q >= 0)
-        rest.truncate(q);  // no SQLite options are supported; ignore a query string
+        rest.truncate(q); // no SQLite options are supported; ignore a query string
     QString path;
     if (!percentDecode(rest, &path))
         return bad(QStringLiteral("bad percent-encoding in the SQLite path"));
     if (path.isEmpty())
-        return bad(QStringLiteral("the SQLite URL has no file path (use sqlite:///absolute/path.db, "
-                                  "sqlite://relative.db or sqlite::memory:)"));
+        return bad(
+            QStringLiteral("the SQLite URL has no file path (use sqlite:///absolute/path.db, "
+                           "sqlite://relative.db or sqlite::memory:)"));
     // sqlite:///C:/data/market.db on Windows: the drive letter follows the third slash.
-    if (path.size() >= 4 && path[0] == u'/' && path[1].isLetter() && path[2] == u':' && path[3] == u'/')
+    if (path.size() >= 4 && path[0] == u'/' && path[1].isLetter() && path[2] == u':' &&
+        path[3] == u'/')
         path.remove(0, 1);
     u.sqlitePath = path;
     return checked(std::move(u));
+}
+
+// One keyword=value: libpq's aliases for the parts of the URI go to their fields, the rest to
+// `options` in the order given.
+Status assign(DatabaseUrl &u, const QString &key, const QString &value)
+{
+    if (key == QLatin1String("host"))
+        u.host = value;
+    else if (key == QLatin1String("port")) {
+        auto port = parsePort(value);
+        if (!port)
+            return port.error();
+        u.port = *port;
+    } else if (key == QLatin1String("dbname"))
+        u.database = value;
+    else if (key == QLatin1String("user"))
+        u.user = value;
+    else if (key == QLatin1String("password"))
+        u.password = value;
+    else {
+        if (value.contains(u';')) // QPSQL turns ';' into the option separator
+            return bad(QStringLiteral("the value of option \"%1\" must not contain ';'").arg(key));
+        u.options.append({key, value});
+    }
+    return {};
+}
+
+// libpq is the authority on what a PostgreSQL URL means: the URL (re-encoded canonically, so the
+// last-'@' rule and the strict escapes above hold) goes through PQconninfoParse, which refuses an
+// unknown keyword now rather than at connect time, and every field is read back from its answer.
+// Its messages can quote the URL: any secret in them is replaced before they are shown.
+Result<DatabaseUrl> throughLibpq(const DatabaseUrl &parsed)
+{
+    const QByteArray conninfo = buildDatabaseUrl(parsed, false).toUtf8();
+    char *rawErr = nullptr;
+    std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> opts(
+        PQconninfoParse(conninfo.constData(), &rawErr), &PQconninfoFree);
+    if (!opts) {
+        QString said =
+            rawErr ? QString::fromUtf8(rawErr).trimmed() : QStringLiteral("out of memory");
+        if (rawErr)
+            PQfreemem(rawErr);
+        QStringList secrets{parsed.password, encode(parsed.password)};
+        for (const auto &[k, v] : parsed.options)
+            if (isSecretOption(k))
+                secrets << v << encode(v);
+        for (const QString &secret : secrets)
+            if (!secret.isEmpty())
+                said.replace(secret, QStringLiteral("***"));
+        return bad(QStringLiteral("libpq refused it: %1").arg(said));
+    }
+    DatabaseUrl u;
+    u.backend = DatabaseUrl::Backend::Postgres;
+    for (const PQconninfoOption *o = opts.get(); o->keyword; ++o) {
+        if (!o->val)
+            continue; // not given (PQconninfoParse fills in no defaults)
+        const QString key = QString::fromLatin1(o->keyword);
+        const QString value = QString::fromUtf8(o->val);
+        if (Status s = assign(u, key, value); !s)
+            return s.error(); // in libpq's keyword order
+    }
+    return u;
 }
 
 Result<DatabaseUrl> parsePostgres(const QString &url, qsizetype schemeLen)
@@ -150,7 +247,7 @@ Result<DatabaseUrl> parsePostgres(const QString &url, qsizetype schemeLen)
     if (hostport.contains(u','))
         return bad(QStringLiteral("several hosts are not supported"));
     QString rawHost = hostport, rawPort;
-    if (hostport.startsWith(u'[')) {  // [IPv6]:port
+    if (hostport.startsWith(u'[')) { // [IPv6]:port
         const qsizetype close = hostport.indexOf(u']');
         if (close < 0)
             return bad(QStringLiteral("unterminated [IPv6] host"));
@@ -185,43 +282,31 @@ Result<DatabaseUrl> parsePostgres(const QString &url, qsizetype schemeLen)
                 return bad(QStringLiteral("query item \"%1\" is not key=value")
                                .arg(isSecretOption(item) ? QStringLiteral("***") : item.left(40)));
             QString key, value;
-            if (!percentDecode(QStringView(item).left(eq), &key) || !percentDecode(QStringView(item).mid(eq + 1), &value))
+            if (!percentDecode(QStringView(item).left(eq), &key) ||
+                !percentDecode(QStringView(item).mid(eq + 1), &value))
                 return bad(QStringLiteral("bad percent-encoding in the query string"));
             for (QChar c : key) {
                 if (!(c.isLetterOrNumber() || c == u'_'))
                     return bad(QStringLiteral("bad option name \"%1\"").arg(key.left(40)));
             }
-            // libpq's aliases for parts of the URI.
-            if (key == QLatin1String("host"))
-                u.host = value;
-            else if (key == QLatin1String("port")) {
-                auto port = parsePort(value);
-                if (!port)
-                    return port.error();
-                u.port = *port;
-            } else if (key == QLatin1String("dbname"))
-                u.database = value;
-            else if (key == QLatin1String("user"))
-                u.user = value;
-            else if (key == QLatin1String("password"))
-                u.password = value;
-            else {
-                if (value.contains(u';'))  // QPSQL turns ';' into the option separator
-                    return bad(QStringLiteral("the value of option \"%1\" must not contain ';'").arg(key));
-                u.options.append({key, value});
-            }
+            if (Status s = assign(u, key, value); !s)
+                return s.error();
         }
     }
-    return checked(std::move(u));
+    auto structurallyOk = checked(std::move(u));
+    if (!structurallyOk)
+        return structurallyOk;
+    return throughLibpq(*structurallyOk);
 }
 
-}  // namespace
+} // namespace
 
 Result<DatabaseUrl> DatabaseUrl::parse(const QString &input)
 {
     const QString url = input.trimmed();
     if (url.isEmpty())
-        return bad(QStringLiteral("empty (expected postgresql://user:password@host:port/db or sqlite:///path.db)"));
+        return bad(QStringLiteral(
+            "empty (expected postgresql://user:password@host:port/db or sqlite:///path.db)"));
     const QString lower = url.left(16).toLower();
     if (lower.startsWith(QLatin1String("postgresql://")))
         return parsePostgres(url, 13);
@@ -233,14 +318,16 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &input)
     const qsizetype colon = url.indexOf(u':');
     const QString scheme = colon > 0 && colon < 20 ? url.left(colon) : QString();
     if (!scheme.isEmpty() && !scheme.contains(u'@') && !scheme.contains(u'/'))
-        return bad(QStringLiteral("unsupported scheme \"%1\" (expected postgresql://, postgres:// or sqlite:)").arg(scheme));
+        return bad(QStringLiteral(
+                       "unsupported scheme \"%1\" (expected postgresql://, postgres:// or sqlite:)")
+                       .arg(scheme));
     return bad(QStringLiteral("no scheme (expected postgresql://, postgres:// or sqlite:)"));
 }
 
 Result<DatabaseUrl> DatabaseUrl::fromPostgresEnvironment(const QMap<QString, QString> &env)
 {
-    static const char *const keys[] = {"POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_DB", "POSTGRES_USER",
-                                       "POSTGRES_PASSWORD"};
+    static const char *const keys[] = {"POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_DB",
+                                       "POSTGRES_USER", "POSTGRES_PASSWORD"};
     bool any = false;
     for (const char *k : keys)
         any = any || env.contains(QLatin1String(k));
@@ -253,8 +340,10 @@ Result<DatabaseUrl> DatabaseUrl::fromPostgresEnvironment(const QMap<QString, QSt
     if (!port.isEmpty()) {
         auto p = parsePort(port);
         if (!p)
-            return makeError(QStringLiteral("Invalid POSTGRES_PORT: \"%1\" is not a number from 1 to 65535").arg(port.left(20)),
-                             kBadUrl);
+            return makeError(
+                QStringLiteral("Invalid POSTGRES_PORT: \"%1\" is not a number from 1 to 65535")
+                    .arg(port.left(20)),
+                kBadUrl);
         u.port = *p;
     }
     u.database = env.value(QStringLiteral("POSTGRES_DB"), QStringLiteral("postgres")).trimmed();
@@ -272,58 +361,9 @@ QString DatabaseUrl::option(const QString &key, const QString &fallback) const
     return v;
 }
 
-// Only a real IPv6 address goes in brackets; any other host with a ':' (a socket path given as
-// ?host=) is percent-encoded, or parse(toString()) would not give the same URL back.
-static bool isIpv6Literal(const QString &host)
+bool isLibpqSecretKeyword(const QString &key)
 {
-    if (!host.contains(u':'))
-        return false;
-    for (const QChar c : host) {
-        if (!(c.isDigit() || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F') || c == u':' || c == u'.'))
-            return false;
-    }
-    return true;
+    return libpqKeywords().secret.contains(key);
 }
 
-static QString build(const DatabaseUrl &u, bool redact)
-{
-    if (u.isSqlite()) {
-        if (u.sqlitePath == QLatin1String(":memory:"))
-            return QStringLiteral("sqlite::memory:");
-        const QByteArray path = QUrl::toPercentEncoding(u.sqlitePath, "/:");
-        // The same test as the parser's (letter, ':', '/'), or "m:emory:" would come back as "/m:emory:".
-        const bool drive = u.sqlitePath.size() >= 3 && u.sqlitePath[0].isLetter() && u.sqlitePath[1] == u':'
-                           && u.sqlitePath[2] == u'/';
-        return QStringLiteral("sqlite://") + (drive ? QStringLiteral("/") : QString()) + QString::fromLatin1(path);
-    }
-    QString s = QStringLiteral("postgresql://");
-    if (!u.user.isEmpty() || !u.password.isEmpty()) {
-        s += encode(u.user);
-        if (!u.password.isEmpty())
-            s += u':' + (redact ? QStringLiteral("***") : encode(u.password));
-        s += u'@';
-    }
-    if (isIpv6Literal(u.host))
-        s += u'[' + u.host + u']';
-    else
-        s += encode(u.host);
-    s += u':' + QString::number(u.port) + u'/' + encode(u.database);
-    QStringList items;
-    for (const auto &kv : u.options)
-        items << encode(kv.first) + u'=' + (redact && isSecretOption(kv.first) ? QStringLiteral("***") : encode(kv.second));
-    if (!items.isEmpty())
-        s += u'?' + items.join(u'&');
-    return s;
-}
-
-QString DatabaseUrl::redacted() const
-{
-    return build(*this, true);
-}
-
-QString DatabaseUrl::toString() const
-{
-    return build(*this, false);
-}
-
-}  // namespace ms
+} // namespace ms

@@ -35,7 +35,7 @@ struct DatabaseUrl
     bool isPostgres() const { return backend == Backend::Postgres; }
     bool isSqlite() const { return backend == Backend::Sqlite; }
 
-    // The URL with the password (and any password/api_key/token option) replaced by "***".
+    // The URL with the password and every option libpq marks secret replaced by "***".
     QString redacted() const;
     // The full URL, password included, percent-encoded so that parse(toString()) == *this.
     // Only for handing to another process/config: never log it.
@@ -44,6 +44,8 @@ struct DatabaseUrl
     QString option(const QString &key, const QString &fallback = {}) const;
 
     // Parses a DATABASE_URL; errors have code "bad_database_url" and never contain the password.
+    // PostgreSQL URLs go through libpq's PQconninfoParse: an option libpq does not know (a typo
+    // such as "sslmod") is an error here, not at connect time. Options come back in libpq's order.
     static Result<DatabaseUrl> parse(const QString &url);
     // Builds a PostgreSQL URL from POSTGRES_HOST (default localhost), POSTGRES_PORT (5432),
     // POSTGRES_DB (postgres), POSTGRES_USER (postgres), POSTGRES_PASSWORD (none).
@@ -52,5 +54,8 @@ struct DatabaseUrl
 
     bool operator==(const DatabaseUrl &) const = default;
 };
+
+// True for the connection keywords libpq itself marks secret (dispchar '*': password, sslpassword).
+bool isLibpqSecretKeyword(const QString &key);
 
 }  // namespace ms

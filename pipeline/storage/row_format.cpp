@@ -1,46 +1,15 @@
 #include "storage/row_format.h"
 
-#include <algorithm>
 #include <QtEndian>
-
+#include <algorithm>
 #include <charconv>
-#include <cstring>
+#include <chrono>
 #include <cmath>
+#include <cstring>
 
 namespace ms::rowfmt {
 
 namespace {
-
-// Howard Hinnant's days_from_civil / civil_from_days (public domain algorithms).
-constexpr qint64 daysFromCivil(qint64 y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    const qint64 era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<qint64>(doe) - 719468;
-}
-
-struct Civil
-{
-    qint64 y;
-    unsigned m, d;
-};
-
-constexpr Civil civilFromDays(qint64 z)
-{
-    z += 719468;
-    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const qint64 y = static_cast<qint64>(yoe) + era * 400;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    return {y + (m <= 2), m, d};
-}
 
 inline void put2(char *p, unsigned v)
 {
@@ -48,35 +17,31 @@ inline void put2(char *p, unsigned v)
     p[1] = char('0' + v % 10);
 }
 
-qint64 floorDiv(qint64 a, qint64 b)
-{
-    qint64 q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0)))
-        --q;
-    return q;
-}
-
-}  // namespace
+} // namespace
 
 void appendUtcTimestamp(std::string &out, qint64 epochMs)
 {
     // Years 0001..9999 only (INT64_MIN "no watermark yet" must not overflow the arithmetic).
     epochMs = std::clamp<qint64>(epochMs, -62135596800000LL, 253402300799999LL);
-    const qint64 days = floorDiv(epochMs, 86400000);
-    const qint64 msOfDay = epochMs - days * 86400000;
-    const Civil c = civilFromDays(days);
+    // C++20 calendar types: floor<days> rounds towards the past, so a negative time lands on the
+    // day before the epoch with a non-negative time of day.
+    using namespace std::chrono;
+    const sys_time<milliseconds> at{milliseconds{epochMs}};
+    const sys_days day = floor<days>(at);
+    const year_month_day c{day};
+    const qint64 msOfDay = (at - day).count();
     const unsigned secOfDay = static_cast<unsigned>(msOfDay / 1000);
     const unsigned ms = static_cast<unsigned>(msOfDay % 1000);
     char buf[23];
-    const unsigned y = static_cast<unsigned>(std::clamp<qint64>(c.y, 0, 9999));
+    const unsigned y = static_cast<unsigned>(std::clamp(int(c.year()), 0, 9999));
     buf[0] = char('0' + y / 1000);
     buf[1] = char('0' + y / 100 % 10);
     buf[2] = char('0' + y / 10 % 10);
     buf[3] = char('0' + y % 10);
     buf[4] = '-';
-    put2(buf + 5, c.m);
+    put2(buf + 5, unsigned(c.month()));
     buf[7] = '-';
-    put2(buf + 8, c.d);
+    put2(buf + 8, unsigned(c.day()));
     buf[10] = ' ';
     put2(buf + 11, secOfDay / 3600);
     buf[13] = ':';
@@ -109,10 +74,13 @@ std::optional<qint64> parseUtcTimestamp(std::string_view t)
         }
         return v;
     };
-    if (t.size() < 19 || t[4] != '-' || t[7] != '-' || (t[10] != ' ' && t[10] != 'T') || t[13] != ':' || t[16] != ':')
+    if (t.size() < 19 || t[4] != '-' || t[7] != '-' || (t[10] != ' ' && t[10] != 'T') ||
+        t[13] != ':' || t[16] != ':')
         return std::nullopt;
-    const auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), s = num(17, 2);
-    if (!y || !mo || !d || !h || !mi || !s || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 || *h > 23 || *mi > 59 || *s > 60)
+    const auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2),
+               s = num(17, 2);
+    if (!y || !mo || !d || !h || !mi || !s || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 || *h > 23 ||
+        *mi > 59 || *s > 60)
         return std::nullopt;
     size_t pos = 19;
     qint64 ms = 0;
@@ -133,8 +101,12 @@ std::optional<qint64> parseUtcTimestamp(std::string_view t)
     const std::string_view zone = t.substr(pos);
     if (!(zone.empty() || zone == "Z" || zone == "+00" || zone == "+00:00" || zone == "+0000"))
         return std::nullopt;
-    const qint64 days = daysFromCivil(*y, *mo, *d);
-    return ((days * 24 + *h) * 60 + *mi) * 60000LL + qint64(*s) * 1000 + ms;
+    using namespace std::chrono;
+    const year_month_day date{year{int(*y)}, month{*mo}, day{*d}};
+    if (!date.ok()) // 2023-02-30 is no date (it used to roll over into March)
+        return std::nullopt;
+    const qint64 dayCount = sys_days{date}.time_since_epoch().count();
+    return ((dayCount * 24 + *h) * 60 + *mi) * 60000LL + qint64(*s) * 1000 + ms;
 }
 
 void appendDouble(std::string &out, double v)
@@ -166,11 +138,20 @@ void appendCopyText(std::string &out, std::string_view s)
         const char c = s[i];
         const char *esc = nullptr;
         switch (c) {
-        case '\\': esc = "\\\\"; break;
-        case '\t': esc = "\\t"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        default: continue;
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        default:
+            continue;
         }
         out.append(s.data() + start, i - start);
         out += esc;
@@ -254,18 +235,18 @@ void binOptional(std::string &out, const std::optional<double> &v)
     if (v)
         binDouble(out, *v);
     else
-        put32(out, 0xffffffffu);  // -1: NULL
+        put32(out, 0xffffffffu); // -1: NULL
 }
 
-constexpr qint64 kPgEpochMs = 946684800000LL;  // 2000-01-01 00:00:00 UTC
+constexpr qint64 kPgEpochMs = 946684800000LL; // 2000-01-01 00:00:00 UTC
 
-}  // namespace
+} // namespace
 
 void appendCopyBinaryHeader(std::string &out)
 {
     out.append("PGCOPY\n\377\r\n\0", 11);
-    put32(out, 0);  // flags: no OIDs
-    put32(out, 0);  // header extension length
+    put32(out, 0); // flags: no OIDs
+    put32(out, 0); // header extension length
 }
 
 void appendCopyBinaryTickRow(std::string &out, const Tick &t)
@@ -288,7 +269,7 @@ void appendCopyBinaryTickRow(std::string &out, const Tick &t)
 
 void appendCopyBinaryTrailer(std::string &out)
 {
-    put16(out, 0xffffu);  // -1
+    put16(out, 0xffffu); // -1
 }
 
-}  // namespace ms::rowfmt
+} // namespace ms::rowfmt

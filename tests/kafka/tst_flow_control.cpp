@@ -64,8 +64,9 @@ private Q_SLOTS:
         QVERIFY(fc.acquire("t", 0, 100, stop));
         std::atomic_bool acquired{false};
         std::thread producer([&] { acquired = fc.acquire("t", 0, 50, stop); });
-        // The producer cannot get in while the partition is full...
-        QThread::msleep(100);
+        // The producer cannot get in while the partition is full: it is counted as throttled (it
+        // waits) and stays out...
+        QTRY_COMPARE_WITH_TIMEOUT(fc.throttledCount(), int64_t(1), 30000);
         QVERIFY(!acquired.load());
         QCOMPARE(fc.inFlight("t", 0), 100);
         // ...and gets in once the consumer committed and released.
@@ -83,7 +84,7 @@ private Q_SLOTS:
         QVERIFY(fc.acquire("t", 0, 100, stop));
         std::atomic_int result{-1};
         std::thread producer([&] { result = fc.acquire("t", 0, 50, stop) ? 1 : 0; });
-        QThread::msleep(50);
+        QTRY_COMPARE_WITH_TIMEOUT(fc.throttledCount(), int64_t(1), 30000);  // it is waiting now
         stop = true;   // no wakeAll(): the short wait slices must notice it alone
         producer.join();
         QCOMPARE(result.load(), 0);
@@ -98,7 +99,7 @@ private Q_SLOTS:
         QVERIFY(fc.acquire("t", 3, 100, stop));
         std::atomic_bool acquired{false};
         std::thread producer([&] { acquired = fc.acquire("t", 3, 60, stop); });
-        QThread::msleep(50);
+        QTRY_COMPARE_WITH_TIMEOUT(fc.throttledCount(), int64_t(1), 30000);  // it is waiting now
         fc.reset("t", 3);
         producer.join();
         QVERIFY(acquired.load());

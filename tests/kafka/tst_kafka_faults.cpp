@@ -119,7 +119,9 @@ private Q_SLOTS:
             second = p.value()->produce("blocked", "K", std::string(900, 'y'), stop);
             returned = true;
         });
-        QThread::msleep(200);
+        // The second produce waited for room at least once (the flow control counts it), and is
+        // still waiting: nobody consumes, so only the stop flag can end it.
+        QTRY_COMPARE_WITH_TIMEOUT(flow.throttledCount(), int64_t(1), 30000);
         QVERIFY(!returned.load());  // really blocked
         stop = true;
         t.join();                   // returns (the test would hit the ctest timeout otherwise)
@@ -150,7 +152,9 @@ private Q_SLOTS:
                 ++queued;
             }
         });
-        QThread::msleep(300);
+        // Waits for the local queue to fill (however slow the machine), then stops the producer
+        // that is retrying the 11th: it must end with "stopped", not with the 11th queued.
+        QTRY_COMPARE_WITH_TIMEOUT(queued.load(), 10, 30000);
         stop = true;
         t.join();
         QCOMPARE(queued.load(), 10);  // the local queue holds 10, the 11th waited until stop

@@ -180,7 +180,10 @@ private Q_SLOTS:
             err += p.readAllStandardError();
         }
         QVERIFY2(err.contains("running:"), err.constData());
-        QTest::qWait(1500);
+        // SIGTERM once ticks are in the database (the condition, not a guess at how long it takes).
+        const QString stored = QStringLiteral("SELECT (SELECT count(*) FROM crypto_data) + (SELECT count(*) FROM stock_data)");
+        QTRY_VERIFY_WITH_TIMEOUT(countRows(QStringLiteral("QSQLITE"), m_dir.filePath(QStringLiteral("term.db")), stored) > 0,
+                                 60000);
         ::kill(pid_t(p.processId()), SIGTERM);
         QVERIFY2(p.waitForFinished(10000), "no clean shutdown after SIGTERM");
         QCOMPARE(p.exitCode(), 0);

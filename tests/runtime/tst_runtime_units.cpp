@@ -62,6 +62,11 @@ private Q_SLOTS:
     void redaction()
     {
         QCOMPARE(redactUrl(QStringLiteral("postgresql://me:topsecret@h:5432/db")), QStringLiteral("postgresql://me:***@h:5432/db"));
+        // libpq's secret keywords (dispchar '*'), also in a PostgreSQL URL libpq refuses.
+        QCOMPARE(redactUrl(QStringLiteral("postgresql://me@h:5432/db?sslpassword=k3y&sslmode=require")),
+                 QStringLiteral("postgresql://me@h:5432/db?sslmode=require&sslpassword=***"));
+        QVERIFY(!redactUrl(QStringLiteral("postgresql://me:topsecret@h/db?sslpassword=k3y&typo=1")).contains(u"k3y"));
+        QVERIFY(!redactUrl(QStringLiteral("postgresql://me:topsecret@h/db?sslpassword=k3y&typo=1")).contains(u"topsecret"));
         const QString u = redactUrl(QStringLiteral("wss://streamer.example/v2?api_key=abcdef123456&x=1"));
         QVERIFY(!u.contains(QStringLiteral("abcdef123456")));
         QVERIFY(u.contains(QStringLiteral("x=1")));

@@ -105,7 +105,8 @@ void LocalHttpServer::respond(QTcpSocket *socket, const HttpRequestRecord &rec)
     }
     QByteArray out = "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
     out += "Content-Type: " + reply.contentType + "\r\n";
-    out += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n";
+    if (reply.mode != HttpReply::Mode::UnannouncedLength)
+        out += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n";
     out += "Connection: close\r\n";
     for (const auto &h : reply.headers)
         out += h.first + ": " + h.second + "\r\n";

@@ -17,7 +17,8 @@ namespace ms::test {
 
 struct HttpReply
 {
-    enum class Mode { Normal, CloseMidBody, NeverAnswer, CloseImmediately };
+    // UnannouncedLength: no Content-Length, the body ends when the connection closes (HTTP/1.0 style).
+    enum class Mode { Normal, CloseMidBody, NeverAnswer, CloseImmediately, UnannouncedLength };
     int status = 200;
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers;

@@ -215,8 +215,9 @@ void TestCryptoCompareRest::badBodies_data()
     QTest::newRow("garbage") << QByteArray("<html>502 Bad Gateway</html>") << 200 << SourceState::Malformed;
     QTest::newRow("array") << QByteArray("[1,2,3]") << 200 << SourceState::Malformed;
     QTest::newRow("no RAW") << QByteArray("{\"DISPLAY\":{}}") << 200 << SourceState::Malformed;
+    // The pair is there but unusable: a refusal with its reason, not "no data".
     QTest::newRow("RAW without PRICE") << QByteArray("{\"RAW\":{\"BTC\":{\"USD\":{\"LASTUPDATE\":1693530679}}}}") << 200
-                                       << SourceState::NotFound;
+                                       << SourceState::Malformed;
     QTest::newRow("HTTP 401") << QByteArray("{}") << 401 << SourceState::Unauthorized;
     QTest::newRow("HTTP 403") << QByteArray("{}") << 403 << SourceState::Forbidden;
     QTest::newRow("HTTP 429") << QByteArray("{}") << 429 << SourceState::RateLimited;
@@ -240,6 +241,11 @@ void TestCryptoCompareRest::badBodies()
     QVERIFY(probe.waitForState(state));
     const int bad = probe.indexOf(state);
     QVERIFY(probe.ticks.empty() || probe.indexOf(SourceState::Running) > bad);
+    if (QByteArrayView(QTest::currentDataTag()) == "RAW without PRICE") {
+        QCOMPARE(source.refusalsByReason().value(u"missing_price"_s), qint64(1));
+        const QString said = probe.firstOf(SourceState::Malformed).message;
+        QVERIFY2(said.contains(u"(BTC/USD): aggregate without a numeric PRICE [missing_price]"_s), qPrintable(said));
+    }
     // Automatic recovery: the next answer is good.
     QVERIFY(probe.waitForTicks(1));
     QVERIFY(probe.indexOf(SourceState::Running, bad) > bad);

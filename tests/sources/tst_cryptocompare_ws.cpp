@@ -274,6 +274,12 @@ void TestCryptoCompareWs::garbageFramesKeepConnection()
     QVERIFY(waitUntil([&] { return source.malformedFrames() >= 4; }));
     QVERIFY(probe.sawState(SourceState::Malformed));
     QVERIFY(probe.ticks.empty());
+    // The trade without P is refused with its reason, counted and shown (not just "unusable").
+    QCOMPARE(source.refusalsByReason().value(u"missing_price"_s), qint64(1));
+    bool named = false;
+    for (const SourceStatus &st : probe.statuses)
+        named = named || st.message.contains(u"trade without a numeric P [missing_price]"_s);
+    QVERIFY(named);
     server.sendToAll(trade);
     QVERIFY(probe.waitForTicks(1));
     QCOMPARE(server.connectionCount(), 1);

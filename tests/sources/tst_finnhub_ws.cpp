@@ -171,6 +171,13 @@ void TestFinnhubWs::malformedFramesKeepConnection()
     QVERIFY(waitUntil([&] { return source.malformedFrames() >= 5; }));
     QVERIFY(probe.sawState(SourceState::Malformed));
     QVERIFY(probe.ticks.empty());
+    // The refused trade is counted by its reason, and the status (what the issue log shows) says it.
+    QCOMPARE(source.refusalsByReason().value(u"bad_price"_s), qint64(1));
+    QCOMPARE(source.refusedItems(), qint64(1));
+    bool named = false;
+    for (const SourceStatus &st : probe.statuses)
+        named = named || st.message.contains(u"trade price p -1 is not positive [bad_price]"_s);
+    QVERIFY(named);
     server.sendToAll(good);
     QVERIFY(probe.waitForTicks(3));
     QCOMPARE(server.connectionCount(), 1);

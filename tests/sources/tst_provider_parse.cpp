@@ -11,6 +11,7 @@
 #include <QTest>
 
 using namespace ms;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -45,7 +46,7 @@ private Q_SLOTS:
         const auto tick = cryptocompare::quoteFromAggregate(object(
             "{\"FROMSYMBOL\":\"BTC\",\"TOSYMBOL\":\"USD\",\"PRICE\":1,\"LASTUPDATE\":" + seconds +
             "}"));
-        QCOMPARE(tick.has_value(), accepted);
+        QCOMPARE(tick.ok(), accepted);
         if (accepted)
             QCOMPARE(tick->tsMs, 1700000000000LL);
     }
@@ -59,7 +60,7 @@ private Q_SLOTS:
             object("{\"TYPE\":\"0\",\"M\":\"Coinbase\",\"FSYM\":\"BTC\",\"TSYM\":\"USD\",\"ID\":"
                    "\"7\",\"P\":2,\"Q\":1,\"TS\":" +
                    seconds + ",\"TSNS\":999999999}"));
-        QCOMPARE(tick.has_value(), accepted);
+        QCOMPARE(tick.ok(), accepted);
         if (accepted)
             QCOMPARE(tick->tsMs, 1700000000999LL);
     }
@@ -106,7 +107,8 @@ private Q_SLOTS:
                                     "{\"s\":\"AAPL\",\"p\":1,\"v\":1,\"t\":1700000000000}]}",
                                     QStringLiteral("USD"), AssetClass::Stock);
         QVERIFY(msg.ok());
-        QCOMPARE(msg->skipped, 1);
+        QCOMPARE(int(msg->refused.size()), 1);
+        QCOMPARE(msg->refused.at(0).code, QStringLiteral("absurd_timestamp"));
         QCOMPARE(int(msg->trades.size()), 1);
         QCOMPARE(msg->trades.at(0).tsMs, 1700000000000LL);
     }
@@ -141,6 +143,66 @@ private Q_SLOTS:
         }
     }
 
+    // Every refusal names its reason: the code is what the sources count (refusalsByReason) and the
+    // message what the issue log shows.
+    void refusalReasons_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("code");
+        const QByteArray quote = R"("FROMSYMBOL":"BTC","TOSYMBOL":"USD","PRICE":1,"LASTUPDATE":1700000000)";
+        const QByteArray trade = R"("TYPE":"0","M":"Coinbase","FSYM":"BTC","TSYM":"USD","ID":"7","P":2,"Q":1,"TS":1700000000)";
+        // A later key wins in QJsonDocument: each row overrides one good field.
+        QTest::newRow("quote: no PRICE") << "Q{" + quote + R"(,"PRICE":null})" << u"missing_price"_s;
+        QTest::newRow("quote: PRICE 0") << "Q{" + quote + R"(,"PRICE":0})" << u"bad_price"_s;
+        QTest::newRow("quote: PRICE text") << "Q{" + quote + R"(,"PRICE":"cheap"})" << u"missing_price"_s;
+        QTest::newRow("quote: no LASTUPDATE") << "Q{" + quote + R"(,"LASTUPDATE":1.5})" << u"missing_time"_s;
+        QTest::newRow("quote: LASTUPDATE 1990") << "Q{" + quote + R"(,"LASTUPDATE":631152000})"
+                                                << u"absurd_timestamp"_s;
+        QTest::newRow("quote: no pair") << "Q{" + quote + R"(,"FROMSYMBOL":""})" << u"missing_pair"_s;
+        QTest::newRow("quote: negative OPENDAY") << "Q{" + quote + R"(,"OPENDAY":-5})" << u"bad_value"_s;
+        QTest::newRow("trade: no P") << "T{" + trade + R"(,"P":null})" << u"missing_price"_s;
+        QTest::newRow("trade: P negative") << "T{" + trade + R"(,"P":-2})" << u"bad_price"_s;
+        QTest::newRow("trade: no TS") << "T{" + trade + R"(,"TS":"soon"})" << u"missing_time"_s;
+        QTest::newRow("trade: TS 2200") << "T{" + trade + R"(,"TS":7258118400})" << u"absurd_timestamp"_s;
+        QTest::newRow("trade: no TSYM") << "T{" + trade + R"(,"TSYM":null})" << u"missing_pair"_s;
+        QTest::newRow("trade: no ID") << "T{" + trade + R"(,"ID":""})" << u"missing_id"_s;
+        QTest::newRow("trade: control char") << "T{" + trade + R"(,"FSYM":"B\u0001TC"})" << u"bad_value"_s;
+        const QByteArray fh = R"("s":"AAPL","p":1,"v":1,"t":1700000000000)";
+        QTest::newRow("finnhub: no p") << "F{" + fh + R"(,"p":null})" << u"missing_price"_s;
+        QTest::newRow("finnhub: p 0") << "F{" + fh + R"(,"p":0})" << u"bad_price"_s;
+        QTest::newRow("finnhub: no t") << "F{" + fh + R"(,"t":null})" << u"missing_time"_s;
+        QTest::newRow("finnhub: t in seconds") << "F{" + fh + R"(,"t":1700000000})" << u"absurd_timestamp"_s;
+        QTest::newRow("finnhub: no s") << "F{" + fh + R"(,"s":""})" << u"missing_pair"_s;
+        QTest::newRow("finnhub: trailing space") << "F{" + fh + R"(,"s":"AAPL "})" << u"bad_value"_s;
+    }
+    void refusalReasons()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, code);
+        const char which = json.at(0);
+        const QByteArray body = json.mid(1);
+        Error refusal;
+        if (which == 'Q') {
+            const auto r = cryptocompare::quoteFromAggregate(object(body));
+            QVERIFY(!r);
+            refusal = r.error();
+        } else if (which == 'T') {
+            const auto r = cryptocompare::tradeFromStreamer(object(body));
+            QVERIFY(!r);
+            refusal = r.error();
+        } else {
+            const auto msg = finnhub::parseWsMessage(
+                R"({"type":"trade","data":[)" + body + R"(,{"s":"MSFT","p":1,"v":1,"t":1700000000000}]})",
+                QStringLiteral("USD"), AssetClass::Stock);
+            QVERIFY(msg);
+            QCOMPARE(int(msg->trades.size()), 1);  // the good neighbour is kept
+            QCOMPARE(int(msg->refused.size()), 1);
+            refusal = msg->refused.front();
+        }
+        QCOMPARE(refusal.code, code);
+        QVERIFY2(!refusal.message.isEmpty(), qPrintable(refusal.code));
+    }
+
     void cryptoCompareHistoRefusesInfiniteVwap()
     {
         const auto page = cryptocompare::parseHisto(
@@ -168,7 +230,8 @@ private Q_SLOTS:
                                         "{\"s\":\"AAPL\",\"p\":1,\"v\":1,\"t\":1700000000000}]}",
                                     QStringLiteral("USD"), AssetClass::Stock);
         QVERIFY(msg);
-        QCOMPARE(msg->skipped, 1);
+        QCOMPARE(int(msg->refused.size()), 1);
+        QVERIFY(!msg->refused.at(0).code.isEmpty());
         QCOMPARE(int(msg->trades.size()), 1);
         const auto quote =
             finnhub::parseQuote("{\"c\":10,\"t\":1700000000}",

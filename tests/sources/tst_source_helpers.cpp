@@ -22,7 +22,16 @@ private Q_SLOTS:
     void tolerantFields();
     void aggregateTypeDriftAndNulls();
     void finnhubQuoteEdgeCases();
+    void cryptoCompareLists();
 };
+
+// The lists both CryptoCompare clients send (one function, so REST and streamer cannot drift).
+void TestSourceHelpers::cryptoCompareLists()
+{
+    QCOMPARE(cryptocompare::currencyList(u" usd, eur ,,"_s), (QStringList{u"USD"_s, u"EUR"_s}));
+    QCOMPARE(cryptocompare::currencyList(u" , "_s), QStringList{u"USD"_s});
+    QCOMPARE(cryptocompare::symbolList({u" btc"_s, u""_s, u"Eth "_s, u"  "_s}), (QStringList{u"BTC"_s, u"ETH"_s}));
+}
 
 void TestSourceHelpers::backoffGrowsWithJitterAndCaps()
 {
@@ -90,7 +99,7 @@ void TestSourceHelpers::aggregateTypeDriftAndNulls()
         R"({"TYPE":"5","FROMSYMBOL":"BTC","TOSYMBOL":"EUR","FLAGS":4,"PRICE":"4100.5","LASTUPDATE":1504754372,
             "LASTTRADEID":20466262,"OPEN24HOUR":null,"HIGH24HOUR":4200,"LOW24HOUR":null,"NEWFIELD":{"x":1}})").object();
     const auto t = cryptocompare::quoteFromAggregate(raw);
-    QVERIFY(t.has_value());
+    QVERIFY2(t.ok(), qPrintable(t.errorMessage()));
     QCOMPARE(t->price, 4100.5);
     QCOMPARE(t->currency, std::string("EUR"));
     QVERIFY(!t->open && !t->low && !t->previousClose);

@@ -111,6 +111,10 @@ private Q_SLOTS:
         QTest::newRow("NUL in password") << "postgresql://u:p%00secret@h/d" << "control character";
         QTest::newRow("newline in database") << "postgresql://u@h/d%0A" << "control character";
         QTest::newRow("NUL in option") << "postgresql://u@h/d?application_name=a%00" << "control character";
+        // libpq's PQconninfoParse knows every keyword: a typo fails here, not at connect time.
+        QTest::newRow("unknown option (typo)") << "postgresql://u:secret@h/d?sslmod=require" << "sslmod";
+        QTest::newRow("unknown option api_key") << "postgresql://u:secret@h/d?api_key=hunter2" << "api_key";
+        QTest::newRow("unknown option, secret in query") << "postgresql://u@h/d?password=hunter2&colour=red" << "colour";
         QTest::newRow("NUL in sqlite path") << "sqlite:///tmp/a%00b.db" << "control character";
         QTest::newRow("raw NUL in host") << QStringLiteral("postgresql://u@h") + QChar(0) + QStringLiteral("x/d") << "control character";
     }
@@ -127,15 +131,24 @@ private Q_SLOTS:
         QVERIFY(!u.errorMessage().contains(QLatin1String("hunter2")));
     }
 
+    // The secrets are the keywords libpq marks with dispchar '*' (password, sslpassword), not a list
+    // of our own: everything else is shown.
     void redactsSecretOptions()
     {
-        auto u = DatabaseUrl::parse(QStringLiteral("postgresql://u:pw1234@h/d?sslpassword=keypw&api_key=K3Y&sslmode=disable"));
-        QVERIFY(u);
+        QVERIFY(isLibpqSecretKeyword(QStringLiteral("password")));
+        QVERIFY(isLibpqSecretKeyword(QStringLiteral("sslpassword")));
+        QVERIFY(!isLibpqSecretKeyword(QStringLiteral("sslmode")));
+        QVERIFY(!isLibpqSecretKeyword(QStringLiteral("sslkey")));  // a path, not a secret
+        auto u = DatabaseUrl::parse(
+            QStringLiteral("postgresql://u:pw1234@h/d?sslpassword=keypw&sslmode=disable&application_name=ms"));
+        QVERIFY2(u, qPrintable(u.errorMessage()));
+        QCOMPARE(u->option(QStringLiteral("sslpassword")), QStringLiteral("keypw"));
         const QString r = u->redacted();
-        QVERIFY(!r.contains(QLatin1String("pw1234")));
-        QVERIFY(!r.contains(QLatin1String("keypw")));
-        QVERIFY(!r.contains(QLatin1String("K3Y")));
-        QVERIFY(r.contains(QLatin1String("sslmode=disable")));
+        QVERIFY2(!r.contains(QLatin1String("pw1234")), qPrintable(r));
+        QVERIFY2(!r.contains(QLatin1String("keypw")), qPrintable(r));
+        QVERIFY2(r.contains(QLatin1String("sslpassword=***")), qPrintable(r));
+        QVERIFY2(r.contains(QLatin1String("sslmode=disable")) && r.contains(QLatin1String("application_name=ms")),
+                 qPrintable(r));
     }
 
     void buildsFromPostgresEnvironment()
@@ -176,6 +189,47 @@ private Q_SLOTS:
         QTest::newRow("leap day") << qint64(951782400999) << "2000-02-29 00:00:00.999";
         QTest::newRow("before epoch") << qint64(-1) << "1969-12-31 23:59:59.999";
         QTest::newRow("2100") << qint64(4102444800000) << "2100-01-01 00:00:00.000";
+        // Golden rows at the calendar's edges (values from Python's datetime, independent of both
+        // the old hand-written civil-date code and std::chrono).
+        QTest::newRow("first day of year 1") << qint64(-62135596800000) << "0001-01-01 00:00:00.000";
+        QTest::newRow("last ms of 9999") << qint64(253402300799999) << "9999-12-31 23:59:59.999";
+        QTest::newRow("1600 leap day (400-year rule)") << qint64(-11670955199500) << "1600-02-29 12:00:00.500";
+        QTest::newRow("1900 not leap") << qint64(-2203891200000) << "1900-03-01 00:00:00.000";
+        QTest::newRow("one day and 1 ms before epoch") << qint64(-86400001) << "1969-12-30 23:59:59.999";
+        QTest::newRow("one day before epoch") << qint64(-86400000) << "1969-12-31 00:00:00.000";
+        QTest::newRow("year 400, after February") << qint64(-49539254399999) << "0400-03-01 00:00:00.001";
+        QTest::newRow("end of 2024") << qint64(1735689599999) << "2024-12-31 23:59:59.999";
+    }
+
+    // Outside years 1..9999 the time is clamped to the range (INT64_MIN means "no watermark yet").
+    void timestampsClampToTheCalendar()
+    {
+        std::string lo, hi;
+        rowfmt::appendUtcTimestamp(lo, std::numeric_limits<qint64>::min());
+        rowfmt::appendUtcTimestamp(hi, std::numeric_limits<qint64>::max());
+        QCOMPARE(QString::fromStdString(lo), QStringLiteral("0001-01-01 00:00:00.000"));
+        QCOMPARE(QString::fromStdString(hi), QStringLiteral("9999-12-31 23:59:59.999"));
+    }
+
+    // Equality over the whole range: a deterministic sweep compared with QDateTime (its own
+    // calendar code) and through the parser back to the same millisecond.
+    void timestampsAgreeWithQDateTimeEverywhere()
+    {
+        const qint64 lo = -62135596800000LL, hi = 253402300799999LL;
+        quint64 x = 0x9E3779B97F4A7C15ull;
+        for (int i = 0; i < 200000; ++i) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Half the samples near the epoch (where most data is), half anywhere in the range.
+            const qint64 ms = i % 2 ? lo + qint64(x % quint64(hi - lo + 1)) : qint64(x % 8000000000000ull) - 4000000000000LL;
+            std::string s;
+            rowfmt::appendUtcTimestamp(s, ms);
+            const QString expected =
+                QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+            if (QString::fromStdString(s) != expected || rowfmt::parseUtcTimestamp(s) != std::optional<qint64>(ms))
+                QFAIL(qPrintable(QStringLiteral("%1 ms: %2, QDateTime %3").arg(ms).arg(QString::fromStdString(s), expected)));
+        }
     }
 
     void timestampsFormatAndParse()
@@ -199,6 +253,11 @@ private Q_SLOTS:
         QCOMPARE(rowfmt::parseUtcTimestamp("2023-11-14 22:13:20.123456+00:00"), std::optional<qint64>(1700000000123));
         QVERIFY(!rowfmt::parseUtcTimestamp("2023-11-14 22:13:20+02"));  // not UTC: refuse, never guess
         QVERIFY(!rowfmt::parseUtcTimestamp("2023-13-14 22:13:20"));
+        // Days that do not exist are refused (the hand-written code rolled them into the next month).
+        QVERIFY(!rowfmt::parseUtcTimestamp("2023-02-29 00:00:00"));
+        QVERIFY(!rowfmt::parseUtcTimestamp("2023-04-31 00:00:00"));
+        QVERIFY(!rowfmt::parseUtcTimestamp("1900-02-29 00:00:00"));
+        QCOMPARE(rowfmt::parseUtcTimestamp("2000-02-29 00:00:00"), std::optional<qint64>(951782400000));
         QVERIFY(!rowfmt::parseUtcTimestamp("garbage"));
         QVERIFY(!rowfmt::parseUtcTimestamp(""));
     }

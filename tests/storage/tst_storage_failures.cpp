@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QSqlQuery>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -207,6 +208,88 @@ private Q_SLOTS:
         QCOMPARE(scalar(url, exists.arg(QStringLiteral("good_a"))), 1);
         QCOMPARE(scalar(url, exists.arg(QStringLiteral("half_b"))), 0);   // rolled back
         QCOMPARE(scalar(url, exists.arg(QStringLiteral("later_c"))), 0);  // never attempted
+    }
+
+    // An applied migration edited afterwards refuses the start, naming the file, before anything
+    // new runs; the same file with CRLF line endings is not an edit. Also on a database migrated
+    // before checksums existed (schema_migrations without the column): it upgrades, then checks.
+    void editedMigrationIsRefused_data()
+    {
+        QTest::addColumn<bool>("postgres");
+        QTest::addColumn<bool>("legacyTable");
+        QTest::newRow("postgres") << true << false;
+        QTest::newRow("sqlite") << false << false;
+        QTest::newRow("postgres, table from before checksums") << true << true;
+        QTest::newRow("sqlite, table from before checksums") << false << true;
+    }
+
+    void editedMigrationIsRefused()
+    {
+        QFETCH(bool, postgres);
+        QFETCH(bool, legacyTable);
+        const DatabaseUrl url = postgres ? freshPgUrl()
+                                         : *DatabaseUrl::parse(QStringLiteral("sqlite://") + m_dir.path()
+                                                               + QStringLiteral("/sum%1.db").arg(++m_seq));
+        QTemporaryDir dir;
+        const QString first = dir.filePath(QStringLiteral("001_first.sql"));
+        const QString second = dir.filePath(QStringLiteral("002_second.sql"));
+        QVERIFY(writeFile(first, "CREATE TABLE sum_a (x integer);\n"));
+        QVERIFY(writeFile(second, "CREATE TABLE sum_b (x integer);\n"));
+        const QString name = QStringLiteral("sum");
+        {
+            auto db = openDatabase(url, name);
+            QVERIFY2(db, qPrintable(db.errorMessage()));
+            if (legacyTable) {  // exactly what the runner created before checksums, with 001 and 002 applied
+                QSqlQuery q(*db);
+                QVERIFY(q.exec(postgres ? QStringLiteral("CREATE TABLE schema_migrations (version integer PRIMARY KEY, "
+                                                         "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
+                                        : QStringLiteral("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                                                         "name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT "
+                                                         "(strftime('%Y-%m-%d %H:%M:%f', 'now')))")));
+                QVERIFY(q.exec(QStringLiteral("CREATE TABLE sum_a (x integer)")));
+                QVERIFY(q.exec(QStringLiteral("CREATE TABLE sum_b (x integer)")));
+                QVERIFY(q.exec(QStringLiteral("INSERT INTO schema_migrations (version, name) VALUES "
+                                              "(1, '001_first.sql'), (2, '002_second.sql')")));
+            }
+            Status s = applyMigrations(*db, dir.path());
+            QVERIFY2(s, qPrintable(s.errorMessage()));
+        }
+        closeDatabase(name);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM schema_migrations WHERE length(checksum) = 64")), 2);
+
+        // CRLF line endings: the same migration.
+        QVERIFY(writeFile(first, "CREATE TABLE sum_a (x integer);\r\n"));
+        // An edit of an applied file, and a new file that must not run.
+        QVERIFY(writeFile(second, "CREATE TABLE sum_b (x integer, y integer);\n"));
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("003_third.sql")), "CREATE TABLE sum_c (x integer);\n"));
+        {
+            auto db = openDatabase(url, name);
+            QVERIFY2(db, qPrintable(db.errorMessage()));
+            Status s = applyMigrations(*db, dir.path());
+            QVERIFY(!s);
+            QCOMPARE(s.error().code, QStringLiteral("db_migration_failed"));
+            QVERIFY2(s.errorMessage().contains(QLatin1String("002_second.sql was changed after it was applied")),
+                     qPrintable(s.errorMessage()));
+            QVERIFY2(!s.errorMessage().contains(QLatin1String("001_first")), qPrintable(s.errorMessage()));
+            auto applied = appliedMigrations(*db);
+            QVERIFY(applied);
+            QCOMPARE(*applied, (QList<int>{1, 2}));
+        }
+        closeDatabase(name);
+        const QString exists = postgres ? QStringLiteral("SELECT count(*) FROM pg_tables WHERE tablename = '%1' AND schemaname = current_schema()")
+                                        : QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = '%1'");
+        QCOMPARE(scalar(url, exists.arg(QStringLiteral("sum_c"))), 0);
+
+        // Restored as applied: the start goes on and applies 003.
+        QVERIFY(writeFile(second, "CREATE TABLE sum_b (x integer);\n"));
+        {
+            auto db = openDatabase(url, name);
+            QVERIFY2(db, qPrintable(db.errorMessage()));
+            Status s = applyMigrations(*db, dir.path());
+            QVERIFY2(s, qPrintable(s.errorMessage()));
+        }
+        closeDatabase(name);
+        QCOMPARE(scalar(url, exists.arg(QStringLiteral("sum_c"))), 1);
     }
 
     void concurrentStartsMigrateOnce()
