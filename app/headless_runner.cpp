@@ -162,6 +162,7 @@ void HeadlessRunner::printSummary()
     o[QStringLiteral("produce_errors")] = double(m.produceErrors);
     o[QStringLiteral("db_errors")] = double(m.dbErrors);
     o[QStringLiteral("spooled")] = double(m.spooled);
+    o[QStringLiteral("feed_gaps")] = double(m.feedGaps);
     o[QStringLiteral("latency_p50_ms")] = m.latencyP50Ms;
     o[QStringLiteral("latency_p99_ms")] = m.latencyP99Ms;
     o[QStringLiteral("seconds")] = m_runSeconds;

@@ -57,6 +57,7 @@ void MetricsRegistry::reset()
     for (auto *c : {&queued, &produced, &produceErrors, &consumed, &stored, &inserted, &duplicates, &rejected, &deadLettered,
                     &droppedLate, &candlesWritten, &dbErrors, &spooled})
         c->store(0);
+    feedGaps.store(0);
     latencyAll.reset();
     latencyRecent.reset();
     QMutexLocker lock(&m_mutex);
@@ -83,6 +84,7 @@ MetricsSnapshot MetricsRegistry::snapshot() const
     s.candlesWritten = candlesWritten.load();
     s.dbErrors = dbErrors.load();
     s.spooled = spooled.load();
+    s.feedGaps = feedGaps.load();
     s.latencyP50Ms = latencyAll.percentileMs(50);
     s.latencyP99Ms = latencyAll.percentileMs(99);
     QMutexLocker lock(&m_mutex);

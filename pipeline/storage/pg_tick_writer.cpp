@@ -276,6 +276,8 @@ Result<WriteResult> pgWrite(PGconn *conn, PgWriterState &state, const WriteBatch
     pgQueueOffsets(rest, batch.offsets, &result.offsetsWritten);
     pgQueueLateTicks(rest, late, &result.lateTicksWritten);
     pgQueueIndicators(rest, indicators, batch.smaPeriod, batch.emaPeriod, &result.indicatorsWritten);
+    pgQueueFeedGaps(rest, derived.feedGaps, &result.feedGapsWritten);
+    pgQueueGapStates(rest, derived.gapStates);
     rest.add("COMMIT", QStringLiteral("COMMIT"));
     if (Status s = rest.run(conn, state.limits); !s)
         return fail(s.error());

@@ -21,6 +21,7 @@
 // retries, which is safe because every part of the batch is idempotent (if the lost COMMIT had in
 // fact succeeded, the retry reports those ticks as duplicates).
 #include "model/candle.h"
+#include "model/feed_gap.h"
 #include "model/indicators.h"
 #include "model/result.h"
 #include "model/tick.h"
@@ -65,6 +66,10 @@ struct DerivedRows
     std::vector<Candle> candles;
     std::vector<IndicatorSnapshot> indicators;
     std::vector<LateTickRecord> lateTicks;
+    // Feed gaps found in the inserted ticks (feed_gaps, ON CONFLICT DO NOTHING) and the detector's
+    // state after them (feed_gap_state, upserted), migration 051.
+    std::vector<FeedGap> feedGaps;
+    std::vector<GapStreamState> gapStates;
 };
 // inserted[i] != 0 when WriteBatch::ticks[i] is a new row (neither stored before nor an earlier copy
 // in the same batch).
@@ -103,6 +108,7 @@ struct WriteResult
     qint64 offsetsWritten = 0;
     qint64 lateTicksWritten = 0;   // new late_ticks rows (a replayed one is not counted)
     qint64 indicatorsWritten = 0;
+    qint64 feedGapsWritten = 0;  // new feed_gaps rows (a replayed one is not counted)
     bool replayPath = false;    // PostgreSQL: the batch went through the staging (ON CONFLICT) path
     bool reconnected = false;   // the connection was reopened during this call
 };
@@ -140,6 +146,10 @@ public:
     Result<std::vector<Candle>> loadCandlesForRestore(std::span<const CandleLookback> lookbacks);
     // Stored ticks of one symbol with fromMs <= ts < toMs, ordered by (ts, trade_id).
     Result<std::vector<Tick>> loadTicks(AssetClass asset, const std::string &symbol, qint64 fromMs, qint64 toMs);
+    // The gap detector's stored state (feed_gap_state), every stream.
+    Result<std::vector<GapStreamState>> loadGapStates();
+    // Stored gaps of one symbol that overlap [fromMs, toMs), ordered by gap_start.
+    Result<std::vector<FeedGap>> loadFeedGaps(AssetClass asset, const std::string &symbol, qint64 fromMs, qint64 toMs);
     // A cheap round trip (SELECT 1), reconnecting first when the connection was lost.
     Status ping();
 
