@@ -148,8 +148,6 @@ public:
     Result<std::vector<Tick>> loadTicks(AssetClass asset, const std::string &symbol, qint64 fromMs, qint64 toMs);
     // The gap detector's stored state (feed_gap_state), every stream.
     Result<std::vector<GapStreamState>> loadGapStates();
-    // Stored gaps of one symbol that overlap [fromMs, toMs), ordered by gap_start.
-    Result<std::vector<FeedGap>> loadFeedGaps(AssetClass asset, const std::string &symbol, qint64 fromMs, qint64 toMs);
     // A cheap round trip (SELECT 1), reconnecting first when the connection was lost.
     Status ping();
 

@@ -4,7 +4,7 @@
 #include "headless_process.h"
 #include "pg_server.h"
 #include "sources/tick_recorder.h"
-#include "storage/tick_store.h"
+#include "storage/feed_gap_history.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -108,12 +108,11 @@ private Q_SLOTS:
         }
         auto url2 = DatabaseUrl::parse(url);
         QVERIFY(url2.ok());
-        auto store = TickStore::open(*url2, u"gaps-check-"_s + name);
-        QVERIFY2(store.ok(), qPrintable(store.ok() ? QString() : store.errorMessage()));
+        const FeedGapHistory stored(*url2);
         const qint64 end = kStartMs + kHoleMs + kTicksPerSymbol * kSpacingMs + 1000;
-        auto btc = (*store)->loadFeedGaps(AssetClass::Crypto, "BTC", kStartMs - 1000, end);
-        auto eth = (*store)->loadFeedGaps(AssetClass::Crypto, "ETH", kStartMs - 1000, end);
-        QVERIFY(btc.ok() && eth.ok());
+        auto btc = stored.overlapping(AssetClass::Crypto, "BTC", kStartMs - 1000, end);
+        auto eth = stored.overlapping(AssetClass::Crypto, "ETH", kStartMs - 1000, end);
+        QVERIFY2(btc.ok() && eth.ok(), qPrintable(btc.ok() ? QString() : btc.errorMessage()));
         QCOMPARE(eth->size(), size_t(0));
         QCOMPARE(btc->size(), size_t(hole ? 1 : 0));
         if (hole) {
