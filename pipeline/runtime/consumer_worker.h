@@ -108,6 +108,7 @@ private:
     GapDetector m_gapsWorking;
     bool m_gapsStale = true;  // not restored from the database for the current assignment yet
     std::vector<FeedGap> m_batchGaps;  // found by the last write attempt, logged once it commits
+    qint64 m_gapLogCount = 0;
     void logFeedGaps();
 
     // Per-batch scratch (reused to avoid allocations).

@@ -91,6 +91,9 @@ Status ConsumerWorker::deriveCandles(std::span<const quint8> inserted, DerivedRo
 void ConsumerWorker::logFeedGaps()
 {
     for (const FeedGap &g : m_batchGaps) {
+        // Every gap is stored and counted; the log keeps the first 100 and every 100th after.
+        if (++m_gapLogCount > 100 && m_gapLogCount % 100 != 0)
+            continue;
         const QString what = g.kind == GapKind::Silence
                                  ? QStringLiteral("silent for %1 s (allowed %2 s of market time)")
                                        .arg(double(g.endMs - g.startMs) / 1000.0, 0, 'f', 1)
