@@ -3,14 +3,11 @@
 #include <QFutureWatcher>
 #include <QPainter>
 #include <QtConcurrent>
-
 #include <algorithm>
 
 namespace ms::ui {
 
-GapSpanItem::GapSpanItem(QGraphicsItem *parent) : QGraphicsItem(parent)
-{
-}
+GapSpanItem::GapSpanItem(QGraphicsItem *parent) : QGraphicsItem(parent) {}
 
 void GapSpanItem::show(std::vector<QRectF> spans, const QRectF &plot)
 {
@@ -39,11 +36,11 @@ void GapSpanItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWi
 GapSpans::GapSpans(QGraphicsItem *plotParent, QObject *parent)
     : QObject(parent), m_item(new GapSpanItem(plotParent))
 {
-    m_item->setZValue(40);  // under the candles (50) and lines (60)
+    m_item->setZValue(40); // under the candles (50) and lines (60)
 }
 
-void GapSpans::show(const QString &databaseUrl, const QString &symbol, AssetClass asset, qint64 t0, qint64 t1,
-                    const QRectF &plot)
+void GapSpans::show(const QString &databaseUrl, const QString &symbol, AssetClass asset, qint64 t0,
+                    qint64 t1, const QRectF &plot)
 {
     m_url = databaseUrl;
     m_symbol = symbol;
@@ -81,7 +78,7 @@ void GapSpans::load()
         watcher->deleteLater();
         m_sinceLoad.start();
         if (key != m_url + u'\n' + m_symbol)
-            return;  // the chart moved on to another symbol or database meanwhile
+            return; // the chart moved on to another symbol or database meanwhile
         if (r) {
             m_gaps = std::move(*r);
             m_loadedKey = key;
@@ -91,10 +88,9 @@ void GapSpans::load()
         relayout();
         Q_EMIT loaded();
     });
-    watcher->setFuture(QtConcurrent::run([history = FeedGapHistory(*url), asset = m_asset,
-                                          symbol = m_symbol.toStdString(), from, to] {
-        return history.overlapping(asset, symbol, from, to);
-    }));
+    watcher->setFuture(QtConcurrent::run(
+        [history = FeedGapHistory(*url), asset = m_asset, symbol = m_symbol.toStdString(), from,
+         to] { return history.overlapping(asset, symbol, from, to); }));
 }
 
 void GapSpans::relayout()
@@ -107,7 +103,7 @@ void GapSpans::relayout()
                 continue;
             double x0 = m_plot.left() + double(std::max(g.startMs, m_t0) - m_t0) * perMs;
             double x1 = m_plot.left() + double(std::min(g.endMs, m_t1) - m_t0) * perMs;
-            if (x1 - x0 < 2) {  // a hole narrower than a pixel still shows
+            if (x1 - x0 < 2) { // a hole narrower than a pixel still shows
                 const double mid = (x0 + x1) / 2;
                 x0 = mid - 1;
                 x1 = mid + 1;
@@ -118,4 +114,4 @@ void GapSpans::relayout()
     m_item->show(std::move(rects), m_plot);
 }
 
-}  // namespace ms::ui
+} // namespace ms::ui

@@ -12,7 +12,6 @@
 #include <QGraphicsItem>
 #include <QObject>
 #include <QString>
-
 #include <optional>
 #include <vector>
 
@@ -39,10 +38,10 @@ public:
     // The spans are painted by an item made a child of `plotParent` (the price chart).
     explicit GapSpans(QGraphicsItem *plotParent, QObject *parent = nullptr);
 
-    void show(const QString &databaseUrl, const QString &symbol, AssetClass asset, qint64 t0, qint64 t1,
-              const QRectF &plot);
-    const std::vector<FeedGap> &gaps() const { return m_gaps; }      // read for the shown symbol
-    const std::vector<QRectF> &spanRects() const { return m_item->spans(); }  // on screen
+    void show(const QString &databaseUrl, const QString &symbol, AssetClass asset, qint64 t0,
+              qint64 t1, const QRectF &plot);
+    const std::vector<FeedGap> &gaps() const { return m_gaps; } // read for the shown symbol
+    const std::vector<QRectF> &spanRects() const { return m_item->spans(); } // on screen
     QRectF plotRect() const { return m_plot; }
     int loadsFinished() const { return m_loads; }
 
@@ -62,10 +61,10 @@ private:
     QRectF m_plot;
     std::vector<FeedGap> m_gaps;
     qint64 m_loadedFrom = 0, m_loadedTo = 0;
-    QString m_loadedKey;  // url + symbol the gaps belong to
+    QString m_loadedKey; // url + symbol the gaps belong to
     QElapsedTimer m_sinceLoad;
     bool m_busy = false;
     int m_loads = 0;
 };
 
-}  // namespace ms::ui
+} // namespace ms::ui

@@ -5,15 +5,14 @@
 #include "model/tick.h"
 
 #include <QtGlobal>
-
 #include <string>
 #include <string_view>
 
 namespace ms {
 
 enum class GapKind : quint8 {
-    Silence,   // no tick for longer than the symbol's usual spacing allows (market hours only)
-    Sequence,  // the provider's trade sequence jumped: ids are missing
+    Silence,  // no tick for longer than the symbol's usual spacing allows (market hours only)
+    Sequence, // the provider's trade sequence jumped: ids are missing
 };
 
 inline std::string_view wireName(GapKind k)
@@ -27,19 +26,22 @@ struct FeedGap
     AssetClass asset = AssetClass::Crypto;
     std::string symbol;
     GapKind kind = GapKind::Silence;
-    std::string stream;      // sequence gaps: the id prefix of the stream (e.g. "t-Coinbase-USD-"); "" for silence
-    qint64 startMs = 0;      // event time of the last tick before the hole
-    qint64 endMs = 0;        // event time of the first tick after it
-    qint64 missing = 0;      // sequence gaps: how many ids are missing; 0 for silence
-    qint64 thresholdMs = 0;  // silence gaps: the silence the detector allowed (market time); 0 for sequence
+    std::string stream; // sequence gaps: the id prefix of the stream (e.g. "t-Coinbase-USD-"); ""
+                        // for silence
+    qint64 startMs = 0; // event time of the last tick before the hole
+    qint64 endMs = 0;   // event time of the first tick after it
+    qint64 missing = 0; // sequence gaps: how many ids are missing; 0 for silence
+    qint64 thresholdMs =
+        0; // silence gaps: the silence the detector allowed (market time); 0 for sequence
     qint64 detectedAtMs = 0; // wall clock of the consumer that found it (not part of the key)
 
     bool operator==(const FeedGap &) const = default;
 };
 
-// One stream's detector state. stream "" is the (source, asset, symbol) silence state: lastTsMs, the
-// mean spacing in `estimate` (ms of market time) over `samples` spacings. A non-empty stream is a
-// provider sequence: lastSeq, the learned stride in `estimate`, `samples` steps that confirmed it.
+// One stream's detector state. stream "" is the (source, asset, symbol) silence state: lastTsMs,
+// the mean spacing in `estimate` (ms of market time) over `samples` spacings. A non-empty stream is
+// a provider sequence: lastSeq, the learned stride in `estimate`, `samples` steps that confirmed
+// it.
 struct GapStreamState
 {
     SourceKind source = SourceKind::Simulator;
@@ -54,4 +56,4 @@ struct GapStreamState
     bool operator==(const GapStreamState &) const = default;
 };
 
-}  // namespace ms
+} // namespace ms

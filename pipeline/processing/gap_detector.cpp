@@ -3,7 +3,6 @@
 #include "processing/market_hours.h"
 
 #include <QtGlobal>
-
 #include <algorithm>
 #include <cmath>
 
@@ -18,7 +17,7 @@ bool equalsIgnoringCase(std::string_view a, std::string_view b)
            });
 }
 
-}  // namespace
+} // namespace
 
 GapDetector::GapDetector(GapConfig config) : m_config(std::move(config))
 {
@@ -50,7 +49,8 @@ GapDetector::SequenceId GapDetector::sequenceOf(const Tick &tick) const
         return {};
     const std::string &id = tick.id;
     size_t digits = 0;
-    while (digits < id.size() && id[id.size() - 1 - digits] >= '0' && id[id.size() - 1 - digits] <= '9')
+    while (digits < id.size() && id[id.size() - 1 - digits] >= '0' &&
+           id[id.size() - 1 - digits] <= '9')
         ++digits;
     // At most 18 digits: the number and any difference of two fit in qint64.
     if (digits == 0 || digits > 18 || digits == id.size())
@@ -85,11 +85,12 @@ qint64 GapDetector::allowed(const State &s) const
     if (s.samples < m_config.warmupSamples)
         return 0;
     const double byRate = m_config.silenceFactor * s.estimate;
-    const double capped = std::min(byRate, 9.0e15);  // far beyond any sane tick time span
+    const double capped = std::min(byRate, 9.0e15); // far beyond any sane tick time span
     return std::max(m_config.minSilenceMs, qint64(std::ceil(capped)));
 }
 
-qint64 GapDetector::allowedSilenceMs(SourceKind source, AssetClass asset, const std::string &symbol) const
+qint64 GapDetector::allowedSilenceMs(SourceKind source, AssetClass asset,
+                                     const std::string &symbol) const
 {
     const auto it = m_states.find(Key{source, asset, symbol, std::string()});
     return it == m_states.end() ? 0 : allowed(it->second);
@@ -105,7 +106,8 @@ void GapDetector::add(const Tick &tick, qint64 detectedAtMs, std::vector<FeedGap
 
 void GapDetector::addSilence(const Tick &tick, qint64 detectedAtMs, std::vector<FeedGap> &out)
 {
-    auto [it, fresh] = m_states.try_emplace(Key{tick.source, tick.asset, tick.symbol, std::string()});
+    auto [it, fresh] =
+        m_states.try_emplace(Key{tick.source, tick.asset, tick.symbol, std::string()});
     State &s = it->second;
     if (fresh) {
         s.lastTsMs = tick.tsMs;
@@ -113,12 +115,20 @@ void GapDetector::addSilence(const Tick &tick, qint64 detectedAtMs, std::vector<
         return;
     }
     if (tick.tsMs <= s.lastTsMs)
-        return;  // late or same millisecond: no spacing to learn from
+        return; // late or same millisecond: no spacing to learn from
     const qint64 spacing = openMarketMs(tick.asset, s.lastTsMs, tick.tsMs);
     const qint64 limit = allowed(s);
     if (limit > 0 && spacing > limit) {
-        out.push_back(FeedGap{tick.source, tick.asset, tick.symbol, GapKind::Silence, {}, s.lastTsMs, tick.tsMs, 0,
-                              limit, detectedAtMs});
+        out.push_back(FeedGap{tick.source,
+                              tick.asset,
+                              tick.symbol,
+                              GapKind::Silence,
+                              {},
+                              s.lastTsMs,
+                              tick.tsMs,
+                              0,
+                              limit,
+                              detectedAtMs});
     } else if (spacing > 0) {
         const double x = double(spacing);
         if (s.samples < m_config.warmupSamples) {
@@ -133,7 +143,8 @@ void GapDetector::addSilence(const Tick &tick, qint64 detectedAtMs, std::vector<
     s.dirty = true;
 }
 
-void GapDetector::addSequence(const Tick &tick, const SequenceId &seq, qint64 detectedAtMs, std::vector<FeedGap> &out)
+void GapDetector::addSequence(const Tick &tick, const SequenceId &seq, qint64 detectedAtMs,
+                              std::vector<FeedGap> &out)
 {
     auto [it, fresh] = m_states.try_emplace(Key{tick.source, tick.asset, tick.symbol, seq.stream});
     State &s = it->second;
@@ -145,10 +156,10 @@ void GapDetector::addSequence(const Tick &tick, const SequenceId &seq, qint64 de
         s.lastTsMs = tick.tsMs;
         return;
     }
-    const qint64 step = seq.number - s.lastSeq;  // both < 10^18: no overflow
+    const qint64 step = seq.number - s.lastSeq; // both < 10^18: no overflow
     const qint64 stride = qint64(s.estimate);
     s.lastSeq = seq.number;
-    if (step <= 0) {  // reordered or restarted: learn again
+    if (step <= 0) { // reordered or restarted: learn again
         s.estimate = 0;
         s.samples = 0;
         return;
@@ -157,15 +168,16 @@ void GapDetector::addSequence(const Tick &tick, const SequenceId &seq, qint64 de
         if (step == stride)
             return;
         if (step % stride == 0) {
-            out.push_back(FeedGap{tick.source, tick.asset, tick.symbol, GapKind::Sequence, seq.stream, prevTs,
-                                  std::max(prevTs, tick.tsMs), step / stride - 1, 0, detectedAtMs});
+            out.push_back(FeedGap{tick.source, tick.asset, tick.symbol, GapKind::Sequence,
+                                  seq.stream, prevTs, std::max(prevTs, tick.tsMs),
+                                  step / stride - 1, 0, detectedAtMs});
             return;
         }
     } else if (stride > 0 && step == stride) {
         ++s.samples;
         return;
     }
-    s.estimate = double(step);  // a new candidate stride
+    s.estimate = double(step); // a new candidate stride
     s.samples = 1;
 }
 
@@ -175,9 +187,10 @@ void GapDetector::takeChanged(std::vector<GapStreamState> &out)
         if (!s.dirty)
             continue;
         s.dirty = false;
-        out.push_back(GapStreamState{std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key),
-                                     s.lastTsMs, s.lastSeq, s.estimate, s.samples});
+        out.push_back(GapStreamState{std::get<0>(key), std::get<1>(key), std::get<2>(key),
+                                     std::get<3>(key), s.lastTsMs, s.lastSeq, s.estimate,
+                                     s.samples});
     }
 }
 
-}  // namespace ms
+} // namespace ms

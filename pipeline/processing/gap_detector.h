@@ -15,13 +15,14 @@
 // Sequence. Only providers whose ids number the trades of one stream contiguously:
 //   simulator:          "sim-<seed>-<n>", n counts over all symbols (per symbol the stride is the
 //                        number of simulated symbols); the stream is the prefix "sim-<seed>-";
-//   CryptoCompare:      streamer trades "t-<market>-<currency>-<exchange trade id>" from the markets
+//   CryptoCompare:      streamer trades "t-<market>-<currency>-<exchange trade id>" from the
+//   markets
 //                        in `sequencedMarkets` (exchanges that number trades per pair: Coinbase,
 //                        Binance); other exchanges' ids are not contiguous per pair.
-// Replay files, Finnhub (no trade id) and REST quotes have no sequence. Even then a stream is judged
-// only after `sequenceWarmup` consecutive equal steps (its stride); a step that is a larger multiple
-// of the stride is a gap with step/stride − 1 ids missing; any other step (reordering, a reset)
-// starts the learning again rather than guess.
+// Replay files, Finnhub (no trade id) and REST quotes have no sequence. Even then a stream is
+// judged only after `sequenceWarmup` consecutive equal steps (its stride); a step that is a larger
+// multiple of the stride is a gap with step/stride − 1 ids missing; any other step (reordering, a
+// reset) starts the learning again rather than guess.
 //
 // The detector never fills a gap: it only reports it.
 #include "model/feed_gap.h"
@@ -38,11 +39,12 @@ namespace ms {
 struct GapConfig
 {
     double silenceFactor = 20;
-    qint64 minSilenceMs = 5000;  // a silence shorter than this is never a gap
-    int warmupSamples = 16;      // spacings learned before silence is judged
+    qint64 minSilenceMs = 5000; // a silence shorter than this is never a gap
+    int warmupSamples = 16;     // spacings learned before silence is judged
     double ewmaWeight = 1.0 / 16;
-    int sequenceWarmup = 8;      // equal steps before a sequence is judged
-    std::vector<std::string> sequencedMarkets{"Coinbase", "Binance"};  // CryptoCompare, case-insensitive
+    int sequenceWarmup = 8; // equal steps before a sequence is judged
+    std::vector<std::string> sequencedMarkets{"Coinbase",
+                                              "Binance"}; // CryptoCompare, case-insensitive
 };
 
 class GapDetector
@@ -62,7 +64,8 @@ public:
     qint64 allowedSilenceMs(SourceKind source, AssetClass asset, const std::string &symbol) const;
     const GapConfig &config() const { return m_config; }
 
-    // The sequence stream and number of an id, when its provider numbers trades (empty stream: none).
+    // The sequence stream and number of an id, when its provider numbers trades (empty stream:
+    // none).
     struct SequenceId
     {
         std::string stream;
@@ -71,7 +74,7 @@ public:
     SequenceId sequenceOf(const Tick &tick) const;
 
 private:
-    using Key = std::tuple<SourceKind, AssetClass, std::string, std::string>;  // stream "" = silence
+    using Key = std::tuple<SourceKind, AssetClass, std::string, std::string>; // stream "" = silence
     struct State
     {
         qint64 lastTsMs = 0;
@@ -81,11 +84,12 @@ private:
         bool dirty = false;
     };
     void addSilence(const Tick &tick, qint64 detectedAtMs, std::vector<FeedGap> &out);
-    void addSequence(const Tick &tick, const SequenceId &seq, qint64 detectedAtMs, std::vector<FeedGap> &out);
+    void addSequence(const Tick &tick, const SequenceId &seq, qint64 detectedAtMs,
+                     std::vector<FeedGap> &out);
     qint64 allowed(const State &s) const;
 
     GapConfig m_config;
     std::map<Key, State> m_states;
 };
 
-}  // namespace ms
+} // namespace ms

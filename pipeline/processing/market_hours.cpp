@@ -70,7 +70,7 @@ SessionSpan sessionOfLocalDay(qint64 days)
     const int wd = weekday(days);
     if (wd == 0 || wd == 6)
         return {};
-    const qint64 offsetMs = (newYorkDaylight(days) ? 4 : 5) * kHourMs;  // local + offset = UTC
+    const qint64 offsetMs = (newYorkDaylight(days) ? 4 : 5) * kHourMs; // local + offset = UTC
     const qint64 midnightUtc = days * kDayMs + offsetMs;
     return {midnightUtc + 9 * kHourMs + 30 * 60000, midnightUtc + 16 * kHourMs};
 }
@@ -80,13 +80,13 @@ qint64 floorDiv(qint64 a, qint64 b)
     return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
-}  // namespace
+} // namespace
 
 SessionSpan nyseSessionOn(qint64 utcMs)
 {
     // The New York date: UTC−5 or −4; try the EST date and the day after, the one whose local
     // midnight range contains the instant wins.
-    for (qint64 days = floorDiv(utcMs - 5 * kHourMs, kDayMs); ; ++days) {
+    for (qint64 days = floorDiv(utcMs - 5 * kHourMs, kDayMs);; ++days) {
         const qint64 offsetMs = (newYorkDaylight(days) ? 4 : 5) * kHourMs;
         const qint64 start = days * kDayMs + offsetMs;
         if (utcMs < start + kDayMs)
@@ -117,4 +117,4 @@ qint64 openMarketMs(AssetClass asset, qint64 fromMs, qint64 toMs)
     return open;
 }
 
-}  // namespace ms
+} // namespace ms

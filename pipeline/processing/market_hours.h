@@ -14,7 +14,8 @@
 
 namespace ms {
 
-// Milliseconds of [fromMs, toMs) during which the market of `asset` is open (0 when toMs <= fromMs).
+// Milliseconds of [fromMs, toMs) during which the market of `asset` is open (0 when toMs <=
+// fromMs).
 qint64 openMarketMs(AssetClass asset, qint64 fromMs, qint64 toMs);
 
 // The regular session of the New York local date containing `utcMs`, as UTC [open, close), or
@@ -26,4 +27,4 @@ struct SessionSpan
 };
 SessionSpan nyseSessionOn(qint64 utcMs);
 
-}  // namespace ms
+} // namespace ms

@@ -7,7 +7,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
-
 #include <algorithm>
 #include <atomic>
 
@@ -16,7 +15,8 @@ namespace ms {
 using storage_detail::timeParam;
 using storage_detail::timeValue;
 
-Result<std::vector<FeedGap>> FeedGapHistory::overlapping(AssetClass asset, const std::string &symbol, qint64 fromMs,
+Result<std::vector<FeedGap>> FeedGapHistory::overlapping(AssetClass asset,
+                                                         const std::string &symbol, qint64 fromMs,
                                                          qint64 toMs, int limit) const
 {
     std::vector<FeedGap> out;
@@ -39,17 +39,21 @@ Result<std::vector<FeedGap>> FeedGapHistory::overlapping(AssetClass asset, const
         const QString param = pg ? QStringLiteral("CAST(? AS timestamptz)") : QStringLiteral("?");
         QSqlQuery q(*db);
         q.setForwardOnly(true);
-        q.prepare(QStringLiteral("SELECT source, kind, stream, %1, %2, missing, threshold_ms, %3 FROM feed_gaps "
-                                 "WHERE symbol = ? AND asset_class = ? AND gap_end >= %4 AND gap_start < %4 "
-                                 "ORDER BY gap_end DESC LIMIT ?")
-                      .arg(ts("gap_start"), ts("gap_end"), ts("detected_at"), param));
+        q.prepare(
+            QStringLiteral(
+                "SELECT source, kind, stream, %1, %2, missing, threshold_ms, %3 FROM feed_gaps "
+                "WHERE symbol = ? AND asset_class = ? AND gap_end >= %4 AND gap_start < %4 "
+                "ORDER BY gap_end DESC LIMIT ?")
+                .arg(ts("gap_start"), ts("gap_end"), ts("detected_at"), param));
         q.addBindValue(QString::fromStdString(symbol));
-        q.addBindValue(QString::fromLatin1(wireName(asset).data(), qsizetype(wireName(asset).size())));
+        q.addBindValue(
+            QString::fromLatin1(wireName(asset).data(), qsizetype(wireName(asset).size())));
         q.addBindValue(timeParam(fromMs));
         q.addBindValue(timeParam(toMs));
         q.addBindValue(std::max(1, limit));
         if (!q.exec()) {
-            Error e{QStringLiteral("Reading feed gaps: %1").arg(q.lastError().text()), QStringLiteral("db_rejected")};
+            Error e{QStringLiteral("Reading feed gaps: %1").arg(q.lastError().text()),
+                    QStringLiteral("db_rejected")};
             q = QSqlQuery();
             *db = QSqlDatabase();
             closeDatabase(name);
@@ -57,10 +61,12 @@ Result<std::vector<FeedGap>> FeedGapHistory::overlapping(AssetClass asset, const
         }
         while (q.next()) {
             FeedGap g;
-            g.source = sourceKindFromString(q.value(0).toString().toStdString()).value_or(SourceKind::Simulator);
+            g.source = sourceKindFromString(q.value(0).toString().toStdString())
+                           .value_or(SourceKind::Simulator);
             g.asset = asset;
             g.symbol = symbol;
-            g.kind = q.value(1).toString() == QLatin1String("sequence") ? GapKind::Sequence : GapKind::Silence;
+            g.kind = q.value(1).toString() == QLatin1String("sequence") ? GapKind::Sequence
+                                                                        : GapKind::Silence;
             g.stream = q.value(2).toString().toStdString();
             g.startMs = timeValue(q.value(3));
             g.endMs = timeValue(q.value(4));
@@ -75,4 +81,4 @@ Result<std::vector<FeedGap>> FeedGapHistory::overlapping(AssetClass asset, const
     return out;
 }
 
-}  // namespace ms
+} // namespace ms

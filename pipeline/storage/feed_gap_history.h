@@ -18,11 +18,11 @@ public:
 
     // Gaps of (asset, symbol) with gap_end >= fromMs and gap_start < toMs, oldest first, at most
     // `limit` (the newest ones when there are more).
-    Result<std::vector<FeedGap>> overlapping(AssetClass asset, const std::string &symbol, qint64 fromMs, qint64 toMs,
-                                             int limit = 1000) const;
+    Result<std::vector<FeedGap>> overlapping(AssetClass asset, const std::string &symbol,
+                                             qint64 fromMs, qint64 toMs, int limit = 1000) const;
 
 private:
     DatabaseUrl m_url;
 };
 
-}  // namespace ms
+} // namespace ms

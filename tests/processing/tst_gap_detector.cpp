@@ -18,7 +18,8 @@ qint64 utc(int y, int m, int d, int hh, int mm, int ss = 0)
 
 qint64 newYork(int y, int m, int d, int hh, int mm, int ss = 0)
 {
-    return QDateTime(QDate(y, m, d), QTime(hh, mm, ss), QTimeZone("America/New_York")).toMSecsSinceEpoch();
+    return QDateTime(QDate(y, m, d), QTime(hh, mm, ss), QTimeZone("America/New_York"))
+        .toMSecsSinceEpoch();
 }
 
 struct Feed
@@ -61,7 +62,7 @@ struct ExpectedGap
     qint64 startMs, endMs, missing;
 };
 
-}  // namespace
+} // namespace
 
 Q_DECLARE_METATYPE(Feed)
 Q_DECLARE_METATYPE(std::vector<ExpectedGap>)
@@ -82,7 +83,7 @@ void TestGapDetector::detects_data()
 {
     QTest::addColumn<Feed>("feed");
     QTest::addColumn<std::vector<ExpectedGap>>("expected");
-    const qint64 t0 = utc(2026, 11, 24, 12, 0);  // a Tuesday
+    const qint64 t0 = utc(2026, 11, 24, 12, 0); // a Tuesday
 
     {
         Feed f;
@@ -94,7 +95,8 @@ void TestGapDetector::detects_data()
         f.run(t0, 100, 250);
         const qint64 before = f.lastTs();
         f.run(before + 60000, 100, 250);
-        QTest::newRow("60 s hole in a 4/s feed: one") << f << std::vector<ExpectedGap>{{GapKind::Silence, before, before + 60000, 0}};
+        QTest::newRow("60 s hole in a 4/s feed: one")
+            << f << std::vector<ExpectedGap>{{GapKind::Silence, before, before + 60000, 0}};
     }
     {
         Feed f;
@@ -110,7 +112,7 @@ void TestGapDetector::detects_data()
     }
     {
         Feed f;
-        f.run(t0, 100, 2000);  // a slow feed: 20 x 2 s = 40 s allowed
+        f.run(t0, 100, 2000); // a slow feed: 20 x 2 s = 40 s allowed
         f.run(f.lastTs() + 30000, 50, 2000);
         QTest::newRow("30 s pause of a 0.5/s feed: none") << f << std::vector<ExpectedGap>{};
     }
@@ -118,7 +120,7 @@ void TestGapDetector::detects_data()
         Feed f;
         f.asset = AssetClass::Stock;
         const qint64 fri = newYork(2026, 11, 27, 15, 50);
-        f.run(fri, 2400, 250);  // until 15:59:59.75 New York time
+        f.run(fri, 2400, 250); // until 15:59:59.75 New York time
         const qint64 before = f.lastTs();
         f.run(newYork(2026, 11, 30, 9, 30, 1), 100, 250);
         QTest::newRow("stock silent over the weekend: none") << f << std::vector<ExpectedGap>{};
@@ -164,7 +166,7 @@ void TestGapDetector::detects_data()
         Feed f;
         f.source = SourceKind::Simulator;
         f.idPrefix = "sim-42-";
-        f.idStride = 6;  // six simulated symbols, round robin
+        f.idStride = 6; // six simulated symbols, round robin
         f.run(t0, 50, 250);
         const qint64 before = f.lastTs();
         f.skipIds(3);
@@ -190,7 +192,8 @@ void TestGapDetector::detects_data()
         f.run(t0, 50, 250);
         f.skipIds(7);
         f.run(f.lastTs() + 250, 50, 250);
-        QTest::newRow("CryptoCompare Kraken ids: not a sequence") << f << std::vector<ExpectedGap>{};
+        QTest::newRow("CryptoCompare Kraken ids: not a sequence")
+            << f << std::vector<ExpectedGap>{};
     }
     {
         Feed f;
@@ -203,13 +206,14 @@ void TestGapDetector::detects_data()
         Feed f;
         f.source = SourceKind::Simulator;
         f.idPrefix = "sim-42-";
-        for (int i = 0; i < 60; ++i) {  // steps 1, 2, 1, 2, ...: no constant stride
+        for (int i = 0; i < 60; ++i) { // steps 1, 2, 1, 2, ...: no constant stride
             f.run(t0 + i * 250, 1, 250);
             f.skipIds(i % 2);
         }
         f.skipIds(100);
         f.run(t0 + 60 * 250, 20, 250);
-        QTest::newRow("ids without a constant stride: never judged") << f << std::vector<ExpectedGap>{};
+        QTest::newRow("ids without a constant stride: never judged")
+            << f << std::vector<ExpectedGap>{};
     }
 }
 
@@ -243,8 +247,8 @@ void TestGapDetector::restoreFindsWhatAnUninterruptedRunFinds()
     const qint64 t0 = utc(2026, 11, 24, 12, 0);
     f.run(t0, 40, 300);
     f.skipIds(2);
-    f.run(f.lastTs() + 90000, 40, 300);  // silence and 2 missing ids at once
-    f.run(f.lastTs() + 50000, 40, 300);  // silence only
+    f.run(f.lastTs() + 90000, 40, 300); // silence and 2 missing ids at once
+    f.run(f.lastTs() + 50000, 40, 300); // silence only
     GapDetector whole;
     std::vector<FeedGap> expected;
     for (const Tick &t : f.ticks)
@@ -258,11 +262,11 @@ void TestGapDetector::restoreFindsWhatAnUninterruptedRunFinds()
         for (size_t i = 0; i < cut; ++i) {
             first.add(f.ticks[i], 1, found);
             if (i % 7 == 0)
-                first.takeChanged(states);  // batches: the last state of a stream wins
+                first.takeChanged(states); // batches: the last state of a stream wins
         }
         first.takeChanged(states);
         GapDetector resumed;
-        resumed.restore(states);  // later rows of a stream replace earlier ones
+        resumed.restore(states); // later rows of a stream replace earlier ones
         for (size_t i = cut; i < f.ticks.size(); ++i)
             resumed.add(f.ticks[i], 1, found);
         QCOMPARE(found, expected);
@@ -274,7 +278,7 @@ void TestGapDetector::learnedThresholdFollowsTheRate()
     GapDetector d;
     std::vector<FeedGap> found;
     Feed fast;
-    fast.run(utc(2026, 11, 24, 12, 0), 200, 1000);  // 1/s: 20 s allowed
+    fast.run(utc(2026, 11, 24, 12, 0), 200, 1000); // 1/s: 20 s allowed
     for (const Tick &t : fast.ticks)
         d.add(t, 0, found);
     QCOMPARE(d.allowedSilenceMs(SourceKind::Replay, AssetClass::Crypto, "BTC"), qint64(20000));
@@ -283,7 +287,8 @@ void TestGapDetector::learnedThresholdFollowsTheRate()
     GapDetector cold;
     for (const Tick &t : warm.ticks)
         cold.add(t, 0, found);
-    QCOMPARE(cold.allowedSilenceMs(SourceKind::Replay, AssetClass::Crypto, "BTC"), qint64(0));  // warming up
+    QCOMPARE(cold.allowedSilenceMs(SourceKind::Replay, AssetClass::Crypto, "BTC"),
+             qint64(0)); // warming up
     QVERIFY(found.empty());
 }
 
@@ -308,11 +313,12 @@ void TestGapDetector::openMarketTimeSkipsNightsAndWeekends()
 {
     const qint64 fri1500 = newYork(2026, 11, 27, 15, 0);
     const qint64 mon1000 = newYork(2026, 11, 30, 10, 0);
-    QCOMPARE(openMarketMs(AssetClass::Stock, fri1500, mon1000), qint64(90) * 60000);  // 1 h + 30 min
+    QCOMPARE(openMarketMs(AssetClass::Stock, fri1500, mon1000), qint64(90) * 60000); // 1 h + 30 min
     QCOMPARE(openMarketMs(AssetClass::Crypto, fri1500, mon1000), mon1000 - fri1500);
     // A whole week: five sessions of 6.5 h.
-    QCOMPARE(openMarketMs(AssetClass::Stock, fri1500, fri1500 + 7 * 86400000LL), qint64(5) * 390 * 60000);
-    QCOMPARE(openMarketMs(AssetClass::Stock, mon1000, fri1500), qint64(0));  // backwards
+    QCOMPARE(openMarketMs(AssetClass::Stock, fri1500, fri1500 + 7 * 86400000LL),
+             qint64(5) * 390 * 60000);
+    QCOMPARE(openMarketMs(AssetClass::Stock, mon1000, fri1500), qint64(0)); // backwards
 }
 
 QTEST_GUILESS_MAIN(TestGapDetector)

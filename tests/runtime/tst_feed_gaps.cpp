@@ -16,9 +16,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr qint64 kStartMs = 1764590400000;  // 2025-12-01 12:00 UTC
+constexpr qint64 kStartMs = 1764590400000; // 2025-12-01 12:00 UTC
 constexpr int kTicksPerSymbol = 300;
-constexpr qint64 kSpacingMs = 250;  // 4 ticks/s per symbol, like a real feed
+constexpr qint64 kSpacingMs = 250; // 4 ticks/s per symbol, like a real feed
 constexpr qint64 kHoleMs = 60000;
 
 // BTC and ETH interleaved; with `hole`, BTC says nothing for a minute after its 150th tick.
@@ -51,18 +51,20 @@ std::pair<qint64, qint64> writeFeed(const QString &path, bool hole, const QStrin
         }
     }
     // The file in event-time order, as a recorder would have written it.
-    std::stable_sort(ticks.begin(), ticks.end(), [](const Tick &a, const Tick &b) { return a.tsMs < b.tsMs; });
+    std::stable_sort(ticks.begin(), ticks.end(),
+                     [](const Tick &a, const Tick &b) { return a.tsMs < b.tsMs; });
     if (splitPath.isEmpty())
         return (*rec)->append(ticks).ok() ? span : std::pair<qint64, qint64>{-1, -1};
     auto second = TickRecorder::open(splitPath);
-    const auto cut = std::find_if(ticks.begin(), ticks.end(), [&](const Tick &t) { return t.tsMs >= span.second; });
-    if (!second.ok() || !(*rec)->append(std::span<const Tick>(ticks.begin(), cut)).ok()
-        || !(*second)->append(std::span<const Tick>(cut, ticks.end())).ok())
+    const auto cut = std::find_if(ticks.begin(), ticks.end(),
+                                  [&](const Tick &t) { return t.tsMs >= span.second; });
+    if (!second.ok() || !(*rec)->append(std::span<const Tick>(ticks.begin(), cut)).ok() ||
+        !(*second)->append(std::span<const Tick>(cut, ticks.end())).ok())
         return {-1, -1};
     return span;
 }
 
-}  // namespace
+} // namespace
 
 class TestFeedGaps : public QObject
 {
@@ -105,13 +107,15 @@ private Q_SLOTS:
         }
         const QString ticks = QString::number(2 * kTicksPerSymbol);
         for (int run = 1; run <= 2; ++run) {
-            const HeadlessResult r = runApp({u"--headless"_s, u"--source"_s, u"replay:"_s + file, u"--replay-speed"_s,
-                                             u"0"_s, u"--db"_s, url, u"--max-ticks"_s, ticks},
-                                            120000, m_dir.path());
+            const HeadlessResult r =
+                runApp({u"--headless"_s, u"--source"_s, u"replay:"_s + file, u"--replay-speed"_s,
+                        u"0"_s, u"--db"_s, url, u"--max-ticks"_s, ticks},
+                       120000, m_dir.path());
             QVERIFY2(r.finished && r.exitCode == 0, qPrintable(r.out + r.err));
             // The first run stores the gap; the replay stores no tick again, so it finds nothing.
             QCOMPARE(r.summary.value(u"feed_gaps"_s).toInteger(-1), run == 1 && hole ? 1 : 0);
-            QCOMPARE(r.summary.value(u"inserted"_s).toInteger(-1), run == 1 ? 2 * kTicksPerSymbol : 0);
+            QCOMPARE(r.summary.value(u"inserted"_s).toInteger(-1),
+                     run == 1 ? 2 * kTicksPerSymbol : 0);
         }
         auto url2 = DatabaseUrl::parse(url);
         QVERIFY(url2.ok());
@@ -128,7 +132,7 @@ private Q_SLOTS:
             QCOMPARE(g.source, SourceKind::Replay);
             QCOMPARE(g.startMs, holeStart);
             QCOMPARE(g.endMs, holeEnd);
-            QCOMPARE(g.thresholdMs, qint64(5000));  // 20 x 250 ms is under the floor
+            QCOMPARE(g.thresholdMs, qint64(5000)); // 20 x 250 ms is under the floor
             QVERIFY(g.detectedAtMs > kStartMs);
         }
     }
@@ -147,7 +151,8 @@ private Q_SLOTS:
     {
         QFETCH(bool, postgres);
         const QString name = u"split%1"_s.arg(++m_databases);
-        const QString first = m_dir.filePath(name + u"-1.jsonl"_s), second = m_dir.filePath(name + u"-2.jsonl"_s);
+        const QString first = m_dir.filePath(name + u"-1.jsonl"_s),
+                      second = m_dir.filePath(name + u"-2.jsonl"_s);
         const auto [holeStart, holeEnd] = writeFeed(first, true, second);
         QVERIFY(holeStart > 0);
         QString url = u"sqlite:///"_s + m_dir.filePath(name + u".db"_s);
@@ -160,13 +165,15 @@ private Q_SLOTS:
             QFile f(file);
             QVERIFY(f.open(QIODevice::ReadOnly));
             const QString ticks = QString::number(f.readAll().count('\n'));
-            const HeadlessResult r = runApp({u"--headless"_s, u"--source"_s, u"replay:"_s + file, u"--replay-speed"_s,
-                                             u"0"_s, u"--db"_s, url, u"--max-ticks"_s, ticks},
-                                            120000, m_dir.path());
+            const HeadlessResult r =
+                runApp({u"--headless"_s, u"--source"_s, u"replay:"_s + file, u"--replay-speed"_s,
+                        u"0"_s, u"--db"_s, url, u"--max-ticks"_s, ticks},
+                       120000, m_dir.path());
             QVERIFY2(r.finished && r.exitCode == 0, qPrintable(r.out + r.err));
             QCOMPARE(r.summary.value(u"feed_gaps"_s).toInteger(-1), gaps);
         }
-        auto btc = FeedGapHistory(*DatabaseUrl::parse(url)).overlapping(AssetClass::Crypto, "BTC", 0, holeEnd + 1);
+        auto btc = FeedGapHistory(*DatabaseUrl::parse(url))
+                       .overlapping(AssetClass::Crypto, "BTC", 0, holeEnd + 1);
         QVERIFY(btc.ok());
         QCOMPARE(btc->size(), size_t(1));
         QCOMPARE(btc->front().startMs, holeStart);

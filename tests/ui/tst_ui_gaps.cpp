@@ -15,7 +15,7 @@ using namespace ms::ui;
 
 namespace {
 constexpr qint64 kMinute = 60 * 1000;
-constexpr qint64 kEnd = 1'700'000'000'000LL / kMinute * kMinute;  // the newest stored minute
+constexpr qint64 kEnd = 1'700'000'000'000LL / kMinute * kMinute; // the newest stored minute
 constexpr int kMinutes = 240;
 
 std::vector<Candle> seedCandles()
@@ -54,7 +54,7 @@ FeedGap gap(const char *symbol, qint64 startMs, qint64 endMs)
     g.detectedAtMs = endMs + 10;
     return g;
 }
-}  // namespace
+} // namespace
 
 class TstUiGaps : public QObject
 {
@@ -77,8 +77,10 @@ private Q_SLOTS:
         // Through the consumer's own write path: the rows a detector hands back with the batch.
         batch.deriveFromInserted = [this](std::span<const quint8>, DerivedRows &out) {
             out.feedGaps.push_back(gap("BTC", m_gapStart, m_gapEnd));
-            out.feedGaps.push_back(gap("BTC", kEnd - 200 * kMinute, kEnd - 199 * kMinute));  // out of view
-            out.feedGaps.push_back(gap("ETH", kEnd - 40 * kMinute, kEnd - 30 * kMinute));    // not BTC's
+            out.feedGaps.push_back(
+                gap("BTC", kEnd - 200 * kMinute, kEnd - 199 * kMinute)); // out of view
+            out.feedGaps.push_back(
+                gap("ETH", kEnd - 40 * kMinute, kEnd - 30 * kMinute)); // not BTC's
             return Status{};
         };
         auto written = (*store)->write(batch);
@@ -107,7 +109,7 @@ private Q_SLOTS:
         const GapSpans *spans = w.charts()->gapSpans();
         QVERIFY(spans);
         QTRY_COMPARE_WITH_TIMEOUT(spans->spanRects().size(), size_t(1), 20000);
-        QCOMPARE(spans->gaps().size(), size_t(1));  // the one in view (± a span); not ETH's
+        QCOMPARE(spans->gaps().size(), size_t(1)); // the one in view (± a span); not ETH's
         const auto [t0, t1] = w.charts()->visibleRange();
         QVERIFY(t0 < m_gapStart && m_gapEnd < t1);
         const QRectF plot = spans->plotRect();
@@ -121,7 +123,8 @@ private Q_SLOTS:
         // ETH's own gap, not BTC's, once ETH is shown.
         w.charts()->setSymbol(QStringLiteral("ETH"));
         w.charts()->refresh(true);
-        QTRY_VERIFY_WITH_TIMEOUT(spans->gaps().size() == 1 && spans->gaps().front().symbol == "ETH", 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(spans->gaps().size() == 1 && spans->gaps().front().symbol == "ETH",
+                                 20000);
         QCOMPARE(spans->spanRects().size(), size_t(1));
         QCOMPARE(spans->gaps().front().startMs, kEnd - 40 * kMinute);
     }
