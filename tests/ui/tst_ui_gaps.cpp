@@ -2,6 +2,7 @@
 // its place in time, only for its own symbol and only while it is in view.
 #include "chart_panel.h"
 #include "gap_spans.h"
+#include "health_panel.h"
 #include "main_window.h"
 #include "storage/database_url.h"
 #include "storage/tick_store.h"
@@ -127,6 +128,15 @@ private Q_SLOTS:
                                  20000);
         QCOMPARE(spans->spanRects().size(), size_t(1));
         QCOMPARE(spans->gaps().front().startMs, kEnd - 40 * kMinute);
+    }
+
+    void healthPanelCountsStoredGaps()
+    {
+        HealthPanel panel;
+        MetricsSnapshot s;
+        s.feedGaps = 3;
+        QVERIFY(panel.update(s, 1'000'000));
+        QVERIFY2(panel.summary().contains(QStringLiteral("feed gaps 3")), qPrintable(panel.summary()));
     }
 };
 
