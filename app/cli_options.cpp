@@ -141,7 +141,7 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     opt("consumers", "Consumer instances in this process (default: 2 with the embedded broker and PostgreSQL, else 1).", "n");
     opt("group", "Kafka consumer group (default marketstream).", "name");
     opt("seed", "Simulator seed (default 42).", "n");
-    opt("rate", "Simulator ticks/s over all symbols; 0 = as fast as possible (default 1000).", "n");
+    opt("rate", "Simulator ticks/s over all symbols; 0 = as fast as possible (default 24: 4 per default symbol).", "n");
     opt("max-ticks", "Stop after N ticks are stored (with producers: the simulator makes N).", "n");
     opt("start-time", "Simulator event-time origin (ms or ISO-8601): byte-identical reruns.", "time");
     opt("duration", "Stop after this many seconds.", "seconds");

@@ -163,6 +163,7 @@ void HeadlessRunner::printSummary()
     o[QStringLiteral("db_errors")] = double(m.dbErrors);
     o[QStringLiteral("spooled")] = double(m.spooled);
     o[QStringLiteral("alerts")] = double(m.alertsTriggered);
+    o[QStringLiteral("feed_gaps")] = double(m.feedGaps);
     o[QStringLiteral("latency_p50_ms")] = m.latencyP50Ms;
     o[QStringLiteral("latency_p99_ms")] = m.latencyP99Ms;
     o[QStringLiteral("seconds")] = m_runSeconds;

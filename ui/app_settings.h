@@ -20,7 +20,7 @@ struct AppSettings
     // Sources
     QStringList sources{QStringLiteral("simulator")};  // SourceSpec types
     QString replayPath;
-    double simulatorRate = 1000;
+    double simulatorRate = kDefaultSimulatorTicksPerSymbol * 6;  // PipelineConfig's default
     QStringList cryptoSymbols{QStringLiteral("BTC"), QStringLiteral("ETH"), QStringLiteral("BNB")};
     QStringList stockSymbols{QStringLiteral("AAPL"), QStringLiteral("MSFT"), QStringLiteral("GOOGL")};
     QList<int> candleIntervalsSec{1, 60, 300, 3600};

@@ -4,6 +4,7 @@
 #include "candle_plot_item.h"
 #include "category_ticks.h"
 #include "decimator.h"
+#include "gap_spans.h"
 #include "history_loader.h"
 #include "interactive_chart_view.h"
 #include "ui_theme.h"
@@ -402,6 +403,8 @@ void ChartPanel::layoutItems()
     if (!m_ema.empty())
         lines.push_back({seriesColor(3), m_ema.segments});
     m_lineItem->show(std::move(lines), pricePlot, m_t0, m_t1, lo, hi);
+    if (const SymbolData *d = m_store->find(m_symbol))
+        m_gapSpans->show(m_history ? m_history->databaseUrl() : QString(), m_symbol, d->asset, m_t0, m_t1, pricePlot);
     placeLastPrice(pricePlot, lo, hi);
     m_alertMarkers->place(m_symbol, pricePlot, m_t0, m_t1, lo, hi);
     const QPoint corner = m_priceView->mapFromScene(m_priceChart->mapToScene(pricePlot.topLeft()));

@@ -38,6 +38,7 @@ class AlertMarkers;
 struct AlertMark;
 class CandlePlotItem;
 class CategoryTicks;
+class GapSpans;
 class HistoryLoader;
 class InteractiveChartView;
 class LinePlotItem;
@@ -91,6 +92,8 @@ public:
     void setHistoryLoader(HistoryLoader *loader);
     // Parks the view centred on this time (ms), loading older history as needed.
     void goTo(qint64 timeMs);
+    // Feed gaps shaded on the price plot (gap_spans.h).
+    const GapSpans *gapSpans() const { return m_gapSpans; }
     QString headerText() const;
     QString legendText() const;
     QString captionAt(double t, double v) const { return caption(t, v); }
@@ -138,6 +141,7 @@ private:
     QPushButton *m_followButton;
     QDateTimeEdit *m_goToEdit;
     HistoryLoader *m_history = nullptr;
+    GapSpans *m_gapSpans = nullptr;
 
     QChart *m_priceChart;
     QChart *m_volumeChart;

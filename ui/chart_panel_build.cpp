@@ -6,6 +6,7 @@
 #include "candle_plot_item.h"
 #include "category_ticks.h"
 #include "decimator.h"
+#include "gap_spans.h"
 #include "history_loader.h"
 #include "interactive_chart_view.h"
 #include "ui_theme.h"
@@ -94,6 +95,7 @@ void ChartPanel::buildCharts()
     m_lineItem = new LinePlotItem(m_priceChart);
     m_lineItem->setZValue(60);
     m_alertMarkers = std::make_unique<AlertMarkers>(m_priceChart);
+    m_gapSpans = new GapSpans(m_priceChart, this);
     m_lastLine = new QGraphicsLineItem(m_priceChart);
     m_lastLine->setPen(QPen(accentColor(), 1, Qt::DotLine));
     m_lastTag = new QGraphicsRectItem(m_priceChart);

@@ -163,6 +163,8 @@ QString HealthPanel::summary() const
                             l.toString(s.droppedLate), l.toString(s.candlesWritten))
                        .arg(s.latencyP50Ms, 0, 'f', 1)
                        .arg(s.latencyP99Ms, 0, 'f', 1);
+    // Feed gaps stored this run (feed_gaps rows; the chart shades them).
+    text += tr(" · feed gaps %1").arg(l.toString(s.feedGaps));
     if (!s.databaseState.isEmpty())
         text += tr(" · database: %1").arg(s.databaseState);
     return text;

@@ -18,6 +18,7 @@ const std::vector<int> &HistoryLoader::intervals()
 
 void HistoryLoader::setDatabaseUrl(const QString &url)
 {
+    m_url = url;
     Result<DatabaseUrl> parsed = DatabaseUrl::parse(url);
     if (!parsed) {
         m_history.reset();

@@ -22,6 +22,7 @@ public:
     HistoryLoader(MarketDataStore *store, QObject *parent = nullptr);
 
     void setDatabaseUrl(const QString &url);
+    QString databaseUrl() const { return m_url; }  // as given (also read by the chart's gap spans)
     // The newest `perKey` candles of every stored symbol and interval.
     void loadLatest(int perKey = 2000);
     // One page (`pageSize` candles) of this symbol and interval older than beforeMs.
@@ -41,6 +42,7 @@ private:
 
     MarketDataStore *m_store;
     std::optional<CandleHistory> m_history;
+    QString m_url;
     std::set<QString> m_busy, m_exhausted; // "symbol/interval"
     int m_inFlight = 0;
     int m_pages = 0;

@@ -1,9 +1,11 @@
 // Prints single-core throughput of the processing hot path: CandleBuilder::add (4 intervals,
 // 6 symbols, ticks slightly out of order, takeUpdates every 10k ticks as the consumer does), and of
-// the tick codec (decodeTick / encodeTick on v1 JSON). Figures only; never an assertion.
+// the tick codec (decodeTick / encodeTick on v1 JSON), and of the feed gap detector (batches of
+// 10k ticks, half of the symbols stocks outside market hours). Figures only; never an assertion.
 //   build-*/bench/processing/bench_processing [ticks]
 #include "codec/tick_codec.h"
 #include "processing/candle_builder.h"
+#include "processing/gap_detector.h"
 
 #include <algorithm>
 #include <chrono>
@@ -79,6 +81,34 @@ void benchBuilder(const std::vector<Tick> &ticks, const char *label)
                 double(rows) / (double(ticks.size()) / 10000));
 }
 
+// As the consumer runs it: per 10k-tick batch a copy of the committed detector takes the ticks,
+// hands back its changed states, and becomes the committed one.
+void benchGaps(const std::vector<Tick> &ticks, const char *label)
+{
+    double best = 1e9;
+    size_t gaps = 0;
+    for (int rep = 0; rep < 3; ++rep) {
+        GapDetector committed;
+        std::vector<FeedGap> found;
+        std::vector<GapStreamState> states;
+        gaps = 0;
+        best = std::min(best, seconds([&] {
+            for (size_t begin = 0; begin < ticks.size(); begin += 10000) {
+                GapDetector working = committed;
+                for (size_t i = begin; i < std::min(ticks.size(), begin + 10000); ++i)
+                    working.add(ticks[i], 0, found);
+                working.takeChanged(states);
+                committed = std::move(working);
+                gaps += found.size();
+                found.clear();
+                states.clear();
+            }
+        }));
+    }
+    std::printf("GapDetector::add %-28s %6.2f M ticks/s  (%zu ticks, best of 3: %.3f s, %zu gaps)\n", label,
+                double(ticks.size()) / best / 1e6, ticks.size(), best, gaps);
+}
+
 }  // namespace
 
 int main(int argc, char **argv)
@@ -88,6 +118,7 @@ int main(int argc, char **argv)
 
     benchBuilder(makeTicks(n, 4), "(250k ticks/s event rate)");
     benchBuilder(makeTicks(n, 500), "(2k ticks/s event rate)");
+    benchGaps(makeTicks(n, 4), "(250k ticks/s event rate)");
 
     const std::vector<Tick> ticks = makeTicks(n, 4);
     std::vector<std::string> json(ticks.size());

@@ -19,6 +19,9 @@ struct SourceSpec
     QString path;  // replay file (for "replay")
 };
 
+// A few ticks per second per symbol, like the providers' trade streams (issue 14).
+constexpr double kDefaultSimulatorTicksPerSymbol = 4;
+
 struct PipelineConfig
 {
     // Kafka
@@ -58,7 +61,9 @@ struct PipelineConfig
     // The desktop app sets this unless a seed was given: each Start then simulates a new market
     // (same seed = same trade ids, so a second Start would only produce duplicates of the first).
     bool freshSeedPerStart = false;
-    double rate = 1000;                  // ticks/s over all symbols; <= 0 means as fast as possible
+    // Ticks/s over all symbols; <= 0 means as fast as possible. The default is a real feed's pace
+    // on a desktop: 4 ticks/s per symbol for the six default symbols (`--rate` for load tests).
+    double rate = kDefaultSimulatorTicksPerSymbol * 6;
     qint64 maxTicks = 0;                 // 0 = unbounded
     std::optional<qint64> startTimeMs;   // fixed event-time origin → byte-identical ticks
 

@@ -86,6 +86,8 @@ std::vector<std::optional<int64_t>> ConsumerWorker::onAssigned(const std::vector
         m_builderStale = true;  // the first batch rebuilds them before merging anything
     if (m_alerts)
         m_alertsStale = !restoreAlerts(nullptr).ok();  // else the first batch restores them
+    m_gapsStale = true;
+    (void)restoreGaps(tps);  // on failure the first batch tries again before judging anything
     m_ready = true;
     IssueLog::instance().info(kComponent, QStringLiteral("consumer %1 assigned %2 partition(s), %3 resumed from the "
                                                          "database")
@@ -123,18 +125,46 @@ Status ConsumerWorker::rebuildCandles(const std::vector<kafka::TopicPartition> &
     }
     // Only the symbols that live on our partitions: another instance owns the rest, and restoring
     // them here would let this instance close (and overwrite) candles it does not own.
-    std::set<std::pair<std::string, int32_t>> mine;
-    for (const auto &tp : tps)
-        mine.insert({tp.topic, tp.partition});
     std::vector<Candle> keep;
     for (const Candle &c : stored.value()) {
-        const std::string &topic = c.asset == AssetClass::Crypto ? m_opt.cryptoTopic : m_opt.stockTopic;
-        const int32_t n = partitionCount(topic);
-        if (n > 0 && mine.count({topic, kafka::partitionForKey(c.symbol, n)}))
+        if (ownsSymbol(c.asset, c.symbol, tps))
             keep.push_back(c);
     }
     m_builder->restore(keep, CandleBuilder::RestoreMode::Resume);
     m_builderStale = false;
+    return {};
+}
+
+bool ConsumerWorker::ownsSymbol(AssetClass asset, const std::string &symbol,
+                                const std::vector<kafka::TopicPartition> &tps)
+{
+    const std::string &topic = asset == AssetClass::Crypto ? m_opt.cryptoTopic : m_opt.stockTopic;
+    const int32_t n = partitionCount(topic);
+    if (n <= 0)
+        return false;
+    const int32_t p = kafka::partitionForKey(symbol, n);
+    return std::any_of(tps.begin(), tps.end(),
+                       [&](const kafka::TopicPartition &tp) { return tp.topic == topic && tp.partition == p; });
+}
+
+Status ConsumerWorker::restoreGaps(const std::vector<kafka::TopicPartition> &tps)
+{
+    // The state the committed ticks left (feed_gap_state, written with them): judging resumes
+    // exactly there, so a restart or a new owner finds the same gaps an uninterrupted run would.
+    auto stored = m_store->loadGapStates();
+    if (!stored.ok()) {
+        IssueLog::instance().error(kComponent, QStringLiteral("cannot restore the feed gap detector: %1")
+                                                   .arg(stored.errorMessage()));
+        return stored.error();
+    }
+    std::vector<GapStreamState> keep;
+    for (const GapStreamState &g : stored.value()) {
+        if (ownsSymbol(g.asset, g.symbol, tps))
+            keep.push_back(g);
+    }
+    m_gapsCommitted.clear();
+    m_gapsCommitted.restore(keep);
+    m_gapsStale = false;
     return {};
 }
 
@@ -212,6 +242,7 @@ Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomi
     m_metrics.duplicates.fetch_add(result.ticksDuplicate, std::memory_order_relaxed);
     m_metrics.candlesWritten.fetch_add(result.candlesWritten, std::memory_order_relaxed);
     reportAlerts(result.alertsWritten);
+    m_metrics.feedGaps.fetch_add(result.feedGapsWritten, std::memory_order_relaxed);
 
     std::vector<kafka::TopicPartitionOffset> commits;
     for (const auto &[tp, p] : progress) {

@@ -20,6 +20,7 @@
 #include "kafka/dead_letter.h"
 #include "kafka/flow_control.h"
 #include "processing/candle_builder.h"
+#include "processing/gap_detector.h"
 #include "runtime/live_stage.h"
 #include "runtime/metrics_registry.h"
 #include "storage/database_url.h"
@@ -71,6 +72,8 @@ private:
     std::vector<std::optional<int64_t>> onAssigned(const std::vector<kafka::TopicPartition> &tps);
     void onRevoked(const std::vector<kafka::TopicPartition> &tps);
     Status rebuildCandles(const std::vector<kafka::TopicPartition> &tps);
+    Status restoreGaps(const std::vector<kafka::TopicPartition> &tps);
+    bool ownsSymbol(AssetClass asset, const std::string &symbol, const std::vector<kafka::TopicPartition> &tps);
     enum class CommitOutcome { Committed, Stopped, Rejected };
     struct Reject
     {
@@ -110,6 +113,14 @@ private:
     std::vector<AlertTrigger> m_alertsThisBatch;
     qint64 m_rejectLogCount = 0;
     qint64 m_lateLogCount = 0;
+    // Feed gaps: the detector's state as of the last committed batch, and the copy a write attempt
+    // works on (kept only when it commits, so a failed attempt leaves no trace).
+    GapDetector m_gapsCommitted;
+    GapDetector m_gapsWorking;
+    bool m_gapsStale = true;  // not restored from the database for the current assignment yet
+    std::vector<FeedGap> m_batchGaps;  // found by the last write attempt, logged once it commits
+    qint64 m_gapLogCount = 0;
+    void logFeedGaps();
 
     // Per-batch scratch (reused to avoid allocations).
     std::vector<Tick> m_ticks;

@@ -4,6 +4,9 @@
 #include "runtime/issue_log.h"
 #include "storage/database.h"
 
+#include "model/time_util.h"
+
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QThread>
 #include <algorithm>
@@ -33,6 +36,13 @@ Status ConsumerWorker::deriveCandles(std::span<const quint8> inserted, DerivedRo
             return s;
     }
     m_builderStale = true; // until write() reports the commit
+    if (m_gapsStale) {
+        if (Status s = restoreGaps(m_assigned); !s.ok())
+            return s;
+    }
+    m_gapsWorking = m_gapsCommitted; // this attempt's detector; kept only if it commits
+    m_batchGaps.clear();
+    const qint64 detectedAtMs = nowMs();
     m_candleRefused.clear();
     m_lateThisBatch = 0;
     for (size_t i = 0; i < m_ticks.size() && i < inserted.size(); ++i) {
@@ -40,6 +50,8 @@ Status ConsumerWorker::deriveCandles(std::span<const quint8> inserted, DerivedRo
             continue; // already stored (a redelivery or a copy earlier in the batch): already
                       // counted
         const Tick &tick = m_ticks[i];
+        // Gaps are judged on what is stored, in arrival order; a tick is never invented to fill one.
+        m_gapsWorking.add(tick, detectedAtMs, out.feedGaps);
         const AddOutcome outcome = m_builder->add(tick);
         if (outcome.nonFiniteSum) {
             m_candleRefused.push_back(i);
@@ -69,11 +81,37 @@ Status ConsumerWorker::deriveCandles(std::span<const quint8> inserted, DerivedRo
                          QStringLiteral("candle_refused"));
     if (Status s = evaluateAlerts(inserted, out); !s.ok())
         return s;
+    m_gapsWorking.takeChanged(out.gapStates);
+    m_batchGaps = out.feedGaps;
     m_builder->takeUpdates(out.candles);
     m_builder->takeIndicators(out.indicators);
     m_candles = out.candles; // for the live view once committed
     m_indicators = out.indicators;
     return {};
+}
+
+void ConsumerWorker::logFeedGaps()
+{
+    for (const FeedGap &g : m_batchGaps) {
+        // Every gap is stored and counted; the log keeps the first 100 and every 100th after.
+        if (++m_gapLogCount > 100 && m_gapLogCount % 100 != 0)
+            continue;
+        const QString what = g.kind == GapKind::Silence
+                                 ? QStringLiteral("silent for %1 s (allowed %2 s of market time)")
+                                       .arg(double(g.endMs - g.startMs) / 1000.0, 0, 'f', 1)
+                                       .arg(double(g.thresholdMs) / 1000.0, 0, 'f', 1)
+                                 : QStringLiteral("sequence jumped, %1 trade id(s) missing in %2")
+                                       .arg(g.missing)
+                                       .arg(QString::fromStdString(g.stream));
+        IssueLog::instance().warning(
+            QStringLiteral("gaps"),
+            QStringLiteral("feed gap in %1 %2 from %3 to %4: %5")
+                .arg(QString::fromLatin1(wireName(g.source).data(), qsizetype(wireName(g.source).size())),
+                     QString::fromStdString(g.symbol),
+                     QDateTime::fromMSecsSinceEpoch(g.startMs, Qt::UTC).toString(Qt::ISODateWithMs),
+                     QDateTime::fromMSecsSinceEpoch(g.endMs, Qt::UTC).toString(Qt::ISODateWithMs), what));
+    }
+    m_batchGaps.clear();
 }
 
 bool ConsumerWorker::deliverDeadLetters(const std::atomic_bool &stop)
@@ -195,6 +233,9 @@ ConsumerWorker::commitWithRetry(WriteResult &result, const std::atomic_bool &sto
         auto r = m_store->write(wb);
         if (r.ok()) {
             m_builderStale = false;
+            if (!m_gapsStale)
+                m_gapsCommitted = std::move(m_gapsWorking);
+            logFeedGaps();
             result = r.value();
             if (paused) {
                 pauseConsumer(false);

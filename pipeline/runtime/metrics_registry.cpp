@@ -57,6 +57,7 @@ void MetricsRegistry::reset()
     for (auto *c : {&queued, &produced, &produceErrors, &consumed, &stored, &inserted, &duplicates, &rejected, &deadLettered,
                     &droppedLate, &candlesWritten, &dbErrors, &spooled, &alertsTriggered})
         c->store(0);
+    feedGaps.store(0);
     latencyAll.reset();
     latencyRecent.reset();
     QMutexLocker lock(&m_mutex);
@@ -84,6 +85,7 @@ MetricsSnapshot MetricsRegistry::snapshot() const
     s.dbErrors = dbErrors.load();
     s.spooled = spooled.load();
     s.alertsTriggered = alertsTriggered.load();
+    s.feedGaps = feedGaps.load();
     s.latencyP50Ms = latencyAll.percentileMs(50);
     s.latencyP99Ms = latencyAll.percentileMs(99);
     QMutexLocker lock(&m_mutex);

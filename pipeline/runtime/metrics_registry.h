@@ -17,6 +17,7 @@ public:
     std::atomic<qint64> queued{0}, produced{0}, produceErrors{0}, consumed{0}, stored{0}, inserted{0}, duplicates{0},
         rejected{0}, deadLettered{0}, droppedLate{0}, candlesWritten{0}, dbErrors{0}, spooled{0};
     std::atomic<qint64> alertsTriggered{0};  // price alerts: new alerts rows committed
+    std::atomic<qint64> feedGaps{0};  // feed_gaps rows stored (new rows only)
     LatencyHistogram latencyAll;
     LatencyHistogram latencyRecent;  // rotated by rotateRecent()
 

@@ -278,6 +278,8 @@ Result<WriteResult> pgWrite(PGconn *conn, PgWriterState &state, const WriteBatch
     pgQueueIndicators(rest, indicators, batch.smaPeriod, batch.emaPeriod, &result.indicatorsWritten);
     pgQueueAlerts(rest, derived.alerts, &result.alertsWritten);
     pgQueueAlertStates(rest, derived.alertStates);
+    pgQueueFeedGaps(rest, derived.feedGaps, &result.feedGapsWritten);
+    pgQueueGapStates(rest, derived.gapStates);
     rest.add("COMMIT", QStringLiteral("COMMIT"));
     if (Status s = rest.run(conn, state.limits); !s)
         return fail(s.error());

@@ -31,11 +31,15 @@ void pgQueueAlerts(PgPipeline &pipeline, std::span<const AlertTrigger> alerts, q
 void pgQueueAlertStates(PgPipeline &pipeline, std::span<const AlertRuleState> states);
 void pgQueueIndicators(PgPipeline &pipeline, std::span<const IndicatorSnapshot> indicators, qint32 smaPeriod,
                        qint32 emaPeriod, qint64 *rowsOut);
+// Migration 051: feed gaps (ON CONFLICT DO NOTHING) and the gap detector's state (upserted).
+void pgQueueFeedGaps(PgPipeline &pipeline, std::span<const FeedGap> gaps, qint64 *rowsOut);
+void pgQueueGapStates(PgPipeline &pipeline, std::span<const GapStreamState> states);
 
 // Shared with the SQLite writer: rows deduplicated by key, the last one winning (an upsert may not
 // touch one row twice in a statement).
 std::vector<const Candle *> lastCandlePerKey(std::span<const Candle> candles);
 std::vector<const OffsetRecord *> lastOffsetPerKey(std::span<const OffsetRecord> offsets);
 std::vector<const IndicatorSnapshot *> lastIndicatorPerKey(std::span<const IndicatorSnapshot> indicators);
+std::vector<const GapStreamState *> lastGapStatePerKey(std::span<const GapStreamState> states);
 
 }  // namespace ms::storage_detail

@@ -162,6 +162,61 @@ void pgQueueIndicators(PgPipeline &pipeline, std::span<const IndicatorSnapshot> 
         });
 }
 
+void pgQueueFeedGaps(PgPipeline &pipeline, std::span<const FeedGap> gaps, qint64 *rowsOut)
+{
+    queueChunked(pipeline, pointers(gaps), 10,
+                 "INSERT INTO feed_gaps (source, asset_class, symbol, kind, stream, gap_start, gap_end, missing, "
+                 "threshold_ms, detected_at) VALUES ",
+                 " ON CONFLICT (source, asset_class, symbol, kind, stream, gap_start) DO NOTHING",
+                 QStringLiteral("Writing feed gaps"), rowsOut, [](PgParams &p, const FeedGap &g) {
+                     p.add(std::string(wireName(g.source)));
+                     p.add(std::string(wireName(g.asset)));
+                     p.add(g.symbol);
+                     p.add(std::string(wireName(g.kind)));
+                     p.add(g.stream);
+                     p.addTimestamp(g.startMs);
+                     p.addTimestamp(g.endMs);
+                     p.addInt(g.missing);
+                     p.addInt(g.thresholdMs);
+                     p.addTimestamp(g.detectedAtMs);
+                 });
+}
+
+void pgQueueGapStates(PgPipeline &pipeline, std::span<const GapStreamState> states)
+{
+    queueChunked(pipeline, lastGapStatePerKey(states), 8,
+                 "INSERT INTO feed_gap_state (source, asset_class, symbol, stream, last_ts_ms, last_seq, estimate, "
+                 "samples) VALUES ",
+                 " ON CONFLICT (source, asset_class, symbol, stream) DO UPDATE SET last_ts_ms = EXCLUDED.last_ts_ms, "
+                 "last_seq = EXCLUDED.last_seq, estimate = EXCLUDED.estimate, samples = EXCLUDED.samples, "
+                 "updated_at = now()",
+                 QStringLiteral("Writing the gap detector's state"), nullptr, [](PgParams &p, const GapStreamState &g) {
+                     p.add(std::string(wireName(g.source)));
+                     p.add(std::string(wireName(g.asset)));
+                     p.add(g.symbol);
+                     p.add(g.stream);
+                     p.addInt(g.lastTsMs);
+                     p.addInt(g.lastSeq);
+                     p.addDouble(g.estimate);
+                     p.addInt(g.samples);
+                 });
+}
+
+std::vector<const GapStreamState *> lastGapStatePerKey(std::span<const GapStreamState> states)
+{
+    using Key = std::tuple<SourceKind, AssetClass, std::string_view, std::string_view>;
+    std::map<Key, size_t> index;
+    std::vector<const GapStreamState *> out;
+    for (const GapStreamState &g : states) {
+        const auto [it, fresh] = index.try_emplace(Key{g.source, g.asset, g.symbol, g.stream}, out.size());
+        if (fresh)
+            out.push_back(&g);
+        else
+            out[it->second] = &g;
+    }
+    return out;
+}
+
 std::vector<const Candle *> lastCandlePerKey(std::span<const Candle> candles)
 {
     using Key = std::tuple<AssetClass, std::string_view, std::string_view, qint32, qint64>;

@@ -50,6 +50,16 @@ constexpr const char *kAlertStateSql =
     "INSERT INTO alert_state (rule, symbol, last_ts, condition_held) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (rule) DO UPDATE SET last_ts = excluded.last_ts, condition_held = excluded.condition_held, "
     "updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')";
+constexpr const char *kGapSql =
+    "INSERT INTO feed_gaps (source, asset_class, symbol, kind, stream, gap_start, gap_end, missing, threshold_ms, "
+    "detected_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+    "ON CONFLICT (source, asset_class, symbol, kind, stream, gap_start) DO NOTHING";
+
+constexpr const char *kGapStateSql =
+    "INSERT INTO feed_gap_state (source, asset_class, symbol, stream, last_ts_ms, last_seq, estimate, samples) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (source, asset_class, symbol, stream) DO UPDATE SET "
+    "last_ts_ms = excluded.last_ts_ms, last_seq = excluded.last_seq, estimate = excluded.estimate, "
+    "samples = excluded.samples, updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')";
 
 void bindText(sqlite3_stmt *s, int i, std::string_view v)
 {
@@ -84,6 +94,8 @@ SqliteTickWriter::~SqliteTickWriter()
     sqlite3_finalize(m_indicator);
     sqlite3_finalize(m_alert);
     sqlite3_finalize(m_alertState);
+    sqlite3_finalize(m_gap);
+    sqlite3_finalize(m_gapState);
 }
 
 Status SqliteTickWriter::prepare()
@@ -96,7 +108,8 @@ Status SqliteTickWriter::prepare()
         const char *sql;
     } const all[] = {{&m_crypto, tickInsertSql(true)}, {&m_stock, tickInsertSql(false)}, {&m_candle, kCandleSql},
                      {&m_offset, kOffsetSql}, {&m_late, kLateSql}, {&m_indicator, kIndicatorSql},
-                     {&m_alert, kAlertSql}, {&m_alertState, kAlertStateSql}};
+                     {&m_alert, kAlertSql}, {&m_alertState, kAlertStateSql},
+                     {&m_gap, kGapSql}, {&m_gapState, kGapStateSql}};
     for (const auto &p : all) {
         const int rc = sqlite3_prepare_v3(m_db, p.sql, -1, SQLITE_PREPARE_PERSISTENT, p.stmt, nullptr);
         if (rc != SQLITE_OK) {
@@ -283,7 +296,50 @@ Result<WriteResult> SqliteTickWriter::writeInTransaction(const WriteBatch &batch
         if (Status st = step(s, QStringLiteral("Writing alert state")); !st)
             return st.error();
     }
+    if (Status st = writeGaps(derived, r); !st)
+        return st.error();
     return r;
+}
+
+Status SqliteTickWriter::writeGaps(const DerivedRows &derived, WriteResult &r)
+{
+    std::string t1, t2, t3;
+    for (const FeedGap &g : derived.feedGaps) {
+        sqlite3_stmt *s = m_gap;
+        bindText(s, 1, ms::wireName(g.source));
+        bindText(s, 2, ms::wireName(g.asset));
+        bindText(s, 3, g.symbol);
+        bindText(s, 4, ms::wireName(g.kind));
+        bindText(s, 5, g.stream);
+        bindTime(s, 6, g.startMs, t1);
+        bindTime(s, 7, g.endMs, t2);
+        sqlite3_bind_int64(s, 8, g.missing);
+        sqlite3_bind_int64(s, 9, g.thresholdMs);
+        bindTime(s, 10, g.detectedAtMs, t3);
+        const int rc = sqlite3_step(s);
+        Status st = rc == SQLITE_DONE ? Status{} : Status(sqliteError(m_db, rc, QStringLiteral("Writing a feed gap")));
+        sqlite3_reset(s);
+        if (!st)
+            return st;
+        r.feedGapsWritten += sqlite3_changes(m_db);
+    }
+    for (const GapStreamState *g : lastGapStatePerKey(derived.gapStates)) {
+        sqlite3_stmt *s = m_gapState;
+        bindText(s, 1, ms::wireName(g->source));
+        bindText(s, 2, ms::wireName(g->asset));
+        bindText(s, 3, g->symbol);
+        bindText(s, 4, g->stream);
+        sqlite3_bind_int64(s, 5, g->lastTsMs);
+        sqlite3_bind_int64(s, 6, g->lastSeq);
+        sqlite3_bind_double(s, 7, g->estimate);
+        sqlite3_bind_int(s, 8, g->samples);
+        const int rc = sqlite3_step(s);
+        Status st = rc == SQLITE_DONE ? Status{} : Status(sqliteError(m_db, rc, QStringLiteral("Writing the gap state")));
+        sqlite3_reset(s);
+        if (!st)
+            return st;
+    }
+    return {};
 }
 
 }  // namespace ms::storage_detail

@@ -21,6 +21,7 @@ public:
 private:
     Status prepare();
     Result<WriteResult> writeInTransaction(const WriteBatch &batch, bool ticksOnly);
+    Status writeGaps(const DerivedRows &derived, WriteResult &r);
 
     sqlite3 *m_db;
     sqlite3_stmt *m_crypto = nullptr;
@@ -31,6 +32,8 @@ private:
     sqlite3_stmt *m_indicator = nullptr;
     sqlite3_stmt *m_alert = nullptr;
     sqlite3_stmt *m_alertState = nullptr;
+    sqlite3_stmt *m_gap = nullptr;
+    sqlite3_stmt *m_gapState = nullptr;
     std::vector<quint8> m_inserted;  // per tick of the batch: 1 = a new row (INSERT changed one)
 };
 

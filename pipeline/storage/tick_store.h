@@ -22,6 +22,7 @@
 // fact succeeded, the retry reports those ticks as duplicates).
 #include "alerts/alert_evaluator.h"
 #include "model/candle.h"
+#include "model/feed_gap.h"
 #include "model/indicators.h"
 #include "model/result.h"
 #include "model/tick.h"
@@ -70,6 +71,10 @@ struct DerivedRows
     // and the rules' hysteresis state after this batch (upserted).
     std::vector<AlertTrigger> alerts;
     std::vector<AlertRuleState> alertStates;
+    // Feed gaps found in the inserted ticks (feed_gaps, ON CONFLICT DO NOTHING) and the detector's
+    // state after them (feed_gap_state, upserted), migration 051.
+    std::vector<FeedGap> feedGaps;
+    std::vector<GapStreamState> gapStates;
 };
 // inserted[i] != 0 when WriteBatch::ticks[i] is a new row (neither stored before nor an earlier copy
 // in the same batch).
@@ -109,6 +114,7 @@ struct WriteResult
     qint64 lateTicksWritten = 0;   // new late_ticks rows (a replayed one is not counted)
     qint64 indicatorsWritten = 0;
     qint64 alertsWritten = 0;      // new alerts rows (a replayed trigger is not counted)
+    qint64 feedGapsWritten = 0;  // new feed_gaps rows (a replayed one is not counted)
     bool replayPath = false;    // PostgreSQL: the batch went through the staging (ON CONFLICT) path
     bool reconnected = false;   // the connection was reopened during this call
 };
@@ -151,6 +157,8 @@ public:
     // in event-time order, to rebuild a move rule's window.
     Result<std::vector<AlertRuleState>> loadAlertStates(const std::vector<std::string> &rules);
     Result<std::vector<Tick>> loadAlertWindow(const std::string &symbol, qint64 fromMs, qint64 toMs);
+    // The gap detector's stored state (feed_gap_state), every stream.
+    Result<std::vector<GapStreamState>> loadGapStates();
     // A cheap round trip (SELECT 1), reconnecting first when the connection was lost.
     Status ping();
 

@@ -30,6 +30,15 @@ private Q_SLOTS:
         QCOMPARE(h.count(), 1);
     }
 
+    void simulatorDefaultIsARealFeedsPace()
+    {
+        // A few ticks per second per symbol (issue 14); the fast rates are one --rate away.
+        const PipelineConfig c;
+        const double perSymbol = c.rate / double(c.cryptoSymbols.size() + c.stockSymbols.size());
+        QCOMPARE(perSymbol, kDefaultSimulatorTicksPerSymbol);
+        QVERIFY(perSymbol >= 1 && perSymbol <= 10);
+    }
+
     void dotEnvParsing()
     {
         const auto env = parseDotEnv(QStringLiteral("# comment\n\nexport KAFKA_BOOTSTRAP_SERVERS=broker:9092\n"
