@@ -1,6 +1,7 @@
 // End-to-end benchmark: the real headless binary, simulator → embedded Kafka → decode → candles →
 // a real PostgreSQL (started here), then every row verified. Prints figures; asserts nothing.
 //   bench_e2e [ticks=1000000] [paced_seconds=20] [paced_rate=2000] [memory_seconds=0] [memory_rate=20000]
+//   MS_BENCH_APP=/path/to/marketstream bench_e2e …   (measure another build with the same harness)
 // Phase 3 (memory_seconds > 0): a long run at memory_rate with the process's resident memory
 // sampled every 5 s (bounded per-symbol state: it should level off, not climb).
 #include "pg_server.h"
@@ -15,12 +16,20 @@
 #include <vector>
 
 namespace {
+// MS_BENCH_APP runs another build of the binary against the same harness (A/B runs of two commits
+// alternated on one machine); by default the one built with this benchmark.
+QString appPath()
+{
+    const QString other = qEnvironmentVariable("MS_BENCH_APP");
+    return other.isEmpty() ? QStringLiteral(MS_APP_PATH) : other;
+}
+
 QJsonObject runHeadless(const QStringList &args)
 {
     QProcess p;
     p.setProcessChannelMode(QProcess::SeparateChannels);
     p.setStandardErrorFile(QProcess::nullDevice());
-    p.start(QStringLiteral(MS_APP_PATH), args);
+    p.start(appPath(), args);
     p.waitForFinished(-1);
     const QStringList lines = QString::fromUtf8(p.readAllStandardOutput()).trimmed().split(u'\n');
     if (p.exitCode() != 0)
@@ -33,7 +42,7 @@ std::vector<double> runSampled(const QStringList &args, int everyMs)
     QProcess p;
     p.setStandardOutputFile(QProcess::nullDevice());
     p.setStandardErrorFile(QProcess::nullDevice());
-    p.start(QStringLiteral(MS_APP_PATH), args);
+    p.start(appPath(), args);
     p.waitForStarted();
     std::vector<double> samples;
     while (!p.waitForFinished(everyMs)) {

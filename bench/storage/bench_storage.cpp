@@ -165,9 +165,9 @@ qint64 writeAll(TickStore &store, const std::vector<Tick> &ticks, int batch, boo
 qint64 multiRowInsert(QSqlDatabase db, const std::vector<Tick> &ticks, int batch)
 {
     constexpr int kRows = 100;
-    QString sql = QStringLiteral("INSERT INTO crypto_data (symbol, price, \"timestamp\", currency, volume, source, kind, trade_id) VALUES ");
+    QString sql = QStringLiteral("INSERT INTO crypto_data (symbol, price, \"timestamp\", currency, volume, source, kind, trade_id, date_key) VALUES ");
     for (int r = 0; r < kRows; ++r)
-        sql += (r ? QStringLiteral(",") : QString()) + QStringLiteral("(?,?,to_timestamp(?::double precision / 1000),?,?,?,?,?)");
+        sql += (r ? QStringLiteral(",") : QString()) + QStringLiteral("(?,?,to_timestamp(?::double precision / 1000),?,?,?,?,?,?)");
     sql += QStringLiteral(" ON CONFLICT (source, symbol, trade_id) DO NOTHING");
     QSqlQuery q(db);
     if (!q.prepare(sql))
@@ -189,6 +189,7 @@ qint64 multiRowInsert(QSqlDatabase db, const std::vector<Tick> &ticks, int batch
                 q.bindValue(p++, QStringLiteral("simulator"));
                 q.bindValue(p++, QStringLiteral("trade"));
                 q.bindValue(p++, QString::fromStdString(t.id));
+                q.bindValue(p++, rowfmt::utcDateKey(t.tsMs));
             }
             if (!q.exec())
                 return -1;

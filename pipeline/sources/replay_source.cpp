@@ -124,6 +124,12 @@ void ReplaySource::reportProgress()
     }
 }
 
+void ReplaySource::backpressureEnded()
+{
+    if (m_running && m_timer)
+        m_timer->start(0);  // read on at once instead of at the next 10 ms check
+}
+
 void ReplaySource::pump()
 {
     if (!m_running)

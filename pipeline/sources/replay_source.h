@@ -48,6 +48,7 @@ public Q_SLOTS:
     void stop() override;
 
 private:
+    void backpressureEnded() override;
     void pump();
     bool readNext(Tick &out);   // false at end of file
     void finish();

@@ -17,7 +17,7 @@ void SimulatorSource::start()
     m_running = true;
     m_timer = new QTimer(this);
     // Flat out: a zero timer yields to the event loop between slices. Paced: 5 ms slices.
-    m_timer->setInterval(m_options.rate > 0 ? 5 : 0);
+    m_timer->setInterval(sliceIntervalMs());
     m_timer->setTimerType(Qt::PreciseTimer);
     connect(m_timer, &QTimer::timeout, this, &SimulatorSource::step);
     m_clock.start();
@@ -48,6 +48,12 @@ void SimulatorSource::finish(SourceState state, const QString &message)
     Q_EMIT finished();
 }
 
+void SimulatorSource::backpressureEnded()
+{
+    if (m_running && m_timer)
+        m_timer->start(sliceIntervalMs());
+}
+
 void SimulatorSource::step()
 {
     // Slices are bounded in time so a stop request or a queued stop() is seen within milliseconds.
@@ -58,8 +64,13 @@ void SimulatorSource::step()
             finish(SourceState::Stopped, QStringLiteral("stopped"));
             return;
         }
-        if (backpressured())
-            return;  // generate nothing new until the backlog is taken; the timer keeps ticking
+        if (backpressured()) {
+            // Generate nothing new until the backlog is taken. The timer slows down meanwhile (a
+            // zero timer that only finds the backlog still full took a core from the broker and
+            // the consumers) but still sees requestStop(); backpressureEnded() restores it.
+            m_timer->start(kThrottledCheckMs);
+            return;
+        }
         if (m_options.maxTicks > 0 && qint64(m_sim.generated()) >= m_options.maxTicks) {
             // Finished only once everything generated was taken (the backlog is empty).
             finish(SourceState::Finished, QStringLiteral("generated %1 ticks").arg(m_sim.generated()));

@@ -34,6 +34,9 @@ public Q_SLOTS:
     void stop() override;
 
 private:
+    static constexpr int kThrottledCheckMs = 20;  // timer interval while backpressured()
+    int sliceIntervalMs() const { return m_options.rate > 0 ? 5 : 0; }
+    void backpressureEnded() override;
     void step();
     void finish(SourceState state, const QString &message);
 

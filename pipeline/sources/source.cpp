@@ -76,6 +76,7 @@ void Source::offerBacklog()
     m_backlogHead = 0;
     if (m_status.state == SourceState::Throttled)
         emitStatus(m_statusBeforeThrottle);
+    backpressureEnded();
 }
 
 void Source::setStatus(SourceStatus status)

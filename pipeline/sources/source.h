@@ -67,6 +67,10 @@ protected:
     bool backpressured() const { return m_backlogHead < m_backlog.size(); }
     // While throttled, a Running status is remembered and shown once the backlog has drained.
     void setStatus(SourceStatus status);
+    // Called on the source's thread once the backlog has drained: a source that stopped its own
+    // generating timer while backpressured() restarts it here (so a throttled source sleeps in its
+    // event loop instead of spinning a zero timer that only finds the backlog still full).
+    virtual void backpressureEnded() {}
 
 private:
     void offerBacklog();

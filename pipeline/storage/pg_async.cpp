@@ -112,6 +112,23 @@ Result<PgResult> PgCall::exec(const char *sql)
 {
     if (PQsendQuery(m_conn, sql) != 1)
         return pgError(m_conn, nullptr, m_what);
+    return collect();
+}
+
+Result<PgResult> PgCall::execParams(const char *sql, const std::vector<std::string> &params)
+{
+    std::vector<const char *> values;
+    values.reserve(params.size());
+    for (const std::string &p : params)
+        values.push_back(p.c_str());
+    if (PQsendQueryParams(m_conn, sql, int(values.size()), nullptr, values.data(), nullptr, nullptr,
+                          0) != 1)
+        return pgError(m_conn, nullptr, m_what);
+    return collect();
+}
+
+Result<PgResult> PgCall::collect()
+{
     if (Status s = flush(); !s)
         return s.error();
     PgResult last;

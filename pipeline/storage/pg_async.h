@@ -1,15 +1,17 @@
 #pragma once
-// Internal to storage/: libpq calls of the write path with a client-side deadline and the stop
-// flag. The connection is in libpq's nonblocking mode (Qt's own PQexec calls still block, as
-// documented); every wait is a poll() on PQsocket in short slices, so a frozen server (TCP accepts,
-// nobody answers) makes the call fail after the deadline, and a stop request ends it at once.
-// Either way the command is left half done: the caller must drop the connection
-// (PgLimits::abandoned).
+// Internal to storage/: libpq calls of the write path and of the start path's reads (offsets,
+// candle restore) with a client-side deadline and the stop flag. The connection is in libpq's
+// nonblocking mode (Qt's own PQexec calls still block, as documented); every wait is a poll() on
+// PQsocket in short slices, so a frozen server (TCP accepts, nobody answers) makes the call fail
+// after the deadline, and a stop request ends it at once. Either way the command is left half done:
+// the caller must drop the connection (PgLimits::abandoned).
 #include "storage/native_handles.h"
 
 #include <QElapsedTimer>
 #include <atomic>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace ms::storage_detail {
 
@@ -33,8 +35,11 @@ public:
     // Sends `sql` (no parameters, several statements allowed) and reads all its results; returns
     // the last one, or the first error.
     Result<PgResult> exec(const char *sql);
+    // One statement with text parameters ($1, $2, …; NULL-free); returns its result or its error.
+    Result<PgResult> execParams(const char *sql, const std::vector<std::string> &params);
 
 private:
+    Result<PgResult> collect(); // after a send: all results of the command, as exec() returns them
     Status wait(bool forWrite);
     Error giveUp(const QString &why);
 

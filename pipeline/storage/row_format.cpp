@@ -19,6 +19,13 @@ inline void put2(char *p, unsigned v)
 
 } // namespace
 
+qint32 utcDateKey(qint64 epochMs)
+{
+    epochMs = std::clamp<qint64>(epochMs, -62135596800000LL, 253402300799999LL);
+    const Civil c = civilFromDays(floorDiv(epochMs, 86400000));
+    return qint32(c.y * 10000 + qint64(c.m) * 100 + qint64(c.d));  // ≤ 99991231: fits
+}
+
 void appendUtcTimestamp(std::string &out, qint64 epochMs)
 {
     // Years 0001..9999 only (INT64_MIN "no watermark yet" must not overflow the arithmetic).
@@ -193,6 +200,8 @@ void appendCopyTickRow(std::string &out, const Tick &t)
     appendOptional(out, t.open);
     out += '\t';
     appendOptional(out, t.previousClose);
+    out += '\t';
+    rowfmt::appendInt(out, utcDateKey(t.tsMs));
     out += '\n';
 }
 
@@ -251,7 +260,7 @@ void appendCopyBinaryHeader(std::string &out)
 
 void appendCopyBinaryTickRow(std::string &out, const Tick &t)
 {
-    put16(out, 12);
+    put16(out, 13);
     binText(out, t.symbol);
     binDouble(out, t.price);
     put32(out, 8);
@@ -265,6 +274,8 @@ void appendCopyBinaryTickRow(std::string &out, const Tick &t)
     binOptional(out, t.low);
     binOptional(out, t.open);
     binOptional(out, t.previousClose);
+    put32(out, 4);
+    put32(out, quint32(utcDateKey(t.tsMs)));
 }
 
 void appendCopyBinaryTrailer(std::string &out)

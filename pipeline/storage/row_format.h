@@ -18,6 +18,10 @@ void appendPgTimestamp(std::string &out, qint64 epochMs);
 // Parses "YYYY-MM-DD HH:MM:SS[.fff...]" or with 'T', optional "Z"/"+00"/"+00:00" suffix (UTC only).
 std::optional<qint64> parseUtcTimestamp(std::string_view text);
 
+// The UTC day of a time as YYYYMMDD (dim_date's date_key), same clamp as appendUtcTimestamp. The
+// PostgreSQL tick tables store it (migration 045) so date filters use a plain-column BRIN index.
+qint32 utcDateKey(qint64 epochMs);
+
 // Shortest text that reads back as the same double; "NaN"/"Infinity"/"-Infinity" for non-finite.
 void appendDouble(std::string &out, double v);
 void appendInt(std::string &out, qint64 v);
@@ -28,7 +32,7 @@ void appendCopyText(std::string &out, std::string_view s);
 inline void appendCopyNull(std::string &out) { out += "\\N"; }
 
 // One COPY text line (with '\n') for a tick, columns: symbol, price, "timestamp", currency, volume,
-// source, kind, trade_id, high, low, open, previous_close (NULL as \N).
+// source, kind, trade_id, high, low, open, previous_close (NULL as \N), date_key (utcDateKey).
 void appendCopyTickRow(std::string &out, const Tick &t);
 
 // COPY ... FROM STDIN (FORMAT binary): the same columns without any text parsing on the server

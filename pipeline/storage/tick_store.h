@@ -29,9 +29,8 @@
 #include "storage/database_url.h"
 
 #include <QString>
-
+#include <QVariant>
 #include <atomic>
-
 #include <functional>
 #include <memory>
 #include <span>
@@ -39,6 +38,10 @@
 #include <vector>
 
 namespace ms {
+
+namespace storage_detail {
+class ReadRows;
+}
 
 // A consumer position: the next Kafka offset to read for (group, cluster, topic, partition).
 struct OffsetRecord
@@ -162,10 +165,11 @@ public:
     // A cheap round trip (SELECT 1), reconnecting first when the connection was lost.
     Status ping();
 
-    // PostgreSQL write path: every libpq call (BEGIN, COPY, the upserts, COMMIT) gives up after
-    // `timeoutMs` without an answer, or at once when *stop is set (checked every ~50 ms); the write
-    // then fails as retryable ("db_unreachable") and the connection is dropped (reopened by the next
-    // call). `stop` must outlive the store; null = no stop flag.
+    // PostgreSQL: every libpq call of the writes (BEGIN, COPY, the upserts, COMMIT) and of the
+    // reads (offsets, candles, ticks) gives up after `timeoutMs` without an answer, or at once when
+    // *stop is set (checked every ~50 ms); the write then fails as retryable ("db_unreachable") and
+    // the connection is dropped (reopened by the next call). `stop` must outlive the store; null =
+    // no stop flag.
     void setWriteLimits(int timeoutMs, const std::atomic_bool *stop);
 
     // Benchmarks/tests: PostgreSQL always takes the staging (replay) path.
@@ -185,6 +189,10 @@ private:
     bool connectionLost() const;
     Result<WriteResult> writeOnce(const WriteBatch &batch);
     Status checkSqliteFile() const;
+    // One read query ('?' placeholders) into `rows`: on PostgreSQL through libpq under the write
+    // limits (deadline, stop flag; the connection is dropped when a call gave up), see read_rows.h.
+    Status runRead(const QString &sql, const QList<QVariant> &params, const QString &what,
+                   storage_detail::ReadRows &rows);
 
     struct Impl;
     DatabaseUrl m_url;

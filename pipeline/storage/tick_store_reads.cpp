@@ -1,7 +1,8 @@
-#include "storage/tick_store.h"
-
 #include "storage/database.h"
+#include "storage/pg_async.h"
+#include "storage/read_rows.h"
 #include "storage/sql_time.h"
+#include "storage/tick_store.h"
 #include "storage/tick_store_impl.h"
 
 #include <QSqlError>
@@ -28,32 +29,73 @@ std::optional<double> optDouble(const QVariant &v)
 
 }  // namespace
 
-// --- reads (QSqlQuery; small result sets or forward-only) ------------------------------------
+// --- reads (small result sets or forward-only) ----------------------------------------------
 
-#define MS_RUN_QUERY(q, what)                                                                            \
-    if (!(q).exec()) {                                                                                   \
-        const QString why = QStringLiteral(what) + QStringLiteral(": ") + (q).lastError().text().simplified(); \
-        return makeError(why, connectionLost() ? QStringLiteral("db_unreachable") : QStringLiteral("db_rejected")); \
+Status TickStore::runRead(const QString &sql, const QList<QVariant> &params, const QString &what,
+                          ReadRows &rows)
+{
+    if (Status s = ensureConnected(); !s)
+        return s;
+    if (m_url.isPostgres()) {
+        PGconn *conn = pgConnection(d->db);
+        if (!conn)
+            return makeError(what + QStringLiteral(": no database connection"),
+                             QStringLiteral("db_unreachable"));
+        std::string numbered; // Qt's '?' as libpq's $1, $2, … (no '?' in these queries' literals)
+        int n = 0;
+        for (const char c : sql.toUtf8()) {
+            if (c == '?')
+                numbered += '$' + std::to_string(++n);
+            else
+                numbered += c;
+        }
+        std::vector<std::string> values;
+        values.reserve(size_t(params.size()));
+        for (const QVariant &p : params)
+            values.push_back(p.typeId() == QMetaType::Bool
+                                 ? std::string(p.toBool() ? "true" : "false")
+                                 : p.toString().toStdString());
+        d->pg.limits.abandoned = false;
+        PgCall call(conn, d->pg.limits, what);
+        auto res = call.execParams(numbered.c_str(), values);
+        if (d->pg.limits.abandoned)
+            disconnect(); // mid-command after the deadline or a stop: the next call reconnects
+        if (!res)
+            return res.error();
+        rows.setPg(std::move(res).value());
+        return {};
     }
+    QSqlQuery q(d->db);
+    q.setForwardOnly(true);
+    q.prepare(sql);
+    for (const QVariant &p : params)
+        q.addBindValue(p);
+    if (!q.exec())
+        return makeError(what + QStringLiteral(": ") + q.lastError().text().simplified(),
+                         connectionLost() ? QStringLiteral("db_unreachable")
+                                          : QStringLiteral("db_rejected"));
+    rows.setSql(std::move(q));
+    return {};
+}
 
 Result<std::vector<OffsetRecord>> TickStore::loadOffsets(const std::string &consumerGroup, const std::string &clusterId)
 {
-    if (Status s = ensureConnected(); !s)
+    ReadRows q;
+    if (Status s = runRead(
+            QStringLiteral("SELECT consumer_group, cluster_id, topic, partition, next_offset FROM "
+                           "pipeline_offsets WHERE consumer_group = ? AND cluster_id = ? "
+                           "ORDER BY topic, partition"),
+            {QString::fromStdString(consumerGroup), QString::fromStdString(clusterId)},
+            QStringLiteral("Reading consumer offsets"), q);
+        !s)
         return s.error();
-    QSqlQuery q(d->db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT consumer_group, cluster_id, topic, partition, next_offset FROM pipeline_offsets "
-                             "WHERE consumer_group = ? AND cluster_id = ? ORDER BY topic, partition"));
-    q.addBindValue(QString::fromStdString(consumerGroup));
-    q.addBindValue(QString::fromStdString(clusterId));
-    MS_RUN_QUERY(q, "Reading consumer offsets")
     std::vector<OffsetRecord> out;
     while (q.next())
         out.push_back({str(q.value(0)), str(q.value(1)), str(q.value(2)), q.value(3).toInt(), q.value(4).toLongLong()});
     return out;
 }
 
-static Result<std::vector<Candle>> readCandles(QSqlQuery &q)
+static std::vector<Candle> readCandles(ReadRows &q)
 {
     std::vector<Candle> out;
     while (q.next()) {
@@ -92,45 +134,42 @@ static QString candleSelect(bool postgres, bool openOnly)
 
 Result<std::vector<Candle>> TickStore::loadOpenCandles(qint64 sinceMs)
 {
-    if (Status s = ensureConnected(); !s)
+    ReadRows q;
+    if (Status s = runRead(candleSelect(m_url.isPostgres(), true), {timeParam(sinceMs), false},
+                           QStringLiteral("Reading open candles"), q);
+        !s)
         return s.error();
-    QSqlQuery q(d->db);
-    q.setForwardOnly(true);
-    q.prepare(candleSelect(m_url.isPostgres(), true));
-    q.addBindValue(timeParam(sinceMs));
-    q.addBindValue(false);
-    MS_RUN_QUERY(q, "Reading open candles")
     return readCandles(q);
 }
 
 Result<std::vector<Candle>> TickStore::loadCandles(qint64 sinceMs)
 {
-    if (Status s = ensureConnected(); !s)
+    ReadRows q;
+    if (Status s = runRead(candleSelect(m_url.isPostgres(), false), {timeParam(sinceMs)},
+                           QStringLiteral("Reading candles"), q);
+        !s)
         return s.error();
-    QSqlQuery q(d->db);
-    q.setForwardOnly(true);
-    q.prepare(candleSelect(m_url.isPostgres(), false));
-    q.addBindValue(timeParam(sinceMs));
-    MS_RUN_QUERY(q, "Reading candles")
     return readCandles(q);
 }
 
 Result<std::vector<Candle>> TickStore::loadCandlesForRestore(std::span<const CandleLookback> lookbacks)
 {
-    if (Status s = ensureConnected(); !s)
-        return s.error();
     const bool pg = m_url.isPostgres();
     std::vector<Candle> out;
     for (const CandleLookback &lb : lookbacks) {
         // Step 1: the newest bucket of every (asset, symbol, currency) at this interval (primary-key index).
-        QSqlQuery latest(d->db);
-        latest.setForwardOnly(true);
-        latest.prepare(QStringLiteral("SELECT asset_class, symbol, currency, ")
-                       + (pg ? QStringLiteral("to_char(max(bucket_start) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS')")
-                             : QStringLiteral("max(bucket_start)"))
-                       + QStringLiteral(" FROM candles WHERE interval_s = ? GROUP BY asset_class, symbol, currency"));
-        latest.addBindValue(lb.intervalSec);
-        MS_RUN_QUERY(latest, "Reading the newest candles")
+        ReadRows latest;
+        if (Status s =
+                runRead(QStringLiteral("SELECT asset_class, symbol, currency, ") +
+                            (pg ? QStringLiteral("to_char(max(bucket_start) AT TIME ZONE 'UTC', "
+                                                 "'YYYY-MM-DD HH24:MI:SS.MS')")
+                                : QStringLiteral("max(bucket_start)")) +
+                            QStringLiteral(
+                                " FROM candles WHERE interval_s = ? GROUP BY asset_class, symbol, "
+                                "currency"),
+                        {lb.intervalSec}, QStringLiteral("Reading the newest candles"), latest);
+            !s)
+            return s.error();
         struct Key
         {
             QString asset, symbol, currency;
@@ -138,26 +177,24 @@ Result<std::vector<Candle>> TickStore::loadCandlesForRestore(std::span<const Can
         };
         std::vector<Key> keys;
         while (latest.next())
-            keys.push_back({latest.value(0).toString(), latest.value(1).toString(), latest.value(2).toString(),
-                            timeValue(latest.value(3))});
-        latest.finish();
+            keys.push_back({latest.value(0).toString(), latest.value(1).toString(),
+                            latest.value(2).toString(), timeValue(latest.value(3))});
         // Step 2: that key's candles within the lookback, final or not.
+        const QString perKey = candleSelect(pg, false).replace(
+            QStringLiteral(" WHERE "),
+            QStringLiteral(
+                " WHERE asset_class = ? AND symbol = ? AND currency = ? AND interval_s = ? AND "));
         for (const Key &k : keys) {
-            QSqlQuery q(d->db);
-            q.setForwardOnly(true);
-            q.prepare(candleSelect(pg, false).replace(
-                QStringLiteral(" WHERE "),
-                QStringLiteral(" WHERE asset_class = ? AND symbol = ? AND currency = ? AND interval_s = ? AND ")));
-            q.addBindValue(k.asset);
-            q.addBindValue(k.symbol);
-            q.addBindValue(k.currency);
-            q.addBindValue(lb.intervalSec);
-            q.addBindValue(timeParam(k.newestMs - std::max<qint64>(0, lb.lookbackMs)));
-            MS_RUN_QUERY(q, "Reading candles for restore")
-            auto part = readCandles(q);
-            if (!part)
-                return part.error();
-            out.insert(out.end(), std::make_move_iterator(part->begin()), std::make_move_iterator(part->end()));
+            ReadRows q;
+            if (Status s = runRead(perKey,
+                                   {k.asset, k.symbol, k.currency, lb.intervalSec,
+                                    timeParam(k.newestMs - std::max<qint64>(0, lb.lookbackMs))},
+                                   QStringLiteral("Reading candles for restore"), q);
+                !s)
+                return s.error();
+            std::vector<Candle> part = readCandles(q);
+            out.insert(out.end(), std::make_move_iterator(part.begin()),
+                       std::make_move_iterator(part.end()));
         }
     }
     return out;
@@ -165,23 +202,22 @@ Result<std::vector<Candle>> TickStore::loadCandlesForRestore(std::span<const Can
 
 Result<std::vector<Tick>> TickStore::loadTicks(AssetClass asset, const std::string &symbol, qint64 fromMs, qint64 toMs)
 {
-    if (Status s = ensureConnected(); !s)
-        return s.error();
     const bool pg = m_url.isPostgres();
     const QString table = asset == AssetClass::Crypto ? QStringLiteral("crypto_data") : QStringLiteral("stock_data");
     const QString ts = pg ? QStringLiteral("to_char(\"timestamp\" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS')")
                           : QStringLiteral("\"timestamp\"");
     const QString param = pg ? QStringLiteral("CAST(? AS timestamptz)") : QStringLiteral("?");
-    QSqlQuery q(d->db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT source, kind, symbol, currency, price, volume, ") + ts
-              + QStringLiteral(", trade_id, open, high, low, previous_close FROM ") + table
-              + QStringLiteral(" WHERE symbol = ? AND \"timestamp\" >= ") + param + QStringLiteral(" AND \"timestamp\" < ")
-              + param + QStringLiteral(" ORDER BY \"timestamp\", trade_id"));
-    q.addBindValue(QString::fromStdString(symbol));
-    q.addBindValue(timeParam(fromMs));
-    q.addBindValue(timeParam(toMs));
-    MS_RUN_QUERY(q, "Reading ticks")
+    ReadRows q;
+    if (Status s =
+            runRead(QStringLiteral("SELECT source, kind, symbol, currency, price, volume, ") + ts +
+                        QStringLiteral(", trade_id, open, high, low, previous_close FROM ") +
+                        table + QStringLiteral(" WHERE symbol = ? AND \"timestamp\" >= ") + param +
+                        QStringLiteral(" AND \"timestamp\" < ") + param +
+                        QStringLiteral(" ORDER BY \"timestamp\", trade_id"),
+                    {QString::fromStdString(symbol), timeParam(fromMs), timeParam(toMs)},
+                    QStringLiteral("Reading ticks"), q);
+        !s)
+        return s.error();
     std::vector<Tick> out;
     while (q.next()) {
         Tick t;

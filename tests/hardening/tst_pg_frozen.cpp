@@ -1,7 +1,9 @@
-// Every libpq call of the write path has a client-side deadline and honours the stop flag: with
-// the PostgreSQL server frozen (SIGSTOP on the postmaster and every backend: TCP still accepts,
-// nobody answers), a write returns within 2 s of stop, or fails as retryable after its deadline.
-// Regression: PQgetResult without a timeout blocked until the server resumed.
+// Every libpq call of the write path, and the reads of the consumer's start (stored offsets, the
+// candle restore), has a client-side deadline and honours the stop flag: with the PostgreSQL server
+// frozen (SIGSTOP on the postmaster and every backend: TCP still accepts, nobody answers), a call
+// returns within 2 s of stop, or fails as retryable after its deadline.
+// Regressions: PQgetResult without a timeout blocked until the server resumed; the reads went
+// through Qt's QPSQL, which waits without a bound.
 #include "pg_server.h"
 #include "storage/tick_store.h"
 #include "storage_test_util.h"
@@ -12,6 +14,8 @@
 #include <QTest>
 #include <atomic>
 #include <csignal>
+#include <limits>
+#include <optional>
 #include <thread>
 
 using namespace ms;
@@ -82,6 +86,105 @@ class TestPgFrozen : public QObject
 
 private Q_SLOTS:
     void initTestCase() { QVERIFY2(m_pg.start(), qPrintable(m_pg.errorString())); }
+
+    void startReadsReturnPromptlyOnStopOrDeadline_data()
+    {
+        QTest::addColumn<QString>("read");
+        QTest::addColumn<bool>("viaStop");
+        for (const char *read :
+             {"loadOffsets", "loadCandlesForRestore", "loadCandles", "loadTicks"}) {
+            QTest::addRow("%s, stop", read) << QString::fromLatin1(read) << true;
+            QTest::addRow("%s, deadline", read) << QString::fromLatin1(read) << false;
+        }
+    }
+    void startReadsReturnPromptlyOnStopOrDeadline()
+    {
+        QFETCH(QString, read);
+        QFETCH(bool, viaStop);
+        auto store = freshStore();
+        QVERIFY(store);
+        std::atomic_bool stop{false};
+        store->setWriteLimits(viaStop ? 600000 : 1000, &stop);
+        const std::vector<Tick> ticks = makeTicks(0, 10);
+        const std::vector<Candle> candles{makeCandle("BTC", 1700000000000, 101.5)};
+        const std::vector<OffsetRecord> offsets{{"g", "c", "crypto_topic", 0, 10}};
+        QVERIFY(store->write({ticks, candles, offsets}).ok());
+        const CandleLookback lookback{60, 3600000};
+        // Returns the error text, or "" when the read succeeded with the rows written above.
+        auto runRead = [&]() -> std::optional<Error> {
+            if (read == QLatin1String("loadOffsets")) {
+                auto r = store->loadOffsets("g", "c");
+                return r ? (r->size() == 1
+                                ? std::nullopt
+                                : std::optional<Error>(Error{QStringLiteral("rows"), {}}))
+                         : r.error();
+            }
+            if (read == QLatin1String("loadCandlesForRestore")) {
+                auto r = store->loadCandlesForRestore(std::span(&lookback, 1));
+                return r ? (r->size() == 1
+                                ? std::nullopt
+                                : std::optional<Error>(Error{QStringLiteral("rows"), {}}))
+                         : r.error();
+            }
+            if (read == QLatin1String("loadCandles")) {
+                auto r = store->loadCandles(0);
+                return r ? (r->size() == 1
+                                ? std::nullopt
+                                : std::optional<Error>(Error{QStringLiteral("rows"), {}}))
+                         : r.error();
+            }
+            auto r = store->loadTicks(AssetClass::Crypto, ticks[0].symbol, 0,
+                                      std::numeric_limits<qint64>::max() / 2);
+            return r ? (!r->empty() ? std::nullopt
+                                    : std::optional<Error>(Error{QStringLiteral("rows"), {}}))
+                     : r.error();
+        };
+        QVERIFY(!runRead().has_value());
+
+        const std::vector<pid_t> pids = serverPids(m_pg.dataDir());
+        QVERIFY2(pids.size() >= 2, "postmaster and at least one backend expected");
+        std::optional<std::optional<Error>> result;
+        qint64 returnedAfterMs = -1;
+        {
+            Frozen frozen(pids);
+            QElapsedTimer clock;
+            std::atomic_bool done{false};
+            std::thread reader([&] {
+                result.emplace(runRead());
+                returnedAfterMs = clock.elapsed();
+                done = true;
+            });
+            clock.start();
+            if (viaStop) {
+                QTest::qWait(500);
+                stop = true;
+            }
+            // Without a deadline the read waits for the server for ever: give it 10 s, then resume
+            // the server so the reader (and this test) can end, and fail.
+            QElapsedTimer bound;
+            bound.start();
+            while (!done.load() && bound.elapsed() < 10000)
+                QTest::qWait(10);
+            const bool returnedWhileFrozen = done.load();
+            if (!returnedWhileFrozen)
+                frozen.resume();
+            reader.join();
+            QVERIFY2(returnedWhileFrozen, "the read blocked on the frozen server");
+            QVERIFY(result.has_value());
+            QVERIFY2(result->has_value(), "the read succeeded on a frozen server");
+            QVERIFY2(isRetryable(**result), qPrintable((*result)->message));
+            if (viaStop)
+                QVERIFY2(returnedAfterMs < 500 + 2000,
+                         qPrintable(QString::number(returnedAfterMs)));
+            else
+                QVERIFY2(returnedAfterMs >= 1000 && returnedAfterMs < 1000 + 2000,
+                         qPrintable(QString::number(returnedAfterMs)));
+        }
+        // Resumed: the same store reconnects and reads what was stored.
+        stop = false;
+        const std::optional<Error> again = runRead();
+        QVERIFY2(!again.has_value(), qPrintable(again ? again->message : QString()));
+    }
 
     void writeReturnsPromptlyOnStopOrDeadline_data()
     {

@@ -10,7 +10,7 @@
 
 #include <QElapsedTimer>
 #include <QTest>
-
+#include <algorithm>
 #include <set>
 #include <thread>
 
@@ -229,6 +229,48 @@ private Q_SLOTS:
         QVERIFY2(again.errorMessage().contains(u"secured") && again.errorMessage().contains(u"uthoriz"),
                  qPrintable(again.errorMessage()));
         QCOMPARE(p.value()->outstanding(), 0);
+    }
+
+    void refusedAssignmentStopsTheConsumerVisibly_data()
+    {
+        // librdkafka refuses an assignment only for what the client itself hands it (broker errors,
+        // e.g. rd_kafka_mock_push_request_errors on JoinGroup/SyncGroup/OffsetFetch, delay or
+        // retry a rebalance but never make assign() fail). Two inputs it refuses: a start offset
+        // that is neither a real nor a known logical one (a corrupt stored position), and the
+        // same partition twice.
+        QTest::addColumn<int64_t>("start");
+        QTest::addColumn<bool>("duplicate");
+        QTest::newRow("invalid stored start offset") << int64_t(-7) << false;
+        QTest::newRow("partition twice") << int64_t(0) << true;
+    }
+
+    void refusedAssignmentStopsTheConsumerVisibly()
+    {
+        QFETCH(int64_t, start);
+        QFETCH(bool, duplicate);
+        auto broker = startBroker(QStringLiteral("assigned"), 2);
+        QVERIFY(broker);
+        AssignmentHandler h;
+        h.onAssigned = [&](const std::vector<TopicPartition> &tps) {
+            return std::vector<std::optional<int64_t>>(tps.size(), std::optional<int64_t>(start));
+        };
+        auto c = Consumer::createUnsubscribed(test::consumerSettingsFor(*broker),
+                                              QStringLiteral("refused"), h);
+        QVERIFY2(c.ok(), qPrintable(c.errorMessage()));
+        std::vector<TopicPartition> tps{TopicPartition{"assigned", 0}};
+        if (duplicate)
+            tps.push_back(TopicPartition{"assigned", 0});
+        QVERIFY(c.value()->assignStatic(tps).ok());
+        const MessageBatch batch = c.value()->poll(10, 100);
+        const auto refused =
+            std::find_if(batch.errors.begin(), batch.errors.end(), [](const ConsumerError &e) {
+                return e.code == QLatin1String("assign_failed");
+            });
+        QVERIFY2(refused != batch.errors.end(), "the refused assignment was not reported");
+        QVERIFY(refused->fatal); // partitions left unread: the consumer must stop, not go on deaf
+        QVERIFY2(refused->message.contains(u"assigning partitions failed"),
+                 qPrintable(refused->message));
+        QVERIFY(c.value()->close(5000));
     }
 
     void topicAdminGivesAClearErrorWhenUnreachable()

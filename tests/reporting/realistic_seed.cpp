@@ -31,9 +31,9 @@ QString seedRealisticData(QSqlDatabase &db, const RealisticSeed &seed)
     for (const char *table : {"crypto_data", "stock_data"}) {
         const bool crypto = QLatin1String(table) == QLatin1String("crypto_data");
         sql.append(QStringLiteral(
-            "INSERT INTO %1 (symbol, price, \"timestamp\", currency, volume, source, kind, trade_id) "
+            "INSERT INTO %1 (symbol, price, \"timestamp\", currency, volume, source, kind, trade_id, date_key) "
             "SELECT s.sym, %2, ts, 'USD', round((s.vol * (0.5 + (i % 7) / 7.0))::numeric, 5)::float8, "
-            "'simulator', 'trade', 'g' || i "
+            "'simulator', 'trade', 'g' || i, to_char(ts AT TIME ZONE 'UTC', 'YYYYMMDD')::integer "
             "FROM generate_series(1, %3::bigint) i "
             "CROSS JOIN LATERAL (SELECT %4 - make_interval(days => %5) + (i * make_interval(days => %5) / %3::bigint) AS ts) t "
             "JOIN %6 ON s.sym = (ARRAY['BTC','ETH','SOL','AAPL','MSFT','TSLA'])[1 + i % 6] "

@@ -72,14 +72,19 @@ QString seedReportingData(QSqlDatabase &db)
         {"stock_data", "AAPL", 192, 10, "2026-11-21 14:31:10.000", "finnhub", "s1"},
     };
     for (const SeedTick &t : ticks) {
-        q.prepare(QStringLiteral("INSERT INTO %1 (symbol, price, \"timestamp\", volume, source, kind, trade_id) "
-                                 "VALUES (?, ?, ?, ?, ?, 'trade', ?)").arg(QString::fromLatin1(t.table)));
+        // PostgreSQL's tick tables carry the UTC day (045), written by the app like every column.
+        q.prepare(QStringLiteral("INSERT INTO %1 (symbol, price, \"timestamp\", volume, source, kind, trade_id%2) "
+                                 "VALUES (?, ?, ?, ?, ?, 'trade', ?%3)")
+                      .arg(QString::fromLatin1(t.table), pg ? QStringLiteral(", date_key") : QString(),
+                           pg ? QStringLiteral(", ?") : QString()));
         q.addBindValue(QString::fromLatin1(t.symbol));
         q.addBindValue(t.price);
         q.addBindValue(pg ? QString::fromLatin1(t.time) + QStringLiteral("+00") : QString::fromLatin1(t.time));
         q.addBindValue(t.volume);
         q.addBindValue(QString::fromLatin1(t.source));
         q.addBindValue(QString::fromUtf8(t.tradeId));
+        if (pg)
+            q.addBindValue(QString::fromLatin1(t.time).left(10).remove(u'-').toInt());
         if (!q.exec())
             return QStringLiteral("tick %1: %2").arg(QString::fromLatin1(t.tradeId), q.lastError().text());
     }

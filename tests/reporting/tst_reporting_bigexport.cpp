@@ -34,12 +34,14 @@ private Q_SLOTS:
             QVERIFY2(migrated.ok(), qPrintable(migrated.errorMessage()));
             constexpr qint64 kTicks = 1000000;
             const QString seeded = pg.psql(QStringLiteral(
-                "INSERT INTO crypto_data (symbol, price, \"timestamp\", volume, source, kind, trade_id) "
-                "SELECT 'SYM' || (g % 8), 100 + (g % 1000) / 7.0, '2026-01-01'::timestamptz + g * interval '37 ms', "
-                "(g % 13) / 3.0, 'simulator', 'trade', 'id-' || g FROM generate_series(1, 800000) g; "
-                "INSERT INTO stock_data (symbol, price, \"timestamp\", volume, source, kind, trade_id) "
-                "SELECT 'STK' || (g % 4), 50 + (g % 100) / 3.0, '2026-01-01'::timestamptz + g * interval '1 s', "
-                "g % 7, 'finnhub', 'trade', 's-' || g FROM generate_series(1, 200000) g; "
+                "INSERT INTO crypto_data (symbol, price, \"timestamp\", volume, source, kind, trade_id, date_key) "
+                "SELECT 'SYM' || (g % 8), 100 + (g % 1000) / 7.0, ts, (g % 13) / 3.0, 'simulator', 'trade', 'id-' || g, "
+                "to_char(ts AT TIME ZONE 'UTC', 'YYYYMMDD')::integer FROM generate_series(1, 800000) g, "
+                "LATERAL (SELECT '2026-01-01'::timestamptz + g * interval '37 ms' AS ts) t; "
+                "INSERT INTO stock_data (symbol, price, \"timestamp\", volume, source, kind, trade_id, date_key) "
+                "SELECT 'STK' || (g % 4), 50 + (g % 100) / 3.0, ts, g % 7, 'finnhub', 'trade', 's-' || g, "
+                "to_char(ts AT TIME ZONE 'UTC', 'YYYYMMDD')::integer FROM generate_series(1, 200000) g, "
+                "LATERAL (SELECT '2026-01-01'::timestamptz + g * interval '1 s' AS ts) t; "
                 "SELECT (SELECT count(*) FROM crypto_data) + (SELECT count(*) FROM stock_data)"),
                 QStringLiteral("big"));
             QVERIFY2(seeded.endsWith(QString::number(kTicks)), qPrintable(seeded));

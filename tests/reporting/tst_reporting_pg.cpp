@@ -134,8 +134,9 @@ private Q_SLOTS:
     {
         // Make the tick tables big enough that a scan would be the planner's obvious choice if needed.
         QVERIFY(!m_pg.psql(QStringLiteral(
-            "INSERT INTO crypto_data (symbol, price, \"timestamp\", source, kind, trade_id) "
-            "SELECT 'ETH', 1 + g % 7, '2026-11-01'::timestamptz + g * interval '1 s', 'bulk', 'trade', 'b' || g "
+            "INSERT INTO crypto_data (symbol, price, \"timestamp\", source, kind, trade_id, date_key) "
+            "SELECT 'ETH', 1 + g % 7, '2026-11-01'::timestamptz + g * interval '1 s', 'bulk', 'trade', 'b' || g, "
+            "to_char(('2026-11-01'::timestamptz + g * interval '1 s') AT TIME ZONE 'UTC', 'YYYYMMDD')::integer "
             "FROM generate_series(1, 20000) g; ANALYZE; SELECT 'ok'"), QStringLiteral("marketdata")).isEmpty());
         QSqlQuery q(m_db);
         QVERIFY(q.exec(QStringLiteral("EXPLAIN SELECT * FROM v_latest_quote")));

@@ -295,7 +295,28 @@ private Q_SLOTS:
         t.previousClose = 169.9;
         std::string out;
         rowfmt::appendCopyTickRow(out, t);
-        QCOMPARE(out, std::string("BRK\\tB\t170.1\t2023-11-14 22:13:20.123+00\tUSD\t0\tfinnhub\tquote\tq\\\\1\t171\t\\N\t\\N\t169.9\n"));
+        QCOMPARE(out, std::string("BRK\\tB\t170.1\t2023-11-14 22:13:20.123+00\tUSD\t0\tfinnhub\tquote\tq\\\\1\t171\t\\N\t\\N\t169.9\t20231114\n"));
+    }
+
+    void utcDateKey_data()
+    {
+        QTest::addColumn<qint64>("epochMs");
+        QTest::addColumn<int>("key");
+        QTest::newRow("epoch") << qint64(0) << 19700101;
+        QTest::newRow("last ms before the epoch") << qint64(-1) << 19691231;
+        QTest::newRow("2000-01-01") << qint64(946684800000) << 20000101;
+        QTest::newRow("leap day, last ms") << qint64(1709251199999) << 20240229;
+        QTest::newRow("day after the leap day") << qint64(1709251200000) << 20240301;
+        QTest::newRow("2026-12-31 23:59:59.999") << qint64(1798761599999) << 20261231;
+        QTest::newRow("clamped high") << std::numeric_limits<qint64>::max() << 99991231;
+        QTest::newRow("clamped low") << std::numeric_limits<qint64>::min() << 10101;
+    }
+
+    void utcDateKey()
+    {
+        QFETCH(qint64, epochMs);
+        QFETCH(int, key);
+        QCOMPARE(rowfmt::utcDateKey(epochMs), key);
     }
 
     void copyTextEscaping()

@@ -252,6 +252,59 @@ private Q_SLOTS:
         }
     }
 
+    void storedDateKeyIsTheUtcDay_data()
+    {
+        QTest::addColumn<bool>("textCopy");
+        QTest::addColumn<bool>("replayPath");
+        QTest::newRow("binary COPY") << false << false;
+        QTest::newRow("text COPY") << true << false;
+        QTest::newRow("replay path (staging table)") << false << true;
+    }
+
+    void storedDateKeyIsTheUtcDay()
+    {
+        // 045: PostgreSQL's date filters read a date_key column the writer fills; it must be the day
+        // PostgreSQL itself computes from the stored timestamp, around midnight and the epoch too.
+        QFETCH_GLOBAL(QString, backend);
+        if (backend != QLatin1String("postgres"))
+            QSKIP("SQLite has no date_key column: its fact_tick derives the day from the text timestamp");
+        QFETCH(bool, textCopy);
+        QFETCH(bool, replayPath);
+        const DatabaseUrl url = freshUrl();
+        auto store = openStore(url);
+        QVERIFY(store);
+        store->setTextCopy(textCopy);
+        std::vector<Tick> ticks;
+        const qint64 times[] = {1764287999999, 1764288000000, 0, -1, 951782400000 /* 2000-02-29 */};
+        for (size_t i = 0; i < std::size(times); ++i) {
+            Tick t = makeTick(int(i), i % 2 ? AssetClass::Stock : AssetClass::Crypto);
+            t.tsMs = times[i];
+            ticks.push_back(t);
+        }
+        if (replayPath) {  // one tick stored first: the batch's COPY fails and it takes the staging path
+            const std::vector<Tick> one{ticks.front()};
+            auto first = store->write({one, {}, {}});
+            QVERIFY2(first, qPrintable(first.errorMessage()));
+        }
+        auto r = store->write({ticks, {}, {}});
+        QVERIFY2(r, qPrintable(r.errorMessage()));
+        QCOMPARE(r->replayPath, replayPath);
+        QCOMPARE(r->ticksInserted, qint64(ticks.size()) - (replayPath ? 1 : 0));
+        {
+            Result<QSqlDatabase> db = openDatabase(url, QStringLiteral("datekey"));
+            QVERIFY2(db, qPrintable(db.errorMessage()));
+            QSqlQuery q(db.value());
+            QVERIFY(q.exec(QStringLiteral(
+                "SELECT count(*), count(*) FILTER (WHERE date_key = to_char(\"timestamp\" AT TIME ZONE 'UTC', "
+                "'YYYYMMDD')::integer) FROM (SELECT \"timestamp\", date_key FROM crypto_data UNION ALL "
+                "SELECT \"timestamp\", date_key FROM stock_data) t")));
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toLongLong(), qint64(ticks.size()));
+            QCOMPARE(q.value(1).toLongLong(), qint64(ticks.size()));
+        }
+        closeDatabase(QStringLiteral("datekey"));
+    }
+
     void loadTicksRoundTripsEveryField()
     {
         const DatabaseUrl url = freshUrl();
