@@ -265,7 +265,7 @@ bool ChartPanel::refresh(bool dataChanged)
         return false;
     m_viewDirty = false;
     if (!d) {
-        m_priceSeries->clear();
+        m_priceLine.clear();
         m_buckets.clear();
         m_sma = {};
         m_ema = {};
@@ -328,16 +328,14 @@ bool ChartPanel::refresh(bool dataChanged)
     auto widen = [&values](double lo, double hi) {
         values = std::pair{values ? std::min(values->first, lo) : lo, values ? std::max(values->second, hi) : hi};
     };
-    QList<QPointF> price;
+    m_priceLine.clear();
     if (line) {
         DecimationStats stats;
-        const std::vector<QPointF> pts =
-            m_priceCache.decimate(d->prices, t0, t1, Decimator::bucketMs(t1 - t0, columns), &stats);
-        price = QList<QPointF>(pts.begin(), pts.end());
+        m_priceLine = m_priceCache.decimate(d->prices, t0, t1, Decimator::bucketMs(t1 - t0, columns), &stats);
         if (stats.inputPoints > 0)
             widen(stats.minValue, stats.maxValue);
-        else if (!pts.empty())
-            widen(pts.front().y(), pts.front().y());
+        else if (!m_priceLine.empty())
+            widen(m_priceLine.front().y(), m_priceLine.front().y());
     }
     double maxVolume = 0;
     for (const CandlePoint &c : m_buckets) {
@@ -353,9 +351,6 @@ bool ChartPanel::refresh(bool dataChanged)
                 if (p.x() >= double(t0) && p.x() <= double(t1))
                     widen(p.y(), p.y());
 
-    if (m_priceSeries->count() > 0)
-        m_priceSeries->clear();
-    m_priceSeries->setVisible(line);
     const std::vector<AxisTick> times = ui::timeTicks(t0, t1, std::max(2, int(plotWidth / 110)));
     m_priceTimeTicks->apply(double(t0), double(t1), times);
     m_volumeTimeTicks->apply(double(t0), double(t1), times);
@@ -368,8 +363,6 @@ bool ChartPanel::refresh(bool dataChanged)
         m_volumeTicks->apply(0, top, valueTicks(0, top, rows));
     }
     m_volumeTop = m_volumeAxis->max();
-    if (line)
-        m_priceSeries->replace(price);
     layoutItems();
     updateLegend(d);
     m_priceView->refreshCrosshair();  // the data moved under the cursor: so does the caption
@@ -390,6 +383,8 @@ void ChartPanel::layoutItems()
     m_volumeItem->show(m_buckets, ui::candleColumns(m_buckets, shownMs, m_t0, m_t1, volumePlot.left(), volumePlot.width()),
                        volumePlot, 0, m_volumeTop);
     std::vector<LinePlotItem::Line> lines;
+    if (m_mode == Mode::Line && !m_priceLine.empty())
+        lines.push_back({accentColor(), {m_priceLine}, 1.0});
     if (!m_sma.empty())
         lines.push_back({seriesColor(1), m_sma.segments});
     if (!m_ema.empty())

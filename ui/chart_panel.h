@@ -4,8 +4,8 @@
 // "Follow live" (or End / double-click) resumes. refresh() is called once per frame; what reaches
 // the screen is bounded by the plot's pixel width: the price line is decimated, and candles are
 // shown at the finest interval that leaves them kMinCandlePx pixels each (candle_layout.h).
-// Candles, volume bars and indicator lines are painted by items of our own (candle_plot_item.h);
-// Qt Charts draws the axes, grid and the price line.
+// Candles, volume bars, the price line and indicator lines are painted by items of our own
+// (candle_plot_item.h); Qt Charts draws the axes and the grid.
 #include "axis_ticks.h"
 #include "candle_layout.h"
 #include "indicator_lines.h"
@@ -137,7 +137,7 @@ private:
     QChart *m_volumeChart;
     InteractiveChartView *m_priceView;
     InteractiveChartView *m_volumeView;
-    QLineSeries *m_priceSeries;
+    QLineSeries *m_priceAnchor;  // empty: gives the price chart's axes a series to map with
     QLineSeries *m_volumeAnchor;  // empty: gives the volume chart's axes a series to map with
     CandlePlotItem *m_candleItem;
     CandlePlotItem *m_volumeItem;
@@ -159,6 +159,7 @@ private:
     quint64 m_generation = 0;  // of the store, when last drawn
     double m_lastPrice = 0;
     MinMaxCache m_priceCache;                  // incremental decimation of the price line
+    std::vector<QPointF> m_priceLine;          // the decimated price line on screen (line mode)
     std::optional<ValueRange> m_valueRange;    // what the price axis shows
 };
 

@@ -66,11 +66,7 @@ void ChartPanel::buildCharts()
 
     m_priceChart = new QChart;
     styleChart(m_priceChart);
-    m_priceSeries = new QLineSeries;
-    QPen pricePen(accentColor(), 1.0);
-    pricePen.setCosmetic(true);  // a min/max zigzag stroked as a path is the frame's main cost
-    m_priceSeries->setPen(pricePen);
-    m_priceSeries->setUseOpenGL(false);
+    m_priceAnchor = new QLineSeries;
     auto categoryAxis = [] {
         auto *axis = new QCategoryAxis;
         axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
@@ -83,9 +79,9 @@ void ChartPanel::buildCharts()
     styleAxis(m_priceAxis);
     m_priceChart->addAxis(m_priceTime, Qt::AlignBottom);
     m_priceChart->addAxis(m_priceAxis, Qt::AlignRight);
-    m_priceChart->addSeries(m_priceSeries);
-    m_priceSeries->attachAxis(m_priceTime);
-    m_priceSeries->attachAxis(m_priceAxis);
+    m_priceChart->addSeries(m_priceAnchor);
+    m_priceAnchor->attachAxis(m_priceTime);
+    m_priceAnchor->attachAxis(m_priceAxis);
     // Above the grid and the price line, under the crosshair (z 1000).
     m_candleItem = new CandlePlotItem(CandlePlotItem::Kind::Candles, m_priceChart);
     m_candleItem->setColors(upColor(), downColor(), QColor());
@@ -239,7 +235,7 @@ QString ChartPanel::caption(double t, double v) const
     return text;
 }
 
-qsizetype ChartPanel::pricePointCount() const { return m_priceSeries->count(); }
+qsizetype ChartPanel::pricePointCount() const { return qsizetype(m_priceLine.size()); }
 qsizetype ChartPanel::candleCount() const { return qsizetype(m_candleItem->columns().size()); }
 qsizetype ChartPanel::volumeBarCount() const { return qsizetype(m_volumeItem->columns().size()); }
 const std::vector<CandlePoint> &ChartPanel::shownCandles() const { return m_candleItem->candles(); }
