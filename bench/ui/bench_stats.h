@@ -3,7 +3,6 @@
 // "--name value" arguments.
 #include <QString>
 #include <QStringList>
-
 #include <algorithm>
 #include <ctime>
 #include <vector>
@@ -45,4 +44,4 @@ inline QString argValue(const QStringList &args, const QString &name, const QStr
     return i >= 0 && i + 1 < args.size() ? args.at(i + 1) : fallback;
 }
 
-}  // namespace ms::bench
+} // namespace ms::bench

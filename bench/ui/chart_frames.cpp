@@ -9,7 +9,6 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QPixmap>
-
 #include <cstdio>
 #include <map>
 #include <random>
@@ -20,7 +19,8 @@ namespace ms::bench {
 namespace {
 
 // Ticks for one symbol plus what the pipeline derives from them: candles of every interval the
-// pipeline builds (OHLC, summed volume; the forming ones re-sent with every batch), as in a live run.
+// pipeline builds (OHLC, summed volume; the forming ones re-sent with every batch), as in a live
+// run.
 struct Feed
 {
     explicit Feed(ui::MarketDataStore &s) : store(s) {}
@@ -88,8 +88,10 @@ struct Case
 
 std::vector<Case> allCases()
 {
-    const std::pair<const char *, qint64> ranges[] = {
-        {"5m", 5 * 60 * 1000LL}, {"1h", 60 * 60 * 1000LL}, {"1d", 24 * 60 * 60 * 1000LL}, {"All", 0}};
+    const std::pair<const char *, qint64> ranges[] = {{"5m", 5 * 60 * 1000LL},
+                                                      {"1h", 60 * 60 * 1000LL},
+                                                      {"1d", 24 * 60 * 60 * 1000LL},
+                                                      {"All", 0}};
     const struct
     {
         const char *name;
@@ -102,34 +104,37 @@ std::vector<Case> allCases()
     for (const auto &m : modes)
         for (int interval : Feed::kIntervals)
             for (auto [range, span] : ranges)
-                cases.push_back({std::string(m.name) + ' ' + ui::intervalLabel(interval).toStdString() + ' ' + range,
+                cases.push_back({std::string(m.name) + ' ' +
+                                     ui::intervalLabel(interval).toStdString() + ' ' + range,
                                  span, m.mode, m.indicators, interval});
     return cases;
 }
 
-}  // namespace
+} // namespace
 
 void benchChartFrames(const ChartFrameOptions &options)
 {
     ui::MarketDataStore store(size_t(options.points), 100000);
     Feed feed(store);
-    const qint64 dt = 50;  // 20 ticks/s of history → 1M points ≈ 14 h
+    const qint64 dt = 50; // 20 ticks/s of history → 1M points ≈ 14 h
     QElapsedTimer fill;
     fill.start();
     for (qint64 done = 0; done < options.points; done += 10000)
         feed.add(std::min<qint64>(10000, options.points - done), dt);
     const ui::SymbolData *d = store.find(QStringLiteral("BTC"));
-    std::printf("history: %zu points for BTC filled in %lld ms (%zu minute candles), RSS %.0f MB\n", d->prices.size(),
-                qint64(fill.elapsed()), d->candles.at(60).size(), ms::test::residentMemoryMb());
+    std::printf("history: %zu points for BTC filled in %lld ms (%zu minute candles), RSS %.0f MB\n",
+                d->prices.size(), qint64(fill.elapsed()), d->candles.at(60).size(),
+                ms::test::residentMemoryMb());
 
     ui::ChartPanel panel(&store);
     panel.resize(options.width, options.height);
     panel.show();
     panel.setSymbol(QStringLiteral("BTC"));
     QCoreApplication::processEvents();
-    std::printf("panel %dx%d; per case: what is drawn | refresh (decimate + series update) p50 | frame "
-                "(refresh + render) p50 / p99 / max wall, p99 GUI-thread CPU (target p99 <= 8 ms)\n",
-                options.width, options.height);
+    std::printf(
+        "panel %dx%d; per case: what is drawn | refresh (decimate + series update) p50 | frame "
+        "(refresh + render) p50 / p99 / max wall, p99 GUI-thread CPU (target p99 <= 8 ms)\n",
+        options.width, options.height);
     double worstWall = 0, worstCpu = 0;
     std::string worstName;
     int count = 0;
@@ -144,7 +149,7 @@ void benchChartFrames(const ChartFrameOptions &options)
         (void)panel.grab();
         std::vector<double> refreshMs, frameMs, frameCpuMs;
         for (int f = 0; f < options.frames; ++f) {
-            feed.add(200, dt);  // one frame's worth of new ticks (10 s of this history's time)
+            feed.add(200, dt); // one frame's worth of new ticks (10 s of this history's time)
             store.takeChanged();
             QElapsedTimer timer;
             timer.start();
@@ -162,17 +167,20 @@ void benchChartFrames(const ChartFrameOptions &options)
             worstName = c.name;
         }
         worstCpu = std::max(worstCpu, cpu.p99);
-        std::printf("%-28s %5lld pts %4lld candles of %-6s | refresh %5.2f | frame %5.2f / %5.2f / %5.2f ms, cpu p99 %5.2f ms\n",
+        std::printf("%-28s %5lld pts %4lld candles of %-6s | refresh %5.2f | frame %5.2f / %5.2f / "
+                    "%5.2f ms, cpu p99 %5.2f ms\n",
                     c.name.c_str(), qint64(panel.pricePointCount()), qint64(panel.candleCount()),
-                    qPrintable(ui::intervalLabel(panel.shownInterval().shownSec)), r.p50, fr.p50, fr.p99, fr.max,
-                    cpu.p99);
+                    qPrintable(ui::intervalLabel(panel.shownInterval().shownSec)), r.p50, fr.p50,
+                    fr.p99, fr.max, cpu.p99);
         if (!options.screenshotDir.isEmpty())
-            panel.grab().save(options.screenshotDir + u'/'
-                              + QString::fromStdString(c.name).replace(u'/', u'-').replace(u' ', u'_')
-                              + QStringLiteral(".png"));
+            panel.grab().save(
+                options.screenshotDir + u'/' +
+                QString::fromStdString(c.name).replace(u'/', u'-').replace(u' ', u'_') +
+                QStringLiteral(".png"));
     }
-    std::printf("frame p99 over all %d cases: worst %.2f ms wall (%s), worst %.2f ms GUI-thread CPU (target <= 8 ms)\n",
+    std::printf("frame p99 over all %d cases: worst %.2f ms wall (%s), worst %.2f ms GUI-thread "
+                "CPU (target <= 8 ms)\n",
                 count, worstWall, worstName.c_str(), worstCpu);
 }
 
-}  // namespace ms::bench
+} // namespace ms::bench

@@ -9,11 +9,11 @@ struct ChartFrameOptions
 {
     qint64 points = 1'000'000;
     int frames = 100;
-    int width = 1280, height = 720;  // of the chart panel
-    QString screenshotDir;           // saves each case's panel there when set
-    QString only;                    // just the cases whose name contains this
+    int width = 1280, height = 720; // of the chart panel
+    QString screenshotDir;          // saves each case's panel there when set
+    QString only;                   // just the cases whose name contains this
 };
 
 void benchChartFrames(const ChartFrameOptions &options);
 
-}  // namespace ms::bench
+} // namespace ms::bench
