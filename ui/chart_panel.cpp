@@ -1,6 +1,7 @@
 #include "chart_panel.h"
 
 #include "candle_plot_item.h"
+#include "category_ticks.h"
 #include "history_loader.h"
 #include "interactive_chart_view.h"
 #include "ui_theme.h"
