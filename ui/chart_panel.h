@@ -169,7 +169,9 @@ private:
     quint64 m_generation = 0;  // of the store, when last drawn
     double m_lastPrice = 0;
     MinMaxCache m_priceCache;                  // incremental decimation of the price line
-    std::vector<QPointF> m_priceLine;          // the decimated price line on screen (line mode)
+    // The price line on screen (line mode): candle closes where no ticks are held, then the
+    // decimated ticks; one segment per unbroken stretch.
+    std::vector<std::vector<QPointF>> m_priceLine;
 };
 
 }  // namespace ms::ui

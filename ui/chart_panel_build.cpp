@@ -192,7 +192,13 @@ QString ChartPanel::caption(double t, double v) const
     return text;
 }
 
-qsizetype ChartPanel::pricePointCount() const { return qsizetype(m_priceLine.size()); }
+qsizetype ChartPanel::pricePointCount() const
+{
+    qsizetype n = 0;
+    for (const auto &segment : m_priceLine)
+        n += qsizetype(segment.size());
+    return n;
+}
 qsizetype ChartPanel::candleCount() const { return qsizetype(m_candleItem->columns().size()); }
 qsizetype ChartPanel::volumeBarCount() const { return qsizetype(m_volumeItem->columns().size()); }
 const std::vector<CandlePoint> &ChartPanel::shownCandles() const { return m_candleItem->candles(); }

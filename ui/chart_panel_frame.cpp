@@ -19,6 +19,7 @@
 #include <QLocale>
 #include <QSpinBox>
 #include <algorithm>
+#include <limits>
 
 namespace ms::ui {
 
@@ -117,13 +118,22 @@ bool ChartPanel::refresh(bool dataChanged)
     };
     m_priceLine.clear();
     if (line) {
+        // Stored history has candles only: their closes draw the line up to the first tick held.
+        const qint64 firstTick = d->prices.empty() ? std::numeric_limits<qint64>::max() : d->prices.first().t;
+        m_priceLine = closeLine(m_buckets, shownMs, t0, t1, firstTick);
+        for (const auto &segment : m_priceLine)
+            for (const QPointF &p : segment)
+                if (p.x() >= double(t0) && p.x() <= double(t1))
+                    widen(p.y(), p.y());
         DecimationStats stats;
-        m_priceLine =
+        std::vector<QPointF> ticks =
             m_priceCache.decimate(d->prices, t0, t1, Decimator::bucketMs(t1 - t0, columns), &stats);
         if (stats.inputPoints > 0)
             widen(stats.minValue, stats.maxValue);
-        else if (!m_priceLine.empty())
-            widen(m_priceLine.front().y(), m_priceLine.front().y());
+        else if (!ticks.empty())
+            widen(ticks.front().y(), ticks.front().y());
+        if (!ticks.empty())
+            m_priceLine.push_back(std::move(ticks));
     }
     double maxVolume = 0;
     for (const CandlePoint &c : m_buckets) {
@@ -181,7 +191,7 @@ void ChartPanel::layoutItems()
         volumePlot, 0, m_volumeTop);
     std::vector<LinePlotItem::Line> lines;
     if (m_mode == Mode::Line && !m_priceLine.empty())
-        lines.push_back({accentColor(), {m_priceLine}, 1.0});
+        lines.push_back({accentColor(), m_priceLine, 1.0});
     if (!m_sma.empty())
         lines.push_back({seriesColor(1), m_sma.segments});
     if (!m_ema.empty())
