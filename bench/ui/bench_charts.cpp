@@ -5,7 +5,7 @@
 //   2. The health panel's once-a-second update with a full (15 min) history.
 //   3. GUI event-loop stalls (gaps seen by a 1 ms timer) while the pipeline runs the simulator
 //      flat out (rate=100000) into SQLite, with memory (VmRSS) before and after.
-// Usage: bench_charts [--points N] [--frames N] [--width PX] [--height PX] [--only TEXT] [--seconds S] [--rate R] [--skip-pipeline] [--skip-health]
+// Usage: bench_charts [--points N] [--frames N] [--width PX] [--height PX] [--only TEXT] [--no-posted-events] [--seconds S] [--rate R] [--skip-pipeline] [--skip-health]
 //                     [--issue-rate N]  (also log N warnings/s from another thread: an IssueLog flood)
 //                     [--tab I]  (the window tab shown while the pipeline runs: 0 markets, 1 health, 2 issues)
 //                     [--screenshot DIR]  (saves the chart panel of each case as DIR/<case>.png)
@@ -307,6 +307,7 @@ int main(int argc, char **argv)
     frameOptions.only = argValue(args, QStringLiteral("--only"), QString());
     frameOptions.width = argValue(args, QStringLiteral("--width"), QStringLiteral("1280")).toInt();
     frameOptions.height = argValue(args, QStringLiteral("--height"), QStringLiteral("720")).toInt();
+    frameOptions.skipPostedEvents = args.contains(QStringLiteral("--no-posted-events"));
     benchChartFrames(frameOptions);
     if (!args.contains(QStringLiteral("--skip-health")))
         benchHealth(screenshotDir);

@@ -156,6 +156,11 @@ void benchChartFrames(const ChartFrameOptions &options)
             const double cpu0 = threadCpuMs();
             panel.refresh(true);
             refreshMs.push_back(double(timer.nsecsElapsed()) / 1e6);
+            // What the event loop does before the next paint: Qt Charts lays out changed axis
+            // labels on a posted LayoutRequest (without this the frame was timed, and drawn,
+            // with the previous frame's price labels).
+            if (!options.skipPostedEvents)
+                QCoreApplication::sendPostedEvents();
             const QPixmap pixmap = panel.grab();
             frameMs.push_back(double(timer.nsecsElapsed()) / 1e6);
             frameCpuMs.push_back(threadCpuMs() - cpu0);
@@ -172,6 +177,11 @@ void benchChartFrames(const ChartFrameOptions &options)
                     c.name.c_str(), qint64(panel.pricePointCount()), qint64(panel.candleCount()),
                     qPrintable(ui::intervalLabel(panel.shownInterval().shownSec)), r.p50, fr.p50,
                     fr.p99, fr.max, cpu.p99);
+        if (qEnvironmentVariableIsSet("MS_DEBUG_TICKS")) {
+            for (const auto &t : panel.priceTicks())
+                std::printf("  tick %.2f %s\n", t.value, qPrintable(t.label));
+            std::printf("  range %.2f %.2f\n", panel.lastFrame().prices.lo, panel.lastFrame().prices.hi);
+        }
         if (!options.screenshotDir.isEmpty())
             panel.grab().save(
                 options.screenshotDir + u'/' +

@@ -12,6 +12,7 @@ struct ChartFrameOptions
     int width = 1280, height = 720; // of the chart panel
     QString screenshotDir;          // saves each case's panel there when set
     QString only;                   // just the cases whose name contains this
+    bool skipPostedEvents = false;  // time frames as before 2026-12-01 (no layout pass)
 };
 
 void benchChartFrames(const ChartFrameOptions &options);
