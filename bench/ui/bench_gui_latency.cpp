@@ -6,7 +6,8 @@
 //           last --tick-hours hour(s) (default 1: 3.6M rows), written through TickStore's bulk path.
 //   latency Produce→database latency p50/p99 with the pipeline paced at --rate ticks/s (2,000)
 //           while the window shows 1 s candles over the 1d range, and while it cycles through
-//           every range x interval (one switch per 250 ms); with the GUI stalls seen meanwhile.
+//           every range x interval (one switch per 250 ms), against a baseline with the window
+//           hidden (same pipeline, nothing drawn); with the GUI stalls seen meanwhile.
 // Each on SQLite (the desktop default) and on a throwaway PostgreSQL 15 server (tests/support).
 // Usage: bench_gui_latency [--part launch|latency|all] [--db sqlite|postgres|all] [--seconds S]
 //                          [--rate R] [--tick-hours H] [--sqlite-file PATH]
@@ -252,15 +253,19 @@ void benchLaunch(const QString &label, const QString &url, const QString &settin
         window.grab().save(QStringLiteral("/tmp/bench_gui_launch.png"));
 }
 
+enum class GuiLoad { Hidden, DayOfSecondCandles, CyclingRanges };
+
 void benchLatency(const QString &label, const QString &url, const QString &settingsFile, double seconds, double rate,
-                  bool cycle)
+                  GuiLoad load)
 {
+    const bool cycle = load == GuiLoad::CyclingRanges;
     PipelineConfig config;
     config.databaseUrl = url;
     config.rate = rate;
     MainWindow window(config, settingsFile);
     window.resize(1400, 860);
-    window.show();
+    if (load != GuiLoad::Hidden)  // hidden: the same pipeline with nothing drawn, the baseline
+        window.show();
     ui::ChartPanel *charts = window.charts();
     charts->setMode(ui::ChartPanel::Mode::Candles);
     charts->setIntervalSec(1);
@@ -307,7 +312,8 @@ void benchLatency(const QString &label, const QString &url, const QString &setti
     const Stats gaps = beat.stats();
     std::printf("latency on %s, %.0f ticks/s for %.0f s, GUI %s: produced %lld stored %lld; produce->database p50 "
                 "%.1f ms p99 %.1f ms (target <= 15), recent p99 %.1f ms; GUI gaps p99 %.1f ms max %.1f ms\n",
-                qPrintable(label), rate, seconds, cycle ? "cycling ranges x intervals every 250 ms" : "on 1 s candles, 1d",
+                qPrintable(label), rate, seconds, cycle ? "cycling ranges x intervals every 250 ms"
+                      : load == GuiLoad::Hidden ? "hidden (baseline)" : "on 1 s candles, 1d",
                 m.produced, m.stored, m.latencyP50Ms, m.latencyP99Ms, m.recentP99Ms, gaps.p99, gaps.max);
     std::printf("  slowest GUI-thread event: %.1f ms, %.1f ms of it on the CPU (%s)\n", timingApp()->slowestMs,
                 timingApp()->slowestCpuMs, timingApp()->slowest.constData());
@@ -354,8 +360,8 @@ int main(int argc, char **argv)
             benchLaunch(label, url, settings);
         }
         if (part == QLatin1String("all") || part == QLatin1String("latency")) {
-            benchLatency(label, url, settings, seconds, rate, false);
-            benchLatency(label, url, settings, seconds, rate, true);
+            for (GuiLoad load : {GuiLoad::Hidden, GuiLoad::DayOfSecondCandles, GuiLoad::CyclingRanges})
+                benchLatency(label, url, settings, seconds, rate, load);
         }
     }
     if (pg.isRunning())
