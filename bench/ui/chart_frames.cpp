@@ -178,7 +178,7 @@ void benchChartFrames(const ChartFrameOptions &options)
                     "%5.2f ms, cpu p50 %5.2f p99 %5.2f ms\n",
                     c.name.c_str(), qint64(panel.pricePointCount()), qint64(panel.candleCount()),
                     qPrintable(ui::intervalLabel(panel.shownInterval().shownSec)), r.p50, fr.p50,
-                    fr.p99, fr.max, cpu.p99);
+                    fr.p99, fr.max, cpu.p50, cpu.p99);
         if (qEnvironmentVariableIsSet("MS_DEBUG_TICKS")) {
             for (const auto &t : panel.priceTicks())
                 std::printf("  tick %.2f %s\n", t.value, qPrintable(t.label));
