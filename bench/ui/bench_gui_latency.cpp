@@ -228,7 +228,7 @@ void benchLaunch(const QString &label, const QString &url, const QString &settin
     QTimer poll;
     QObject::connect(&poll, &QTimer::timeout, [&] {
         const ui::ChartPanel *charts = window.charts();
-        if (drawnMs < 0 && !charts->symbol().isEmpty() && (charts->candleCount() > 0 || charts->pricePointCount() > 1)) {
+        if (drawnMs < 0 && !charts->symbol().isEmpty() && (charts->candleCount() > 0 || charts->pricePointCount() > 0)) {
             window.charts()->repaint();  // the frame on screen, not only computed
             drawnMs = double(launch.nsecsElapsed()) / 1e6;
         }
@@ -335,6 +335,7 @@ int main(int argc, char **argv)
     const double rate = argValue(args, QStringLiteral("--rate"), QStringLiteral("2000")).toDouble();
     const double tickHours = argValue(args, QStringLiteral("--tick-hours"), QStringLiteral("1")).toDouble();
     QTemporaryDir dir;
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures as they come, also into a pipe
     std::printf("bench_gui_latency: Qt %s, platform %s\n", qVersion(), qPrintable(QGuiApplication::platformName()));
 
     // --sqlite-file PATH: keep the SQLite seed there, and reuse it when it exists (seeding takes ~1 min).
@@ -360,8 +361,15 @@ int main(int argc, char **argv)
             benchLaunch(label, url, settings);
         }
         if (part == QLatin1String("all") || part == QLatin1String("latency")) {
+            // A database of its own: the runs must not add symbols to the launch seed.
+            QString latencyUrl = QStringLiteral("sqlite://") + dir.filePath(QStringLiteral("latency.db"));
+            if (label == QLatin1String("PostgreSQL")) {
+                if (!pg.createDatabase(QStringLiteral("latency")))
+                    continue;
+                latencyUrl = pg.url(QStringLiteral("latency"));
+            }
             for (GuiLoad load : {GuiLoad::Hidden, GuiLoad::DayOfSecondCandles, GuiLoad::CyclingRanges})
-                benchLatency(label, url, settings, seconds, rate, load);
+                benchLatency(label, latencyUrl, settings, seconds, rate, load);
         }
     }
     if (pg.isRunning())
