@@ -119,7 +119,8 @@ bool ChartPanel::refresh(bool dataChanged)
     m_priceLine.clear();
     if (line) {
         // Stored history has candles only: their closes draw the line up to the first tick held.
-        const qint64 firstTick = d->prices.empty() ? std::numeric_limits<qint64>::max() : d->prices.first().t;
+        const qint64 firstTick =
+            d->prices.empty() ? std::numeric_limits<qint64>::max() : d->prices.first().t;
         m_priceLine = closeLine(m_buckets, shownMs, t0, t1, firstTick);
         for (const auto &segment : m_priceLine)
             for (const QPointF &p : segment)

@@ -11,4 +11,4 @@ namespace ms::ui {
 
 QThreadPool *databaseThreadPool();
 
-}  // namespace ms::ui
+} // namespace ms::ui

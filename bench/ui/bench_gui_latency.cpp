@@ -3,7 +3,8 @@
 //           history, and the longest GUI-thread stall (a 1 ms heartbeat timer's largest gap) until
 //           the history has loaded. The seed: the candles of 24 h at 1,000 ticks/s (10 symbols of
 //           100 ticks/s: every 1 s, 1 min, 5 min and 1 h candle of the day) plus the ticks of the
-//           last --tick-hours hour(s) (default 1: 3.6M rows), written through TickStore's bulk path.
+//           last --tick-hours hour(s) (default 1: 3.6M rows), written through TickStore's bulk
+//           path.
 //   latency Produce→database latency p50/p99 with the pipeline paced at --rate ticks/s (2,000)
 //           while the window shows 1 s candles over the 1d range, and while it cycles through
 //           every range x interval (one switch per 250 ms), against a baseline with the window
@@ -16,7 +17,6 @@
 #include "history_loader.h"
 #include "main_window.h"
 #include "pg_server.h"
-
 #include "storage/tick_store.h"
 
 #include <QApplication>
@@ -27,7 +27,6 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
-
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -48,15 +47,16 @@ class TimingApp : public QApplication
 public:
     using QApplication::QApplication;
     double slowestMs = 0;
-    double slowestCpuMs = 0;  // of it on the CPU (the rest the thread waited for a core)
+    double slowestCpuMs = 0; // of it on the CPU (the rest the thread waited for a core)
     QByteArray slowest;
 
     bool notify(QObject *receiver, QEvent *event) override
     {
         if (m_depth > 0 || QThread::currentThread() != thread())
             return QApplication::notify(receiver, event);
-        const QByteArray what = QByteArray(receiver->metaObject()->className()) + ' '
-                                + receiver->objectName().toLatin1() + " event " + QByteArray::number(int(event->type()));
+        const QByteArray what = QByteArray(receiver->metaObject()->className()) + ' ' +
+                                receiver->objectName().toLatin1() + " event " +
+                                QByteArray::number(int(event->type()));
         ++m_depth;
         QElapsedTimer timer;
         timer.start();
@@ -76,7 +76,10 @@ private:
     int m_depth = 0;
 };
 
-TimingApp *timingApp() { return static_cast<TimingApp *>(QCoreApplication::instance()); }
+TimingApp *timingApp()
+{
+    return static_cast<TimingApp *>(QCoreApplication::instance());
+}
 
 // The largest gap between ticks of a 1 ms timer while it runs: how long the GUI thread was away.
 class Heartbeat
@@ -118,7 +121,8 @@ private:
 bool seed(const QString &url, double tickHours)
 {
     auto parsed = DatabaseUrl::parse(url);
-    auto store = parsed ? TickStore::open(*parsed, QStringLiteral("seed")) : Result<std::unique_ptr<TickStore>>(parsed.error());
+    auto store = parsed ? TickStore::open(*parsed, QStringLiteral("seed"))
+                        : Result<std::unique_ptr<TickStore>>(parsed.error());
     if (!store) {
         std::printf("seed: %s\n", qPrintable(store.error().message));
         return false;
@@ -203,9 +207,11 @@ bool seed(const QString &url, double tickHours)
         if (!flush())
             return false;
     }
-    std::printf("seed: %lld candles (24 h of %d symbols at 1 s/1 min/5 min/1 h) and %lld ticks (last %.1f h at "
+    std::printf("seed: %lld candles (24 h of %d symbols at 1 s/1 min/5 min/1 h) and %lld ticks "
+                "(last %.1f h at "
                 "%d ticks/s) in %.1f s\n",
-                candles, kSymbols, ticks, tickHours, kSymbols * kTicksPerSymbolPerSec, double(timer.elapsed()) / 1000);
+                candles, kSymbols, ticks, tickHours, kSymbols * kTicksPerSymbolPerSec,
+                double(timer.elapsed()) / 1000);
     return true;
 }
 
@@ -214,7 +220,7 @@ void benchLaunch(const QString &label, const QString &url, const QString &settin
     QElapsedTimer launch;
     launch.start();
     Heartbeat beat;
-    beat.start();  // runs from the first event-loop turn on
+    beat.start(); // runs from the first event-loop turn on
     timingApp()->slowestMs = 0;
 
     PipelineConfig config;
@@ -228,11 +234,13 @@ void benchLaunch(const QString &label, const QString &url, const QString &settin
     QTimer poll;
     QObject::connect(&poll, &QTimer::timeout, [&] {
         const ui::ChartPanel *charts = window.charts();
-        if (drawnMs < 0 && !charts->symbol().isEmpty() && (charts->candleCount() > 0 || charts->pricePointCount() > 0)) {
-            window.charts()->repaint();  // the frame on screen, not only computed
+        if (drawnMs < 0 && !charts->symbol().isEmpty() &&
+            (charts->candleCount() > 0 || charts->pricePointCount() > 0)) {
+            window.charts()->repaint(); // the frame on screen, not only computed
             drawnMs = double(launch.nsecsElapsed()) / 1e6;
         }
-        if (loadedMs < 0 && drawnMs >= 0 && window.findChild<ui::HistoryLoader *>()->inFlight() == 0)
+        if (loadedMs < 0 && drawnMs >= 0 &&
+            window.findChild<ui::HistoryLoader *>()->inFlight() == 0)
             loadedMs = double(launch.nsecsElapsed()) / 1e6;
         if ((drawnMs >= 0 && loadedMs >= 0) || launch.elapsed() > 30000)
             loop.quit();
@@ -244,19 +252,21 @@ void benchLaunch(const QString &label, const QString &url, const QString &settin
     loop.exec();
     beat.stop();
     const Stats gaps = beat.stats();
-    std::printf("launch on %s: window constructed %.0f ms, chart drawn %.0f ms (target < 2000), history loaded %.0f ms; "
+    std::printf("launch on %s: window constructed %.0f ms, chart drawn %.0f ms (target < 2000), "
+                "history loaded %.0f ms; "
                 "GUI heartbeat gaps p99 %.1f ms, max %.1f ms (target < 50)\n",
                 qPrintable(label), constructedMs, drawnMs, loadedMs, gaps.p99, gaps.max);
-    std::printf("  slowest GUI-thread event: %.1f ms, %.1f ms of it on the CPU (%s)\n", timingApp()->slowestMs,
-                timingApp()->slowestCpuMs, timingApp()->slowest.constData());
+    std::printf("  slowest GUI-thread event: %.1f ms, %.1f ms of it on the CPU (%s)\n",
+                timingApp()->slowestMs, timingApp()->slowestCpuMs,
+                timingApp()->slowest.constData());
     if (drawnMs < 0)
         window.grab().save(QStringLiteral("/tmp/bench_gui_launch.png"));
 }
 
 enum class GuiLoad { Hidden, DayOfSecondCandles, CyclingRanges };
 
-void benchLatency(const QString &label, const QString &url, const QString &settingsFile, double seconds, double rate,
-                  GuiLoad load)
+void benchLatency(const QString &label, const QString &url, const QString &settingsFile,
+                  double seconds, double rate, GuiLoad load)
 {
     const bool cycle = load == GuiLoad::CyclingRanges;
     PipelineConfig config;
@@ -264,7 +274,7 @@ void benchLatency(const QString &label, const QString &url, const QString &setti
     config.rate = rate;
     MainWindow window(config, settingsFile);
     window.resize(1400, 860);
-    if (load != GuiLoad::Hidden)  // hidden: the same pipeline with nothing drawn, the baseline
+    if (load != GuiLoad::Hidden) // hidden: the same pipeline with nothing drawn, the baseline
         window.show();
     ui::ChartPanel *charts = window.charts();
     charts->setMode(ui::ChartPanel::Mode::Candles);
@@ -285,18 +295,19 @@ void benchLatency(const QString &label, const QString &url, const QString &setti
     bool running = false;
     timingApp()->slowestMs = 0;
 
-    QObject::connect(window.pipeline(), &Pipeline::stateChanged, &loop, [&](Pipeline::State s, const QString &message) {
-        if (s == Pipeline::State::Running && !running) {
-            running = true;
-            beat.start();
-            if (cycle)
-                cycler.start(250);
-            QTimer::singleShot(int(seconds * 1000), &loop, &QEventLoop::quit);
-        } else if (s == Pipeline::State::Error) {
-            std::printf("pipeline error: %s\n", qPrintable(message));
-            loop.quit();
-        }
-    });
+    QObject::connect(window.pipeline(), &Pipeline::stateChanged, &loop,
+                     [&](Pipeline::State s, const QString &message) {
+                         if (s == Pipeline::State::Running && !running) {
+                             running = true;
+                             beat.start();
+                             if (cycle)
+                                 cycler.start(250);
+                             QTimer::singleShot(int(seconds * 1000), &loop, &QEventLoop::quit);
+                         } else if (s == Pipeline::State::Error) {
+                             std::printf("pipeline error: %s\n", qPrintable(message));
+                             loop.quit();
+                         }
+                     });
     QTimer::singleShot(int(seconds * 1000) + 60000, &loop, &QEventLoop::quit);
     window.startPipeline();
     loop.exec();
@@ -306,20 +317,26 @@ void benchLatency(const QString &label, const QString &url, const QString &setti
     window.stopPipeline();
     QElapsedTimer stop;
     stop.start();
-    while (window.pipeline()->state() != Pipeline::State::Stopped && window.pipeline()->state() != Pipeline::State::Error
-           && stop.elapsed() < 15000)
+    while (window.pipeline()->state() != Pipeline::State::Stopped &&
+           window.pipeline()->state() != Pipeline::State::Error && stop.elapsed() < 15000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
     const Stats gaps = beat.stats();
-    std::printf("latency on %s, %.0f ticks/s for %.0f s, GUI %s: produced %lld stored %lld; produce->database p50 "
-                "%.1f ms p99 %.1f ms (target <= 15), recent p99 %.1f ms; GUI gaps p99 %.1f ms max %.1f ms\n",
-                qPrintable(label), rate, seconds, cycle ? "cycling ranges x intervals every 250 ms"
-                      : load == GuiLoad::Hidden ? "hidden (baseline)" : "on 1 s candles, 1d",
-                m.produced, m.stored, m.latencyP50Ms, m.latencyP99Ms, m.recentP99Ms, gaps.p99, gaps.max);
-    std::printf("  slowest GUI-thread event: %.1f ms, %.1f ms of it on the CPU (%s)\n", timingApp()->slowestMs,
-                timingApp()->slowestCpuMs, timingApp()->slowest.constData());
+    std::printf("latency on %s, %.0f ticks/s for %.0f s, GUI %s: produced %lld stored %lld; "
+                "produce->database p50 "
+                "%.1f ms p99 %.1f ms (target <= 15), recent p99 %.1f ms; GUI gaps p99 %.1f ms max "
+                "%.1f ms\n",
+                qPrintable(label), rate, seconds,
+                cycle                     ? "cycling ranges x intervals every 250 ms"
+                : load == GuiLoad::Hidden ? "hidden (baseline)"
+                                          : "on 1 s candles, 1d",
+                m.produced, m.stored, m.latencyP50Ms, m.latencyP99Ms, m.recentP99Ms, gaps.p99,
+                gaps.max);
+    std::printf("  slowest GUI-thread event: %.1f ms, %.1f ms of it on the CPU (%s)\n",
+                timingApp()->slowestMs, timingApp()->slowestCpuMs,
+                timingApp()->slowest.constData());
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char **argv)
 {
@@ -331,18 +348,23 @@ int main(int argc, char **argv)
     const QStringList args = QCoreApplication::arguments();
     const QString part = argValue(args, QStringLiteral("--part"), QStringLiteral("all"));
     const QString db = argValue(args, QStringLiteral("--db"), QStringLiteral("all"));
-    const double seconds = argValue(args, QStringLiteral("--seconds"), QStringLiteral("20")).toDouble();
+    const double seconds =
+        argValue(args, QStringLiteral("--seconds"), QStringLiteral("20")).toDouble();
     const double rate = argValue(args, QStringLiteral("--rate"), QStringLiteral("2000")).toDouble();
-    const double tickHours = argValue(args, QStringLiteral("--tick-hours"), QStringLiteral("1")).toDouble();
+    const double tickHours =
+        argValue(args, QStringLiteral("--tick-hours"), QStringLiteral("1")).toDouble();
     QTemporaryDir dir;
-    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures as they come, also into a pipe
-    std::printf("bench_gui_latency: Qt %s, platform %s\n", qVersion(), qPrintable(QGuiApplication::platformName()));
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // figures as they come, also into a pipe
+    std::printf("bench_gui_latency: Qt %s, platform %s\n", qVersion(),
+                qPrintable(QGuiApplication::platformName()));
 
-    // --sqlite-file PATH: keep the SQLite seed there, and reuse it when it exists (seeding takes ~1 min).
+    // --sqlite-file PATH: keep the SQLite seed there, and reuse it when it exists (seeding takes ~1
+    // min).
     const QString keptFile = argValue(args, QStringLiteral("--sqlite-file"), QString());
-    const QString sqliteFile = keptFile.isEmpty() ? dir.filePath(QStringLiteral("bench.db")) : keptFile;
+    const QString sqliteFile =
+        keptFile.isEmpty() ? dir.filePath(QStringLiteral("bench.db")) : keptFile;
     const bool reuseSqlite = !keptFile.isEmpty() && QFile::exists(keptFile);
-    std::vector<std::pair<QString, QString>> databases;  // label, url
+    std::vector<std::pair<QString, QString>> databases; // label, url
     ms::test::PgServer pg;
     if (db == QLatin1String("all") || db == QLatin1String("sqlite"))
         databases.emplace_back(QStringLiteral("SQLite"), QStringLiteral("sqlite://") + sqliteFile);
@@ -362,13 +384,15 @@ int main(int argc, char **argv)
         }
         if (part == QLatin1String("all") || part == QLatin1String("latency")) {
             // A database of its own: the runs must not add symbols to the launch seed.
-            QString latencyUrl = QStringLiteral("sqlite://") + dir.filePath(QStringLiteral("latency.db"));
+            QString latencyUrl =
+                QStringLiteral("sqlite://") + dir.filePath(QStringLiteral("latency.db"));
             if (label == QLatin1String("PostgreSQL")) {
                 if (!pg.createDatabase(QStringLiteral("latency")))
                     continue;
                 latencyUrl = pg.url(QStringLiteral("latency"));
             }
-            for (GuiLoad load : {GuiLoad::Hidden, GuiLoad::DayOfSecondCandles, GuiLoad::CyclingRanges})
+            for (GuiLoad load :
+                 {GuiLoad::Hidden, GuiLoad::DayOfSecondCandles, GuiLoad::CyclingRanges})
                 benchLatency(label, latencyUrl, settings, seconds, rate, load);
         }
     }

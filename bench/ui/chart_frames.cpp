@@ -133,7 +133,8 @@ void benchChartFrames(const ChartFrameOptions &options)
     QCoreApplication::processEvents();
     std::printf(
         "panel %dx%d; per case: what is drawn | refresh (decimate + series update) p50 | frame "
-        "(refresh + layout + paint) p50 / p99 / max wall, GUI-thread CPU p50 and p99 (target p99 <= 8 ms)\n",
+        "(refresh + layout + paint) p50 / p99 / max wall, GUI-thread CPU p50 and p99 (target p99 "
+        "<= 8 ms)\n",
         options.width, options.height);
     double worstWall = 0, worstCpu = 0;
     std::string worstName;
@@ -182,7 +183,8 @@ void benchChartFrames(const ChartFrameOptions &options)
         if (qEnvironmentVariableIsSet("MS_DEBUG_TICKS")) {
             for (const auto &t : panel.priceTicks())
                 std::printf("  tick %.2f %s\n", t.value, qPrintable(t.label));
-            std::printf("  range %.2f %.2f\n", panel.lastFrame().prices.lo, panel.lastFrame().prices.hi);
+            std::printf("  range %.2f %.2f\n", panel.lastFrame().prices.lo,
+                        panel.lastFrame().prices.hi);
         }
         if (!options.screenshotDir.isEmpty())
             panel.grab().save(
