@@ -120,7 +120,7 @@ void LinePlotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QW
     // ~0.3.
     painter->setRenderHint(QPainter::Antialiasing, false);
     for (const Line &line : m_lines) {
-        QPen pen(line.color, 1.5);
+        QPen pen(line.color, line.width);
         pen.setCosmetic(
             true); // the raster engine's fast path: a stroked 1.5 px path cost ~5 ms at 500 points
         painter->setPen(pen);

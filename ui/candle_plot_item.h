@@ -45,7 +45,9 @@ private:
 namespace ms::ui {
 
 // Lines painted into a plot area, each a list of segments (x in ms, y in value) drawn unconnected:
-// what Qt's line series cannot do without bridging gaps.
+// what Qt's line series cannot do without bridging gaps. Also the price line: a QLineSeries
+// rebuilds its hover shape with QPainterPathStroker on every replace() (Qt 6.4
+// LineChartItem::updateGeometry), ~1.7 ms of a 2,000-point frame here; a polyline costs ~0.3.
 class LinePlotItem : public QGraphicsItem
 {
 public:
@@ -53,6 +55,7 @@ public:
     {
         QColor color;
         std::vector<std::vector<QPointF>> segments;
+        double width = 1.5;  // cosmetic pen width (px)
     };
     explicit LinePlotItem(QGraphicsItem *parent = nullptr);
     void show(std::vector<Line> lines, const QRectF &plot, qint64 t0, qint64 t1, double lo,

@@ -4,10 +4,11 @@
 // "Follow live" (or End / double-click) resumes. refresh() is called once per frame; what reaches
 // the screen is bounded by the plot's pixel width: the price line is decimated, and candles are
 // shown at the finest interval that leaves them kMinCandlePx pixels each (candle_layout.h).
-// Candles, volume bars and indicator lines are painted by items of our own (candle_plot_item.h);
-// Qt Charts draws the axes, grid and the price line.
+// Candles, volume bars, the price line and indicator lines are painted by items of our own
+// (candle_plot_item.h); Qt Charts draws the axes and the grid.
 #include "axis_ticks.h"
 #include "candle_layout.h"
+#include "chart_view_model.h"
 #include "indicator_lines.h"
 #include "market_data_store.h"
 #include "min_max_cache.h"
@@ -63,7 +64,7 @@ public:
     int intervalSec() const { return m_intervalSec; }
     // Visible span; 0 = all data.
     void setRangePreset(qint64 spanMs);
-    bool following() const { return m_follow; }
+    bool following() const { return m_view.following(); }
     void setFollowing(bool on);
     void pan(double fractionOfSpan);
     void zoom(double factor, double anchorFraction);
@@ -78,7 +79,7 @@ public:
     qsizetype pricePointCount() const;
     qsizetype candleCount() const;
     qsizetype volumeBarCount() const;
-    std::pair<qint64, qint64> visibleRange() const { return {m_t0, m_t1}; }
+    std::pair<qint64, qint64> visibleRange() const { return {m_view.shown().t0, m_view.shown().t1}; }
     // The interval of the candles and volume bars on screen, and where they come from.
     CandleIntervalChoice shownInterval() const { return m_choice; }
     const std::vector<CandlePoint> &shownCandles() const;
@@ -105,6 +106,18 @@ public:
     void saveState(QSettings &settings) const;
     void restoreState(const QSettings &settings);
 
+    // Overlays (alert markers, feed-gap spans, ...) go in small files of their own under ui/:
+    // they parent their QGraphicsItems to priceChart() or volumeChart() (z between 50, the
+    // candles, and 900, the price tag) and place them on every framePlaced(). Nothing else in
+    // the panel needs to change for one.
+    QChart *priceChart() const { return m_priceChart; }
+    QChart *volumeChart() const { return m_volumeChart; }
+    const ChartFrame &lastFrame() const { return m_frame; }
+
+Q_SIGNALS:
+    // After every drawn frame and every plot resize: where things are now.
+    void framePlaced(const ms::ui::ChartFrame &frame);
+
 protected:
     void showEvent(QShowEvent *event) override;
 
@@ -116,18 +129,15 @@ private:
     void buildCharts();
     void styleChart(QChart *chart) const;
     void updateControls();
-    void setValueRange(double lo, double hi);
+    void applyValueTicks(const ValueRange &range);
     QString caption(double t, double v) const;
 
     const MarketDataStore *m_store;
     QString m_symbol;
     Mode m_mode = Mode::Line;
     int m_intervalSec = 60;
-    qint64 m_spanMs = 5 * 60 * 1000;  // 0 = all
-    qint64 m_endMs = 0;               // right edge when not following
-    bool m_follow = true;
-    bool m_viewDirty = true;
-    qint64 m_t0 = 0, m_t1 = 0;
+    ChartFrame m_frame;     // the last one placed (framePlaced)
+    ChartViewModel m_view;  // what time and value range is shown (pan, zoom, presets, follow, Y fit)
 
     QLabel *m_title;
     QComboBox *m_modeBox;
@@ -147,7 +157,7 @@ private:
     QChart *m_volumeChart;
     InteractiveChartView *m_priceView;
     InteractiveChartView *m_volumeView;
-    QLineSeries *m_priceSeries;
+    QLineSeries *m_priceAnchor;  // empty: gives the price chart's axes a series to map with
     QLineSeries *m_volumeAnchor;  // empty: gives the volume chart's axes a series to map with
     CandlePlotItem *m_candleItem;
     CandlePlotItem *m_volumeItem;
@@ -169,7 +179,9 @@ private:
     quint64 m_generation = 0;  // of the store, when last drawn
     double m_lastPrice = 0;
     MinMaxCache m_priceCache;                  // incremental decimation of the price line
-    std::optional<ValueRange> m_valueRange;    // what the price axis shows
+    // The price line on screen (line mode): candle closes where no ticks are held, then the
+    // decimated ticks; one segment per unbroken stretch.
+    std::vector<std::vector<QPointF>> m_priceLine;
     std::unique_ptr<AlertMarkers> m_alertMarkers;
 };
 

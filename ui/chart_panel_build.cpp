@@ -39,7 +39,6 @@ namespace ms::ui {
 
 namespace {
 constexpr qint64 kMinute = 60 * 1000;
-constexpr qint64 kMinSpanMs = 2000;
 }  // namespace
 ChartPanel::~ChartPanel() = default;
 
@@ -68,11 +67,7 @@ void ChartPanel::buildCharts()
 
     m_priceChart = new QChart;
     styleChart(m_priceChart);
-    m_priceSeries = new QLineSeries;
-    QPen pricePen(accentColor(), 1.0);
-    pricePen.setCosmetic(true);  // a min/max zigzag stroked as a path is the frame's main cost
-    m_priceSeries->setPen(pricePen);
-    m_priceSeries->setUseOpenGL(false);
+    m_priceAnchor = new QLineSeries;
     auto categoryAxis = [] {
         auto *axis = new QCategoryAxis;
         axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
@@ -85,9 +80,9 @@ void ChartPanel::buildCharts()
     styleAxis(m_priceAxis);
     m_priceChart->addAxis(m_priceTime, Qt::AlignBottom);
     m_priceChart->addAxis(m_priceAxis, Qt::AlignRight);
-    m_priceChart->addSeries(m_priceSeries);
-    m_priceSeries->attachAxis(m_priceTime);
-    m_priceSeries->attachAxis(m_priceAxis);
+    m_priceChart->addSeries(m_priceAnchor);
+    m_priceAnchor->attachAxis(m_priceTime);
+    m_priceAnchor->attachAxis(m_priceAxis);
     // Above the grid and the price line, under the crosshair (z 1000).
     m_candleItem = new CandlePlotItem(CandlePlotItem::Kind::Candles, m_priceChart);
     m_candleItem->setColors(upColor(), downColor(), QColor());
@@ -97,7 +92,11 @@ void ChartPanel::buildCharts()
     m_alertMarkers = std::make_unique<AlertMarkers>(m_priceChart);
     m_gapSpans = new GapSpans(m_priceChart, this);
     m_lastLine = new QGraphicsLineItem(m_priceChart);
-    m_lastLine->setPen(QPen(accentColor(), 1, Qt::DotLine));
+    // Cosmetic: a dotted 1-unit pen across the plot went through the dash stroker (hundreds of
+    // filled dots), ~30% of a frame's CPU (bench_charts); the cosmetic path rasterises it directly.
+    QPen lastPen(accentColor(), 1, Qt::DotLine);
+    lastPen.setCosmetic(true);
+    m_lastLine->setPen(lastPen);
     m_lastTag = new QGraphicsRectItem(m_priceChart);
     m_lastTag->setBrush(accentColor());
     m_lastTag->setPen(Qt::NoPen);
@@ -172,52 +171,10 @@ void ChartPanel::alignVolumePlot()
     }
 }
 
-void ChartPanel::updateLegend(const SymbolData *d)
+void ChartPanel::applyValueTicks(const ValueRange &range)
 {
-    auto swatch = [](const QColor &c, const QString &text) {
-        return QStringLiteral("<span style=\"color:%1\">&#9632;</span>&nbsp;%2").arg(c.name(), text.toHtmlEscaped());
-    };
-    QStringList parts;
-    if (d) {
-        QString interval = (m_mode == Mode::Candles ? tr("Candles %1") : tr("Volume per %1")).arg(intervalLabel(m_choice.shownSec));
-        if (m_choice.shownSec != m_intervalSec)
-            interval += tr(" (%1 too dense for this range)").arg(intervalLabel(m_intervalSec));
-        parts << interval.toHtmlEscaped();
-    }
-    const struct
-    {
-        QCheckBox *box;
-        QSpinBox *period;
-        const IndicatorLine *line;
-        QColor color;
-        const char *name;
-    } rows[] = {{m_smaBox, m_smaPeriod, &m_sma, seriesColor(1), "SMA"}, {m_emaBox, m_emaPeriod, &m_ema, seriesColor(3), "EMA"}};
-    for (const auto &r : rows) {
-        if (!r.box->isChecked() || !d)
-            continue;
-        QString text = QStringLiteral("%1 %2").arg(QLatin1String(r.name)).arg(r.period->value());
-        if (r.line->empty())
-            text += tr(" — needs %1 candles of %2, %3 so far")
-                        .arg(r.period->value())
-                        .arg(intervalLabel(m_choice.shownSec))
-                        .arg(r.line->candlesUsed);
-        parts << swatch(r.color, text);
-    }
-    const QString html = parts.join(QStringLiteral("&nbsp;&nbsp;&nbsp;"));
-    if (m_legend->text() != html) {
-        m_legend->setText(html);
-        m_legend->adjustSize();
-    }
-}
-
-void ChartPanel::setValueRange(double lo, double hi)
-{
-    const std::optional<ValueRange> next = nextValueRange(m_valueRange, lo, hi);
-    if (!next || next == m_valueRange)
-        return;
-    m_valueRange = next;
     const int rows = std::max(3, int(m_priceChart->plotArea().height() / 45));
-    m_priceTicks->apply(next->lo, next->hi, valueTicks(next->lo, next->hi, rows));
+    m_priceTicks->apply(range.lo, range.hi, valueTicks(range.lo, range.hi, rows));
 }
 
 std::vector<AxisTick> ChartPanel::timeTicks() const { return m_volumeTimeTicks->ticks(); }
@@ -243,7 +200,13 @@ QString ChartPanel::caption(double t, double v) const
     return text;
 }
 
-qsizetype ChartPanel::pricePointCount() const { return m_priceSeries->count(); }
+qsizetype ChartPanel::pricePointCount() const
+{
+    qsizetype n = 0;
+    for (const auto &segment : m_priceLine)
+        n += qsizetype(segment.size());
+    return n;
+}
 qsizetype ChartPanel::candleCount() const { return qsizetype(m_candleItem->columns().size()); }
 qsizetype ChartPanel::volumeBarCount() const { return qsizetype(m_volumeItem->columns().size()); }
 const std::vector<CandlePoint> &ChartPanel::shownCandles() const { return m_candleItem->candles(); }
@@ -255,7 +218,7 @@ void ChartPanel::saveState(QSettings &settings) const
 {
     settings.setValue(QStringLiteral("chart/mode"), m_mode == Mode::Candles ? QStringLiteral("candles") : QStringLiteral("line"));
     settings.setValue(QStringLiteral("chart/intervalSec"), m_intervalSec);
-    settings.setValue(QStringLiteral("chart/spanMs"), m_spanMs);
+    settings.setValue(QStringLiteral("chart/spanMs"), m_view.spanMs());
     settings.setValue(QStringLiteral("chart/sma"), m_smaBox->isChecked());
     settings.setValue(QStringLiteral("chart/ema"), m_emaBox->isChecked());
     settings.setValue(QStringLiteral("chart/smaPeriod"), m_smaPeriod->value());
@@ -271,25 +234,6 @@ void ChartPanel::restoreState(const QSettings &settings)
     m_emaBox->setChecked(settings.value(QStringLiteral("chart/ema"), false).toBool());
     m_smaPeriod->setValue(settings.value(QStringLiteral("chart/smaPeriod"), 20).toInt());
     m_emaPeriod->setValue(settings.value(QStringLiteral("chart/emaPeriod"), 50).toInt());
-}
-
-void ChartPanel::placeLastPrice(const QRectF &plot, double lo, double hi)
-{
-    const SymbolData *d = m_store->find(m_symbol);
-    if (!d || hi <= lo || d->lastPrice < lo || d->lastPrice > hi) {
-        m_lastLine->hide();
-        m_lastTag->hide();
-        return;
-    }
-    const double y = plot.bottom() - (d->lastPrice - lo) / (hi - lo) * plot.height();
-    m_lastLine->setLine(plot.left(), y, plot.right(), y);
-    m_lastLine->show();
-    m_lastTagText->setText(numberLocale().toString(d->lastPrice, 'f', m_priceDecimals));
-    const QRectF r = m_lastTagText->boundingRect();
-    m_lastTag->setRect(0, 0, r.width() + 8, r.height() + 2);
-    m_lastTag->setPos(plot.right() + 1, y - (r.height() + 2) / 2);
-    m_lastTagText->setPos(4, 1);
-    m_lastTag->show();
 }
 
 QString ChartPanel::lastPriceTag() const
@@ -313,7 +257,7 @@ void ChartPanel::setIndicators(bool sma, int smaPeriod, bool ema, int emaPeriod)
     m_smaPeriod->setValue(smaPeriod);
     m_emaBox->setChecked(ema);
     m_emaPeriod->setValue(emaPeriod);
-    m_viewDirty = true;
+    m_view.markDirty();
 }
 
 void ChartPanel::setHistoryLoader(HistoryLoader *loader)
@@ -322,17 +266,13 @@ void ChartPanel::setHistoryLoader(HistoryLoader *loader)
     if (loader)
         connect(loader, &HistoryLoader::loaded, this, [this](const QStringList &symbols) {
             if (symbols.contains(m_symbol))
-                m_viewDirty = true;
+                m_view.markDirty();
         });
 }
 
 void ChartPanel::goTo(qint64 timeMs)
 {
-    if (m_spanMs == 0)
-        m_spanMs = 60 * kMinute;
-    m_follow = false;
-    m_endMs = timeMs + m_spanMs / 2;
-    m_viewDirty = true;
+    m_view.goTo(timeMs);
     updateControls();
 }
 

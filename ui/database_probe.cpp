@@ -4,6 +4,8 @@
 
 #include <QAtomicInt>
 #include <QSqlQuery>
+#include "database_pool.h"
+
 #include <QtConcurrent>
 
 namespace ms::ui {
@@ -39,7 +41,7 @@ ProbeAnswer probeDatabaseNow(const QString &databaseUrl, int connectTimeoutSec)
 
 QFuture<ProbeAnswer> probeDatabase(const QString &databaseUrl, int connectTimeoutSec)
 {
-    return QtConcurrent::run([databaseUrl, connectTimeoutSec] { return probeDatabaseNow(databaseUrl, connectTimeoutSec); });
+    return QtConcurrent::run(databaseThreadPool(), [databaseUrl, connectTimeoutSec] { return probeDatabaseNow(databaseUrl, connectTimeoutSec); });
 }
 
 }  // namespace ms::ui

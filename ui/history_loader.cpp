@@ -1,6 +1,10 @@
 #include "history_loader.h"
 
 #include <QFutureWatcher>
+#include "database_pool.h"
+
+#include "database_pool.h"
+
 #include <QtConcurrent>
 
 namespace ms::ui {
@@ -39,7 +43,7 @@ void HistoryLoader::loadLatest(int perKey)
         watcher->deleteLater();
     });
     watcher->setFuture(QtConcurrent::run(
-        [history = *m_history, perKey] { return history.latest(intervals(), perKey); }));
+        databaseThreadPool(), [history = *m_history, perKey] { return history.latest(intervals(), perKey); }));
 }
 
 void HistoryLoader::requestOlder(const QString &symbol, int intervalSec, qint64 beforeMs,
@@ -60,7 +64,7 @@ void HistoryLoader::requestOlder(const QString &symbol, int intervalSec, qint64 
         watcher->deleteLater();
     });
     watcher->setFuture(
-        QtConcurrent::run([history = *m_history, k, intervalSec, beforeMs, pageSize] {
+        QtConcurrent::run(databaseThreadPool(), [history = *m_history, k, intervalSec, beforeMs, pageSize] {
             return history.before(k, intervalSec, beforeMs, pageSize);
         }));
 }

@@ -55,4 +55,30 @@ IndicatorLine indicatorLine(IndicatorKind kind, int period, const std::vector<Ca
     return out;
 }
 
+std::vector<std::vector<QPointF>> closeLine(const std::vector<CandlePoint> &candles, qint64 widthMs,
+                                            qint64 t0, qint64 t1, qint64 untilMs)
+{
+    std::vector<std::vector<QPointF>> out;
+    if (widthMs <= 0)
+        return out;
+    const CandlePoint *previous = nullptr;
+    for (size_t i = 0; i < candles.size(); ++i) {
+        const CandlePoint &c = candles[i];
+        if (c.bucketStartMs >= untilMs || c.bucketStartMs > t1)
+            break;
+        // Only the last one before the view, to reach the left border.
+        const bool beforeView = c.bucketStartMs + widthMs <= t0;
+        if (beforeView && i + 1 < candles.size() && candles[i + 1].bucketStartMs + widthMs <= t0) {
+            previous = &c;
+            continue;
+        }
+        if (out.empty() || !previous ||
+            c.bucketStartMs - previous->bucketStartMs > qint64(kGapBuckets) * widthMs)
+            out.emplace_back();
+        out.back().emplace_back(double(c.bucketStartMs) + double(widthMs) / 2, c.close);
+        previous = &c;
+    }
+    return out;
+}
+
 } // namespace ms::ui

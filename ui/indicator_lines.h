@@ -27,4 +27,11 @@ struct IndicatorLine
 IndicatorLine indicatorLine(IndicatorKind kind, int period, const std::vector<CandlePoint> &candles,
                             qint64 widthMs, qint64 t0, qint64 t1);
 
+// The price line where memory holds candles but no ticks (stored history after a relaunch, or
+// pages loaded from the database): each candle's close at its bucket's middle, for the candles
+// that start before `untilMs` (the first tick held) and reach into [t0, t1] (plus the nearest one
+// before t0). Broken at gaps like the indicators.
+std::vector<std::vector<QPointF>> closeLine(const std::vector<CandlePoint> &candles, qint64 widthMs,
+                                            qint64 t0, qint64 t1, qint64 untilMs);
+
 } // namespace ms::ui

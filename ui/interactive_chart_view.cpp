@@ -24,6 +24,7 @@ InteractiveChartView::InteractiveChartView(QChart *chart, QWidget *parent) : QCh
 
     const QColor lineColor = isDarkTheme() ? QColor(200, 208, 220, 150) : QColor(60, 60, 60, 150);
     QPen pen(lineColor, 1, Qt::DashLine);
+    pen.setCosmetic(true);  // the dash stroker fills every dash as a polygon: slow across a 4K plot
     m_hLine = new QGraphicsLineItem(chart);
     m_vLine = new QGraphicsLineItem(chart);
     m_hLine->setPen(pen);

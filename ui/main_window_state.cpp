@@ -19,7 +19,9 @@ void MainWindow::fitMarketsSplitter(bool initial)
 {
     // The chart gets what its controls need before the watchlist gets more than its minimum, so
     // neither is cut at 1024 px when it can be helped; on the first launch the watchlist gets about
-    // a third of the rest. A split the user chose is only changed when the chart would be cut.
+    // a fifth of the width (~190 px at 1024, ~480 at 2560: symbol, last and 24 h; the rest of its
+    // columns scroll), the chart the rest. A split the user chose (the splitter's handle, saved
+    // with the window) is only changed when the chart would be cut.
     auto *split = findChild<QSplitter *>(QStringLiteral("marketsSplitter"));
     if (!split || split->count() != 2)
         return;
@@ -28,7 +30,7 @@ void MainWindow::fitMarketsSplitter(bool initial)
     const int chartNeeds = m_charts->minimumSizeHint().width() + 2;
     const int most = std::max(m_watchlist->minimumWidth(), total - chartNeeds);
     const int list =
-        initial ? std::clamp(total * 3 / 10, m_watchlist->minimumWidth(), std::min(most, 720))
+        initial ? std::clamp(total * 19 / 100, m_watchlist->minimumWidth(), std::min(most, 480))
                 : std::min(sizes.value(0), most);
     if (list != sizes.value(0))
         split->setSizes({list, total - list});

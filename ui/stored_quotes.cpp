@@ -6,6 +6,8 @@
 #include <QAtomicInt>
 #include <QFileInfo>
 #include <QSet>
+#include "database_pool.h"
+
 #include <QtConcurrent>
 #include <cmath>
 
@@ -61,7 +63,7 @@ Result<QList<StoredQuote>> readStoredQuotesNow(const QString &databaseUrl, int c
 
 QFuture<StoredQuotesAnswer> readStoredQuotes(const QString &databaseUrl, int connectTimeoutSec)
 {
-    return QtConcurrent::run([databaseUrl, connectTimeoutSec] {
+    return QtConcurrent::run(databaseThreadPool(), [databaseUrl, connectTimeoutSec] {
         auto r = readStoredQuotesNow(databaseUrl, connectTimeoutSec);
         return r.ok() ? StoredQuotesAnswer{true, {}, std::move(r).value()}
                       : StoredQuotesAnswer{false, r.errorMessage(), {}};

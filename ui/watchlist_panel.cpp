@@ -48,7 +48,7 @@ WatchlistPanel::WatchlistPanel(const MarketDataStore *store, QWidget *parent)
     // Narrow windows scroll the table sideways rather than forcing the whole window wider.
     m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     m_view->horizontalHeader()->setMinimumSectionSize(40);
-    setMinimumWidth(220);
+    setMinimumWidth(150);  // symbol and last price; the splitter widens it on demand
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
         if (m_filtering)
             return;  // applyFilter() decides what is selected afterwards

@@ -1,15 +1,16 @@
 // Prints figures; asserts nothing.
-//   1. Chart update time per frame with 1M points of history for the selected symbol (plus minute
-//      candles, their volume and an SMA, as a live run has them): decimate + series update
-//      (refresh) and the same plus an offscreen render (grab()), in line and candle mode.
+//   1. Chart frame time with 1M points of history for the selected symbol (plus the candles of
+//      every interval, as a live run has them): every range preset x every interval x every mode
+//      (chart_frames.cpp).
 //   2. The health panel's once-a-second update with a full (15 min) history.
 //   3. GUI event-loop stalls (gaps seen by a 1 ms timer) while the pipeline runs the simulator
 //      flat out (rate=100000) into SQLite, with memory (VmRSS) before and after.
-// Usage: bench_charts [--points N] [--frames N] [--seconds S] [--rate R] [--skip-pipeline]
+// Usage: bench_charts [--points N] [--frames N] [--width PX] [--height PX] [--only TEXT] [--no-posted-events] [--seconds S] [--rate R] [--skip-pipeline] [--skip-health]
 //                     [--issue-rate N]  (also log N warnings/s from another thread: an IssueLog flood)
 //                     [--tab I]  (the window tab shown while the pipeline runs: 0 markets, 1 health, 2 issues)
 //                     [--screenshot DIR]  (saves the chart panel of each case as DIR/<case>.png)
-#include "candle_layout.h"
+#include "bench_stats.h"
+#include "chart_frames.h"
 #include "chart_panel.h"
 #include "health_panel.h"
 #include "main_window.h"
@@ -42,6 +43,7 @@
 #include <vector>
 
 using namespace ms;
+using namespace ms::bench;
 
 namespace {
 
@@ -54,13 +56,6 @@ double heldMb(const Store &store)
         return double(store.heldBytes()) / 1048576.0;
     else
         return -1;
-}
-
-double threadCpuMs()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
 }
 
 // Times every event the GUI thread delivers at the top level, so a stall can be pinned on what
@@ -124,175 +119,6 @@ public:
 private:
     int m_depth = 0;
 };
-
-struct Stats
-{
-    double mean = 0, p50 = 0, p99 = 0, max = 0;
-};
-
-Stats summarize(std::vector<double> v)
-{
-    Stats s;
-    if (v.empty())
-        return s;
-    std::sort(v.begin(), v.end());
-    for (double x : v)
-        s.mean += x;
-    s.mean /= double(v.size());
-    s.p50 = v[v.size() / 2];
-    s.p99 = v[std::min(v.size() - 1, size_t(double(v.size()) * 0.99))];
-    s.max = v.back();
-    return s;
-}
-
-QString argValue(const QStringList &args, const QString &name, const QString &fallback)
-{
-    const qsizetype i = args.indexOf(name);
-    return i >= 0 && i + 1 < args.size() ? args.at(i + 1) : fallback;
-}
-
-// Ticks for one symbol plus what the pipeline derives from them: candles of every interval the
-// pipeline builds (OHLC, summed volume; the forming ones re-sent with every batch), as in a live run.
-struct Feed
-{
-    explicit Feed(ui::MarketDataStore &s) : store(s) {}
-
-    ui::MarketDataStore &store;
-    std::mt19937 rng{1};
-    std::normal_distribution<double> step{0, 0.5};
-    std::exponential_distribution<double> size{5.0};
-    qint64 t = 1'700'000'000'000LL;
-    double price = 40000;
-    std::map<int, Candle> forming;
-    std::vector<Tick> batch;
-    std::vector<Candle> candles;
-
-    static constexpr int kIntervals[] = {1, 60, 300, 3600};
-
-    void add(qint64 n, qint64 dt)
-    {
-        batch.clear();
-        candles.clear();
-        for (qint64 i = 0; i < n; ++i, t += dt) {
-            price += step(rng);
-            Tick k;
-            k.symbol = "BTC";
-            k.price = price;
-            k.volume = size(rng);
-            k.tsMs = t;
-            for (int interval : kIntervals) {
-                const qint64 ms = qint64(interval) * 1000;
-                Candle &c = forming[interval];
-                const qint64 bucket = t / ms * ms;
-                if (c.bucketStartMs != bucket) {
-                    if (c.bucketStartMs != 0) {
-                        c.final = true;
-                        candles.push_back(c);
-                    }
-                    c = Candle{};
-                    c.symbol = "BTC";
-                    c.intervalSec = interval;
-                    c.bucketStartMs = bucket;
-                    c.open = c.high = c.low = price;
-                }
-                c.high = std::max(c.high, price);
-                c.low = std::min(c.low, price);
-                c.close = price;
-                c.volume += k.volume;
-            }
-            batch.push_back(std::move(k));
-        }
-        for (const auto &[interval, c] : forming)
-            candles.push_back(c);
-        store.addTicks(batch);
-        store.addCandles(candles);
-    }
-};
-
-void benchFrames(qint64 points, int frames, const QString &screenshotDir, const QString &only)
-{
-    ui::MarketDataStore store(size_t(points), 100000);
-    Feed feed(store);
-    const qint64 dt = 50;  // 20 ticks/s of history → 1M points ≈ 14 h
-    QElapsedTimer fill;
-    fill.start();
-    for (qint64 done = 0; done < points; done += 10000)
-        feed.add(std::min<qint64>(10000, points - done), dt);
-    const ui::SymbolData *d = store.find(QStringLiteral("BTC"));
-    std::printf("history: %zu points for BTC filled in %lld ms (%zu minute candles), RSS %.0f MB\n", d->prices.size(),
-                qint64(fill.elapsed()), d->candles.at(60).size(), ms::test::residentMemoryMb());
-
-    ui::ChartPanel panel(&store);
-    panel.resize(1280, 720);
-    panel.show();
-    panel.setSymbol(QStringLiteral("BTC"));
-    QCoreApplication::processEvents();
-    auto *priceView = panel.findChild<QWidget *>(QStringLiteral("priceChart"));
-    auto *volumeView = panel.findChild<QWidget *>(QStringLiteral("volumeChart"));
-
-    struct Case
-    {
-        std::string name;
-        qint64 span;
-        ui::ChartPanel::Mode mode;
-        bool sma;
-        int intervalSec;
-    };
-    // Every range preset x every interval, candles with SMA and EMA on; and the line at each range.
-    std::vector<Case> cases;
-    const std::pair<const char *, qint64> ranges[] = {
-        {"5m", 5 * 60 * 1000LL}, {"1h", 60 * 60 * 1000LL}, {"1d", 24 * 60 * 60 * 1000LL}, {"All", 0}};
-    for (auto [name, span] : ranges)
-        cases.push_back({std::string("line + SMA, ") + name, span, ui::ChartPanel::Mode::Line, true, 60});
-    for (auto [name, span] : ranges)
-        for (int interval : Feed::kIntervals)
-            cases.push_back({std::string("candles ") + std::to_string(interval) + " s + SMA/EMA, " + name, span,
-                             ui::ChartPanel::Mode::Candles, true, interval});
-    std::vector<double> allP99;
-    for (const Case &c : cases) {
-        if (!only.isEmpty() && !QString::fromStdString(c.name).contains(only))
-            continue;
-        panel.setMode(c.mode);
-        panel.setIntervalSec(c.intervalSec);
-        panel.setRangePreset(c.span);
-        panel.setIndicators(c.sma, 20, c.sma, 50);
-        panel.refresh(true);
-        panel.grab();
-        std::vector<double> refreshMs, frameMs, priceMs, volumeMs;
-        for (int f = 0; f < frames; ++f) {
-            feed.add(200, dt);  // one frame's worth of new ticks (10 s of this history's time)
-            store.takeChanged();
-            QElapsedTimer timer;
-            timer.start();
-            panel.refresh(true);
-            const double afterRefresh = double(timer.nsecsElapsed()) / 1e6;
-            const QPixmap pixmap = panel.grab();
-            frameMs.push_back(double(timer.nsecsElapsed()) / 1e6);
-            refreshMs.push_back(afterRefresh);
-            Q_UNUSED(pixmap);
-            QElapsedTimer part;
-            part.start();
-            (void)priceView->grab();
-            priceMs.push_back(double(part.nsecsElapsed()) / 1e6);
-            part.restart();
-            (void)volumeView->grab();
-            volumeMs.push_back(double(part.nsecsElapsed()) / 1e6);
-        }
-        const Stats r = summarize(refreshMs), fr = summarize(frameMs);
-        allP99.push_back(fr.p99);
-        std::printf("frame (%s: %lld line points, %lld candles of %s, %lld volume bars): decimate+update p50 %.2f ms | "
-                    "with render mean %.2f ms p50 %.2f ms p99 %.2f ms max %.2f ms (target <= 8 ms)\n",
-                    c.name.c_str(), qint64(panel.pricePointCount()), qint64(panel.candleCount()),
-                    qPrintable(ui::intervalLabel(panel.shownInterval().shownSec)), qint64(panel.volumeBarCount()), r.p50,
-                    fr.mean, fr.p50, fr.p99, fr.max);
-        std::printf("  render alone: price chart p50 %.2f ms, volume chart p50 %.2f ms\n", summarize(priceMs).p50,
-                    summarize(volumeMs).p50);
-        if (!screenshotDir.isEmpty())
-            panel.grab().save(screenshotDir + u'/' + QString::fromStdString(c.name).replace(QStringLiteral(", "), QStringLiteral("_")).replace(u' ', u'_') + QStringLiteral(".png"));
-    }
-    std::printf("frame p99 over all %zu cases: worst %.2f ms (target <= 8 ms)\n", allP99.size(),
-                allP99.empty() ? 0.0 : *std::max_element(allP99.begin(), allP99.end()));
-}
 
 // The health panel after a long run: 15 minutes of samples (its bound) in every chart.
 void benchHealth(const QString &screenshotDir)
@@ -474,8 +300,17 @@ int main(int argc, char **argv)
     std::printf("bench_charts: Qt %s, platform %s\n", qVersion(), qPrintable(QGuiApplication::platformName()));
     const QString screenshotDir = argValue(args, QStringLiteral("--screenshot"), QString());
     // --only TEXT: just the cases whose name contains TEXT (e.g. "All", "candles 1 s").
-    benchFrames(points, frames, screenshotDir, argValue(args, QStringLiteral("--only"), QString()));
-    benchHealth(screenshotDir);
+    ChartFrameOptions frameOptions;
+    frameOptions.points = points;
+    frameOptions.frames = frames;
+    frameOptions.screenshotDir = screenshotDir;
+    frameOptions.only = argValue(args, QStringLiteral("--only"), QString());
+    frameOptions.width = argValue(args, QStringLiteral("--width"), QStringLiteral("1280")).toInt();
+    frameOptions.height = argValue(args, QStringLiteral("--height"), QStringLiteral("720")).toInt();
+    frameOptions.skipPostedEvents = args.contains(QStringLiteral("--no-posted-events"));
+    benchChartFrames(frameOptions);
+    if (!args.contains(QStringLiteral("--skip-health")))
+        benchHealth(screenshotDir);
     if (!args.contains(QStringLiteral("--skip-pipeline")))
         benchPipeline(seconds, rate, argValue(args, QStringLiteral("--issue-rate"), QStringLiteral("0")).toDouble(),
                       argValue(args, QStringLiteral("--tab"), QStringLiteral("0")).toInt(), screenshotDir);

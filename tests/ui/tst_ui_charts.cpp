@@ -3,9 +3,11 @@
 #include "chart_panel.h"
 #include "market_data_store.h"
 
+#include <QChart>
 #include <QChartView>
 #include <QGraphicsTextItem>
 #include <QApplication>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <random>
@@ -153,6 +155,30 @@ private Q_SLOTS:
             QVERIFY(panel.pricePointCount() > 1);
             QCOMPARE(panel.candleCount(), qsizetype(0));
         }
+    }
+
+    // The overlay hook: every drawn frame announces where the plot and the view are, so an
+    // overlay placed from it lines up with what the panel painted.
+    void framePlacedDescribesTheDrawnFrame()
+    {
+        MarketDataStore store(50000, 1000);
+        feed(store, 5000);
+        ChartPanel panel(&store);
+        QSignalSpy spy(&panel, &ChartPanel::framePlaced);
+        QVERIFY(showBtc(panel));
+        panel.setRangePreset(10 * 60 * 1000);
+        feed(store, 10);
+        QVERIFY(panel.refresh(true));
+        QVERIFY(!spy.isEmpty());
+        const ChartFrame frame = spy.last().at(0).value<ChartFrame>();
+        QCOMPARE(frame.symbol, QStringLiteral("BTC"));
+        const auto [t0, t1] = panel.visibleRange();
+        QCOMPARE(frame.window, (TimeWindow{t0, t1}));
+        QCOMPARE(frame.pricePlot, panel.priceChart()->plotArea());
+        QCOMPARE(frame.x(t1), frame.pricePlot.right());
+        const double last = store.find(QStringLiteral("BTC"))->lastPrice;
+        QVERIFY(frame.prices.lo <= last && last <= frame.prices.hi);
+        QVERIFY(frame.pricePlot.contains(QPointF(frame.x(t1) - 1, frame.priceY(last))));
     }
 
     void pannedViewStaysPut()

@@ -8,9 +8,13 @@
 #include "storage/database_url.h"
 #include "storage/tick_store.h"
 
+#include <QSemaphore>
 #include <QSettings>
+#include <QThreadPool>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <atomic>
 
 using namespace ms;
 using namespace ms::ui;
@@ -112,6 +116,40 @@ private Q_SLOTS:
                  kEnd + 59000 + 60000); // the stored live edge (+ room)
         QVERIFY(w.charts()->headerText().startsWith(w.charts()->symbol()));
         QVERIFY(w.charts()->headerText() != w.charts()->symbol()); // with the stored last price
+        // The line mode too: stored history holds candles, no ticks; their closes draw the line.
+        w.charts()->setMode(ChartPanel::Mode::Line);
+        QTRY_VERIFY_WITH_TIMEOUT((w.charts()->refresh(false), w.charts()->pricePointCount() > 30), 10000);
+    }
+
+    // Qt's raster engine waits on the GUI thread for the jobs it puts on the global thread pool:
+    // a database read there stalls painting until it finishes (1.6 s at launch over a day of
+    // candles). With the global pool fully busy, the history must still load, and the pool the
+    // GUI paints with must never hold a database read.
+    void historyNeverQueuesOnTheGlobalPool()
+    {
+        QThreadPool *global = QThreadPool::globalInstance();
+        QSemaphore release;
+        std::atomic_int started{0};
+        const int threads = global->maxThreadCount();
+        for (int i = 0; i < threads; ++i)
+            global->start([&] {
+                ++started;
+                release.acquire();
+            });
+        QTRY_COMPARE_WITH_TIMEOUT(started.load(), threads, 10000);
+        struct Release  // also when a check fails: the global pool must not stay blocked
+        {
+            QSemaphore &s;
+            int n;
+            ~Release() { s.release(n); }
+        } releaseOnExit{release, threads};
+        MarketDataStore store(10000, 20000);
+        HistoryLoader loader(&store);
+        loader.setDatabaseUrl(m_url);
+        loader.loadLatest(100);
+        QTRY_COMPARE_WITH_TIMEOUT(loader.inFlight(), 0, 20000);
+        QVERIFY(store.find(QStringLiteral("BTC")));
+        QCOMPARE(store.find(QStringLiteral("BTC"))->candles.at(60).size(), size_t(100));
     }
 
     void pagingBackLoadsOlderCandles()
