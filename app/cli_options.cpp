@@ -1,6 +1,7 @@
 #include "cli_options.h"
 
 #include "codec/tick_codec.h"
+#include "runtime/source_factory.h"
 #include "storage/database_url.h"
 
 #include <QCommandLineParser>
@@ -80,6 +81,24 @@ Result<qint64> timeArg(const QString &text)
     return checkStartTime(dt.toMSecsSinceEpoch(), text);
 }
 
+// What --source accepts, from the factory's own list: "replay" is given as replay:FILE.
+QString sourceChoices()
+{
+    QStringList out{QStringLiteral("none")};
+    const QStringList known = knownSourceTypes();
+    for (const QString &t : known)
+        out << (t == QLatin1String("replay") ? QStringLiteral("replay:FILE") : t);
+    return out.join(QStringLiteral(", "));
+}
+
+// QCommandLineParser names the program "<executable_name>" before a QCoreApplication exists (and
+// argv[0], a path, after): the usage line names the command as users type it.
+QString helpWithUsageLine(const QString &help)
+{
+    const qsizetype eol = help.indexOf(u'\n');
+    return QStringLiteral("Usage: %1 [options]").arg(QLatin1String(kProgramName)) + help.mid(eol);
+}
+
 }  // namespace
 
 Result<QList<int>> parseIntervals(const QString &text)
@@ -134,8 +153,10 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     opt("help", "Show this help.");
     opt("version", "Print the version and the Qt and librdkafka versions in use.");
     opt("headless", "Run the pipeline without a window.");
-    opt("source", "simulator (default), none, replay:FILE, cryptocompare, cryptocompare-ws, finnhub, finnhub-ws. "
-                  "Repeat or comma-separate to combine.", "type");
+    p.addOption(QCommandLineOption(QStringLiteral("source"),
+                                   QStringLiteral("One of: %1 (default simulator). Repeat or comma-separate to combine.")
+                                       .arg(sourceChoices()),
+                                   QStringLiteral("type")));
     opt("no-consumer", "Producers only (consumers run elsewhere).");
     opt("consumers", "Consumer instances in this process (default: 2 with the embedded broker and PostgreSQL, else 1).", "n");
     opt("group", "Kafka consumer group (default marketstream).", "name");
@@ -167,14 +188,14 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     opt("env-file", "Read settings from this .env file (default ./.env).", "file");
     opt("print-env-keys", "Print the environment variables the app reads, one per line.");
     opt("migrate-only", "Apply the database migrations and exit.");
-    // Read by the window (ui/desktop_app.cpp); listed here so they are valid options.
-    opt("start", "Window: start the pipeline at launch.");
-    opt("screenshot", "Window: save a PNG of the main window and quit.", "file");
+    // The window's own (CliOptions::window, handed to runDesktop()).
+    opt("start", "Window: start the pipeline at launch (or MS_AUTOSTART=1).");
+    opt("screenshot", "Window: save a PNG of the main window and quit (or MS_SCREENSHOT).", "file");
     opt("screenshot-after", "Window: seconds to wait before the screenshot (default 5).", "seconds");
-    opt("settings-file", "Window: use this settings file instead of the user's.", "file");
+    opt("settings-file", "Window: use this settings file instead of the user's (or MS_SETTINGS_FILE).", "file");
 
     CliOptions out;
-    out.helpText = p.helpText();
+    out.helpText = helpWithUsageLine(p.helpText());
     if (!p.parse(arguments))
         return makeError(p.errorText() + QStringLiteral(" (see --help)"));
     if (!p.positionalArguments().isEmpty())
@@ -212,13 +233,8 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
                     c.sources.append(SourceSpec{QStringLiteral("replay"), path});
                     continue;
                 }
-                static const QStringList known{QStringLiteral("simulator"), QStringLiteral("cryptocompare"),
-                                               QStringLiteral("cryptocompare-ws"), QStringLiteral("finnhub"),
-                                               QStringLiteral("finnhub-ws")};
-                if (!known.contains(s))
-                    return makeError(QStringLiteral("unknown source '%1' (simulator, none, replay:FILE, cryptocompare, "
-                                                    "cryptocompare-ws, finnhub, finnhub-ws)")
-                                         .arg(s));
+                if (!knownSourceTypes().contains(s) || s == QLatin1String("replay"))
+                    return makeError(QStringLiteral("unknown source '%1' (%2)").arg(s.left(40), sourceChoices()));
                 c.sources.append(SourceSpec{s, {}});
             }
         }
@@ -242,6 +258,9 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
         if (!ok)
             return makeError(QStringLiteral("--seed needs a whole number, got '%1'").arg(val("seed")));
     }
+    // The window reseeds each Start unless a seed was given (same seed = same trade ids, so a second
+    // Start would only produce duplicates); a headless run is reproducible by default.
+    c.freshSeedPerStart = !out.headless && !has("seed");
     if (has("rate")) {
         auto n = number(QStringLiteral("rate"), val("rate"), 0, 1e9);
         if (!n) return n.error();
@@ -358,6 +377,22 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     if (has("cryptocompare-ws-url")) c.cryptoCompareWsUrl = val("cryptocompare-ws-url");
     if (has("finnhub-url")) c.finnhubUrl = val("finnhub-url");
     if (has("finnhub-ws-url")) c.finnhubWsUrl = val("finnhub-ws-url");
+
+    // The window's own; each has an environment form for scripts, which the command line overrides.
+    DesktopOptions &w = out.window;
+    w.start = has("start") || qEnvironmentVariable("MS_AUTOSTART") == QLatin1String("1");
+    w.screenshotFile = has("screenshot") ? val("screenshot") : qEnvironmentVariable("MS_SCREENSHOT");
+    w.settingsFile = has("settings-file") ? val("settings-file") : qEnvironmentVariable("MS_SETTINGS_FILE");
+    if (has("screenshot-after")) {
+        auto n = number(QStringLiteral("screenshot-after"), val("screenshot-after"), 0, 3600);
+        if (!n) return n.error();
+        w.screenshotAfterSec = *n;
+    } else if (qEnvironmentVariableIsSet("MS_SCREENSHOT_AFTER")) {
+        bool ok = false;
+        const double v = qEnvironmentVariable("MS_SCREENSHOT_AFTER").toDouble(&ok);
+        if (ok && std::isfinite(v) && v >= 0 && v <= 3600)
+            w.screenshotAfterSec = v;
+    }
     return out;
 }
 
