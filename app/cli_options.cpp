@@ -137,6 +137,15 @@ Result<QList<int>> parseIntervals(const QString &text)
 
 Result<CliOptions> parseCommandLine(const QStringList &arguments)
 {
+    // Sub-commands: the word after the program.
+    const QString command = arguments.size() > 1 ? arguments.at(1) : QString();
+    if (command == QLatin1String("export") || command == QLatin1String("backfill")) {
+        auto parsed = command == QLatin1String("export") ? parseExportCommand(arguments) : parseBackfillCommand(arguments);
+        if (!parsed)
+            return makeError(parsed.errorMessage(), command);
+        return parsed;
+    }
+
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "MarketStream: real-time market data (sources -> Kafka -> candles -> PostgreSQL/SQLite) with a live monitor.\n"

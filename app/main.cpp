@@ -77,23 +77,25 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationName(QLatin1String(ms::kProgramName));
     QCoreApplication::setApplicationVersion(QStringLiteral(MS_VERSION));
 
-    // Sub-commands.
-    if (args.size() > 1 && args.at(1) == QStringLiteral("export")) {
-        QCoreApplication app(argc, argv);
-        return runExportCommand(args.mid(1));
-    }
-    if (args.size() > 1 && args.at(1) == QStringLiteral("backfill")) {
-        QCoreApplication app(argc, argv);
-        return runBackfillCommand(args.mid(1));
-    }
-
     auto parsed = ms::parseCommandLine(args);
-    if (!parsed.ok())
-        return fail(parsed.errorMessage());
+    if (!parsed.ok()) {
+        // A sub-command's error names it ("marketstream backfill: ..."), like its later errors.
+        const QString who = parsed.error().code.isEmpty() ? QString() : u' ' + parsed.error().code;
+        std::fprintf(stderr, "marketstream%s: %s\n", qPrintable(who), qPrintable(parsed.errorMessage()));
+        return 2;
+    }
     const ms::CliOptions &opt = parsed.value();
     if (opt.showHelp) {
         std::fputs(qPrintable(opt.helpText), stdout);
         return 0;
+    }
+    if (opt.command == ms::CliOptions::Command::Export) {
+        QCoreApplication app(argc, argv);
+        return runExportCommand(opt.exportCommand);
+    }
+    if (opt.command == ms::CliOptions::Command::Backfill) {
+        QCoreApplication app(argc, argv);
+        return runBackfillCommand(opt.backfill);
     }
     if (opt.showVersion) {
         std::printf("marketstream %s (Qt %s, librdkafka %s)\n", MS_VERSION, qVersion(), rd_kafka_version_str());

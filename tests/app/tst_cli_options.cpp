@@ -143,6 +143,32 @@ private Q_SLOTS:
             QVERIFY2(bad.errorMessage().contains(type), qPrintable(bad.errorMessage()));
     }
 
+    void subCommandsFillTheirBlock()
+    {
+        auto exp = parseCommandLine({u"marketstream"_qs, u"export"_qs, u"powerbi"_qs, u"--out=/tmp/pbi"_qs,
+                                     u"--views"_qs, u"dim_symbol"_qs, u"--no-pbids"_qs});
+        QVERIFY2(exp.ok(), qPrintable(exp.ok() ? QString() : exp.errorMessage()));
+        QVERIFY(exp->command == CliOptions::Command::Export);
+        QCOMPARE(exp->exportCommand.outDir, u"/tmp/pbi"_qs);
+        QCOMPARE(exp->exportCommand.views, QStringList{u"dim_symbol"_qs});
+        QVERIFY(exp->exportCommand.csv && exp->exportCommand.pbip && !exp->exportCommand.pbids);
+
+        auto back = parseCommandLine({u"marketstream"_qs, u"backfill"_qs, u"--from=2024-01-01"_qs, u"--to"_qs, u"now"_qs,
+                                      u"--symbols"_qs, u"BTC,ETH"_qs, u"--interval=1h"_qs});
+        QVERIFY(back.ok());
+        QVERIFY(back->command == CliOptions::Command::Backfill);
+        QCOMPARE(back->backfill.from, u"2024-01-01"_qs);
+        QCOMPARE(back->backfill.to, u"now"_qs);
+        QCOMPARE(back->backfill.symbols, u"BTC,ETH"_qs);
+        QCOMPARE(back->backfill.interval, u"1h"_qs);
+        QCOMPARE(back->backfill.currency, u"USD"_qs);
+
+        auto bad = parseCommandLine({u"marketstream"_qs, u"backfill"_qs, u"--to"_qs});
+        QVERIFY(!bad.ok());
+        QCOMPARE(bad.error().code, u"backfill"_qs);  // main prints "marketstream backfill: ..."
+        QVERIFY2(bad.errorMessage().contains(u"--to needs a value"), qPrintable(bad.errorMessage()));
+    }
+
     void helpNamesTheProgram()
     {
         auto parsed = parseCommandLine(args({u"--help"_qs}));
