@@ -43,6 +43,15 @@ QString helpText(const QCommandLineParser &p, const QString &usage)
            help.mid(help.indexOf(u'\n'));
 }
 
+// Every sub-command's parser: its description, long options after one dash too, and -h/--help.
+void prepare(QCommandLineParser &p, const QString &description)
+{
+    p.setApplicationDescription(description);
+    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    p.addOption(QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")},
+                                   QStringLiteral("Show this help.")));
+}
+
 } // namespace
 
 Result<CliOptions> parseExportCommand(const QStringList &arguments)
@@ -51,12 +60,8 @@ Result<CliOptions> parseExportCommand(const QStringList &arguments)
     CliOptions out;
     out.command = CliOptions::Command::Export;
     QCommandLineParser p;
-    p.setApplicationDescription(
-        QStringLiteral("Writes DIR/MarketStream.pbids (PostgreSQL), DIR/csv/*.csv and the Power BI "
-                       "Project DIR/MarketStream.pbip."));
-    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    p.addOption(QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")},
-                                   QStringLiteral("Show this help.")));
+    prepare(p, QStringLiteral("Writes DIR/MarketStream.pbids (PostgreSQL), DIR/csv/*.csv and the "
+                              "Power BI Project DIR/MarketStream.pbip."));
     addOption(p, "out", "Output folder (created).", "DIR");
     addOption(p, "db",
               "Database (default: $DATABASE_URL, else POSTGRES_HOST/PORT/DB/USER/PASSWORD).",
@@ -112,12 +117,8 @@ Result<CliOptions> parseBackfillCommand(const QStringList &arguments)
     CliOptions out;
     out.command = CliOptions::Command::Backfill;
     QCommandLineParser p;
-    p.setApplicationDescription(
-        QStringLiteral("Historical CryptoCompare candles into the database. Times without a "
-                       "zone are UTC; the API key comes from CRYPTOCOMPARE_API_KEY."));
-    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    p.addOption(QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")},
-                                   QStringLiteral("Show this help.")));
+    prepare(p, QStringLiteral("Historical CryptoCompare candles into the database. Times without a "
+                              "zone are UTC; the API key comes from CRYPTOCOMPARE_API_KEY."));
     addOption(p, "from", "First time (ISO date/time).", "time");
     addOption(p, "to", "Last time (ISO date/time, or now).", "time");
     addOption(p, "interval", "1m (default) or 1h.", "interval");

@@ -9,7 +9,9 @@
 // and the run is destroyed only once threadsFinished() (never while a thread of it runs).
 //
 // Threads and who writes what:
-// - config, flow, spool directory: set in the constructor, before any thread sees the run; const;
+// - config, flow, spool directory: set in the constructor, before any thread sees the run, never
+//   written after. flow in particular is a const pointer: requestCancel() (stop(), any thread)
+//   wakes it while the control thread may be starting the run; FlowControl locks itself;
 // - broker, kafka, producer, dead letters, recorder, publisher, consumers, sources: written by the
 //   control thread in start() and freeComponents() only; the worker threads read them between
 //   (they are started after what they use exists, and joined before it is freed);
