@@ -1,5 +1,7 @@
 #include "backfill_command.h"
 
+#include "cli_options.h"
+
 #include "runtime/config.h"
 #include "sources/backfill.h"
 #include "storage/database_url.h"
@@ -20,10 +22,6 @@ int usageError(const QString &message)
     return 2;
 }
 
-const char *kUsage =
-    "usage: marketstream backfill --from <ISO date/time> --to <ISO date/time|now> --interval 1m|1h\n"
-    "                             --symbols BTC,ETH [--currency USD] [--cryptocompare-url URL] [--db URL]\n";
-
 std::optional<qint64> parseWhen(const QString &text)
 {
     if (text.compare(QStringLiteral("now"), Qt::CaseInsensitive) == 0)
@@ -43,36 +41,11 @@ std::optional<qint64> parseWhen(const QString &text)
 
 }  // namespace
 
-int runBackfillCommand(const QStringList &args)
+int runBackfillCommand(const ms::BackfillCommandOptions &command)
 {
-    QString from, to, interval, symbols, currency = QStringLiteral("USD"), url, db;
-    for (qsizetype i = 1; i < args.size(); ++i) {
-        QString key = args.at(i);
-        QString value;
-        if (key == u"--help" || key == u"-h") {
-            std::fputs(kUsage, stdout);
-            return 0;
-        }
-        const qsizetype eq = key.indexOf(u'=');
-        if (key.startsWith(u"--") && eq > 0) {
-            value = key.mid(eq + 1);
-            key = key.left(eq);
-        } else if (i + 1 < args.size()) {
-            value = args.at(++i);
-        } else {
-            return usageError(QStringLiteral("%1 needs a value").arg(key));
-        }
-        if (key == u"--from") from = value;
-        else if (key == u"--to") to = value;
-        else if (key == u"--interval") interval = value;
-        else if (key == u"--symbols") symbols = value;
-        else if (key == u"--currency") currency = value;
-        else if (key == u"--cryptocompare-url") url = value;
-        else if (key == u"--db") db = value;
-        else return usageError(QStringLiteral("unknown option %1 (see --help)").arg(key));
-    }
-    if (from.isEmpty() || to.isEmpty() || symbols.isEmpty())
-        return usageError(QStringLiteral("--from, --to and --symbols are required (see --help)"));
+    const QString &from = command.from, &to = command.to, &interval = command.interval;
+    const QString &symbols = command.symbols, &currency = command.currency, &url = command.cryptoCompareUrl;
+    const QString &db = command.databaseUrl;
     const auto fromMs = parseWhen(from);
     const auto toMs = parseWhen(to);
     if (!fromMs)

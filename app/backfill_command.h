@@ -12,7 +12,9 @@
 // not stored (the live pipeline builds it).
 // Exit codes: 0 done, 1 provider/database failure during the run, 2 bad arguments or an
 // unreachable database (one-line message on stderr).
-#include <QStringList>
+// The command line is parsed by parseCommandLine() (cli_subcommands.cpp).
+namespace ms {
+struct BackfillCommandOptions;
+}
 
-// `args` starts with "backfill".
-int runBackfillCommand(const QStringList &args);
+int runBackfillCommand(const ms::BackfillCommandOptions &command);

@@ -2,6 +2,7 @@
 
 #include "alerts/alert_rule.h"
 #include "codec/tick_codec.h"
+#include "runtime/source_factory.h"
 #include "storage/database_url.h"
 
 #include <QCommandLineParser>
@@ -81,6 +82,24 @@ Result<qint64> timeArg(const QString &text)
     return checkStartTime(dt.toMSecsSinceEpoch(), text);
 }
 
+// What --source accepts, from the factory's own list: "replay" is given as replay:FILE.
+QString sourceChoices()
+{
+    QStringList out{QStringLiteral("none")};
+    const QStringList known = knownSourceTypes();
+    for (const QString &t : known)
+        out << (t == QLatin1String("replay") ? QStringLiteral("replay:FILE") : t);
+    return out.join(QStringLiteral(", "));
+}
+
+// QCommandLineParser names the program "<executable_name>" before a QCoreApplication exists (and
+// argv[0], a path, after): the usage line names the command as users type it.
+QString helpWithUsageLine(const QString &help)
+{
+    const qsizetype eol = help.indexOf(u'\n');
+    return QStringLiteral("Usage: %1 [options]").arg(QLatin1String(kProgramName)) + help.mid(eol);
+}
+
 }  // namespace
 
 Result<QList<int>> parseIntervals(const QString &text)
@@ -119,6 +138,15 @@ Result<QList<int>> parseIntervals(const QString &text)
 
 Result<CliOptions> parseCommandLine(const QStringList &arguments)
 {
+    // Sub-commands: the word after the program.
+    const QString command = arguments.size() > 1 ? arguments.at(1) : QString();
+    if (command == QLatin1String("export") || command == QLatin1String("backfill")) {
+        auto parsed = command == QLatin1String("export") ? parseExportCommand(arguments) : parseBackfillCommand(arguments);
+        if (!parsed)
+            return makeError(parsed.errorMessage(), command);
+        return parsed;
+    }
+
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "MarketStream: real-time market data (sources -> Kafka -> candles -> PostgreSQL/SQLite) with a live monitor.\n"
@@ -135,8 +163,10 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     opt("help", "Show this help.");
     opt("version", "Print the version and the Qt and librdkafka versions in use.");
     opt("headless", "Run the pipeline without a window.");
-    opt("source", "simulator (default), none, replay:FILE, cryptocompare, cryptocompare-ws, finnhub, finnhub-ws. "
-                  "Repeat or comma-separate to combine.", "type");
+    p.addOption(QCommandLineOption(QStringLiteral("source"),
+                                   QStringLiteral("One of: %1 (default simulator). Repeat or comma-separate to combine.")
+                                       .arg(sourceChoices()),
+                                   QStringLiteral("type")));
     opt("no-consumer", "Producers only (consumers run elsewhere).");
     opt("consumers", "Consumer instances in this process (default: 2 with the embedded broker and PostgreSQL, else 1).", "n");
     opt("group", "Kafka consumer group (default marketstream).", "name");
@@ -171,14 +201,14 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     // Price alerts (pipeline/alerts).
     opt("alert", "Price alert rule, repeatable: SYMBOL>PRICE, SYMBOL<PRICE or SYMBOL%WINDOW>PERCENT "
                  "(e.g. BTC>50000, ETH<2000, AAPL%5m>2); triggers go to the alerts table and the log.", "spec");
-    // Read by the window (ui/desktop_app.cpp); listed here so they are valid options.
-    opt("start", "Window: start the pipeline at launch.");
-    opt("screenshot", "Window: save a PNG of the main window and quit.", "file");
+    // The window's own (CliOptions::window, handed to runDesktop()).
+    opt("start", "Window: start the pipeline at launch (or MS_AUTOSTART=1).");
+    opt("screenshot", "Window: save a PNG of the main window and quit (or MS_SCREENSHOT).", "file");
     opt("screenshot-after", "Window: seconds to wait before the screenshot (default 5).", "seconds");
-    opt("settings-file", "Window: use this settings file instead of the user's.", "file");
+    opt("settings-file", "Window: use this settings file instead of the user's (or MS_SETTINGS_FILE).", "file");
 
     CliOptions out;
-    out.helpText = p.helpText();
+    out.helpText = helpWithUsageLine(p.helpText());
     if (!p.parse(arguments))
         return makeError(p.errorText() + QStringLiteral(" (see --help)"));
     if (!p.positionalArguments().isEmpty())
@@ -216,13 +246,8 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
                     c.sources.append(SourceSpec{QStringLiteral("replay"), path});
                     continue;
                 }
-                static const QStringList known{QStringLiteral("simulator"), QStringLiteral("cryptocompare"),
-                                               QStringLiteral("cryptocompare-ws"), QStringLiteral("finnhub"),
-                                               QStringLiteral("finnhub-ws")};
-                if (!known.contains(s))
-                    return makeError(QStringLiteral("unknown source '%1' (simulator, none, replay:FILE, cryptocompare, "
-                                                    "cryptocompare-ws, finnhub, finnhub-ws)")
-                                         .arg(s));
+                if (!knownSourceTypes().contains(s) || s == QLatin1String("replay"))
+                    return makeError(QStringLiteral("unknown source '%1' (%2)").arg(s.left(40), sourceChoices()));
                 c.sources.append(SourceSpec{s, {}});
             }
         }
@@ -246,6 +271,9 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
         if (!ok)
             return makeError(QStringLiteral("--seed needs a whole number, got '%1'").arg(val("seed")));
     }
+    // The window reseeds each Start unless a seed was given (same seed = same trade ids, so a second
+    // Start would only produce duplicates); a headless run is reproducible by default.
+    c.freshSeedPerStart = !out.headless && !has("seed");
     if (has("rate")) {
         auto n = number(QStringLiteral("rate"), val("rate"), 0, 1e9);
         if (!n) return n.error();
@@ -368,6 +396,22 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
         if (auto rules = parseAlertRules(specs); !rules)
             return makeError(QStringLiteral("--alert: ") + rules.errorMessage());
         c.alertRules = specs;
+    }
+
+    // The window's own; each has an environment form for scripts, which the command line overrides.
+    DesktopOptions &w = out.window;
+    w.start = has("start") || qEnvironmentVariable("MS_AUTOSTART") == QLatin1String("1");
+    w.screenshotFile = has("screenshot") ? val("screenshot") : qEnvironmentVariable("MS_SCREENSHOT");
+    w.settingsFile = has("settings-file") ? val("settings-file") : qEnvironmentVariable("MS_SETTINGS_FILE");
+    if (has("screenshot-after")) {
+        auto n = number(QStringLiteral("screenshot-after"), val("screenshot-after"), 0, 3600);
+        if (!n) return n.error();
+        w.screenshotAfterSec = *n;
+    } else if (qEnvironmentVariableIsSet("MS_SCREENSHOT_AFTER")) {
+        bool ok = false;
+        const double v = qEnvironmentVariable("MS_SCREENSHOT_AFTER").toDouble(&ok);
+        if (ok && std::isfinite(v) && v >= 0 && v <= 3600)
+            w.screenshotAfterSec = v;
     }
     return out;
 }

@@ -1,5 +1,7 @@
 #include "export_command.h"
 
+#include "cli_options.h"
+
 #include "reporting/powerbi_export.h"
 #include "storage/database_url.h"
 
@@ -32,81 +34,33 @@ int badArgs(const QString &message)
     return 2;
 }
 
-const char kUsage[] =
-    "Usage: marketstream export powerbi --out DIR [options]\n"
-    "Writes DIR/MarketStream.pbids (PostgreSQL), DIR/csv/*.csv and the Power BI Project DIR/MarketStream.pbip.\n"
-    "  --out DIR            output folder (created)\n"
-    "  --db URL             database (default: $DATABASE_URL, else POSTGRES_HOST/PORT/DB/USER/PASSWORD)\n"
-    "  --server HOST:PORT   server Power BI should use (default: the database URL's host:port)\n"
-    "  --database NAME      database name Power BI should use (default: the URL's)\n"
-    "  --views a,b          export only these views as CSV (default: all star views)\n"
-    "  --no-csv, --no-pbip, --no-pbids   leave a part out\n";
-
 }  // namespace
 
-int runExportCommand(const QStringList &argsIn)
+int runExportCommand(const QStringList &args)
 {
-    QStringList args = argsIn;
-    if (!args.isEmpty() && args.first() == QLatin1String("export"))
-        args.removeFirst();
-    if (args.isEmpty())
-        return badArgs(QStringLiteral("missing what to export: powerbi"));
-    if (args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")) {
-        std::fputs(kUsage, stdout);
+    auto parsed = ms::parseCommandLine(QStringList{QLatin1String(ms::kProgramName)} + args);
+    if (!parsed)
+        return badArgs(parsed.errorMessage());
+    if (parsed->command != ms::CliOptions::Command::Export)
+        return badArgs(QStringLiteral("the arguments must start with 'export'"));
+    if (parsed->showHelp) {
+        std::fputs(qPrintable(parsed->helpText), stdout);
         return 0;
     }
-    if (args.first() != QLatin1String("powerbi"))
-        return badArgs(QStringLiteral("unknown export target '%1' (only 'powerbi')").arg(args.first()));
-    args.removeFirst();
+    return runExportCommand(parsed->exportCommand);
+}
 
+int runExportCommand(const ms::ExportCommandOptions &command)
+{
     ms::ExportOptions options;
-    QString outDir, dbUrl;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString &a = args.at(i);
-        const auto value = [&](QString *target) {
-            if (i + 1 >= args.size() || args.at(i + 1).startsWith(QLatin1String("--")))
-                return false;
-            *target = args.at(++i);
-            return true;
-        };
-        if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
-            std::fputs(kUsage, stdout);
-            return 0;
-        } else if (a == QLatin1String("--out")) {
-            if (!value(&outDir))
-                return badArgs(QStringLiteral("--out needs a folder"));
-        } else if (a == QLatin1String("--db")) {
-            if (!value(&dbUrl))
-                return badArgs(QStringLiteral("--db needs a database URL"));
-        } else if (a == QLatin1String("--server")) {
-            if (!value(&options.server))
-                return badArgs(QStringLiteral("--server needs HOST:PORT"));
-        } else if (a == QLatin1String("--database")) {
-            if (!value(&options.database))
-                return badArgs(QStringLiteral("--database needs a name"));
-        } else if (a == QLatin1String("--views")) {
-            QString v;
-            if (!value(&v))
-                return badArgs(QStringLiteral("--views needs a comma-separated list"));
-            options.csvViews = v.split(u',', Qt::SkipEmptyParts);
-            for (const QString &name : std::as_const(options.csvViews)) {
-                if (!ms::reporting::findStarView(name))
-                    return badArgs(QStringLiteral("unknown view '%1' in --views").arg(name));
-            }
-        } else if (a == QLatin1String("--no-csv")) {
-            options.csv = false;
-        } else if (a == QLatin1String("--no-pbip")) {
-            options.pbip = false;
-        } else if (a == QLatin1String("--no-pbids")) {
-            options.pbids = false;
-        } else {
-            return badArgs(QStringLiteral("unknown option '%1'").arg(a));
-        }
-    }
-    if (outDir.isEmpty())
-        return badArgs(QStringLiteral("--out DIR is required"));
-    if (!options.csv && !options.pbip && !options.pbids)
-        return badArgs(QStringLiteral("nothing to export (--no-csv --no-pbip --no-pbids)"));
+    options.server = command.server;
+    options.database = command.database;
+    options.csvViews = command.views;
+    options.csv = command.csv;
+    options.pbip = command.pbip;
+    options.pbids = command.pbids;
+    const QString &outDir = command.outDir;
+    QString dbUrl = command.databaseUrl;
 
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     if (dbUrl.isEmpty())

@@ -1,5 +1,6 @@
 // marketstream: the desktop monitor (default), the headless pipeline (--headless), and the
 // sub-commands (export, backfill). Thin: everything real lives in pipeline/ and ui/.
+#include "backfill_command.h"
 #include "cli_options.h"
 #include "export_command.h"
 #include "headless_runner.h"
@@ -7,10 +8,6 @@
 #include "storage/database.h"
 #include "storage/database_url.h"
 
-#if __has_include("backfill_command.h")
-#include "backfill_command.h"
-#define MS_HAVE_BACKFILL 1
-#endif
 #ifdef MS_WITH_UI
 #include "desktop_app.h"
 #endif
@@ -77,28 +74,28 @@ int main(int argc, char **argv)
 {
     const QStringList args = argumentList(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("MarketStream"));
-    QCoreApplication::setApplicationName(QStringLiteral("marketstream"));
+    QCoreApplication::setApplicationName(QLatin1String(ms::kProgramName));
     QCoreApplication::setApplicationVersion(QStringLiteral(MS_VERSION));
 
-    // Sub-commands.
-    if (args.size() > 1 && args.at(1) == QStringLiteral("export")) {
-        QCoreApplication app(argc, argv);
-        return runExportCommand(args.mid(1));
-    }
-#ifdef MS_HAVE_BACKFILL
-    if (args.size() > 1 && args.at(1) == QStringLiteral("backfill")) {
-        QCoreApplication app(argc, argv);
-        return runBackfillCommand(args.mid(1));
-    }
-#endif
-
     auto parsed = ms::parseCommandLine(args);
-    if (!parsed.ok())
-        return fail(parsed.errorMessage());
+    if (!parsed.ok()) {
+        // A sub-command's error names it ("marketstream backfill: ..."), like its later errors.
+        const QString who = parsed.error().code.isEmpty() ? QString() : u' ' + parsed.error().code;
+        std::fprintf(stderr, "marketstream%s: %s\n", qPrintable(who), qPrintable(parsed.errorMessage()));
+        return 2;
+    }
     const ms::CliOptions &opt = parsed.value();
     if (opt.showHelp) {
         std::fputs(qPrintable(opt.helpText), stdout);
         return 0;
+    }
+    if (opt.command == ms::CliOptions::Command::Export) {
+        QCoreApplication app(argc, argv);
+        return runExportCommand(opt.exportCommand);
+    }
+    if (opt.command == ms::CliOptions::Command::Backfill) {
+        QCoreApplication app(argc, argv);
+        return runBackfillCommand(opt.backfill);
     }
     if (opt.showVersion) {
         std::printf("marketstream %s (Qt %s, librdkafka %s)\n", MS_VERSION, qVersion(), rd_kafka_version_str());
@@ -124,9 +121,7 @@ int main(int argc, char **argv)
         return app.exec();
     }
 #ifdef MS_WITH_UI
-    ms::PipelineConfig desktop = opt.config;
-    desktop.freshSeedPerStart = !args.contains(QStringLiteral("--seed"));
-    return ms::runDesktop(argc, argv, desktop);
+    return ms::runDesktop(argc, argv, opt.config, opt.window);
 #else
     return fail(QStringLiteral("this build has no window; use --headless"));
 #endif

@@ -4,7 +4,6 @@
 #include "ui_theme.h"
 
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
 #include <QIcon>
@@ -20,59 +19,30 @@ namespace ms {
 
 namespace {
 
-struct DesktopOptions
+// The knobs that only the environment sets (the documentation's pictures, scripts/screenshot-*).
+struct PictureOptions
 {
-    bool start = false;
-    QString screenshotFile;
-    double screenshotAfterSec = 5;
-    QString settingsFile;
     QSize screenshotSize;     // MS_SCREENSHOT_SIZE=WxH: the window's size for the picture
     QString screenshotMenu;   // MS_SCREENSHOT_MENU=View: that menu is open in the picture
     bool screenshotSettings = false;  // MS_SCREENSHOT_SETTINGS=TAB: the Settings dialog on that tab
     QString screenshotSettingsTab;
 };
 
-// Only the options this file owns; everything else belongs to app/main.cpp and is ignored here.
-// Each also has an environment form (MS_AUTOSTART=1, MS_SCREENSHOT, MS_SCREENSHOT_AFTER,
-// MS_SETTINGS_FILE) so scripts work whatever the command-line parser in front of us accepts.
-DesktopOptions parseDesktopOptions(const QStringList &args)
+PictureOptions pictureOptionsFromEnvironment()
 {
-    DesktopOptions o;
-    o.start = qEnvironmentVariable("MS_AUTOSTART") == QLatin1String("1");
-    o.screenshotFile = qEnvironmentVariable("MS_SCREENSHOT");
-    if (qEnvironmentVariableIsSet("MS_SCREENSHOT_AFTER"))
-        o.screenshotAfterSec = qEnvironmentVariable("MS_SCREENSHOT_AFTER").toDouble();
-    o.settingsFile = qEnvironmentVariable("MS_SETTINGS_FILE");
+    PictureOptions o;
     const QStringList size = qEnvironmentVariable("MS_SCREENSHOT_SIZE").split(u'x');
     if (size.size() == 2)
         o.screenshotSize = QSize(size.at(0).toInt(), size.at(1).toInt());
     o.screenshotMenu = qEnvironmentVariable("MS_SCREENSHOT_MENU");
     o.screenshotSettings = qEnvironmentVariableIsSet("MS_SCREENSHOT_SETTINGS");
     o.screenshotSettingsTab = qEnvironmentVariable("MS_SCREENSHOT_SETTINGS");
-    for (qsizetype i = 1; i < args.size(); ++i) {
-        const QString &a = args.at(i);
-        auto value = [&](const QString &name) -> QString {
-            if (a.startsWith(name + u'='))
-                return a.mid(name.size() + 1);
-            if (a == name && i + 1 < args.size())
-                return args.at(++i);
-            return {};
-        };
-        if (a == QLatin1String("--start"))
-            o.start = true;
-        else if (a.startsWith(QLatin1String("--screenshot-after")))
-            o.screenshotAfterSec = value(QStringLiteral("--screenshot-after")).toDouble();
-        else if (a.startsWith(QLatin1String("--screenshot")))
-            o.screenshotFile = value(QStringLiteral("--screenshot"));
-        else if (a.startsWith(QLatin1String("--settings-file")))
-            o.settingsFile = value(QStringLiteral("--settings-file"));
-    }
     return o;
 }
 
 }  // namespace
 
-int runDesktop(int argc, char **argv, const ms::PipelineConfig &base)
+int runDesktop(int argc, char **argv, const PipelineConfig &base, const DesktopOptions &opts)
 {
     QApplication app(argc, argv);
     if (QCoreApplication::organizationName().isEmpty())
@@ -83,7 +53,7 @@ int runDesktop(int argc, char **argv, const ms::PipelineConfig &base)
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/marketstream.png")));
     ui::applySystemTheme(app);
 
-    const DesktopOptions opts = parseDesktopOptions(QCoreApplication::arguments());
+    const PictureOptions docPicture = pictureOptionsFromEnvironment();
     MainWindow window(base, opts.settingsFile);
     // MS_WINDOW_SIZE=WxH (scripts/screenshot): a fixed window size for reproducible screenshots.
     const QStringList size = qEnvironmentVariable("MS_WINDOW_SIZE").split(u'x');
@@ -94,14 +64,14 @@ int runDesktop(int argc, char **argv, const ms::PipelineConfig &base)
         QTimer::singleShot(0, &window, &MainWindow::startPipeline);
 
     if (!opts.screenshotFile.isEmpty()) {
-        if (opts.screenshotSize.isValid()) {
+        if (docPicture.screenshotSize.isValid()) {
             window.move(0, 0);
-            window.resize(opts.screenshotSize);
+            window.resize(docPicture.screenshotSize);
         }
         const int afterMs = int(std::max(0.1, opts.screenshotAfterSec) * 1000);
         // With a menu or a dialog open the picture is of the whole screen (they are windows of
         // their own); otherwise of the main window alone.
-        const bool wholeScreen = !opts.screenshotMenu.isEmpty() || opts.screenshotSettings;
+        const bool wholeScreen = !docPicture.screenshotMenu.isEmpty() || docPicture.screenshotSettings;
         auto save = [&window, file = opts.screenshotFile, wholeScreen] {
             const QFileInfo info(file);
             QDir().mkpath(info.absolutePath());
@@ -111,11 +81,11 @@ int runDesktop(int argc, char **argv, const ms::PipelineConfig &base)
             std::fprintf(saved ? stdout : stderr, "%s %s\n", saved ? "screenshot saved to" : "could not save screenshot to",
                          qPrintable(QDir::toNativeSeparators(info.absoluteFilePath())));
         };
-        if (opts.screenshotSettings) {
+        if (docPicture.screenshotSettings) {
             // openSettings() runs the dialog modally: the picture is taken from inside its loop.
             QTimer::singleShot(afterMs - 800, &window, &MainWindow::openSettings);
         }
-        QTimer::singleShot(afterMs, &window, [&window, save, menu = opts.screenshotMenu, tab = opts.screenshotSettingsTab] {
+        QTimer::singleShot(afterMs, &window, [&window, save, menu = docPicture.screenshotMenu, tab = docPicture.screenshotSettingsTab] {
             auto finish = [&window, save] {
                 save();
                 if (QWidget *modal = QApplication::activeModalWidget())

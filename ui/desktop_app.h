@@ -1,20 +1,17 @@
 #pragma once
-// Entry point of the desktop monitor. app/main.cpp calls runDesktop() when --headless is not given.
+// Entry point of the desktop monitor. app/main.cpp calls runDesktop() when --headless is not given,
+// with the options its command-line parser (app/cli_options.cpp) filled: see desktop_options.h.
+// The window parses no command line of its own.
 //
-// Options read here (declare them in the app's own parser too so it does not reject them):
-//   --start                      start the pipeline as soon as the window is shown
-//   --screenshot FILE            save a PNG of the main window (QWidget::grab) and quit
-//   --screenshot-after SECONDS   when to take it (default 5; implies nothing without --screenshot)
-//   --settings-file FILE         use an INI file instead of the user's QSettings (tests, demos)
-// Environment equivalents: MS_AUTOSTART=1, MS_SCREENSHOT, MS_SCREENSHOT_AFTER, MS_SETTINGS_FILE.
-// For the documentation's pictures (scripts/screenshot-shell): MS_SCREENSHOT_SIZE=WxH sizes the
+// Environment-only knobs, for the documentation's pictures (scripts/screenshot-shell): MS_SCREENSHOT_SIZE=WxH sizes the
 // window; MS_SCREENSHOT_MENU=View opens that menu, MS_SCREENSHOT_SETTINGS=Database the Settings
 // dialog on that tab; with either, the picture is of the whole screen.
 // MS_THEME=dark|light overrides the system theme; MS_NO_KEYCHAIN=1 keeps secrets in .env.
+#include "desktop_options.h"
 #include "runtime/config.h"
 
 namespace ms {
 
-int runDesktop(int argc, char **argv, const ms::PipelineConfig &base);
+int runDesktop(int argc, char **argv, const PipelineConfig &base, const DesktopOptions &options);
 
 }  // namespace ms

@@ -31,11 +31,8 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
-#if defined(MS_WITH_POWERBI_VIEW) && __has_include("powerbi/powerbi_view.h")
+#ifdef MS_WITH_POWERBI_VIEW  // ui/CMakeLists.txt: the Power BI tab's library is built
 #include "powerbi/powerbi_view.h"
-#define MS_HAVE_POWERBI_VIEW 1
-#elif defined(MS_WITH_POWERBI_VIEW) && __has_include("powerbi/power_bi_view.h")
-#include "powerbi/power_bi_view.h"
 #define MS_HAVE_POWERBI_VIEW 1
 #endif
 

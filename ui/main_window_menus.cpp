@@ -23,7 +23,7 @@
 #include <QToolBar>
 #include <QUrl>
 
-#if defined(MS_WITH_POWERBI_VIEW) && __has_include("powerbi/powerbi_view.h")
+#ifdef MS_WITH_POWERBI_VIEW  // ui/CMakeLists.txt: the Power BI tab's library is built
 #include "powerbi/powerbi_view.h"
 #define MS_HAVE_POWERBI_VIEW 1
 #endif

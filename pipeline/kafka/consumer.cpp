@@ -62,6 +62,9 @@ Result<std::unique_ptr<Consumer>> Consumer::createUnsubscribed(const KafkaSettin
     rd_kafka_conf_set_rebalance_cb(conf->get(), &Consumer::onRebalance);
     rd_kafka_conf_set_offset_commit_cb(conf->get(), &Consumer::onCommit);
     rd_kafka_conf_set_error_cb(conf->get(), &Consumer::onError);
+    // Broker failures reach onError with the text of librdkafka's "FAIL" log line: the poller's
+    // owner reports them (the issue log), so the log line is not printed as well.
+    routeLogsToQtButBrokerFailures(conf->get());
     char err[512] = {};
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), err, sizeof err);
     if (!rk)

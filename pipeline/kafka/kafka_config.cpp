@@ -2,6 +2,8 @@
 
 #include <QLoggingCategory>
 
+#include <cstring>
+
 Q_LOGGING_CATEGORY(lcKafka, "ms.kafka")
 
 namespace ms::kafka {
@@ -29,11 +31,25 @@ void logToQt(const rd_kafka_t *rk, int level, const char *facility, const char *
         qCDebug(lcKafka).noquote() << text;
 }
 
+void logToQtButBrokerFailures(const rd_kafka_t *rk, int level, const char *facility, const char *message)
+{
+    // librdkafka writes a broker failure as a "FAIL" log line AND hands the same text to the error
+    // callback (rd_kafka_broker_fail); a client whose error callback reports it prints it there.
+    if (std::strcmp(facility, "FAIL") == 0)
+        return;
+    logToQt(rk, level, facility, message);
+}
+
 }  // namespace
 
 void routeLogsToQt(rd_kafka_conf_t *conf)
 {
     rd_kafka_conf_set_log_cb(conf, &logToQt);
+}
+
+void routeLogsToQtButBrokerFailures(rd_kafka_conf_t *conf)
+{
+    rd_kafka_conf_set_log_cb(conf, &logToQtButBrokerFailures);
 }
 
 QString errorText(rd_kafka_resp_err_t err)

@@ -29,9 +29,12 @@ Result<ConfHandle> buildConf(const KafkaSettings &settings, const QMap<QString, 
 Status setProperty(rd_kafka_conf_t *conf, const QString &name, const QString &value);
 
 // Logging: every conf built here routes librdkafka's log lines to the Qt logging category
-// "ms.kafka" (syslog levels 0-4 → qCWarning, 5-6 → qCInfo, 7 → qCDebug) instead of stderr, so the
-// app's message handler (IssueLog) sees them. Filter with QT_LOGGING_RULES="ms.kafka.info=false".
+// "ms.kafka" (syslog levels 0-4 → qCWarning, 5-6 → qCInfo, 7 → qCDebug) instead of stderr.
+// Filter with QT_LOGGING_RULES="ms.kafka.info=false".
 void routeLogsToQt(rd_kafka_conf_t *conf);
+// The same without the broker-failure ("FAIL") lines, for a client whose error callback reports
+// each of them (Consumer: ConsumerWorker puts them in the issue log), so each is printed once.
+void routeLogsToQtButBrokerFailures(rd_kafka_conf_t *conf);
 
 // librdkafka's error string for an error code, as a QString.
 QString errorText(rd_kafka_resp_err_t err);

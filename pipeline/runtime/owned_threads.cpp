@@ -1,8 +1,31 @@
 #include "runtime/owned_threads.h"
 
 #include "runtime/issue_log.h"
+#include "sources/source.h"
 
 namespace ms {
+
+SourceThread::SourceThread(std::unique_ptr<Source> source)
+    : m_source(std::move(source)), m_sourceForCalls(m_source.get())
+{
+    m_source->moveToThread(this);
+}
+
+SourceThread::~SourceThread() = default; // OwnedThreads never destroys a running thread
+
+void SourceThread::requestStop()
+{
+    QMetaObject::invokeMethod(m_sourceForCalls, &Source::stop, Qt::QueuedConnection);
+    quit();
+}
+
+void SourceThread::run()
+{
+    exec();
+    // On this thread, where the source's timers, sockets and deferred deletes live; what its
+    // destructor deleteLater()s is flushed by QThread's own finish right after.
+    m_source.reset();
+}
 
 OwnedThreads::~OwnedThreads()
 {
@@ -24,18 +47,6 @@ void OwnedThreads::startFunction(const QString &name, std::function<void()> body
     t->setObjectName(name);
     t->start();
     m_threads.push_back(std::move(t));
-}
-
-QThread *OwnedThreads::adoptEventLoopThread(std::unique_ptr<QThread> thread)
-{
-    m_threads.push_back(std::move(thread));
-    return m_threads.back().get();
-}
-
-void OwnedThreads::quitAll()
-{
-    for (auto &t : m_threads)
-        t->quit();
 }
 
 QStringList OwnedThreads::joinAll(QDeadlineTimer deadline)

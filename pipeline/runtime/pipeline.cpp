@@ -10,11 +10,16 @@ namespace ms {
 QString toString(Pipeline::State s)
 {
     switch (s) {
-    case Pipeline::State::Stopped: return QStringLiteral("stopped");
-    case Pipeline::State::Starting: return QStringLiteral("starting");
-    case Pipeline::State::Running: return QStringLiteral("running");
-    case Pipeline::State::Stopping: return QStringLiteral("stopping");
-    case Pipeline::State::Error: return QStringLiteral("error");
+    case Pipeline::State::Stopped:
+        return QStringLiteral("stopped");
+    case Pipeline::State::Starting:
+        return QStringLiteral("starting");
+    case Pipeline::State::Running:
+        return QStringLiteral("running");
+    case Pipeline::State::Stopping:
+        return QStringLiteral("stopping");
+    case Pipeline::State::Error:
+        return QStringLiteral("error");
     }
     return QStringLiteral("?");
 }
@@ -28,60 +33,46 @@ Pipeline::Pipeline(QObject *parent) : QObject(parent), d(std::make_unique<Pipeli
     qRegisterMetaType<ms::SourceStatus>();
 }
 
-Pipeline::~Pipeline()
-{
-    d->stop();
-    d->waitControl();
-}
+Pipeline::~Pipeline() = default; // d's destructor stops (bounded) and joins the control thread
 
 Pipeline::State Pipeline::state() const
 {
-    QMutexLocker lock(&d->stateMutex);
-    return d->state;
+    return d->state();
 }
 
 QString Pipeline::stateMessage() const
 {
-    QMutexLocker lock(&d->stateMutex);
-    return d->message;
+    return d->stateMessage();
 }
 
 QString Pipeline::errorCode() const
 {
-    QMutexLocker lock(&d->stateMutex);
-    return d->state == State::Error ? d->lastErrorCode : QString();
+    return d->errorCode();
 }
 
 QString Pipeline::bootstrapServers() const
 {
-    QMutexLocker lock(&d->stateMutex);
-    return d->bootstrap;
+    return d->bootstrapServers();
 }
 
 MetricsSnapshot Pipeline::metrics() const
 {
-    {
-        QMutexLocker lock(&d->stateMutex);
-        if (d->run && d->run->producer && d->state == State::Running) {
-            d->metrics.produced.store(d->run->producer->delivered());
-            d->metrics.produceErrors.store(d->run->producer->failed());
-        }
-    }
-    if (d->sinceRotate.isValid() && d->sinceRotate.elapsed() > 5000) {
-        d->sinceRotate.restart();
-        d->metrics.rotateRecent();
-    }
-    return d->metrics.snapshot();
+    return d->metrics();
 }
 
 LiveBatch Pipeline::takeLiveBatch()
 {
-    return d->live.take();
+    return d->takeLiveBatch();
 }
 
 void Pipeline::setLiveBatchEnabled(bool on, size_t maxStagedTicks)
 {
-    d->live.setEnabled(on, maxStagedTicks);
+    d->setLiveBatchEnabled(on, maxStagedTicks);
+}
+
+void Pipeline::setTeardownHookForTesting(std::function<void()> hook)
+{
+    d->setTeardownHookForTesting(std::move(hook));
 }
 
 void Pipeline::start(const PipelineConfig &config)
@@ -94,4 +85,4 @@ void Pipeline::stop()
     d->stop();
 }
 
-}  // namespace ms
+} // namespace ms

@@ -1,6 +1,8 @@
 #pragma once
 // The pipeline of one process: sources → producer → Kafka → consumers (decode → candles → sink).
-// Owns its worker threads; start() and stop() return at once and report through stateChanged.
+// Owns its worker threads; start() and stop() return at once and report through stateChanged (a
+// start() right after a stop waits for the previous run's teardown on the control thread, reporting
+// Starting meanwhile).
 // Stop is bounded: every worker loop polls with short timeouts and checks an atomic flag; the
 // destructor waits at most ~2 s.
 //
@@ -14,6 +16,7 @@
 
 #include <QObject>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -52,6 +55,9 @@ public:
     void setLiveBatchEnabled(bool on, size_t maxStagedTicks = 200000);
     // Bootstrap servers actually in use (the embedded broker's address while running).
     QString bootstrapServers() const;
+    // Tests only: runs on the control thread at the start of each run's teardown (after the run
+    // reported Stopped or Error). Set it before start().
+    void setTeardownHookForTesting(std::function<void()> hook);
 
 public Q_SLOTS:
     void start(const ms::PipelineConfig &config);

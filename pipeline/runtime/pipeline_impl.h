@@ -1,30 +1,27 @@
 #pragma once
-// Private to pipeline.cpp: the components of one run and the start/stop sequences. Start and stop
-// run on a control thread so the caller (the GUI thread) never waits on Kafka or the database.
+// Private to pipeline.cpp: the pipeline's state machine. The run itself (its components, threads,
+// start and stop sequences) is a PipelineRun; the sequences run on a control thread so the caller
+// (the GUI thread) never waits on Kafka, the database or a previous run's teardown.
+//
+// The control thread: each start() or stop sequence is a new std::thread that first joins the one
+// before it, so they run one after another, in order, and never overlap; the caller never joins.
 //
 // Threads and who writes what:
-// - state, message, bootstrap, run (the pointer) and PipelineRun::failure: under stateMutex;
-// - PipelineRun's components: written by the control thread during doStart/doStop only; read by the
-//   workers it started (which it joins before tearing the components down);
-// - PipelineRun::flow is created with the run, before any thread sees it, and never reassigned.
-#include "kafka/dead_letter.h"
-#include "kafka/embedded_broker.h"
-#include "kafka/flow_control.h"
-#include "kafka/producer.h"
-#include "runtime/consumer_worker.h"
+// - m_state, m_message, m_bootstrap, m_lastErrorCode and m_run (the pointer): under m_stateMutex;
+//   the caller's thread swaps m_run in start(), the control thread writes the state and bootstrap;
+// - m_lingering: only the control thread (one at a time, see above) and the destructor after it
+//   joined the last control thread;
+// - m_control: under m_controlMutex (stop() may come from a worker thread);
+// - m_metrics and m_live: thread-safe themselves (atomics and their own mutexes);
+// - m_sinceRotate: the thread that calls metrics() (the GUI, or the headless runner's main thread).
 #include "runtime/live_stage.h"
 #include "runtime/metrics_registry.h"
-#include "runtime/owned_threads.h"
 #include "runtime/pipeline.h"
-#include "runtime/spool.h"
-#include "runtime/tick_publisher.h"
-#include "sources/tick_recorder.h"
+#include "runtime/pipeline_run.h"
 
 #include <QElapsedTimer>
 #include <QMutex>
-#include <QPointer>
-
-#include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -32,86 +29,68 @@
 
 namespace ms {
 
-class Source;
-
-// Everything that exists only while the pipeline runs, in construction order; torn down in reverse.
-struct PipelineRun
-{
-    explicit PipelineRun(const PipelineConfig &c);
-
-    const PipelineConfig config;
-    const std::unique_ptr<kafka::FlowControl> flow;  // embedded broker with consumers only
-    std::unique_ptr<kafka::EmbeddedBroker> broker;
-    kafka::KafkaSettings kafka;
-    std::unique_ptr<kafka::Producer> producer;
-    std::unique_ptr<kafka::DeadLetterWriter> deadLetters;
-    std::unique_ptr<TickRecorder> recorder;  // --record FILE
-    std::unique_ptr<TickPublisher> publisher;
-    std::atomic_bool cancelStart{false};
-    std::atomic_bool stopSources{false};
-    std::atomic_bool stopConsumers{false};
-    std::vector<std::unique_ptr<ConsumerWorker>> consumers;  // used by consumerThreads: joined first
-    OwnedThreads consumerThreads;
-    OwnedThreads sourceThreads;  // event loops; each source is deleteLater'd on its thread's finish
-    std::vector<QPointer<Source>> sources;
-    std::atomic<int> sourcesRunning{0};
-    // Spool files this run replays, each with "its replay read it to the end" (set on its thread).
-    struct SpoolReplay
-    {
-        SpoolFile file;
-        std::shared_ptr<std::atomic_bool> readToEnd;
-    };
-    QString spoolDirectory;  // empty when the database URL does not parse (the start fails on it anyway)
-    std::vector<SpoolReplay> replayingSpool;
-    std::optional<Error> failure;  // first fatal worker error (under PipelineImpl::stateMutex)
-    bool lingering = false;        // a thread missed the stop bound: the run must outlive it
-};
-
 class PipelineImpl
 {
 public:
-    explicit PipelineImpl(Pipeline *q) : q(q) {}
-    ~PipelineImpl();
+    explicit PipelineImpl(Pipeline *q) : m_q(q) {}
+    ~PipelineImpl(); // stops (bounded) and joins the control thread
+    PipelineImpl(const PipelineImpl &) = delete;
+    PipelineImpl &operator=(const PipelineImpl &) = delete;
 
+    // Any thread; neither waits.
     void start(const PipelineConfig &config);
     void stop();
-    void waitControl();
 
-    Pipeline *q;
-    MetricsRegistry metrics;
-    LiveStage live;
-    mutable QMutex stateMutex;  // guards state, message, lastErrorCode, run pointer swaps, bootstrap, run->failure
-    Pipeline::State state = Pipeline::State::Stopped;
-    QString message;
-    QString bootstrap;
-    QString lastErrorCode;  // Error::code of the failure that ended the last run (empty: none)
-    std::unique_ptr<PipelineRun> run;
-    QElapsedTimer sinceRotate;
+    Pipeline::State state() const;
+    QString stateMessage() const;
+    QString errorCode() const;
+    QString bootstrapServers() const;
+    MetricsSnapshot metrics();
+    LiveBatch takeLiveBatch() { return m_live.take(); }
+    void setLiveBatchEnabled(bool on, size_t maxStagedTicks)
+    {
+        m_live.setEnabled(on, maxStagedTicks);
+    }
+    void setTeardownHookForTesting(std::function<void()> hook);
 
 private:
+    RunContext runContext();
     void setState(Pipeline::State s, const QString &msg);
-    void announce(Pipeline::State s, const QString &msg);  // log and emit stateChanged; state unchanged
-    // Starts the stop sequence on the control thread (any thread may call it). The end state is Error
-    // when the run recorded a failure, else Stopped.
-    void beginStop(PipelineRun *r);
-    void finishRun(PipelineRun &r, const std::optional<Error> &startError);
-    Status doStart(PipelineRun &r);
-    void doStop(PipelineRun &r, bool drain);
-    void tearDown(PipelineRun &r);
-    Status startKafka(PipelineRun &r);
-    Status startConsumers(PipelineRun &r);
-    Status startSources(PipelineRun &r);
-    Source *startSource(PipelineRun &r, std::unique_ptr<Source> source);
-    void startSpoolReplays(PipelineRun &r);
-    void spoolUnstored(PipelineRun &r, int timeoutMs);
+    void announce(Pipeline::State s,
+                  const QString &msg); // log and emit stateChanged; state unchanged
+    // The start sequence, on the control thread once the previous run's teardown has ended.
+    void runStart(PipelineRun &run);
+    // Starts the stop sequence on the control thread (any thread may call it). The end state is
+    // Error when the run recorded a failure, else Stopped.
+    void beginStop(PipelineRun *run);
+    void finishRun(PipelineRun &run, const std::optional<Error> &startError);
+    void tearDown(PipelineRun &run);
     // A worker thread's fatal error: recorded once, then the run stops into Error.
-    void onWorkerFailure(PipelineRun &r, const Error &error);
+    void onWorkerFailure(PipelineRun &run, const Error &error);
+    // Control thread: a finished run is destroyed, one whose threads still run is kept until they
+    // end.
+    void retire(std::unique_ptr<PipelineRun> run);
     void reapLingering();
+    void waitControl();
 
-    QMutex m_controlMutex;  // guards m_control: stop() may come from a worker thread
+    Pipeline *const m_q;
+    MetricsRegistry m_metrics;
+    LiveStage m_live;
+    QElapsedTimer m_sinceRotate;
+
+    mutable QMutex m_stateMutex;
+    Pipeline::State m_state = Pipeline::State::Stopped;
+    QString m_message;
+    QString m_bootstrap;
+    QString m_lastErrorCode; // Error::code of the failure that ended the last run (empty: none)
+    std::unique_ptr<PipelineRun> m_run;
+    std::function<void()> m_teardownHook; // tests: runs on the control thread before a teardown
+
+    QMutex m_controlMutex;
     std::thread m_control;
-    // Runs whose threads missed the stop bound; freed once those threads end (never while they run).
+    // Runs whose threads missed the stop bound; freed once those threads end (never while they
+    // run).
     std::vector<std::unique_ptr<PipelineRun>> m_lingering;
 };
 
-}  // namespace ms
+} // namespace ms

@@ -43,7 +43,6 @@ size_t TickPublisher::publish(const QString &sourceName, std::span<const Tick> t
     }
     if (m_tap && taken > 0)
         m_tap(ticks.first(taken));
-    m_queued.fetch_add(ok, std::memory_order_relaxed);
     m_metrics.queued.fetch_add(ok, std::memory_order_relaxed);
     m_metrics.addSourceTicks(sourceName, ok);
     return taken;

@@ -27,7 +27,6 @@ public:
     size_t publish(const QString &sourceName, std::span<const Tick> ticks);
     // Optional tap (record-to-file); called with the ticks taken, once each.
     void setTap(std::function<void(std::span<const Tick>)> tap) { m_tap = std::move(tap); }
-    qint64 queued() const { return m_queued.load(std::memory_order_relaxed); }
 
 private:
     kafka::Producer &m_producer;
@@ -35,7 +34,6 @@ private:
     const std::atomic_bool &m_stop;
     std::string m_cryptoTopic, m_stockTopic;
     std::function<void(std::span<const Tick>)> m_tap;
-    std::atomic<qint64> m_queued{0};
     std::atomic<qint64> m_errorsLogged{0};
 };
 

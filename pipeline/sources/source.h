@@ -9,8 +9,8 @@
 // polls; a stream that cannot pause (WebSocket) fills the backlog, and ticks past its bound are
 // counted and reported, never dropped silently.
 //
-// Ownership: the runtime creates sources parentless, moves them to their thread and deletes them
-// with deleteLater when the thread finishes.
+// Ownership: the runtime creates sources parentless and hands each to its own thread
+// (runtime/owned_threads.h: SourceThread), which deletes it on that thread when its loop ends.
 #include "model/tick.h"
 #include "sources/source_status.h"
 

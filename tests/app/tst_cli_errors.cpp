@@ -138,6 +138,9 @@ private Q_SLOTS:
         for (const char *code :
              {"1 pipeline failure", "2 usage or configuration", "3 a dependency"})
             QVERIFY2(out.contains(QLatin1String(code)), code);
+        // The program's name, not "<executable_name>" nor argv[0]'s path.
+        QVERIFY2(out.startsWith(QLatin1String("Usage: marketstream [options]\n")),
+                 qPrintable(out.left(80)));
     }
 
 private:
