@@ -121,7 +121,8 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "MarketStream: real-time market data (sources -> Kafka -> candles -> PostgreSQL/SQLite) with a live monitor.\n"
-        "Sub-commands: 'marketstream export powerbi --out DIR', 'marketstream backfill --from ... --to ...'.\n"
+        "Sub-commands: 'marketstream export powerbi --out DIR', 'marketstream backfill --from ... --to ...',\n"
+        "'marketstream tail TOPIC [--from-beginning|--from TIME] [--max N] [--kafka HOST:PORT]'.\n"
         "Exit codes: 0 done, 1 pipeline failure, 2 usage or configuration error, 3 a dependency (Kafka, the\n"
         "database) unreachable."));
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);

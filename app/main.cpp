@@ -1,8 +1,9 @@
 // marketstream: the desktop monitor (default), the headless pipeline (--headless), and the
-// sub-commands (export, backfill). Thin: everything real lives in pipeline/ and ui/.
+// sub-commands (export, backfill, tail). Thin: everything real lives in pipeline/ and ui/.
 #include "cli_options.h"
 #include "export_command.h"
 #include "headless_runner.h"
+#include "tail_command.h"
 #include "runtime/issue_log.h"
 #include "storage/database.h"
 #include "storage/database_url.h"
@@ -84,6 +85,10 @@ int main(int argc, char **argv)
     if (args.size() > 1 && args.at(1) == QStringLiteral("export")) {
         QCoreApplication app(argc, argv);
         return runExportCommand(args.mid(1));
+    }
+    if (args.size() > 1 && args.at(1) == QStringLiteral("tail")) {
+        QCoreApplication app(argc, argv);
+        return runTailCommand(args.mid(1));
     }
 #ifdef MS_HAVE_BACKFILL
     if (args.size() > 1 && args.at(1) == QStringLiteral("backfill")) {
