@@ -5,6 +5,7 @@
 #include "runtime/config.h"
 
 #include <QDateTime>
+#include <QLoggingCategory>
 
 #include <atomic>
 #include <csignal>
@@ -129,6 +130,11 @@ int runTailCommand(const QStringList &argsIn)
     options.settings.props = env.kafkaProps;
     if (options.settings.bootstrap.isEmpty())
         return badArgs(QStringLiteral("no cluster: pass --kafka HOST:PORT or set KAFKA_BOOTSTRAP_SERVERS"));
+
+    // librdkafka's own lines (each failed connect attempt) would bury the one line that says what
+    // went wrong; QT_LOGGING_RULES brings them back.
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("ms.kafka=false"));
 
     g_stop.store(false);
     struct sigaction sa = {};
