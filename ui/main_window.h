@@ -23,6 +23,7 @@ namespace ms {
 namespace ui {
 class ChartPanel;
 class HealthPanel;
+class InspectorPanel;
 class IssuesPanel;
 class MarketDataStore;
 class HistoryLoader;
@@ -55,6 +56,7 @@ public:
     ui::ChartPanel *charts() const { return m_charts; }
     ui::HealthPanel *health() const { return m_health; }
     ui::IssuesPanel *issues() const { return m_issues; }
+    ui::InspectorPanel *inspector() const { return m_inspector; }
     QSettings &settings() const { return *m_settings; }
     QString secretsFile() const;
 
@@ -126,6 +128,7 @@ private:
     ui::HistoryLoader *m_history = nullptr;  // stored candles, at launch and when scrolling back
     ui::HealthPanel *m_health = nullptr;
     ui::IssuesPanel *m_issues = nullptr;
+    ui::InspectorPanel *m_inspector = nullptr;
     bool m_closeRequested = false;
     bool m_forceClose = false;
     bool m_clearOnNextData = false;
