@@ -273,7 +273,10 @@ Result<QSqlDatabase> openDatabase(const DatabaseUrl &url, const QString &connect
         if (!h)
             s = makeError(QStringLiteral("Cannot reach the SQLite handle of %1").arg(url.redacted()), QStringLiteral("db_rejected"));
         else if (url.sqlitePath != QLatin1String(":memory:"))
-            s = sqliteExec(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            // auto_vacuum first: it only takes on a file without tables (new files); retention's
+            // prepare() converts older ones (storage/retention.h).
+            s = sqliteExec(h, "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                              "PRAGMA foreign_keys=ON; "
                               "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY",
                            QStringLiteral("Configuring ") + url.redacted());
     }
