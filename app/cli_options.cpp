@@ -168,6 +168,10 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     opt("env-file", "Read settings from this .env file (default ./.env).", "file");
     opt("print-env-keys", "Print the environment variables the app reads, one per line.");
     opt("migrate-only", "Apply the database migrations and exit.");
+    // Retention (issue 14): background deletes of old raw ticks and 1 s candles.
+    opt("retain-ticks", "Keep raw ticks this many days, 0 = forever (default 2).", "days");
+    opt("retain-1s-candles", "Keep 1 s candles this many days, 0 = forever (default 2); coarser candles are kept forever.",
+        "days");
     // Read by the window (ui/desktop_app.cpp); listed here so they are valid options.
     opt("start", "Window: start the pipeline at launch.");
     opt("screenshot", "Window: save a PNG of the main window and quit.", "file");
@@ -354,6 +358,17 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
         auto n = number(QStringLiteral("poll-interval"), val("poll-interval"), 0.05, 86400);
         if (!n) return n.error();
         c.pollIntervalMs = int(*n * 1000);
+    }
+    // Retention (issue 14).
+    if (has("retain-ticks")) {
+        auto n = wholeNumber(QStringLiteral("retain-ticks"), val("retain-ticks"), 0, 36'500);
+        if (!n) return n.error();
+        c.retainTicksDays = int(*n);
+    }
+    if (has("retain-1s-candles")) {
+        auto n = wholeNumber(QStringLiteral("retain-1s-candles"), val("retain-1s-candles"), 0, 36'500);
+        if (!n) return n.error();
+        c.retainOneSecondCandlesDays = int(*n);
     }
     if (has("cryptocompare-url")) c.cryptoCompareUrl = val("cryptocompare-url");
     if (has("cryptocompare-ws-url")) c.cryptoCompareWsUrl = val("cryptocompare-ws-url");

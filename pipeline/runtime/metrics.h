@@ -40,6 +40,9 @@ struct MetricsSnapshot
     qint64 candlesWritten = 0;   // candle rows written (inserted or updated)
     qint64 dbErrors = 0;         // failed transactions (retried)
     qint64 spooled = 0;          // produced, not stored at stop: written to the spool for the next start
+    qint64 alertsTriggered = 0;  // alert rows stored (a rule fired)
+    qint64 feedGaps = 0;         // feed_gaps rows stored
+    qint64 databaseBytes = -1;   // size of the database on disk (-1 = not measured yet)
     QMap<QString, qint64> rejectedByReason;
     double latencyP50Ms = 0;     // produce → database commit, over the whole run
     double latencyP99Ms = 0;

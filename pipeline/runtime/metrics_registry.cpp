@@ -83,6 +83,7 @@ MetricsSnapshot MetricsRegistry::snapshot() const
     s.candlesWritten = candlesWritten.load();
     s.dbErrors = dbErrors.load();
     s.spooled = spooled.load();
+    s.databaseBytes = databaseBytes.load();
     s.latencyP50Ms = latencyAll.percentileMs(50);
     s.latencyP99Ms = latencyAll.percentileMs(99);
     QMutexLocker lock(&m_mutex);

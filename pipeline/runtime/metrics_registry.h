@@ -16,6 +16,7 @@ class MetricsRegistry
 public:
     std::atomic<qint64> queued{0}, produced{0}, produceErrors{0}, consumed{0}, stored{0}, inserted{0}, duplicates{0},
         rejected{0}, deadLettered{0}, droppedLate{0}, candlesWritten{0}, dbErrors{0}, spooled{0};
+    std::atomic<qint64> databaseBytes{-1};  // RetentionWorker: the database's size on disk
     LatencyHistogram latencyAll;
     LatencyHistogram latencyRecent;  // rotated by rotateRecent()
 

@@ -16,6 +16,7 @@
 #include "runtime/metrics_registry.h"
 #include "runtime/owned_threads.h"
 #include "runtime/pipeline.h"
+#include "runtime/retention_worker.h"
 #include "runtime/spool.h"
 #include "runtime/tick_publisher.h"
 #include "sources/tick_recorder.h"
@@ -51,6 +52,7 @@ struct PipelineRun
     std::atomic_bool stopSources{false};
     std::atomic_bool stopConsumers{false};
     std::vector<std::unique_ptr<ConsumerWorker>> consumers;  // used by consumerThreads: joined first
+    std::unique_ptr<RetentionWorker> retention;              // also runs on consumerThreads
     OwnedThreads consumerThreads;
     OwnedThreads sourceThreads;  // event loops; each source is deleteLater'd on its thread's finish
     std::vector<QPointer<Source>> sources;
@@ -100,6 +102,7 @@ private:
     void tearDown(PipelineRun &r);
     Status startKafka(PipelineRun &r);
     Status startConsumers(PipelineRun &r);
+    void startRetention(PipelineRun &r, const DatabaseUrl &url);
     Status startSources(PipelineRun &r);
     Source *startSource(PipelineRun &r, std::unique_ptr<Source> source);
     void startSpoolReplays(PipelineRun &r);

@@ -146,7 +146,27 @@ Status PipelineImpl::startConsumers(PipelineRun &r)
                 onWorkerFailure(r, st.error());
         });
     }
+    startRetention(r, url.value());
     return {};
+}
+
+void PipelineImpl::startRetention(PipelineRun &r, const DatabaseUrl &url)
+{
+    // Its own thread and connection; joined with the consumers. A failure is logged, never fatal:
+    // the pipeline stores ticks whether or not old ones can be deleted.
+    RetentionWorkerOptions o;
+    o.database = url;
+    o.policy.tickDays = r.config.retainTicksDays;
+    o.policy.oneSecondCandleDays = r.config.retainOneSecondCandlesDays;
+    o.policy.candleIntervalsSec = r.config.candleIntervalsSec;
+    o.firstPassAfterMs = r.config.retentionFirstPassMs;
+    o.passEveryMs = r.config.retentionEveryMs;
+    r.retention = std::make_unique<RetentionWorker>(o, metrics);
+    RetentionWorker *w = r.retention.get();
+    r.consumerThreads.startFunction(QStringLiteral("retention"), [w, &r] {
+        if (const Status st = w->run(r.stopConsumers); !st.ok())
+            qWarning("Retention stopped: %s", qPrintable(st.errorMessage()));
+    });
 }
 
 Status PipelineImpl::startSources(PipelineRun &r)

@@ -84,6 +84,12 @@ private Q_SLOTS:
             "nothing to run");
         row("--db mysql", L{u"--db"_qs, u"mysql://u:hunter2@h/d"_qs}, "unsupported scheme");
         row("--db bad port", L{u"--db"_qs, u"postgresql://u@h:99999/d"_qs}, "port");
+        // Retention days: whole, 0 (forever) to 100 years.
+        row("--retain-ticks -1", L{u"--retain-ticks"_qs, u"-1"_qs}, "--retain-ticks");
+        row("--retain-ticks 1.5", L{u"--retain-ticks"_qs, u"1.5"_qs}, "whole number");
+        row("--retain-ticks nan", L{u"--retain-ticks"_qs, u"nan"_qs}, "--retain-ticks");
+        row("--retain-1s-candles 1e9", L{u"--retain-1s-candles"_qs, u"1e9"_qs}, "--retain-1s-candles");
+        row("--retain-1s-candles x", L{u"--retain-1s-candles"_qs, u"x"_qs}, "--retain-1s-candles");
         // Parser errors.
         row("unknown option", L{u"--frobnicate"_qs}, "Unknown option");
         row("missing value", L{u"--rate"_qs}, "Missing value");
