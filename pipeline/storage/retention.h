@@ -61,9 +61,10 @@ public:
 
     // SQLite: makes sure freed pages can be given back (auto_vacuum=INCREMENTAL). A file made
     // before this setting existed is converted with one VACUUM when it is at most
-    // `convertMaxBytes` (seconds of exclusive lock at most); a bigger one keeps reusing its free
+    // `convertMaxBytes` (about a second of exclusive lock, well inside the writers' 5 s busy
+    // timeout); a bigger one keeps reusing its free
     // pages and the returned note says how to convert it offline. PostgreSQL: nothing to do.
-    Result<QString> prepare(qint64 convertMaxBytes = 256LL << 20);
+    Result<QString> prepare(qint64 convertMaxBytes = 64LL << 20);
 
     // One pass at `nowMs`: deletes what the policy no longer keeps, then (SQLite) reclaims the
     // space. `cancel` is checked between batches; `betweenBatches` (optional) runs after each one

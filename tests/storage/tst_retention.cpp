@@ -217,7 +217,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("backend");
         QTest::addColumn<int>("stepMs");  // tick spacing per symbol
-        QTest::newRow("sqlite") << u"sqlite"_qs << 11'000;
+        QTest::newRow("sqlite") << u"sqlite"_qs << 19'000;
         QTest::newRow("postgres") << u"postgres"_qs << 29'000;
     }
 
