@@ -6,7 +6,6 @@
 
 #include <QDateTime>
 #include <QLoggingCategory>
-
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -23,22 +22,29 @@ extern "C" void onStopSignal(int)
 
 const char kUsage[] =
     "Usage: marketstream tail TOPIC [options]\n"
-    "Prints the messages of TOPIC (any topic: ticks, the .dlq dead-letter topics, an external cluster's)\n"
-    "as one JSON object per line: topic, partition, offset, timestamp, key, headers, value. It reads with\n"
+    "Prints the messages of TOPIC (any topic: ticks, the .dlq dead-letter topics, an external "
+    "cluster's)\n"
+    "as one JSON object per line: topic, partition, offset, timestamp, key, headers, value. It "
+    "reads with\n"
     "its own consumer: it joins no consumer group and commits nothing.\n"
     "  --from-beginning     start at the oldest message (default: only new messages)\n"
-    "  --from TIME          start at the first message at or after TIME (ms since the epoch or ISO-8601;\n"
+    "  --from TIME          start at the first message at or after TIME (ms since the epoch or "
+    "ISO-8601;\n"
     "                       no zone means UTC)\n"
     "  --max N              exit after N messages (default: until Ctrl+C / SIGTERM)\n"
-    "  --kafka HOST:PORT    bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS; the embedded broker lives\n"
-    "                       inside a running marketstream and cannot be tailed from another process)\n"
+    "  --kafka HOST:PORT    bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS; the embedded "
+    "broker lives\n"
+    "                       inside a running marketstream and cannot be tailed from another "
+    "process)\n"
     "  --timeout SECONDS    how long to wait for the cluster at start (default 10)\n"
-    "Exit codes: 0 done (N messages, or stopped by Ctrl+C), 1 the tail failed (e.g. no such topic),\n"
+    "Exit codes: 0 done (N messages, or stopped by Ctrl+C), 1 the tail failed (e.g. no such "
+    "topic),\n"
     "2 usage error, 3 Kafka unreachable.\n";
 
 int badArgs(const QString &message)
 {
-    std::fprintf(stderr, "marketstream tail: %s (see `marketstream tail --help`)\n", qPrintable(message));
+    std::fprintf(stderr, "marketstream tail: %s (see `marketstream tail --help`)\n",
+                 qPrintable(message));
     return 2;
 }
 
@@ -59,7 +65,7 @@ std::optional<qint64> parseTime(const QString &text)
     return v >= 0 ? std::optional<qint64>(v) : std::nullopt;
 }
 
-}  // namespace
+} // namespace
 
 int runTailCommand(const QStringList &argsIn)
 {
@@ -89,33 +95,40 @@ int runTailCommand(const QStringList &argsIn)
                 return badArgs(QStringLiteral("--from needs a time"));
             const std::optional<qint64> t = parseTime(v);
             if (!t)
-                return badArgs(QStringLiteral("--from needs ms since the epoch or an ISO-8601 time, got '%1'").arg(v.left(40)));
+                return badArgs(
+                    QStringLiteral("--from needs ms since the epoch or an ISO-8601 time, got '%1'")
+                        .arg(v.left(40)));
             fromTime = true;
             options.startTimeMs = *t;
         } else if (a == QLatin1String("--max")) {
             bool ok = false;
             const qint64 n = value(&v) ? v.toLongLong(&ok) : 0;
             if (!ok || n < 1)
-                return badArgs(QStringLiteral("--max needs a whole number >= 1, got '%1'").arg(v.left(40)));
+                return badArgs(
+                    QStringLiteral("--max needs a whole number >= 1, got '%1'").arg(v.left(40)));
             max = n;
         } else if (a == QLatin1String("--kafka")) {
-            if (!value(&bootstrap) || bootstrap.isEmpty() || bootstrap.startsWith(QLatin1String("--")))
+            if (!value(&bootstrap) || bootstrap.isEmpty() ||
+                bootstrap.startsWith(QLatin1String("--")))
                 return badArgs(QStringLiteral("--kafka needs HOST:PORT[,HOST:PORT]"));
             if (bootstrap == QLatin1String("embedded"))
-                return badArgs(QStringLiteral("--kafka embedded: the embedded broker lives inside a running marketstream; "
-                                              "give HOST:PORT"));
+                return badArgs(QStringLiteral(
+                    "--kafka embedded: the embedded broker lives inside a running marketstream; "
+                    "give HOST:PORT"));
         } else if (a == QLatin1String("--timeout")) {
             bool ok = false;
             const double s = value(&v) ? v.toDouble(&ok) : 0;
             if (!ok || !(s >= 0.1 && s <= 600))
-                return badArgs(QStringLiteral("--timeout needs seconds from 0.1 to 600, got '%1'").arg(v.left(40)));
+                return badArgs(QStringLiteral("--timeout needs seconds from 0.1 to 600, got '%1'")
+                                   .arg(v.left(40)));
             options.timeoutMs = int(s * 1000);
         } else if (a.startsWith(QLatin1Char('-')) && a.size() > 1) {
             return badArgs(QStringLiteral("unknown option '%1'").arg(a.left(40)));
         } else if (options.topic.isEmpty()) {
             options.topic = a;
         } else {
-            return badArgs(QStringLiteral("unexpected argument '%1' (one topic only)").arg(a.left(40)));
+            return badArgs(
+                QStringLiteral("unexpected argument '%1' (one topic only)").arg(a.left(40)));
         }
     }
     if (options.topic.isEmpty())
@@ -123,13 +136,14 @@ int runTailCommand(const QStringList &argsIn)
     if (fromBeginning && fromTime)
         return badArgs(QStringLiteral("--from-beginning and --from exclude each other"));
     options.start = fromBeginning ? ms::kafka::TailStart::Beginning
-                  : fromTime      ? ms::kafka::TailStart::Time
+                    : fromTime    ? ms::kafka::TailStart::Time
                                   : ms::kafka::TailStart::End;
     const ms::PipelineConfig env = ms::configFromEnvironment();
     options.settings.bootstrap = bootstrap.isEmpty() ? env.kafkaBootstrap : bootstrap;
     options.settings.props = env.kafkaProps;
     if (options.settings.bootstrap.isEmpty())
-        return badArgs(QStringLiteral("no cluster: pass --kafka HOST:PORT or set KAFKA_BOOTSTRAP_SERVERS"));
+        return badArgs(
+            QStringLiteral("no cluster: pass --kafka HOST:PORT or set KAFKA_BOOTSTRAP_SERVERS"));
 
     // librdkafka's own lines (each failed connect attempt) would bury the one line that says what
     // went wrong; QT_LOGGING_RULES brings them back.
@@ -165,7 +179,7 @@ int runTailCommand(const QStringList &argsIn)
         }
         printed += qint64(batch->size());
         if (!batch->empty() && std::fflush(stdout) != 0)
-            return 0;  // the reader went away (a closed pipe): nothing left to do
+            return 0; // the reader went away (a closed pipe): nothing left to do
     }
     std::fflush(stdout);
     return 0;

@@ -12,12 +12,16 @@ QString inspectorCellText(const std::optional<QByteArray> &bytes, int maxChars)
     QStringDecoder decode(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     QString text = decode(*bytes);
     if (decode.hasError())
-        text = QStringLiteral("(binary %1 B) ").arg(bytes->size()) + QString::fromLatin1(bytes->left(maxChars / 2).toHex(' '));
+        text = QStringLiteral("(binary %1 B) ").arg(bytes->size()) +
+               QString::fromLatin1(bytes->left(maxChars / 2).toHex(' '));
     text.replace(u'\n', u' ');
     return text.size() > maxChars ? text.left(maxChars) + QStringLiteral("…") : text;
 }
 
-InspectorModel::InspectorModel(int capacity, QObject *parent) : QAbstractTableModel(parent), m_capacity(std::max(1, capacity)) {}
+InspectorModel::InspectorModel(int capacity, QObject *parent)
+    : QAbstractTableModel(parent), m_capacity(std::max(1, capacity))
+{
+}
 
 int InspectorModel::rowCount(const QModelIndex &parent) const
 {
@@ -34,13 +38,20 @@ QVariant InspectorModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Partition: return tr("Partition");
-    case Offset: return tr("Offset");
-    case Timestamp: return tr("Timestamp (UTC)");
-    case Key: return tr("Key");
-    case HeadersColumn: return tr("Headers");
-    case Value: return tr("Value");
-    default: return {};
+    case Partition:
+        return tr("Partition");
+    case Offset:
+        return tr("Offset");
+    case Timestamp:
+        return tr("Timestamp (UTC)");
+    case Key:
+        return tr("Key");
+    case HeadersColumn:
+        return tr("Headers");
+    case Value:
+        return tr("Value");
+    default:
+        return {};
     }
 }
 
@@ -56,23 +67,30 @@ QVariant InspectorModel::data(const QModelIndex &index, int role) const
         return parts.join(QStringLiteral(", "));
     };
     if (role == SearchRole) {
-        return QString(inspectorCellText(r.key, 1 << 20) + u'\n' + headersText(1 << 20) + u'\n'
-                       + inspectorCellText(r.value, 1 << 20));
+        return QString(inspectorCellText(r.key, 1 << 20) + u'\n' + headersText(1 << 20) + u'\n' +
+                       inspectorCellText(r.value, 1 << 20));
     }
     if (role == Qt::TextAlignmentRole && (index.column() == Partition || index.column() == Offset))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
-    case Partition: return r.partition;
-    case Offset: return qlonglong(r.offset);
+    case Partition:
+        return r.partition;
+    case Offset:
+        return qlonglong(r.offset);
     case Timestamp:
         return r.timestampMs < 0 ? QStringLiteral("-")
-                                 : QDateTime::fromMSecsSinceEpoch(r.timestampMs, Qt::UTC).toString(Qt::ISODateWithMs);
-    case Key: return inspectorCellText(r.key, 60);
-    case HeadersColumn: return headersText(60);
-    case Value: return inspectorCellText(r.value, 200);
-    default: return {};
+                                 : QDateTime::fromMSecsSinceEpoch(r.timestampMs, Qt::UTC)
+                                       .toString(Qt::ISODateWithMs);
+    case Key:
+        return inspectorCellText(r.key, 60);
+    case HeadersColumn:
+        return headersText(60);
+    case Value:
+        return inspectorCellText(r.value, 200);
+    default:
+        return {};
     }
 }
 
@@ -82,7 +100,7 @@ void InspectorModel::append(std::deque<kafka::TailRecord> &&records)
         return;
     m_received += qint64(records.size());
     while (records.size() > size_t(m_capacity))
-        records.pop_front();  // would be dropped at once anyway
+        records.pop_front(); // would be dropped at once anyway
     const int overflow = int(m_rows.size() + records.size()) - m_capacity;
     if (overflow > 0) {
         beginRemoveRows({}, 0, overflow - 1);
@@ -104,4 +122,4 @@ void InspectorModel::clear()
     endResetModel();
 }
 
-}  // namespace ms::ui
+} // namespace ms::ui

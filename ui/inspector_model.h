@@ -5,7 +5,6 @@
 #include "kafka/topic_tail.h"
 
 #include <QAbstractTableModel>
-
 #include <deque>
 
 namespace ms::ui {
@@ -22,7 +21,8 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
     // Appends, dropping the oldest rows beyond the capacity.
     void append(std::deque<kafka::TailRecord> &&records);
@@ -39,4 +39,4 @@ private:
 // One line of a key, header value or value for the table: text when it is UTF-8, else a hex hint.
 QString inspectorCellText(const std::optional<QByteArray> &bytes, int maxChars = 200);
 
-}  // namespace ms::ui
+} // namespace ms::ui

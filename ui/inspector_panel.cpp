@@ -17,16 +17,16 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QThread>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace ms::ui {
 
 namespace {
-constexpr int kBufferCapacity = 20000;  // between two frames; beyond it the oldest go (counted)
+constexpr int kBufferCapacity = 20000; // between two frames; beyond it the oldest go (counted)
 constexpr int kTableRows = 5000;
-}  // namespace
+} // namespace
 
 InspectorPanel::InspectorPanel(QWidget *parent)
     : QWidget(parent), m_buffer(std::make_shared<kafka::TailBuffer>(kBufferCapacity))
@@ -42,7 +42,8 @@ InspectorPanel::InspectorPanel(QWidget *parent)
     m_topic->setEditable(true);
     m_topic->setMinimumContentsLength(18);
     auto *refresh = new QPushButton(tr("Topics"), this);
-    refresh->setToolTip(tr("List the cluster's topics (ticks, the .dlq dead-letter topics, any other)"));
+    refresh->setToolTip(
+        tr("List the cluster's topics (ticks, the .dlq dead-letter topics, any other)"));
     m_startMode = new QComboBox(this);
     m_startMode->setObjectName(QStringLiteral("inspectorStart"));
     m_startMode->addItem(tr("From the end"));
@@ -91,7 +92,8 @@ InspectorPanel::InspectorPanel(QWidget *parent)
     m_detail = new QPlainTextEdit(this);
     m_detail->setObjectName(QStringLiteral("inspectorDetail"));
     m_detail->setReadOnly(true);
-    m_detail->setPlaceholderText(tr("Select a message to see its headers and its value pretty-printed."));
+    m_detail->setPlaceholderText(
+        tr("Select a message to see its headers and its value pretty-printed."));
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_table);
     split->addWidget(m_detail);
@@ -113,20 +115,23 @@ InspectorPanel::InspectorPanel(QWidget *parent)
     connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     m_thread->start();
 
-    connect(m_worker, &InspectorWorker::started, this, [this](const QString &topic, int partitions) {
-        m_running = true;
-        m_topicName = topic;
-        m_partitions = partitions;
-        m_lastError.clear();
-        Q_EMIT tailStarted();
-    });
-    connect(m_worker, &InspectorWorker::pausedChanged, this, [this](bool paused) { m_paused = paused; });
+    connect(m_worker, &InspectorWorker::started, this,
+            [this](const QString &topic, int partitions) {
+                m_running = true;
+                m_topicName = topic;
+                m_partitions = partitions;
+                m_lastError.clear();
+                Q_EMIT tailStarted();
+            });
+    connect(m_worker, &InspectorWorker::pausedChanged, this,
+            [this](bool paused) { m_paused = paused; });
     connect(m_worker, &InspectorWorker::failed, this, [this](const QString &message) {
         m_lastError = message;
         m_status->setText(message);
     });
     connect(m_worker, &InspectorWorker::stopped, this, [this] {
         m_running = false;
+        m_busy = false;
         if (m_pendingStart) {
             m_pendingStart = false;
             startTail();
@@ -135,19 +140,22 @@ InspectorPanel::InspectorPanel(QWidget *parent)
     connect(refresh, &QPushButton::clicked, this, &InspectorPanel::refreshTopics);
     connect(m_startButton, &QPushButton::clicked, this, &InspectorPanel::startTail);
     connect(m_pause, &QPushButton::toggled, this, &InspectorPanel::setPaused);
-    connect(m_startMode, &QComboBox::currentIndexChanged, this, [this](int i) { m_startTime->setEnabled(i == 2); });
-    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &InspectorPanel::showDetail);
+    connect(m_startMode, &QComboBox::currentIndexChanged, this,
+            [this](int i) { m_startTime->setEnabled(i == 2); });
+    connect(m_filter, &QLineEdit::textChanged, m_proxy,
+            &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &InspectorPanel::showDetail);
 
     m_frame = new QTimer(this);
-    m_frame->setInterval(33);  // ~30 fps: one model update per frame at most
+    m_frame->setInterval(33); // ~30 fps: one model update per frame at most
     connect(m_frame, &QTimer::timeout, this, &InspectorPanel::frame);
     m_frame->start();
 }
 
 InspectorPanel::~InspectorPanel()
 {
-    m_worker->requestStop();  // the loop sees it within one poll slice
+    m_worker->requestStop(); // the loop sees it within one poll slice
     m_thread->quit();
     m_thread->wait();
 }
@@ -165,28 +173,31 @@ void InspectorPanel::refreshTopics()
 {
     const kafka::KafkaSettings s = cluster();
     if (s.bootstrap.isEmpty()) {
-        m_status->setText(tr("No cluster: start the pipeline (embedded broker) or type HOST:PORT."));
+        m_status->setText(
+            tr("No cluster: start the pipeline (embedded broker) or type HOST:PORT."));
         return;
     }
-    // A short-lived client on the thread pool (bounded to 5 s): the tail's worker may be busy reading.
-    QtConcurrent::run([s] { return kafka::TopicTail::listTopics(s, 5000); })
-        .then(this, [this](const Result<QStringList> &topics) {
-            if (!topics) {
-                m_status->setText(topics.errorMessage());
-                return;
-            }
-            const QString current = m_topic->currentText();
-            m_topic->clear();
-            m_topic->addItems(topics.value());
-            if (!current.isEmpty())
-                m_topic->setCurrentText(current);
-            Q_EMIT topicsListed(topics.value().size());
-        });
+    // A short-lived client on the thread pool (bounded to 5 s): the tail's worker may be busy
+    // reading.
+    QtConcurrent::run([s] {
+        return kafka::TopicTail::listTopics(s, 5000);
+    }).then(this, [this](const Result<QStringList> &topics) {
+        if (!topics) {
+            m_status->setText(topics.errorMessage());
+            return;
+        }
+        const QString current = m_topic->currentText();
+        m_topic->clear();
+        m_topic->addItems(topics.value());
+        if (!current.isEmpty())
+            m_topic->setCurrentText(current);
+        Q_EMIT topicsListed(topics.value().size());
+    });
 }
 
 void InspectorPanel::startTail()
 {
-    if (m_running) {  // restart: stop the running loop first; its stopped() starts the new one
+    if (m_busy) { // restart: stop the queued or running loop first; its stopped() starts the new one
         m_pendingStart = true;
         m_worker->requestStop();
         return;
@@ -198,9 +209,9 @@ void InspectorPanel::startTail()
         m_status->setText(tr("Pick a cluster and a topic first."));
         return;
     }
-    o.start = m_startMode->currentIndex() == 1 ? kafka::TailStart::Beginning
-            : m_startMode->currentIndex() == 2 ? kafka::TailStart::Time
-                                               : kafka::TailStart::End;
+    o.start = m_startMode->currentIndex() == 1   ? kafka::TailStart::Beginning
+              : m_startMode->currentIndex() == 2 ? kafka::TailStart::Time
+                                                 : kafka::TailStart::End;
     o.startTimeMs = m_startTime->dateTime().toMSecsSinceEpoch();
     m_model->clear();
     m_detail->clear();
@@ -208,7 +219,10 @@ void InspectorPanel::startTail()
     m_lastError.clear();
     m_worker->setPaused(m_pause->isChecked());
     m_status->setText(tr("Connecting to %1…").arg(o.topic));
-    QMetaObject::invokeMethod(m_worker, "run", Qt::QueuedConnection, Q_ARG(ms::kafka::TailOptions, o));
+    m_busy = true;
+    m_worker->clearStop();
+    QMetaObject::invokeMethod(m_worker, "run", Qt::QueuedConnection,
+                              Q_ARG(ms::kafka::TailOptions, o));
 }
 
 void InspectorPanel::stopTail()
@@ -220,7 +234,7 @@ void InspectorPanel::stopTail()
 void InspectorPanel::setPaused(bool paused)
 {
     if (m_pause->isChecked() != paused)
-        m_pause->setChecked(paused);  // comes back here through toggled()
+        m_pause->setChecked(paused); // comes back here through toggled()
     m_pause->setText(paused ? tr("Resume") : tr("Pause"));
     m_worker->setPaused(paused);
 }
@@ -255,7 +269,8 @@ void InspectorPanel::showDetail()
     const kafka::TailRecord &r = m_model->record(index.row());
     QString text = tr("%1 [%2] offset %3").arg(r.topic).arg(r.partition).arg(r.offset);
     if (r.timestampMs >= 0)
-        text += tr(", %1").arg(QDateTime::fromMSecsSinceEpoch(r.timestampMs, Qt::UTC).toString(Qt::ISODateWithMs));
+        text += tr(", %1").arg(
+            QDateTime::fromMSecsSinceEpoch(r.timestampMs, Qt::UTC).toString(Qt::ISODateWithMs));
     text += tr("\nKey: %1\n").arg(inspectorCellText(r.key, 1000));
     for (const auto &[name, value] : r.headers)
         text += tr("Header %1: %2\n").arg(name, inspectorCellText(value, 1000));
@@ -263,4 +278,4 @@ void InspectorPanel::showDetail()
     m_detail->setPlainText(text);
 }
 
-}  // namespace ms::ui
+} // namespace ms::ui

@@ -7,7 +7,6 @@
 #include "kafka/kafka_config.h"
 
 #include <QWidget>
-
 #include <functional>
 #include <memory>
 
@@ -41,7 +40,10 @@ public:
 
     // Where "the pipeline's cluster" is (bootstrap + properties): asked at each refresh/start when
     // the cluster field is empty. The main window passes the running pipeline's.
-    void setClusterProvider(std::function<kafka::KafkaSettings()> provider) { m_provider = std::move(provider); }
+    void setClusterProvider(std::function<kafka::KafkaSettings()> provider)
+    {
+        m_provider = std::move(provider);
+    }
 
     // For tests and the window: the same as the buttons.
     void refreshTopics();
@@ -91,9 +93,10 @@ private:
     QString m_topicName;
     QString m_lastError;
     int m_partitions = 0;
-    bool m_running = false;
+    bool m_running = false; // reading (started() came)
+    bool m_busy = false;    // a run() is queued or running (until stopped())
     bool m_pendingStart = false;
     bool m_paused = false;
 };
 
-}  // namespace ms::ui
+} // namespace ms::ui

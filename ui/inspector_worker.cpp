@@ -9,7 +9,6 @@ InspectorWorker::InspectorWorker(std::shared_ptr<kafka::TailBuffer> buffer, QObj
 
 void InspectorWorker::run(const kafka::TailOptions &options)
 {
-    m_cancel.store(false);
     auto tail = kafka::TopicTail::open(options, &m_cancel);
     if (!tail) {
         if (tail.error().code != QLatin1String("cancelled"))
@@ -36,8 +35,8 @@ void InspectorWorker::run(const kafka::TailOptions &options)
         if (!batch->empty())
             m_buffer->push(std::move(batch).value());
     }
-    tail.value().reset();  // closes the client here, on the worker thread, not in the GUI's
+    tail.value().reset(); // closes the client here, on the worker thread, not in the GUI's
     Q_EMIT stopped();
 }
 
-}  // namespace ms::ui
+} // namespace ms::ui

@@ -11,7 +11,6 @@
 
 #include <QObject>
 #include <QStringList>
-
 #include <atomic>
 #include <memory>
 
@@ -25,6 +24,9 @@ public:
 
     // Thread-safe: seen by the running loop within one poll.
     void requestStop() { m_cancel.store(true); }
+    // Called by the panel before it queues run(): a stop requested after this ends that run, and a
+    // stop requested before (the panel closing) ends any run still queued at once.
+    void clearStop() { m_cancel.store(false); }
     void setPaused(bool paused) { m_pauseWanted.store(paused); }
 
 public Q_SLOTS:
@@ -43,6 +45,6 @@ private:
     std::atomic_bool m_pauseWanted{false};
 };
 
-}  // namespace ms::ui
+} // namespace ms::ui
 
 Q_DECLARE_METATYPE(ms::kafka::TailOptions)

@@ -15,7 +15,6 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QThread>
-
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -28,17 +27,21 @@ namespace {
 
 constexpr qint64 kDayMs = 86'400'000;
 
-bool fill(QSqlDatabase &db, bool pg, qint64 rows, qint64 startMs, qint64 stepMs, const char *table = "crypto_data")
+bool fill(QSqlDatabase &db, bool pg, qint64 rows, qint64 startMs, qint64 stepMs,
+          const char *table = "crypto_data")
 {
     QSqlQuery q(db);
-    const QString sql = pg
-        ? QStringLiteral("INSERT INTO %1 (symbol, price, \"timestamp\", source, kind, trade_id) "
-                         "SELECT 'S' || (i %% 6), 100 + (i %% 100), to_timestamp((%2 + i * %3) / 1000.0), 'simulator', 'trade', "
-                         "'old' || i FROM generate_series(0, %4 - 1) i")
-        : QStringLiteral("INSERT INTO %1 (symbol, price, \"timestamp\", source, kind, trade_id) "
-                         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < %4) "
-                         "SELECT 'S' || (i % 6), 100 + (i % 100), strftime('%Y-%m-%d %H:%M:%f', (%2 + i * %3) / 1000.0, "
-                         "'unixepoch'), 'simulator', 'trade', 'old' || i FROM n");
+    const QString sql =
+        pg ? QStringLiteral("INSERT INTO %1 (symbol, price, \"timestamp\", source, kind, trade_id) "
+                            "SELECT 'S' || (i %% 6), 100 + (i %% 100), to_timestamp((%2 + i * %3) "
+                            "/ 1000.0), 'simulator', 'trade', "
+                            "'old' || i FROM generate_series(0, %4 - 1) i")
+           : QStringLiteral(
+                 "INSERT INTO %1 (symbol, price, \"timestamp\", source, kind, trade_id) "
+                 "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < %4) "
+                 "SELECT 'S' || (i % 6), 100 + (i % 100), strftime('%Y-%m-%d %H:%M:%f', (%2 + i * "
+                 "%3) / 1000.0, "
+                 "'unixepoch'), 'simulator', 'trade', 'old' || i FROM n");
     QString text = sql.arg(QLatin1String(table)).arg(startMs).arg(stepMs).arg(rows);
     if (pg)
         text.replace(QStringLiteral("%%"), QStringLiteral("%"));
@@ -56,7 +59,8 @@ struct WriterFigures
 };
 
 // A consumer-like writer on its own connection until `stop`: 100 new ticks per transaction.
-WriterFigures runWriter(const DatabaseUrl &url, const QString &name, const std::atomic_bool &stop, qint64 &seq)
+WriterFigures runWriter(const DatabaseUrl &url, const QString &name, const std::atomic_bool &stop,
+                        qint64 &seq)
 {
     WriterFigures f;
     std::vector<double> ms;
@@ -66,15 +70,17 @@ WriterFigures runWriter(const DatabaseUrl &url, const QString &name, const std::
             return f;
         QSqlQuery q(db.value());
         const bool pg = url.isPostgres();
-        q.prepare(QStringLiteral("INSERT INTO crypto_data (symbol, price, \"timestamp\", source, kind, trade_id) "
-                                 "VALUES ('W', 1, ?, 'simulator', 'trade', ?)"));
+        q.prepare(QStringLiteral(
+            "INSERT INTO crypto_data (symbol, price, \"timestamp\", source, kind, trade_id) "
+            "VALUES ('W', 1, ?, 'simulator', 'trade', ?)"));
         while (!stop.load()) {
             QElapsedTimer clock;
             clock.start();
             db.value().transaction();
             for (int i = 0; i < 100; ++i, ++seq) {
                 const qint64 now = QDateTime::currentMSecsSinceEpoch();
-                q.addBindValue(pg ? storage_detail::timeParam(now) + QStringLiteral("+00") : storage_detail::timeParam(now));
+                q.addBindValue(pg ? storage_detail::timeParam(now) + QStringLiteral("+00")
+                                  : storage_detail::timeParam(now));
                 q.addBindValue(QStringLiteral("w%1").arg(seq));
                 q.exec();
             }
@@ -115,7 +121,7 @@ void runCase(const char *label, const DatabaseUrl &url, qint64 rows, int batchRo
     std::atomic_bool stop{false};
     WriterFigures baseline;
     std::thread w1([&] { baseline = runWriter(url, QStringLiteral("bench-w1"), stop, seq); });
-    QThread::msleep(3000);  // a bench: a fixed window of baseline writes
+    QThread::msleep(3000); // a bench: a fixed window of baseline writes
     stop.store(true);
     w1.join();
 
@@ -139,16 +145,19 @@ void runCase(const char *label, const DatabaseUrl &url, qint64 rows, int batchRo
         std::fprintf(stderr, "%s: %s\n", label, qPrintable(r.errorMessage()));
         return;
     }
-    std::printf("  retention: %lld ticks deleted in %.2f s wall (%.0f rows/s; %.0f rows/s counting only the DELETEs), "
-                "%d batches of %d, longest batch %.1f ms, %lld pages reclaimed, database now %.1f MB\n",
-                (long long)r->ticksDeleted, seconds, double(r->ticksDeleted) / seconds,
-                double(r->ticksDeleted) / (double(r->deleteUs) / 1e6), r->batches, batchRows,
-                double(r->longestBatchUs) / 1000, (long long)r->pagesReclaimed,
-                double(databaseBytes(db.value()).value()) / 1e6);
-    std::printf("  writer (100 ticks/transaction): without retention %lld commits, p99 %.2f ms, max %.2f ms; "
+    std::printf(
+        "  retention: %lld ticks deleted in %.2f s wall (%.0f rows/s; %.0f rows/s counting only "
+        "the DELETEs), "
+        "%d batches of %d, longest batch %.1f ms, %lld pages reclaimed, database now %.1f MB\n",
+        (long long)r->ticksDeleted, seconds, double(r->ticksDeleted) / seconds,
+        double(r->ticksDeleted) / (double(r->deleteUs) / 1e6), r->batches, batchRows,
+        double(r->longestBatchUs) / 1000, (long long)r->pagesReclaimed,
+        double(databaseBytes(db.value()).value()) / 1e6);
+    std::printf("  writer (100 ticks/transaction): without retention %lld commits, p99 %.2f ms, "
+                "max %.2f ms; "
                 "with retention %lld commits, p99 %.2f ms, max %.2f ms\n",
-                (long long)baseline.commits, baseline.p99Ms, baseline.maxMs, (long long)during.commits, during.p99Ms,
-                during.maxMs);
+                (long long)baseline.commits, baseline.p99Ms, baseline.maxMs,
+                (long long)during.commits, during.p99Ms, during.maxMs);
     if (!pg) {
         QSqlQuery q(db.value());
         if (q.exec(QStringLiteral("PRAGMA freelist_count")) && q.next())
@@ -156,8 +165,9 @@ void runCase(const char *label, const DatabaseUrl &url, qint64 rows, int batchRo
         q.finish();
         const Result<RetentionReport> again = job.runOnce(now);
         if (again)
-            std::printf("  a second pass without the writer: %lld pages reclaimed, database now %.1f MB\n",
-                        (long long)again->pagesReclaimed, double(databaseBytes(db.value()).value()) / 1e6);
+            std::printf(
+                "  a second pass without the writer: %lld pages reclaimed, database now %.1f MB\n",
+                (long long)again->pagesReclaimed, double(databaseBytes(db.value()).value()) / 1e6);
     }
     if (pg) {
         // The alternative: one table per day, dropped whole.
@@ -166,15 +176,16 @@ void runCase(const char *label, const DatabaseUrl &url, qint64 rows, int batchRo
         fill(db.value(), pg, rows, now - 13 * kDayMs, 10 * kDayMs / rows, "day_part");
         clock.restart();
         q.exec(QStringLiteral("DROP TABLE day_part"));
-        std::printf("  partition alternative: DROP of a table holding the same %lld rows took %.1f ms\n", (long long)rows,
-                    double(clock.nsecsElapsed()) / 1e6);
+        std::printf(
+            "  partition alternative: DROP of a table holding the same %lld rows took %.1f ms\n",
+            (long long)rows, double(clock.nsecsElapsed()) / 1e6);
     }
     job = RetentionJob(QSqlDatabase(), policy);
     db = makeError(QString());
     closeDatabase(QStringLiteral("bench-main"));
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char **argv)
 {

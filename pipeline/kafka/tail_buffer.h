@@ -5,7 +5,6 @@
 #include "kafka/topic_tail.h"
 
 #include <QtGlobal>
-
 #include <deque>
 #include <mutex>
 #include <vector>
@@ -51,4 +50,4 @@ private:
     qint64 m_dropped = 0;
 };
 
-}  // namespace ms::kafka
+} // namespace ms::kafka

@@ -20,8 +20,8 @@ std::optional<QString> utf8Text(const QByteArray &b)
 }
 
 // Sets obj[field] (and obj[field + "_encoding"] for binary data).
-void putBytes(QJsonObject &obj, const QString &field, const QString &encodingField, const std::optional<QByteArray> &b,
-              bool embedJson)
+void putBytes(QJsonObject &obj, const QString &field, const QString &encodingField,
+              const std::optional<QByteArray> &b, bool embedJson)
 {
     if (!b) {
         obj.insert(field, QJsonValue::Null);
@@ -43,7 +43,7 @@ void putBytes(QJsonObject &obj, const QString &field, const QString &encodingFie
     obj.insert(encodingField, QStringLiteral("base64"));
 }
 
-}  // namespace
+} // namespace
 
 QJsonObject tailRecordJson(const TailRecord &r)
 {
@@ -53,8 +53,9 @@ QJsonObject tailRecordJson(const TailRecord &r)
     o.insert(QStringLiteral("offset"), qint64(r.offset));
     if (r.timestampMs >= 0) {
         o.insert(QStringLiteral("timestamp"), qint64(r.timestampMs));
-        o.insert(QStringLiteral("timestamp_iso"),
-                 QDateTime::fromMSecsSinceEpoch(r.timestampMs, Qt::UTC).toString(Qt::ISODateWithMs));
+        o.insert(
+            QStringLiteral("timestamp_iso"),
+            QDateTime::fromMSecsSinceEpoch(r.timestampMs, Qt::UTC).toString(Qt::ISODateWithMs));
         if (r.logAppendTime)
             o.insert(QStringLiteral("timestamp_type"), QStringLiteral("log_append"));
     } else {
@@ -88,7 +89,8 @@ QString tailValueText(const TailRecord &r)
         return QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
     if (const std::optional<QString> text = utf8Text(*r.value))
         return *text;
-    return QStringLiteral("(binary, %1 bytes, base64) ").arg(r.value->size()) + QString::fromLatin1(r.value->toBase64());
+    return QStringLiteral("(binary, %1 bytes, base64) ").arg(r.value->size()) +
+           QString::fromLatin1(r.value->toBase64());
 }
 
-}  // namespace ms::kafka
+} // namespace ms::kafka

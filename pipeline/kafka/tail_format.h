@@ -23,4 +23,4 @@ QByteArray tailRecordLine(const TailRecord &record);
 // The value alone, pretty-printed when it is JSON (the panel's value view).
 QString tailValueText(const TailRecord &record);
 
-}  // namespace ms::kafka
+} // namespace ms::kafka

@@ -1,7 +1,6 @@
 #include "kafka/topic_tail.h"
 
 #include <QUuid>
-
 #include <algorithm>
 #include <chrono>
 
@@ -10,11 +9,12 @@ namespace ms::kafka {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr int kSliceMs = 100;  // the longest a cancel waits to be seen
+constexpr int kSliceMs = 100; // the longest a cancel waits to be seen
 
 int remainingMs(Clock::time_point deadline)
 {
-    return int(std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count()));
+    return int(std::max<int64_t>(
+        0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count()));
 }
 
 bool cancelled(const std::atomic_bool *cancel)
@@ -50,7 +50,9 @@ TailRecord toRecord(const rd_kafka_message_t *m)
         const char *name = nullptr;
         const void *val = nullptr;
         size_t size = 0;
-        for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i)
+        for (size_t i = 0;
+             rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+             ++i)
             r.headers.append({QString::fromUtf8(name), bytes(val, size)});
     }
     return r;
@@ -59,16 +61,18 @@ TailRecord toRecord(const rd_kafka_message_t *m)
 // Errors that end the tail; everything else (brokers down for a while, EOF) is waited out.
 bool endsTheTail(rd_kafka_resp_err_t e)
 {
-    return e == RD_KAFKA_RESP_ERR__FATAL || e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
-        || e == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC || e == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED
-        || e == RD_KAFKA_RESP_ERR__AUTHENTICATION || e == RD_KAFKA_RESP_ERR__SSL;
+    return e == RD_KAFKA_RESP_ERR__FATAL || e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+           e == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+           e == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
+           e == RD_KAFKA_RESP_ERR__AUTHENTICATION || e == RD_KAFKA_RESP_ERR__SSL;
 }
 
 // Metadata of every topic, in growing slices (see metadata_wait.h) with `cancel` checked between
 // them. An all-topics request never auto-creates a topic: asking for one by name does on brokers
 // with auto.create.topics.enable (and on the mock, whose MetadataRequest is v2), so a misspelt
 // name would make a topic.
-Result<MetadataHandle> allTopicsMetadata(rd_kafka_t *rk, int timeoutMs, const std::atomic_bool *cancel)
+Result<MetadataHandle> allTopicsMetadata(rd_kafka_t *rk, int timeoutMs,
+                                         const std::atomic_bool *cancel)
 {
     const auto deadline = Clock::now() + std::chrono::milliseconds(timeoutMs);
     int slice = 10;
@@ -76,26 +80,31 @@ Result<MetadataHandle> allTopicsMetadata(rd_kafka_t *rk, int timeoutMs, const st
         if (cancelled(cancel))
             return tailError(QStringLiteral("cancelled"), QStringLiteral("cancelled"));
         const rd_kafka_metadata_t *raw = nullptr;
-        const rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 1, nullptr, &raw, std::max(1, std::min(slice, remainingMs(deadline))));
+        const rd_kafka_resp_err_t e = rd_kafka_metadata(
+            rk, 1, nullptr, &raw, std::max(1, std::min(slice, remainingMs(deadline))));
         if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
             return MetadataHandle(raw);
-        const bool retryable = e == RD_KAFKA_RESP_ERR__TIMED_OUT || e == RD_KAFKA_RESP_ERR__TRANSPORT;
+        const bool retryable =
+            e == RD_KAFKA_RESP_ERR__TIMED_OUT || e == RD_KAFKA_RESP_ERR__TRANSPORT;
         if (!retryable || remainingMs(deadline) == 0)
-            return tailError(QStringLiteral("no metadata within %1 ms: %2").arg(timeoutMs).arg(errorText(e)),
-                             QStringLiteral("kafka_unreachable"));
+            return tailError(
+                QStringLiteral("no metadata within %1 ms: %2").arg(timeoutMs).arg(errorText(e)),
+                QStringLiteral("kafka_unreachable"));
         slice = std::min(slice * 2, kSliceMs);
     }
 }
 
-}  // namespace
+} // namespace
 
-Result<std::unique_ptr<TopicTail>> TopicTail::open(const TailOptions &options, const std::atomic_bool *cancel)
+Result<std::unique_ptr<TopicTail>> TopicTail::open(const TailOptions &options,
+                                                   const std::atomic_bool *cancel)
 {
     if (options.topic.isEmpty())
         return tailError(QStringLiteral("no topic given"), QStringLiteral("kafka_bad_argument"));
     std::unique_ptr<TopicTail> t(new TopicTail);
     t->m_topic = options.topic;
-    t->m_groupId = QStringLiteral("marketstream-tail-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    t->m_groupId =
+        QStringLiteral("marketstream-tail-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     KafkaSettings s = options.settings;
     // These are what makes the tail harmless; a user property cannot turn them off.
     s.props.insert(QStringLiteral("group.id"), t->m_groupId);
@@ -120,8 +129,10 @@ Result<std::unique_ptr<TopicTail>> TopicTail::open(const TailOptions &options, c
         return tailError(QString::fromUtf8(err), QStringLiteral("kafka_create_failed"));
     conf->release();
     t->m_rk.reset(rk);
-    if (const rd_kafka_resp_err_t e = rd_kafka_poll_set_consumer(rk); e != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return tailError(QStringLiteral("cannot route events: ") + errorText(e), QStringLiteral("kafka_create_failed"));
+    if (const rd_kafka_resp_err_t e = rd_kafka_poll_set_consumer(rk);
+        e != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return tailError(QStringLiteral("cannot route events: ") + errorText(e),
+                         QStringLiteral("kafka_create_failed"));
     if (Status st = t->assignAll(options, cancel); !st)
         return st.error();
     return t;
@@ -141,15 +152,17 @@ Status TopicTail::assignAll(const TailOptions &options, const std::atomic_bool *
     }
     if (!found || found->err != RD_KAFKA_RESP_ERR_NO_ERROR || found->partition_cnt < 1) {
         const rd_kafka_resp_err_t te = found ? found->err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
-        return tailError(QStringLiteral("topic '%1': %2").arg(options.topic.left(100), errorText(te)),
-                         QStringLiteral("kafka_unknown_topic"));
+        return tailError(
+            QStringLiteral("topic '%1': %2").arg(options.topic.left(100), errorText(te)),
+            QStringLiteral("kafka_unknown_topic"));
     }
     m_partitions = found->partition_cnt;
     PartitionListHandle list(rd_kafka_topic_partition_list_new(m_partitions));
     for (int i = 0; i < m_partitions; ++i) {
-        rd_kafka_topic_partition_t *p = rd_kafka_topic_partition_list_add(list.get(), topic.constData(), found->partitions[i].id);
+        rd_kafka_topic_partition_t *p = rd_kafka_topic_partition_list_add(
+            list.get(), topic.constData(), found->partitions[i].id);
         p->offset = options.start == TailStart::Beginning ? RD_KAFKA_OFFSET_BEGINNING
-                  : options.start == TailStart::End       ? RD_KAFKA_OFFSET_END
+                    : options.start == TailStart::End     ? RD_KAFKA_OFFSET_END
                                                           : options.startTimeMs;
     }
     if (options.start == TailStart::Time) {
@@ -158,16 +171,21 @@ Status TopicTail::assignAll(const TailOptions &options, const std::atomic_bool *
         m_minTimestampMs = options.startTimeMs;
         if (cancelled(cancel))
             return tailError(QStringLiteral("cancelled"), QStringLiteral("cancelled"));
-        const rd_kafka_resp_err_t te = rd_kafka_offsets_for_times(rk, list.get(), std::max(1, options.timeoutMs));
+        const rd_kafka_resp_err_t te =
+            rd_kafka_offsets_for_times(rk, list.get(), std::max(1, options.timeoutMs));
         if (te != RD_KAFKA_RESP_ERR_NO_ERROR)
-            return tailError(QStringLiteral("offsets for time %1: %2").arg(options.startTimeMs).arg(errorText(te)),
+            return tailError(QStringLiteral("offsets for time %1: %2")
+                                 .arg(options.startTimeMs)
+                                 .arg(errorText(te)),
                              QStringLiteral("kafka_unreachable"));
         for (int i = 0; i < list->cnt; ++i) {
             rd_kafka_topic_partition_t &p = list->elems[i];
             if (p.err != RD_KAFKA_RESP_ERR_NO_ERROR)
-                return tailError(QStringLiteral("offsets for time, partition %1: %2").arg(p.partition).arg(errorText(p.err)),
+                return tailError(QStringLiteral("offsets for time, partition %1: %2")
+                                     .arg(p.partition)
+                                     .arg(errorText(p.err)),
                                  QStringLiteral("kafka_unreachable"));
-            if (p.offset < 0)  // no message at or after that time in this partition: only new ones
+            if (p.offset < 0) // no message at or after that time in this partition: only new ones
                 p.offset = RD_KAFKA_OFFSET_END;
         }
     }
@@ -181,15 +199,19 @@ Status TopicTail::assignAll(const TailOptions &options, const std::atomic_bool *
         if (cancelled(cancel))
             return tailError(QStringLiteral("cancelled"), QStringLiteral("cancelled"));
         int64_t low = -1, high = -1;
-        const rd_kafka_resp_err_t we =
-            rd_kafka_query_watermark_offsets(rk, topic.constData(), p.partition, &low, &high, std::max(1, remainingMs(deadline)));
+        const rd_kafka_resp_err_t we = rd_kafka_query_watermark_offsets(
+            rk, topic.constData(), p.partition, &low, &high, std::max(1, remainingMs(deadline)));
         if (we != RD_KAFKA_RESP_ERR_NO_ERROR)
-            return tailError(QStringLiteral("end offset of partition %1: %2").arg(p.partition).arg(errorText(we)),
+            return tailError(QStringLiteral("end offset of partition %1: %2")
+                                 .arg(p.partition)
+                                 .arg(errorText(we)),
                              QStringLiteral("kafka_unreachable"));
         p.offset = high;
     }
-    if (const rd_kafka_resp_err_t ae = rd_kafka_assign(rk, list.get()); ae != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return tailError(QStringLiteral("assign failed: ") + errorText(ae), QStringLiteral("kafka_assign_failed"));
+    if (const rd_kafka_resp_err_t ae = rd_kafka_assign(rk, list.get());
+        ae != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return tailError(QStringLiteral("assign failed: ") + errorText(ae),
+                         QStringLiteral("kafka_assign_failed"));
     return {};
 }
 
@@ -212,7 +234,8 @@ TopicTail::~TopicTail()
     rd_kafka_destroy_flags(m_rk.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
 }
 
-Result<std::vector<TailRecord>> TopicTail::poll(int timeoutMs, size_t max, const std::atomic_bool *cancel)
+Result<std::vector<TailRecord>> TopicTail::poll(int timeoutMs, size_t max,
+                                                const std::atomic_bool *cancel)
 {
     std::vector<TailRecord> out;
     rd_kafka_t *rk = m_rk.get();
@@ -227,7 +250,8 @@ Result<std::vector<TailRecord>> TopicTail::poll(int timeoutMs, size_t max, const
             continue;
         }
         if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-            if (m_minTimestampMs < 0 || rd_kafka_message_timestamp(m.get(), nullptr) >= m_minTimestampMs)
+            if (m_minTimestampMs < 0 ||
+                rd_kafka_message_timestamp(m.get(), nullptr) >= m_minTimestampMs)
                 out.push_back(toRecord(m.get()));
             continue;
         }
@@ -238,7 +262,8 @@ Result<std::vector<TailRecord>> TopicTail::poll(int timeoutMs, size_t max, const
                 rd_kafka_fatal_error(rk, buf, sizeof buf);
                 why = QString::fromUtf8(buf);
             }
-            return tailError(QStringLiteral("topic '%1': %2").arg(m_topic.left(100), why), QStringLiteral("kafka_tail_failed"));
+            return tailError(QStringLiteral("topic '%1': %2").arg(m_topic.left(100), why),
+                             QStringLiteral("kafka_tail_failed"));
         }
         // A transient error (broker down, reset after retention): the client retries by itself.
     }
@@ -251,11 +276,15 @@ Status TopicTail::pause()
         return {};
     PartitionListHandle parts;
     rd_kafka_topic_partition_list_t *raw = nullptr;
-    if (const rd_kafka_resp_err_t e = rd_kafka_assignment(m_rk.get(), &raw); e != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return tailError(QStringLiteral("assignment: ") + errorText(e), QStringLiteral("kafka_pause_failed"));
+    if (const rd_kafka_resp_err_t e = rd_kafka_assignment(m_rk.get(), &raw);
+        e != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return tailError(QStringLiteral("assignment: ") + errorText(e),
+                         QStringLiteral("kafka_pause_failed"));
     parts.reset(raw);
-    if (const rd_kafka_resp_err_t e = rd_kafka_pause_partitions(m_rk.get(), parts.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return tailError(QStringLiteral("pause: ") + errorText(e), QStringLiteral("kafka_pause_failed"));
+    if (const rd_kafka_resp_err_t e = rd_kafka_pause_partitions(m_rk.get(), parts.get());
+        e != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return tailError(QStringLiteral("pause: ") + errorText(e),
+                         QStringLiteral("kafka_pause_failed"));
     m_paused = true;
     return {};
 }
@@ -266,19 +295,25 @@ Status TopicTail::resume()
         return {};
     PartitionListHandle parts;
     rd_kafka_topic_partition_list_t *raw = nullptr;
-    if (const rd_kafka_resp_err_t e = rd_kafka_assignment(m_rk.get(), &raw); e != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return tailError(QStringLiteral("assignment: ") + errorText(e), QStringLiteral("kafka_resume_failed"));
+    if (const rd_kafka_resp_err_t e = rd_kafka_assignment(m_rk.get(), &raw);
+        e != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return tailError(QStringLiteral("assignment: ") + errorText(e),
+                         QStringLiteral("kafka_resume_failed"));
     parts.reset(raw);
-    if (const rd_kafka_resp_err_t e = rd_kafka_resume_partitions(m_rk.get(), parts.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return tailError(QStringLiteral("resume: ") + errorText(e), QStringLiteral("kafka_resume_failed"));
+    if (const rd_kafka_resp_err_t e = rd_kafka_resume_partitions(m_rk.get(), parts.get());
+        e != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return tailError(QStringLiteral("resume: ") + errorText(e),
+                         QStringLiteral("kafka_resume_failed"));
     m_paused = false;
     return {};
 }
 
-Result<QStringList> TopicTail::listTopics(const KafkaSettings &settings, int timeoutMs, const std::atomic_bool *cancel)
+Result<QStringList> TopicTail::listTopics(const KafkaSettings &settings, int timeoutMs,
+                                          const std::atomic_bool *cancel)
 {
-    const QMap<QString, QString> defaults{{QStringLiteral("client.id"), QStringLiteral("marketstream-tail")},
-                                          {QStringLiteral("log_level"), QStringLiteral("3")}};
+    const QMap<QString, QString> defaults{
+        {QStringLiteral("client.id"), QStringLiteral("marketstream-tail")},
+        {QStringLiteral("log_level"), QStringLiteral("3")}};
     auto conf = buildConf(settings, defaults);
     if (!conf)
         return conf.error();
@@ -294,11 +329,12 @@ Result<QStringList> TopicTail::listTopics(const KafkaSettings &settings, int tim
     QStringList names;
     for (int i = 0; i < md.value()->topic_cnt; ++i) {
         const QString name = QString::fromUtf8(md.value()->topics[i].topic);
-        if (md.value()->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR && !name.startsWith(QLatin1String("__")))
+        if (md.value()->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+            !name.startsWith(QLatin1String("__")))
             names.append(name);
     }
     names.sort();
     return names;
 }
 
-}  // namespace ms::kafka
+} // namespace ms::kafka

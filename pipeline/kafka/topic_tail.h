@@ -16,7 +16,6 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
-
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -36,7 +35,7 @@ struct TailOptions
     // TailStart::Time: each partition starts at its first message with a timestamp >= this (the
     // broker's offsets-for-times; no such message: only new ones), and older ones are skipped.
     qint64 startTimeMs = 0;
-    int timeoutMs = 10000;   // metadata and offsets-for-times lookups at open()
+    int timeoutMs = 10000; // metadata and offsets-for-times lookups at open()
 };
 
 // One message, copied out of librdkafka (the buffer handed to the GUI owns its data).
@@ -45,17 +44,18 @@ struct TailRecord
     QString topic;
     int32_t partition = -1;
     int64_t offset = -1;
-    int64_t timestampMs = -1;  // -1: the message has none
+    int64_t timestampMs = -1; // -1: the message has none
     bool logAppendTime = false;
-    std::optional<QByteArray> key;    // nullopt: a NULL key (not the same as an empty one)
-    std::optional<QByteArray> value;  // nullopt: a tombstone
+    std::optional<QByteArray> key;   // nullopt: a NULL key (not the same as an empty one)
+    std::optional<QByteArray> value; // nullopt: a tombstone
     QList<std::pair<QString, std::optional<QByteArray>>> headers;
 };
 
 class TopicTail
 {
 public:
-    static Result<std::unique_ptr<TopicTail>> open(const TailOptions &options, const std::atomic_bool *cancel = nullptr);
+    static Result<std::unique_ptr<TopicTail>> open(const TailOptions &options,
+                                                   const std::atomic_bool *cancel = nullptr);
     ~TopicTail();
     TopicTail(const TopicTail &) = delete;
     TopicTail &operator=(const TopicTail &) = delete;
@@ -63,7 +63,8 @@ public:
     // Waits up to timeoutMs for the first message, then takes what is already there, up to `max`.
     // Transient broker errors (all brokers down, a partition EOF) are not errors; a fatal client
     // error or an unknown topic is.
-    Result<std::vector<TailRecord>> poll(int timeoutMs, size_t max, const std::atomic_bool *cancel = nullptr);
+    Result<std::vector<TailRecord>> poll(int timeoutMs, size_t max,
+                                         const std::atomic_bool *cancel = nullptr);
 
     Status pause();
     Status resume();
@@ -86,7 +87,7 @@ private:
     QString m_groupId;
     int m_partitions = 0;
     bool m_paused = false;
-    int64_t m_minTimestampMs = -1;  // TailStart::Time: older messages are skipped
+    int64_t m_minTimestampMs = -1; // TailStart::Time: older messages are skipped
 };
 
-}  // namespace ms::kafka
+} // namespace ms::kafka

@@ -20,7 +20,8 @@ RetentionWorker::RetentionWorker(RetentionWorkerOptions options, MetricsRegistry
 
 Status RetentionWorker::run(const std::atomic_bool &stop)
 {
-    const QString name = QStringLiteral("ms-retention-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString name =
+        QStringLiteral("ms-retention-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     Status result;
     {
         auto opened = openDatabase(m_options.database, name);
@@ -48,17 +49,20 @@ Status RetentionWorker::run(const std::atomic_bool &stop)
             const bool due = passed ? sincePass.elapsed() >= m_options.passEveryMs
                                     : sinceStart.elapsed() >= m_options.firstPassAfterMs;
             if (due && m_options.policy.enabled()) {
-                const Result<RetentionReport> r = job.runOnce(QDateTime::currentMSecsSinceEpoch(), &stop, [&] {
-                    QThread::msleep(qulonglong(std::max(0, m_options.yieldBetweenBatchesMs)));
-                });
+                const Result<RetentionReport> r =
+                    job.runOnce(QDateTime::currentMSecsSinceEpoch(), &stop, [&] {
+                        QThread::msleep(qulonglong(std::max(0, m_options.yieldBetweenBatchesMs)));
+                    });
                 passed = true;
                 sincePass.start();
                 ++m_passes;
                 if (!r) {
-                    qCWarning(lcRetention).noquote() << r.errorMessage() << "(retried at the next pass)";
+                    qCWarning(lcRetention).noquote()
+                        << r.errorMessage() << "(retried at the next pass)";
                 } else if (r->ticksDeleted || r->candlesDeleted || r->pagesReclaimed) {
                     qCInfo(lcRetention).noquote()
-                        << QStringLiteral("Retention: %1 ticks and %2 1 s candles deleted, %3 pages reclaimed, %4 "
+                        << QStringLiteral("Retention: %1 ticks and %2 1 s candles deleted, %3 "
+                                          "pages reclaimed, %4 "
                                           "batches, longest %5 ms")
                                .arg(r->ticksDeleted)
                                .arg(r->candlesDeleted)
@@ -71,11 +75,11 @@ Status RetentionWorker::run(const std::atomic_bool &stop)
                 sinceSize.start();
                 continue;
             }
-            QThread::msleep(100);  // the stop flag is seen within this
+            QThread::msleep(100); // the stop flag is seen within this
         }
     }
     closeDatabase(name);
     return result;
 }
 
-}  // namespace ms
+} // namespace ms

@@ -40,4 +40,4 @@ private:
     std::atomic<qint64> m_passes{0};
 };
 
-}  // namespace ms
+} // namespace ms

@@ -8,14 +8,13 @@
 // `PRAGMA incremental_vacuum(N)` in steps (auto_vacuum=INCREMENTAL: set before the first table on
 // new files, see openDatabase(); prepare() converts an existing small file once).
 //
-// Candles stay equal to their recomputation from the remaining ticks for every bucket after the tick
-// cutoff: the cutoff is aligned down to a bucket boundary of every candle interval (a bucket is
-// either whole or gone from the tick tables), see retentionTickCutoffMs().
+// Candles stay equal to their recomputation from the remaining ticks for every bucket after the
+// tick cutoff: the cutoff is aligned down to a bucket boundary of every candle interval (a bucket
+// is either whole or gone from the tick tables), see retentionTickCutoffMs().
 #include "model/result.h"
 
 #include <QList>
 #include <QSqlDatabase>
-
 #include <atomic>
 #include <functional>
 
@@ -23,29 +22,30 @@ namespace ms {
 
 struct RetentionPolicy
 {
-    int tickDays = 0;             // 0 = raw ticks kept forever
-    int oneSecondCandleDays = 0;  // 0 = 1 s candles kept forever
+    int tickDays = 0;            // 0 = raw ticks kept forever
+    int oneSecondCandleDays = 0; // 0 = 1 s candles kept forever
     QList<int> candleIntervalsSec{1, 60, 300, 3600};
-    int batchRows = 500;          // rows per DELETE statement (bench_retention: 2,000 let a writer wait 1.5 s once)
+    int batchRows =
+        500; // rows per DELETE statement (bench_retention: 2,000 let a writer wait 1.5 s once)
     int vacuumPagesPerStep = 512; // SQLite pages per incremental_vacuum step (2 MiB at 4 KiB pages)
     bool enabled() const { return tickDays > 0 || oneSecondCandleDays > 0; }
 };
 
 struct RetentionReport
 {
-    qint64 tickCutoffMs = -1;     // ticks before this were deleted (-1: kept forever)
-    qint64 candleCutoffMs = -1;   // 1 s candles starting before this were deleted
+    qint64 tickCutoffMs = -1;   // ticks before this were deleted (-1: kept forever)
+    qint64 candleCutoffMs = -1; // 1 s candles starting before this were deleted
     qint64 ticksDeleted = 0;
     qint64 candlesDeleted = 0;
-    qint64 pagesReclaimed = 0;    // SQLite pages given back to the file system
-    int batches = 0;              // DELETE statements and vacuum steps
-    qint64 longestBatchUs = 0;    // the longest one: what a pipeline transaction may wait
-    qint64 deleteUs = 0;          // time spent deleting (all batches)
+    qint64 pagesReclaimed = 0; // SQLite pages given back to the file system
+    int batches = 0;           // DELETE statements and vacuum steps
+    qint64 longestBatchUs = 0; // the longest one: what a pipeline transaction may wait
+    qint64 deleteUs = 0;       // time spent deleting (all batches)
     bool cancelled = false;
 };
 
-// now − tickDays, aligned down to a bucket start of every interval (their least common multiple when
-// it is at most a week, else a UTC day). -1 when ticks are kept forever.
+// now − tickDays, aligned down to a bucket start of every interval (their least common multiple
+// when it is at most a week, else a UTC day). -1 when ticks are kept forever.
 qint64 retentionTickCutoffMs(const RetentionPolicy &policy, qint64 nowMs);
 // now − oneSecondCandleDays, on a whole second. -1 when 1 s candles are kept forever.
 qint64 retentionCandleCutoffMs(const RetentionPolicy &policy, qint64 nowMs);
@@ -73,15 +73,17 @@ public:
                                     const std::function<void()> &betweenBatches = {});
 
 private:
-    Status deleteTicks(const QString &table, qint64 cutoffMs, RetentionReport &report, const std::atomic_bool *cancel,
-                       const std::function<void()> &between);
-    Status deleteOneSecondCandles(qint64 cutoffMs, RetentionReport &report, const std::atomic_bool *cancel,
+    Status deleteTicks(const QString &table, qint64 cutoffMs, RetentionReport &report,
+                       const std::atomic_bool *cancel, const std::function<void()> &between);
+    Status deleteOneSecondCandles(qint64 cutoffMs, RetentionReport &report,
+                                  const std::atomic_bool *cancel,
                                   const std::function<void()> &between);
-    Status vacuum(RetentionReport &report, const std::atomic_bool *cancel, const std::function<void()> &between);
+    Status vacuum(RetentionReport &report, const std::atomic_bool *cancel,
+                  const std::function<void()> &between);
 
     QSqlDatabase m_db;
     RetentionPolicy m_policy;
     bool m_postgres = false;
 };
 
-}  // namespace ms
+} // namespace ms

@@ -11,7 +11,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <set>
 
 using namespace ms::kafka;
@@ -26,7 +25,7 @@ private:
 
     void startTail(QProcess &app, const QStringList &args)
     {
-        app.setWorkingDirectory(m_dir.path());  // no stray .env
+        app.setWorkingDirectory(m_dir.path()); // no stray .env
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("KAFKA_BOOTSTRAP_SERVERS"));
         env.remove(QStringLiteral("QT_LOGGING_RULES"));
@@ -44,7 +43,7 @@ private:
             QJsonParseError err{};
             const QJsonDocument doc = QJsonDocument::fromJson(line, &err);
             if (err.error != QJsonParseError::NoError || !doc.isObject())
-                return {};  // one bad line fails the caller's count check
+                return {}; // one bad line fails the caller's count check
             objects.append(doc.object());
         }
         return objects;
@@ -70,7 +69,10 @@ private Q_SLOTS:
         // Dead letters as the consumer writes them: the reason in a header, the raw bytes as value.
         for (int i = 0; i < 4; ++i) {
             const Headers h{{"ms-reason", "invalid_json"}, {"ms-seq", std::to_string(i)}};
-            QVERIFY(p.value()->produce("crypto_topic.dlq", "k", "not json " + std::to_string(i), m_stop, &h).ok());
+            QVERIFY(
+                p.value()
+                    ->produce("crypto_topic.dlq", "k", "not json " + std::to_string(i), m_stop, &h)
+                    .ok());
         }
         QCOMPARE(p.value()->flush(10000), 0);
     }
@@ -90,8 +92,8 @@ private Q_SLOTS:
         QFETCH(int, max);
         QFETCH(QString, header);
         QProcess app;
-        startTail(app, {topic, u"--from-beginning"_qs, u"--max"_qs, QString::number(max), u"--kafka"_qs,
-                        m_broker->bootstrapServers()});
+        startTail(app, {topic, u"--from-beginning"_qs, u"--max"_qs, QString::number(max),
+                        u"--kafka"_qs, m_broker->bootstrapServers()});
         QVERIFY(app.waitForFinished(30000));
         QCOMPARE(app.exitStatus(), QProcess::NormalExit);
         QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
@@ -103,23 +105,27 @@ private Q_SLOTS:
             QVERIFY(o.value(u"partition").toInt(-1) >= 0);
             QVERIFY(o.value(u"offset").toInteger(-1) >= 0);
             QVERIFY(o.value(u"timestamp").toInteger(-1) > 0);
-            QCOMPARE(o.value(u"headers").toArray().at(0).toObject().value(u"name").toString(), header);
+            QCOMPARE(o.value(u"headers").toArray().at(0).toObject().value(u"name").toString(),
+                     header);
             QVERIFY(!o.value(u"value").isUndefined());
             seen.insert({o.value(u"partition").toInt(), o.value(u"offset").toInteger()});
         }
-        QCOMPARE(int(seen.size()), max);  // no message twice
+        QCOMPARE(int(seen.size()), max); // no message twice
         if (topic.endsWith(u".dlq"))
             QVERIFY(lines.first().value(u"value").toString().startsWith(u"not json"));
         else
-            QCOMPARE(lines.first().value(u"value").toObject().value(u"symbol").toString(), u"BTC"_qs);
+            QCOMPARE(lines.first().value(u"value").toObject().value(u"symbol").toString(),
+                     u"BTC"_qs);
     }
 
     void sigtermEndsItWithinTwoSeconds()
     {
         QProcess app;
-        startTail(app, {u"crypto_topic"_qs, u"--from-beginning"_qs, u"--kafka"_qs, m_broker->bootstrapServers()});
+        startTail(app, {u"crypto_topic"_qs, u"--from-beginning"_qs, u"--kafka"_qs,
+                        m_broker->bootstrapServers()});
         QByteArray out;
-        QTRY_VERIFY_WITH_TIMEOUT((out += app.readAllStandardOutput()).count('\n') >= 10, 30000);  // it is reading
+        QTRY_VERIFY_WITH_TIMEOUT((out += app.readAllStandardOutput()).count('\n') >= 10,
+                                 30000); // it is reading
         QElapsedTimer clock;
         clock.start();
         app.terminate();
@@ -135,7 +141,8 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<int>("exitCode");
         QTest::newRow("unknown topic") << QStringList{u"no_such_topic"_qs} << 1;
-        QTest::newRow("unreachable cluster") << QStringList{u"crypto_topic"_qs, u"--timeout"_qs, u"1"_qs} << 3;
+        QTest::newRow("unreachable cluster")
+            << QStringList{u"crypto_topic"_qs, u"--timeout"_qs, u"1"_qs} << 3;
     }
 
     void failuresHaveTheirExitCodes()
@@ -148,7 +155,8 @@ private Q_SLOTS:
         QVERIFY(app.waitForFinished(20000));
         QCOMPARE(app.exitCode(), exitCode);
         const QByteArray err = app.readAllStandardError();
-        QVERIFY2(err.startsWith("marketstream tail: ") && err.count('\n') == 1, err.constData());  // one line
+        QVERIFY2(err.startsWith("marketstream tail: ") && err.count('\n') == 1,
+                 err.constData()); // one line
     }
 
     void cleanupTestCase() { m_broker.reset(); }

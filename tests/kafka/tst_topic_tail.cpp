@@ -14,7 +14,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
-
 #include <map>
 #include <set>
 #include <thread>
@@ -69,7 +68,8 @@ std::vector<int64_t> committed(const EmbeddedBroker &broker, const QString &grou
     return out;
 }
 
-bool commitFor(const EmbeddedBroker &broker, const QString &group, const std::vector<int64_t> &offsets)
+bool commitFor(const EmbeddedBroker &broker, const QString &group,
+               const std::vector<int64_t> &offsets)
 {
     KafkaSettings s = test::settingsFor(broker);
     s.props.insert(QStringLiteral("group.id"), group);
@@ -83,11 +83,12 @@ bool commitFor(const EmbeddedBroker &broker, const QString &group, const std::ve
     conf->release();
     PartitionListHandle list(rd_kafka_topic_partition_list_new(int(offsets.size())));
     for (size_t p = 0; p < offsets.size(); ++p)
-        rd_kafka_topic_partition_list_add(list.get(), kTopic.c_str(), int32_t(p))->offset = offsets[p];
+        rd_kafka_topic_partition_list_add(list.get(), kTopic.c_str(), int32_t(p))->offset =
+            offsets[p];
     return rd_kafka_commit(rk.get(), list.get(), 0) == RD_KAFKA_RESP_ERR_NO_ERROR;
 }
 
-}  // namespace
+} // namespace
 
 class TestTopicTail : public QObject
 {
@@ -115,8 +116,8 @@ private:
         po.headers = &h;
         po.timestampMs = tsMs;
         const std::string value = "{\"seq\":" + std::to_string(seq) + "}";
-        return m_producer->produce(topic, "k" + std::to_string(seq % 5), value, m_stop, po).ok()
-            && m_producer->flush(10000) == 0;
+        return m_producer->produce(topic, "k" + std::to_string(seq % 5), value, m_stop, po).ok() &&
+               m_producer->flush(10000) == 0;
     }
 
 private Q_SLOTS:
@@ -148,7 +149,7 @@ private Q_SLOTS:
         std::set<int> seqs;
         std::map<int32_t, int64_t> nextOffset;
         for (const TailRecord &r : got) {
-            QCOMPARE(r.offset, nextOffset[r.partition]++);  // each partition in order, from 0
+            QCOMPARE(r.offset, nextOffset[r.partition]++); // each partition in order, from 0
             QCOMPARE(r.headers.size(), 2);
             QCOMPARE(r.headers.at(0).first, QStringLiteral("seq"));
             const int seq = r.headers.at(0).second->toInt();
@@ -167,9 +168,9 @@ private Q_SLOTS:
         // holds on any broker: nothing older than the time is shown, newer messages are.
         auto tail = TopicTail::open(options(TailStart::Time, kT0 + 500'000));
         QVERIFY2(tail.ok(), qPrintable(tail.errorMessage()));
-        QVERIFY(produce(200, kT0 + 5'000));    // older than the start time
-        QVERIFY(produce(201, kT0 + 600'000));  // newer
-        const std::vector<TailRecord> got = readUntil(*tail.value(), 100, 3000);  // all there is
+        QVERIFY(produce(200, kT0 + 5'000));   // older than the start time
+        QVERIFY(produce(201, kT0 + 600'000)); // newer
+        const std::vector<TailRecord> got = readUntil(*tail.value(), 100, 3000); // all there is
         QCOMPARE(got.size(), size_t(1));
         QCOMPARE(got.front().timestampMs, kT0 + 600'000);
     }
@@ -178,7 +179,7 @@ private Q_SLOTS:
     {
         auto tail = TopicTail::open(options(TailStart::End));
         QVERIFY2(tail.ok(), qPrintable(tail.errorMessage()));
-        QVERIFY(readUntil(*tail.value(), 1, 1000).empty());  // nothing old
+        QVERIFY(readUntil(*tail.value(), 1, 1000).empty()); // nothing old
         QVERIFY(produce(100, kT0 + 100'000));
         std::vector<TailRecord> got = readUntil(*tail.value(), 1, 10000);
         QCOMPARE(got.size(), size_t(1));
@@ -187,7 +188,7 @@ private Q_SLOTS:
         QVERIFY(tail.value()->pause().ok());
         QVERIFY(tail.value()->paused());
         QVERIFY(produce(101, kT0 + 101'000));
-        QVERIFY(readUntil(*tail.value(), 1, 1500).empty());  // paused: nothing comes
+        QVERIFY(readUntil(*tail.value(), 1, 1500).empty()); // paused: nothing comes
         QVERIFY(tail.value()->resume().ok());
         got = readUntil(*tail.value(), 1, 10000);
         QCOMPARE(got.size(), size_t(1));
@@ -196,7 +197,8 @@ private Q_SLOTS:
 
     void readsWithoutCommittingOrJoining()
     {
-        const std::vector<int64_t> before = committed(*m_broker, QStringLiteral("marketstream"), m_partitions);
+        const std::vector<int64_t> before =
+            committed(*m_broker, QStringLiteral("marketstream"), m_partitions);
         QCOMPARE(before, (std::vector<int64_t>{3, 4, 5}));
         QString tailGroup;
         {
@@ -205,7 +207,7 @@ private Q_SLOTS:
             tailGroup = tail.value()->groupId();
             QVERIFY(tailGroup.startsWith(u"marketstream-tail-"));
             QVERIFY(readUntil(*tail.value(), size_t(m_initial), 20000).size() >= size_t(m_initial));
-        }  // closed: a consumer that auto-commits would commit here at the latest
+        } // closed: a consumer that auto-commits would commit here at the latest
         QCOMPARE(committed(*m_broker, QStringLiteral("marketstream"), m_partitions), before);
         QCOMPARE(committed(*m_broker, tailGroup, m_partitions),
                  std::vector<int64_t>(size_t(m_partitions), RD_KAFKA_OFFSET_INVALID));
@@ -224,7 +226,8 @@ private Q_SLOTS:
         const QJsonObject json = QJsonDocument::fromJson(tailRecordLine(got.front())).object();
         QVERIFY(json.value(u"key").isNull());
         QCOMPARE(json.value(u"value_encoding").toString(), QStringLiteral("base64"));
-        QCOMPARE(QByteArray::fromBase64(json.value(u"value").toString().toLatin1()), got.front().value.value());
+        QCOMPARE(QByteArray::fromBase64(json.value(u"value").toString().toLatin1()),
+                 got.front().value.value());
     }
 
     void jsonValueIsEmbedded()
@@ -238,12 +241,15 @@ private Q_SLOTS:
         r.value = QByteArray(R"({"symbol":"BTC","price":1.5})");
         r.headers.append({QStringLiteral("h"), std::nullopt});
         const QJsonObject json = QJsonDocument::fromJson(tailRecordLine(r)).object();
-        QCOMPARE(json.value(u"value").toObject().value(u"symbol").toString(), QStringLiteral("BTC"));
+        QCOMPARE(json.value(u"value").toObject().value(u"symbol").toString(),
+                 QStringLiteral("BTC"));
         QCOMPARE(json.value(u"offset").toInteger(), 7);
-        QCOMPARE(json.value(u"timestamp_iso").toString(), QStringLiteral("2023-11-14T22:13:20.000Z"));
+        QCOMPARE(json.value(u"timestamp_iso").toString(),
+                 QStringLiteral("2023-11-14T22:13:20.000Z"));
         QVERIFY(json.value(u"headers").toArray().at(0).toObject().value(u"value").isNull());
         r.value = QByteArray("{not json");
-        QCOMPARE(QJsonDocument::fromJson(tailRecordLine(r)).object().value(u"value").toString(), QStringLiteral("{not json"));
+        QCOMPARE(QJsonDocument::fromJson(tailRecordLine(r)).object().value(u"value").toString(),
+                 QStringLiteral("{not json"));
     }
 
     void unknownTopicIsAnError()
@@ -275,14 +281,16 @@ private Q_SLOTS:
         QElapsedTimer clock;
         clock.start();
         std::thread canceller([&] {
-            std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the cancel arrives mid-wait
+            std::this_thread::sleep_for(
+                std::chrono::milliseconds(300)); // the cancel arrives mid-wait
             cancel.store(true);
         });
         auto tail = TopicTail::open(o, &cancel);
         canceller.join();
         QVERIFY(!tail.ok());
         QCOMPARE(tail.error().code, QStringLiteral("cancelled"));
-        QVERIFY2(clock.elapsed() < 5000, "a cancel is seen within one slice, not at the 60 s timeout");
+        QVERIFY2(clock.elapsed() < 5000,
+                 "a cancel is seen within one slice, not at the 60 s timeout");
     }
 
     void bufferDropsTheOldestWhenFull()

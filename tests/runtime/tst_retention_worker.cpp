@@ -10,7 +10,6 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <thread>
 
 using namespace ms;
@@ -23,8 +22,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<int>("tickDays");
         QTest::addColumn<int>("expectedLeft");
-        QTest::newRow("2 days") << 2 << 10;    // the 10 recent ticks
-        QTest::newRow("forever") << 0 << 20;  // nothing deleted, the size still measured
+        QTest::newRow("2 days") << 2 << 10;  // the 10 recent ticks
+        QTest::newRow("forever") << 0 << 20; // nothing deleted, the size still measured
     }
 
     void deletesOldTicksAndReportsTheSize()
@@ -41,11 +40,14 @@ private Q_SLOTS:
             QSqlQuery q(db.value());
             const qint64 now = QDateTime::currentMSecsSinceEpoch();
             for (int i = 0; i < 20; ++i) {
-                const qint64 ts = i < 10 ? now - 5 * 86'400'000LL + i : now - 60'000 + i;  // 10 old, 10 recent
-                QVERIFY(q.exec(QStringLiteral("INSERT INTO crypto_data (symbol, price, \"timestamp\", source, kind, trade_id) "
-                                              "VALUES ('BTC', 1, '%1', 'simulator', 'trade', 't%2')")
-                                   .arg(storage_detail::timeParam(ts))
-                                   .arg(i)));
+                const qint64 ts =
+                    i < 10 ? now - 5 * 86'400'000LL + i : now - 60'000 + i; // 10 old, 10 recent
+                QVERIFY(
+                    q.exec(QStringLiteral("INSERT INTO crypto_data (symbol, price, \"timestamp\", "
+                                          "source, kind, trade_id) "
+                                          "VALUES ('BTC', 1, '%1', 'simulator', 'trade', 't%2')")
+                               .arg(storage_detail::timeParam(ts))
+                               .arg(i)));
             }
             q = QSqlQuery();
             db = makeError(QString());

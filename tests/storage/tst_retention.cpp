@@ -1,9 +1,10 @@
 // Retention on SQLite and on a real PostgreSQL server: only what is older than the policy goes
-// (rows at the boundary checked to the millisecond), every candle after the tick cutoff still equals
-// its recomputation from the remaining ticks, coarser candles and late_ticks stay whole, a second
-// pass deletes nothing, and on SQLite the file shrinks (incremental vacuum), also for a file made
-// before auto_vacuum was set.
+// (rows at the boundary checked to the millisecond), every candle after the tick cutoff still
+// equals its recomputation from the remaining ticks, coarser candles and late_ticks stay whole, a
+// second pass deletes nothing, and on SQLite the file shrinks (incremental vacuum), also for a file
+// made before auto_vacuum was set.
 #include "pg_server.h"
+#include "retention_fixture.h"
 #include "storage/database.h"
 #include "storage/retention.h"
 #include "storage/sql_time.h"
@@ -13,52 +14,13 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <cmath>
 #include <map>
 #include <tuple>
 
 using namespace ms;
 
-namespace {
-
-constexpr qint64 kDayMs = 86'400'000;
-const qint64 kNow = QDateTime::fromString(QStringLiteral("2026-06-10T12:34:56.789Z"), Qt::ISODateWithMs).toMSecsSinceEpoch();
-const QList<int> kIntervals{1, 60, 300, 3600};
-
-struct T
-{
-    QString table, asset, symbol;
-    qint64 ts;
-    double price, volume;
-};
-
-struct C
-{
-    double open = 0, high = 0, low = 0, close = 0, volume = 0;
-    qint64 trades = 0, first = 0, last = 0;
-};
-using CandleKey = std::tuple<QString, QString, int, qint64>;  // asset, symbol, interval, bucket
-
-std::map<CandleKey, C> candlesOf(const std::vector<T> &ticks)
-{
-    std::map<CandleKey, C> out;
-    for (const T &t : ticks) {
-        for (int iv : kIntervals) {
-            const qint64 bucket = t.ts / (iv * 1000LL) * (iv * 1000LL);
-            C &c = out[{t.asset, t.symbol, iv, bucket}];
-            if (c.trades == 0 || t.ts < c.first) { c.first = t.ts; c.open = t.price; }
-            if (c.trades == 0 || t.ts > c.last) { c.last = t.ts; c.close = t.price; }
-            c.high = c.trades ? std::max(c.high, t.price) : t.price;
-            c.low = c.trades ? std::min(c.low, t.price) : t.price;
-            c.volume += t.volume;
-            ++c.trades;
-        }
-    }
-    return out;
-}
-
-}  // namespace
+using namespace retention_fixture;
 
 class TstRetention : public QObject
 {
@@ -70,16 +32,20 @@ private:
 
     QString time(bool pg, qint64 ms) const
     {
-        return pg ? storage_detail::timeParam(ms) + QStringLiteral("+00") : storage_detail::timeParam(ms);
+        return pg ? storage_detail::timeParam(ms) + QStringLiteral("+00")
+                  : storage_detail::timeParam(ms);
     }
-    bool insertAll(QSqlDatabase &db, bool pg, const std::vector<T> &ticks, const std::map<CandleKey, C> &candles)
+    bool insertAll(QSqlDatabase &db, bool pg, const std::vector<T> &ticks,
+                   const std::map<CandleKey, C> &candles)
     {
         if (!db.transaction())
             return false;
         QSqlQuery q(db);
         for (const QString table : {QStringLiteral("crypto_data"), QStringLiteral("stock_data")}) {
-            if (!q.prepare(QStringLiteral("INSERT INTO %1 (symbol, price, \"timestamp\", currency, volume, source, kind, trade_id) "
-                                     "VALUES (?, ?, ?, 'USD', ?, 'simulator', 'trade', ?)").arg(table))) {
+            if (!q.prepare(QStringLiteral("INSERT INTO %1 (symbol, price, \"timestamp\", currency, "
+                                          "volume, source, kind, trade_id) "
+                                          "VALUES (?, ?, ?, 'USD', ?, 'simulator', 'trade', ?)")
+                               .arg(table))) {
                 qWarning("prepare: %s", qPrintable(q.lastError().text()));
                 return false;
             }
@@ -98,18 +64,22 @@ private:
                 }
             }
         }
-        const bool candlesPrepared = q.prepare(QStringLiteral("INSERT INTO candles (asset_class, symbol, currency, interval_s, bucket_start, open, high, low, "
-                                 "close, volume, vwap, trades, first_ts, last_ts, is_final) "
-                                 "VALUES (?, ?, 'USD', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, %1)").arg(pg ? u"true"_qs : u"1"_qs));
+        const bool candlesPrepared =
+            q.prepare(QStringLiteral("INSERT INTO candles (asset_class, symbol, currency, "
+                                     "interval_s, bucket_start, open, high, low, "
+                                     "close, volume, vwap, trades, first_ts, last_ts, is_final) "
+                                     "VALUES (?, ?, 'USD', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, %1)")
+                          .arg(pg ? u"true"_qs : u"1"_qs));
         if (!candlesPrepared) {
             qWarning("prepare: %s", qPrintable(q.lastError().text()));
             return false;
         }
         for (const auto &[k, c] : candles) {
-            for (const QVariant &v : {QVariant(std::get<0>(k)), QVariant(std::get<1>(k)), QVariant(std::get<2>(k)),
-                                      QVariant(time(pg, std::get<3>(k))), QVariant(c.open), QVariant(c.high),
-                                      QVariant(c.low), QVariant(c.close), QVariant(c.volume), QVariant(c.close),
-                                      QVariant(c.trades), QVariant(time(pg, c.first)), QVariant(time(pg, c.last))})
+            for (const QVariant &v :
+                 {QVariant(std::get<0>(k)), QVariant(std::get<1>(k)), QVariant(std::get<2>(k)),
+                  QVariant(time(pg, std::get<3>(k))), QVariant(c.open), QVariant(c.high),
+                  QVariant(c.low), QVariant(c.close), QVariant(c.volume), QVariant(c.close),
+                  QVariant(c.trades), QVariant(time(pg, c.first)), QVariant(time(pg, c.last))})
                 q.addBindValue(v);
             if (!q.exec()) {
                 qWarning("%s", qPrintable(q.lastError().text()));
@@ -117,9 +87,12 @@ private:
             }
         }
         // A late tick long before every cutoff: late_ticks is never pruned.
-        if (!q.exec(QStringLiteral("INSERT INTO late_ticks (source, symbol, trade_id, interval_s, asset_class, currency, "
-                                   "\"timestamp\", price, volume, watermark) VALUES ('simulator', 'BTC', 'late-1', 60, "
-                                   "'crypto', 'USD', '%1', 1, 1, '%1')").arg(time(pg, kNow - 30 * kDayMs)))) {
+        if (!q.exec(QStringLiteral("INSERT INTO late_ticks (source, symbol, trade_id, interval_s, "
+                                   "asset_class, currency, "
+                                   "\"timestamp\", price, volume, watermark) VALUES ('simulator', "
+                                   "'BTC', 'late-1', 60, "
+                                   "'crypto', 'USD', '%1', 1, 1, '%1')")
+                        .arg(time(pg, kNow - 30 * kDayMs)))) {
             qWarning("%s: %s", qPrintable(q.lastQuery()), qPrintable(q.lastError().text()));
             return false;
         }
@@ -128,18 +101,23 @@ private:
     std::vector<T> readTicks(QSqlDatabase &db)
     {
         std::vector<T> out;
-        for (const auto &[table, asset] : {std::pair{QStringLiteral("crypto_data"), QStringLiteral("crypto")},
-                                           std::pair{QStringLiteral("stock_data"), QStringLiteral("stock")}}) {
+        for (const auto &[table, asset] :
+             {std::pair{QStringLiteral("crypto_data"), QStringLiteral("crypto")},
+              std::pair{QStringLiteral("stock_data"), QStringLiteral("stock")}}) {
             QSqlQuery q(db);
-            // Text in both backends (PostgreSQL: the UTC text form), parsed like the app's reads do.
-            const QString ts = db.driverName() == u"QPSQL"
-                ? QStringLiteral("to_char(\"timestamp\" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS')")
-                : QStringLiteral("\"timestamp\"");
+            // Text in both backends (PostgreSQL: the UTC text form), parsed like the app's reads
+            // do.
+            const QString ts =
+                db.driverName() == u"QPSQL"
+                    ? QStringLiteral(
+                          "to_char(\"timestamp\" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS')")
+                    : QStringLiteral("\"timestamp\"");
             if (!q.exec(QStringLiteral("SELECT symbol, %1, price, volume FROM %2").arg(ts, table)))
                 qWarning("%s", qPrintable(q.lastError().text()));
             while (q.next())
-                out.push_back({table, asset, q.value(0).toString(), storage_detail::timeValue(q.value(1)),
-                               q.value(2).toDouble(), q.value(3).toDouble()});
+                out.push_back({table, asset, q.value(0).toString(),
+                               storage_detail::timeValue(q.value(1)), q.value(2).toDouble(),
+                               q.value(3).toDouble()});
         }
         return out;
     }
@@ -149,17 +127,26 @@ private:
         QSqlQuery q(db);
         const bool pg = db.driverName() == u"QPSQL";
         auto ts = [&](const char *col) {
-            return pg ? QStringLiteral("to_char(%1 AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS')").arg(QLatin1String(col))
+            return pg ? QStringLiteral("to_char(%1 AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS')")
+                            .arg(QLatin1String(col))
                       : QString::fromLatin1(col);
         };
-        if (!q.exec(QStringLiteral("SELECT asset_class, symbol, interval_s, %1, open, high, low, close, volume, trades, %2, %3 "
-                                   "FROM candles").arg(ts("bucket_start"), ts("first_ts"), ts("last_ts"))))
+        if (!q.exec(QStringLiteral("SELECT asset_class, symbol, interval_s, %1, open, high, low, "
+                                   "close, volume, trades, %2, %3 "
+                                   "FROM candles")
+                        .arg(ts("bucket_start"), ts("first_ts"), ts("last_ts"))))
             qWarning("%s", qPrintable(q.lastError().text()));
         while (q.next()) {
-            C c{q.value(4).toDouble(), q.value(5).toDouble(), q.value(6).toDouble(), q.value(7).toDouble(),
-                q.value(8).toDouble(), q.value(9).toLongLong(), storage_detail::timeValue(q.value(10)),
+            C c{q.value(4).toDouble(),
+                q.value(5).toDouble(),
+                q.value(6).toDouble(),
+                q.value(7).toDouble(),
+                q.value(8).toDouble(),
+                q.value(9).toLongLong(),
+                storage_detail::timeValue(q.value(10)),
                 storage_detail::timeValue(q.value(11))};
-            out[{q.value(0).toString(), q.value(1).toString(), q.value(2).toInt(), storage_detail::timeValue(q.value(3))}] = c;
+            out[{q.value(0).toString(), q.value(1).toString(), q.value(2).toInt(),
+                 storage_detail::timeValue(q.value(3))}] = c;
         }
         return out;
     }
@@ -200,12 +187,12 @@ private Q_SLOTS:
         p.tickDays = 3;
         p.oneSecondCandleDays = 1;
         const qint64 cut = retentionTickCutoffMs(p, kNow);
-        QCOMPARE(cut % 3'600'000, 0);  // lcm(1, 60, 300, 3600) s
+        QCOMPARE(cut % 3'600'000, 0); // lcm(1, 60, 300, 3600) s
         QVERIFY(cut <= kNow - 3 * kDayMs && kNow - 3 * kDayMs < cut + 3'600'000);
         QCOMPARE(retentionCandleCutoffMs(p, kNow), (kNow - kDayMs) / 1000 * 1000);
-        p.candleIntervalsSec = {7, 660};  // lcm 4620 s
+        p.candleIntervalsSec = {7, 660}; // lcm 4620 s
         QCOMPARE(retentionTickCutoffMs(p, kNow) % 4'620'000, 0);
-        p.candleIntervalsSec = {86400 * 5, 86400 * 3};  // lcm 15 days > a week: a UTC day
+        p.candleIntervalsSec = {86400 * 5, 86400 * 3}; // lcm 15 days > a week: a UTC day
         QCOMPARE(retentionTickCutoffMs(p, kNow) % kDayMs, 0);
         p.tickDays = 0;
         p.oneSecondCandleDays = 0;
@@ -216,7 +203,7 @@ private Q_SLOTS:
     void deletesOnlyWhatThePolicyNoLongerKeeps_data()
     {
         QTest::addColumn<QString>("backend");
-        QTest::addColumn<int>("stepMs");  // tick spacing per symbol
+        QTest::addColumn<int>("stepMs"); // tick spacing per symbol
         QTest::newRow("sqlite") << u"sqlite"_qs << 19'000;
         QTest::newRow("postgres") << u"postgres"_qs << 29'000;
     }
@@ -238,13 +225,18 @@ private Q_SLOTS:
         std::vector<T> ticks;
         int n = 0;
         for (qint64 ts = kNow - 6 * kDayMs; ts < kNow; ts += stepMs, ++n) {
-            ticks.push_back({u"crypto_data"_qs, u"crypto"_qs, u"BTC"_qs, ts, 100 + std::sin(n * 0.1) * 5, 0.5});
-            ticks.push_back({u"crypto_data"_qs, u"crypto"_qs, u"ETH"_qs, ts + 3, 50 + std::cos(n * 0.2), 1.5});
-            ticks.push_back({u"crypto_data"_qs, u"crypto"_qs, u"SOL"_qs, ts + 5, 20 + (n % 17) * 0.1, 2});
-            ticks.push_back({u"stock_data"_qs, u"stock"_qs, u"AAPL"_qs, ts + 1, 170 + (n % 23) * 0.01, 10});
+            ticks.push_back(
+                {u"crypto_data"_qs, u"crypto"_qs, u"BTC"_qs, ts, 100 + std::sin(n * 0.1) * 5, 0.5});
+            ticks.push_back(
+                {u"crypto_data"_qs, u"crypto"_qs, u"ETH"_qs, ts + 3, 50 + std::cos(n * 0.2), 1.5});
+            ticks.push_back(
+                {u"crypto_data"_qs, u"crypto"_qs, u"SOL"_qs, ts + 5, 20 + (n % 17) * 0.1, 2});
+            ticks.push_back(
+                {u"stock_data"_qs, u"stock"_qs, u"AAPL"_qs, ts + 1, 170 + (n % 23) * 0.01, 10});
         }
         for (qint64 d : {-1, 0, 1})
-            ticks.push_back({u"crypto_data"_qs, u"crypto"_qs, u"XRP"_qs, tickCut + d, 0.5 + d * 0.01, 1});
+            ticks.push_back(
+                {u"crypto_data"_qs, u"crypto"_qs, u"XRP"_qs, tickCut + d, 0.5 + d * 0.01, 1});
         const std::map<CandleKey, C> inserted = candlesOf(ticks);
 
         auto opened = open(backend, u"ret-"_qs + backend);
@@ -262,8 +254,8 @@ private Q_SLOTS:
         QVERIFY2(report.ok(), qPrintable(report.errorMessage()));
         QCOMPARE(report->tickCutoffMs, tickCut);
         QCOMPARE(report->candleCutoffMs, candleCut);
-        QVERIFY(report->batches > 10);  // small batches, not one statement
-        QVERIFY(yields >= report->batches / 2);  // the worker's yield runs between the batches
+        QVERIFY(report->batches > 10);          // small batches, not one statement
+        QVERIFY(yields >= report->batches / 2); // the worker's yield runs between the batches
 
         // Ticks: exactly those before the cutoff went; the boundary to the millisecond.
         std::vector<T> kept;
@@ -279,7 +271,7 @@ private Q_SLOTS:
             QVERIFY(t.ts >= tickCut);
             xrp += t.symbol == u"XRP";
         }
-        QCOMPARE(xrp, 2);  // on the cutoff and after it; 1 ms before is gone
+        QCOMPARE(xrp, 2); // on the cutoff and after it; 1 ms before is gone
 
         // Candles: 1 s ones before their cutoff went, everything else stayed, and every candle from
         // the tick cutoff on equals its recomputation over the remaining ticks.
@@ -292,11 +284,13 @@ private Q_SLOTS:
         }
         QCOMPARE(report->candlesDeleted, expectedGone);
         std::map<CandleKey, C> recomputed = candlesOf(remaining);
-        std::erase_if(recomputed, [&](const auto &kv) { return std::get<2>(kv.first) == 1 && std::get<3>(kv.first) < candleCut; });
+        std::erase_if(recomputed, [&](const auto &kv) {
+            return std::get<2>(kv.first) == 1 && std::get<3>(kv.first) < candleCut;
+        });
         int compared = 0;
         for (const auto &[k, c] : stored) {
             if (std::get<3>(k) < tickCut)
-                continue;  // older buckets keep their candles (coarser ones forever) without ticks
+                continue; // older buckets keep their candles (coarser ones forever) without ticks
             ++compared;
             const auto it = recomputed.find(k);
             QVERIFY(it != recomputed.end());
@@ -308,7 +302,7 @@ private Q_SLOTS:
             QVERIFY(std::abs(c.high - r.high) < 1e-9 && std::abs(c.low - r.low) < 1e-9);
             QVERIFY(std::abs(c.volume - r.volume) < 1e-6);
         }
-        QCOMPARE(size_t(compared), recomputed.size());  // and no recomputed bucket is missing
+        QCOMPARE(size_t(compared), recomputed.size()); // and no recomputed bucket is missing
         QSqlQuery q(db);
         QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM late_ticks")) && q.next());
         QCOMPARE(q.value(0).toInt(), 1);
@@ -324,8 +318,9 @@ private Q_SLOTS:
             // Half of the rows went: the file gives the space back.
             QVERIFY2(report->pagesReclaimed > 0, "incremental vacuum reclaimed nothing");
             const qint64 fileAfter = QFileInfo(db.databaseName()).size();
-            QVERIFY2(fileAfter < bytesBefore * 3 / 4,
-                     qPrintable(QStringLiteral("file %1 -> %2 bytes").arg(bytesBefore).arg(fileAfter)));
+            QVERIFY2(
+                fileAfter < bytesBefore * 3 / 4,
+                qPrintable(QStringLiteral("file %1 -> %2 bytes").arg(bytesBefore).arg(fileAfter)));
             QVERIFY(q.exec(QStringLiteral("PRAGMA freelist_count")) && q.next());
             QCOMPARE(q.value(0).toInt(), 0);
         }
@@ -341,7 +336,8 @@ private Q_SLOTS:
         // A file made before auto_vacuum was set (auto_vacuum=NONE with tables in it).
         const QString path = m_dir.filePath(QStringLiteral("old.db"));
         {
-            QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("old-raw"));
+            QSqlDatabase raw =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("old-raw"));
             raw.setDatabaseName(path);
             QVERIFY(raw.open());
             QSqlQuery q(raw);
@@ -368,7 +364,8 @@ private Q_SLOTS:
         }
         // Too big to convert while the pipeline runs: said, not done.
         QSqlQuery q(db.value());
-        QVERIFY(q.exec(QStringLiteral("PRAGMA auto_vacuum=NONE")) && q.exec(QStringLiteral("VACUUM")));
+        QVERIFY(q.exec(QStringLiteral("PRAGMA auto_vacuum=NONE")) &&
+                q.exec(QStringLiteral("VACUUM")));
         q = QSqlQuery();
         const Result<QString> refused = job->prepare(1);
         QVERIFY(refused.ok());

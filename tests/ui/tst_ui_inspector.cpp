@@ -25,15 +25,17 @@ private:
     std::unique_ptr<kafka::EmbeddedBroker> m_broker;
     std::unique_ptr<kafka::Producer> m_producer;
     std::atomic_bool m_stop{false};
-    const QStringList m_symbols{QStringLiteral("BTC"), QStringLiteral("ETH"), QStringLiteral("SOL")};
-    const int m_count = 60;  // 20 per symbol
+    const QStringList m_symbols{QStringLiteral("BTC"), QStringLiteral("ETH"),
+                                QStringLiteral("SOL")};
+    const int m_count = 60; // 20 per symbol
 
     bool produce(int from, int to)
     {
         for (int i = from; i < to; ++i) {
             const std::string sym = m_symbols.at(i % m_symbols.size()).toStdString();
             const kafka::Headers h{{"seq", std::to_string(i)}};
-            const std::string v = "{\"symbol\":\"" + sym + "\",\"price\":" + std::to_string(100 + i) + "}";
+            const std::string v =
+                "{\"symbol\":\"" + sym + "\",\"price\":" + std::to_string(100 + i) + "}";
             if (!m_producer->produce("crypto_topic", sym, v, m_stop, &h).ok())
                 return false;
         }
@@ -43,7 +45,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        auto b = kafka::EmbeddedBroker::start({kafka::TopicSpec{QStringLiteral("crypto_topic"), 2}});
+        auto b =
+            kafka::EmbeddedBroker::start({kafka::TopicSpec{QStringLiteral("crypto_topic"), 2}});
         QVERIFY2(b.ok(), qPrintable(b.errorMessage()));
         m_broker = std::move(b).value();
         kafka::KafkaSettings s;
@@ -69,9 +72,10 @@ private Q_SLOTS:
         QVERIFY(listed.wait(10000));
         QVERIFY(panel.topicBox()->findText(QStringLiteral("crypto_topic.dlq")) >= 0);
         panel.topicBox()->setCurrentText(QStringLiteral("crypto_topic"));
-        panel.startBox()->setCurrentIndex(1);  // from the beginning
+        panel.startBox()->setCurrentIndex(1); // from the beginning
         QSignalSpy started(&panel, &ui::InspectorPanel::tailStarted);
-        QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("inspectorTail")), Qt::LeftButton);
+        QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("inspectorTail")),
+                          Qt::LeftButton);
         QVERIFY(started.wait(10000));
         QTRY_COMPARE_WITH_TIMEOUT(panel.model()->rowCount(), m_count, 15000);
 
@@ -79,27 +83,31 @@ private Q_SLOTS:
         QTest::keyClicks(panel.filterEdit(), QStringLiteral("eth"));
         QCOMPARE(panel.filtered()->rowCount(), m_count / 3);
         for (int r = 0; r < panel.filtered()->rowCount(); ++r)
-            QCOMPARE(panel.filtered()->index(r, ui::InspectorModel::Key).data().toString(), QStringLiteral("ETH"));
-        panel.filterEdit()->setText(QStringLiteral("seq=7"));  // a header value (seq 0..59: only 7)
+            QCOMPARE(panel.filtered()->index(r, ui::InspectorModel::Key).data().toString(),
+                     QStringLiteral("ETH"));
+        panel.filterEdit()->setText(QStringLiteral("seq=7")); // a header value (seq 0..59: only 7)
         QCOMPARE(panel.filtered()->rowCount(), 1);
 
         // The selected message: partition, offset, headers, the value indented.
         panel.table()->selectRow(0);
         const QString detail = panel.detail()->toPlainText();
         QVERIFY2(detail.contains(QStringLiteral("Header seq: 7")), qPrintable(detail));
-        QVERIFY2(detail.contains(QStringLiteral("\n    \"symbol\": \"ETH\"")), qPrintable(detail));  // 7 % 3 = ETH
+        QVERIFY2(detail.contains(QStringLiteral("\n    \"symbol\": \"ETH\"")),
+                 qPrintable(detail)); // 7 % 3 = ETH
         QVERIFY(detail.contains(QStringLiteral("crypto_topic [")));
 
         // New messages arrive while tailing; the filter applies to them too.
         panel.filterEdit()->clear();
         QVERIFY(produce(m_count, m_count + 6));
         QTRY_COMPARE_WITH_TIMEOUT(panel.model()->rowCount(), m_count + 6, 15000);
-        QVERIFY(panel.statusLabel()->text().contains(QStringLiteral("%1 messages received").arg(m_count + 6)));
+        QVERIFY(panel.statusLabel()->text().contains(
+            QStringLiteral("%1 messages received").arg(m_count + 6)));
 
         // Pause, then a restart from the end: the table starts empty and stays so until new data.
         panel.setPaused(true);
         QCOMPARE(panel.pauseButton()->text(), QStringLiteral("Resume"));
-        QTRY_VERIFY_WITH_TIMEOUT(panel.statusLabel()->text().endsWith(QStringLiteral("paused")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.statusLabel()->text().endsWith(QStringLiteral("paused")),
+                                 5000);
         panel.setPaused(false);
         panel.startBox()->setCurrentIndex(0);
         started.clear();
@@ -113,12 +121,27 @@ private Q_SLOTS:
     void unknownTopicIsShown()
     {
         ui::InspectorPanel panel;
-        panel.clusterEdit()->setText(m_broker->bootstrapServers());  // typed: an "external" cluster
+        panel.clusterEdit()->setText(m_broker->bootstrapServers()); // typed: an "external" cluster
         panel.topicBox()->setCurrentText(QStringLiteral("no_such_topic"));
         panel.startTail();
-        QTRY_VERIFY_WITH_TIMEOUT(panel.statusLabel()->text().contains(QStringLiteral("no_such_topic")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            panel.statusLabel()->text().contains(QStringLiteral("no_such_topic")), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(!panel.tailing(), 5000);
         QCOMPARE(panel.model()->rowCount(), 0);
+    }
+
+    void closingWithARunQueuedOrStartingEnds()
+    {
+        // The panel goes while its worker is still connecting (an unreachable cluster would keep
+        // open() busy for its whole timeout) and while a restart is queued behind it: the stop is
+        // seen by both runs, so the destructor's wait ends (a hang here fails by the test timeout).
+        auto panel = std::make_unique<ui::InspectorPanel>();
+        panel->clusterEdit()->setText(QStringLiteral("127.0.0.1:1"));
+        panel->topicBox()->setCurrentText(QStringLiteral("crypto_topic"));
+        panel->startTail();
+        panel->startTail();  // a restart, queued until the first run stops
+        panel.reset();
+        QVERIFY(!panel);
     }
 
     void cleanupTestCase()
