@@ -150,7 +150,8 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "MarketStream: real-time market data (sources -> Kafka -> candles -> PostgreSQL/SQLite) with a live monitor.\n"
-        "Sub-commands: 'marketstream export powerbi --out DIR', 'marketstream backfill --from ... --to ...'.\n"
+        "Sub-commands: 'marketstream export powerbi --out DIR', 'marketstream backfill --from ... --to ...',\n"
+        "'marketstream tail TOPIC [--from-beginning|--from TIME] [--max N] [--kafka HOST:PORT]'.\n"
         "Exit codes: 0 done, 1 pipeline failure, 2 usage or configuration error, 3 a dependency (Kafka, the\n"
         "database) unreachable."));
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
@@ -201,6 +202,10 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     // Price alerts (pipeline/alerts).
     opt("alert", "Price alert rule, repeatable: SYMBOL>PRICE, SYMBOL<PRICE or SYMBOL%WINDOW>PERCENT "
                  "(e.g. BTC>50000, ETH<2000, AAPL%5m>2); triggers go to the alerts table and the log.", "spec");
+    // Retention (issue 14): background deletes of old raw ticks and 1 s candles.
+    opt("retain-ticks", "Keep raw ticks this many days, 0 = forever (default 2).", "days");
+    opt("retain-1s-candles", "Keep 1 s candles this many days, 0 = forever (default 2); coarser candles are kept forever.",
+        "days");
     // The window's own (CliOptions::window, handed to runDesktop()).
     opt("start", "Window: start the pipeline at launch (or MS_AUTOSTART=1).");
     opt("screenshot", "Window: save a PNG of the main window and quit (or MS_SCREENSHOT).", "file");
@@ -385,6 +390,17 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
         auto n = number(QStringLiteral("poll-interval"), val("poll-interval"), 0.05, 86400);
         if (!n) return n.error();
         c.pollIntervalMs = int(*n * 1000);
+    }
+    // Retention (issue 14).
+    if (has("retain-ticks")) {
+        auto n = wholeNumber(QStringLiteral("retain-ticks"), val("retain-ticks"), 0, 36'500);
+        if (!n) return n.error();
+        c.retainTicksDays = int(*n);
+    }
+    if (has("retain-1s-candles")) {
+        auto n = wholeNumber(QStringLiteral("retain-1s-candles"), val("retain-1s-candles"), 0, 36'500);
+        if (!n) return n.error();
+        c.retainOneSecondCandlesDays = int(*n);
     }
     if (has("cryptocompare-url")) c.cryptoCompareUrl = val("cryptocompare-url");
     if (has("cryptocompare-ws-url")) c.cryptoCompareWsUrl = val("cryptocompare-ws-url");

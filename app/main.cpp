@@ -1,9 +1,10 @@
 // marketstream: the desktop monitor (default), the headless pipeline (--headless), and the
-// sub-commands (export, backfill). Thin: everything real lives in pipeline/ and ui/.
+// sub-commands (export, backfill, tail). Thin: everything real lives in pipeline/ and ui/.
 #include "backfill_command.h"
 #include "cli_options.h"
 #include "export_command.h"
 #include "headless_runner.h"
+#include "tail_command.h"
 #include "runtime/issue_log.h"
 #include "storage/database.h"
 #include "storage/database_url.h"
@@ -76,6 +77,12 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("MarketStream"));
     QCoreApplication::setApplicationName(QLatin1String(ms::kProgramName));
     QCoreApplication::setApplicationVersion(QStringLiteral(MS_VERSION));
+
+    // tail parses its own arguments (tail_command.cpp); every other form goes through parseCommandLine().
+    if (args.size() > 1 && args.at(1) == QStringLiteral("tail")) {
+        QCoreApplication app(argc, argv);
+        return runTailCommand(args.mid(1));
+    }
 
     auto parsed = ms::parseCommandLine(args);
     if (!parsed.ok()) {

@@ -4,6 +4,8 @@
 
 #include <QSettings>
 
+#include <algorithm>
+
 namespace ms::ui {
 
 namespace {
@@ -62,6 +64,8 @@ AppSettings AppSettings::fromConfig(const PipelineConfig &c)
     }
     s.cryptoCompareApiKey = c.cryptoCompareApiKey;
     s.finnhubApiKey = c.finnhubApiKey;
+    s.retainTicksDays = c.retainTicksDays;
+    s.retainOneSecondCandlesDays = c.retainOneSecondCandlesDays;
     return s;
 }
 
@@ -93,6 +97,11 @@ void AppSettings::load(const QSettings &q)
     pgDatabase = v("pgDatabase").toString();
     pgUser = v("pgUser").toString();
     historyPointsPerSymbol = std::max(1000, v("historyPointsPerSymbol").toInt());
+    // Retention: absent in settings saved before it existed (keep the defaults then).
+    if (const QVariant d = v("retainTicksDays"); d.isValid())
+        retainTicksDays = std::clamp(d.toInt(), 0, 36500);
+    if (const QVariant d = v("retainOneSecondCandlesDays"); d.isValid())
+        retainOneSecondCandlesDays = std::clamp(d.toInt(), 0, 36500);
 }
 
 void AppSettings::save(QSettings &q) const
@@ -120,6 +129,8 @@ void AppSettings::save(QSettings &q) const
     set("pgDatabase", pgDatabase);
     set("pgUser", pgUser);
     set("historyPointsPerSymbol", historyPointsPerSymbol);
+    set("retainTicksDays", retainTicksDays);
+    set("retainOneSecondCandlesDays", retainOneSecondCandlesDays);
     // Secrets are deliberately absent: SecretStore keeps them (keychain, else .env).
 }
 
@@ -156,6 +167,8 @@ void AppSettings::applyTo(PipelineConfig &c) const
     for (const QString &type : sources)
         c.sources << SourceSpec{type, type == QLatin1String("replay") ? replayPath : QString()};
     c.rate = simulatorRate;
+    c.retainTicksDays = retainTicksDays;
+    c.retainOneSecondCandlesDays = retainOneSecondCandlesDays;
     c.cryptoSymbols = cryptoSymbols;
     c.stockSymbols = stockSymbols;
     if (!candleIntervalsSec.isEmpty())

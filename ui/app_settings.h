@@ -49,6 +49,10 @@ struct AppSettings
     // Charts
     int historyPointsPerSymbol = 200000;
 
+    // Retention (issue 14): days kept, 0 = forever (PipelineConfig::retainTicksDays & co.).
+    int retainTicksDays = PipelineConfig{}.retainTicksDays;
+    int retainOneSecondCandlesDays = PipelineConfig{}.retainOneSecondCandlesDays;
+
     // Fills the fields from a configuration (the dialog's starting point before anything is saved).
     static AppSettings fromConfig(const PipelineConfig &config);
 

@@ -167,6 +167,8 @@ QString HealthPanel::summary() const
     text += tr(" · feed gaps %1").arg(l.toString(s.feedGaps));
     if (!s.databaseState.isEmpty())
         text += tr(" · database: %1").arg(s.databaseState);
+    if (s.databaseBytes >= 0)  // measured by the retention worker (issue 14)
+        text += tr(" · database size %1").arg(l.formattedDataSize(s.databaseBytes, 1, QLocale::DataSizeSIFormat));
     return text;
 }
 

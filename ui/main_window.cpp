@@ -7,6 +7,7 @@
 #include "health_panel.h"
 #include "history_loader.h"
 #include "issues_panel.h"
+#include "inspector_panel.h"
 #include "market_data_store.h"
 #include "model/time_util.h"
 #include "runtime/issue_log.h"
@@ -251,6 +252,17 @@ void MainWindow::buildLayout()
     m_tabs->addTab(placeholder, tr("Power BI"));
 #endif
     m_tabs->addTab(m_alerts, tr("Alerts"));
+    m_inspector = new ui::InspectorPanel(this);
+    m_inspector->setClusterProvider([this] {
+        kafka::KafkaSettings s;
+        s.bootstrap = m_pipeline->bootstrapServers();  // the embedded broker's while it runs
+        const PipelineConfig c = effectiveConfig();
+        if (s.bootstrap.isEmpty())
+            s.bootstrap = c.kafkaBootstrap;
+        s.props = c.kafkaProps;
+        return s;
+    });
+    m_tabs->addTab(m_inspector, tr("Inspector"));
     connect(m_issues, &ui::IssuesPanel::errorsChanged, this,
             [this](int errors) { m_tabs->setTabText(2, tr("Issues (%1)").arg(errors)); });
     setCentralWidget(m_tabs);

@@ -25,6 +25,7 @@ class AlertNotifier;
 class AlertsPanel;
 class ChartPanel;
 class HealthPanel;
+class InspectorPanel;
 class IssuesPanel;
 class MarketDataStore;
 class HistoryLoader;
@@ -58,6 +59,7 @@ public:
     ui::HealthPanel *health() const { return m_health; }
     ui::IssuesPanel *issues() const { return m_issues; }
     ui::AlertsPanel *alerts() const { return m_alerts; }
+    ui::InspectorPanel *inspector() const { return m_inspector; }
     QSettings &settings() const { return *m_settings; }
     QString secretsFile() const;
 
@@ -131,6 +133,7 @@ private:
     ui::IssuesPanel *m_issues = nullptr;
     ui::AlertsPanel *m_alerts = nullptr;
     ui::AlertNotifier *m_alertNotifier = nullptr;
+    ui::InspectorPanel *m_inspector = nullptr;
     bool m_closeRequested = false;
     bool m_forceClose = false;
     bool m_clearOnNextData = false;

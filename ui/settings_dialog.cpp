@@ -244,6 +244,23 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const QString &secre
     df->addRow(tr("User"), m_pgUser);
     df->addRow(tr("Password"), m_pgPassword);
     df->addRow(m_testButton, m_testResult);
+    // Retention (issue 14)
+    m_retainTicks = new QSpinBox;
+    m_retainTicks->setObjectName(QStringLiteral("retainTicksDays"));
+    m_retainTicks->setRange(0, 36500);
+    m_retainTicks->setSuffix(tr(" days"));
+    m_retainTicks->setSpecialValueText(tr("forever"));
+    m_retainCandles = new QSpinBox;
+    m_retainCandles->setObjectName(QStringLiteral("retainOneSecondCandlesDays"));
+    m_retainCandles->setRange(0, 36500);
+    m_retainCandles->setSuffix(tr(" days"));
+    m_retainCandles->setSpecialValueText(tr("forever"));
+    df->addRow(tr("Keep raw ticks"), m_retainTicks);
+    df->addRow(tr("Keep 1 s candles"), m_retainCandles);
+    auto *retentionNote = new QLabel(tr("Older rows are deleted in the background in small batches; coarser candles, "
+                                        "late ticks, alerts and gaps are kept forever."));
+    retentionNote->setWordWrap(true);
+    df->addRow(retentionNote);
     tabs->addTab(dbPage, tr("Database"));
     connect(m_testButton, &QPushButton::clicked, this, &SettingsDialog::testConnection);
     connect(m_probe, &QFutureWatcher<ProbeAnswer>::finished, this, [this] {
@@ -334,6 +351,8 @@ void SettingsDialog::load(const AppSettings &s)
     m_ccKey->setText(s.cryptoCompareApiKey);
     m_fhKey->setText(s.finnhubApiKey);
     m_history->setValue(s.historyPointsPerSymbol);
+    m_retainTicks->setValue(s.retainTicksDays);
+    m_retainCandles->setValue(s.retainOneSecondCandlesDays);
     updateEnabled();
 }
 
@@ -369,6 +388,8 @@ AppSettings SettingsDialog::settings() const
     s.cryptoCompareApiKey = m_ccKey->text().trimmed();
     s.finnhubApiKey = m_fhKey->text().trimmed();
     s.historyPointsPerSymbol = m_history->value();
+    s.retainTicksDays = m_retainTicks->value();
+    s.retainOneSecondCandlesDays = m_retainCandles->value();
     return s;
 }
 

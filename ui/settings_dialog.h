@@ -70,6 +70,8 @@ private:
     QLineEdit *m_ccKey;
     QLineEdit *m_fhKey;
     QSpinBox *m_history;
+    QSpinBox *m_retainTicks;
+    QSpinBox *m_retainCandles;
     QFutureWatcher<ProbeAnswer> *m_probe;
     bool m_testPending = false;
     bool m_testFailed = false;

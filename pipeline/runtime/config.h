@@ -92,6 +92,14 @@ struct PipelineConfig
     // Price alerts (pipeline/alerts): rule specs such as BTC>50000, ETH<2000, AAPL%5m>2, evaluated by
     // the consumers on the ticks they store (headless --alert, the app's Alerts panel).
     QStringList alertRules;
+    // Retention (issue 14): raw ticks and 1 s candles older than this many days are deleted in
+    // the background (runtime/retention_worker.h); 0 = kept forever. Coarser candles, late ticks,
+    // alerts and feed gaps are never deleted. Defaults: ~1 GB of SQLite at the desktop simulator
+    // rate (the arithmetic is in the README's Retention section).
+    int retainTicksDays = 2;
+    int retainOneSecondCandlesDays = 2;
+    qint64 retentionFirstPassMs = 30'000;     // after the start (the first minute belongs to catching up)
+    qint64 retentionEveryMs = 10 * 60'000;
 };
 
 // Parses KEY=VALUE lines (comments, blank lines, optional quotes, "export " prefix).

@@ -86,6 +86,7 @@ MetricsSnapshot MetricsRegistry::snapshot() const
     s.spooled = spooled.load();
     s.alertsTriggered = alertsTriggered.load();
     s.feedGaps = feedGaps.load();
+    s.databaseBytes = databaseBytes.load();
     s.latencyP50Ms = latencyAll.percentileMs(50);
     s.latencyP99Ms = latencyAll.percentileMs(99);
     QMutexLocker lock(&m_mutex);

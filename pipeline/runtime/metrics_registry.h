@@ -18,6 +18,7 @@ public:
         rejected{0}, deadLettered{0}, droppedLate{0}, candlesWritten{0}, dbErrors{0}, spooled{0};
     std::atomic<qint64> alertsTriggered{0};  // price alerts: new alerts rows committed
     std::atomic<qint64> feedGaps{0};  // feed_gaps rows stored (new rows only)
+    std::atomic<qint64> databaseBytes{-1};  // RetentionWorker: the database's size on disk
     LatencyHistogram latencyAll;
     LatencyHistogram latencyRecent;  // rotated by rotateRecent()
 

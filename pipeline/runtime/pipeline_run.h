@@ -29,6 +29,7 @@
 #include "runtime/live_stage.h"
 #include "runtime/metrics_registry.h"
 #include "runtime/owned_threads.h"
+#include "runtime/retention_worker.h"
 #include "runtime/spool.h"
 #include "runtime/tick_publisher.h"
 #include "sources/tick_recorder.h"
@@ -93,6 +94,7 @@ private:
     Status checkDatabase();
     Status startKafka();
     Status startConsumers();
+    void startRetention(const DatabaseUrl &url);
     Status startSources();
     Source *startSource(std::unique_ptr<Source> source);
     void startSpoolReplays();
@@ -124,6 +126,7 @@ private:
     std::unique_ptr<TickPublisher> m_publisher;
     std::vector<std::unique_ptr<ConsumerWorker>>
         m_consumers; // used by m_consumerThreads: outlives them
+    std::unique_ptr<RetentionWorker> m_retention; // also runs on m_consumerThreads
     OwnedThreads m_consumerThreads;
     // Spool files this run replays, each with "its replay read it to the end" (set on its thread).
     struct SpoolReplay

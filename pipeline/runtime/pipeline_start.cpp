@@ -167,7 +167,27 @@ Status PipelineRun::startConsumers()
                 m_ctx.onWorkerFailure(*this, st.error());
         });
     }
+    startRetention(url.value());
     return {};
+}
+
+void PipelineRun::startRetention(const DatabaseUrl &url)
+{
+    // Its own thread and connection; joined with the consumers. A failure is logged, never fatal:
+    // the pipeline stores ticks whether or not old ones can be deleted.
+    RetentionWorkerOptions o;
+    o.database = url;
+    o.policy.tickDays = m_config.retainTicksDays;
+    o.policy.oneSecondCandleDays = m_config.retainOneSecondCandlesDays;
+    o.policy.candleIntervalsSec = m_config.candleIntervalsSec;
+    o.firstPassAfterMs = m_config.retentionFirstPassMs;
+    o.passEveryMs = m_config.retentionEveryMs;
+    m_retention = std::make_unique<RetentionWorker>(o, m_ctx.metrics);
+    RetentionWorker *w = m_retention.get();
+    m_consumerThreads.startFunction(QStringLiteral("retention"), [this, w] {
+        if (const Status st = w->run(m_stopConsumers); !st.ok())
+            qWarning("Retention stopped: %s", qPrintable(st.errorMessage()));
+    });
 }
 
 Status PipelineRun::startSources()

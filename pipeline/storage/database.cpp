@@ -114,11 +114,14 @@ Result<QSqlDatabase> openDatabase(const DatabaseUrl &url, const QString &connect
                 QStringLiteral("Cannot reach the SQLite handle of %1").arg(url.redacted()),
                 QStringLiteral("db_rejected"));
         else if (url.sqlitePath != QLatin1String(":memory:"))
-            s = sqliteExec(
-                h,
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-                "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY",
-                QStringLiteral("Configuring ") + url.redacted());
+            // auto_vacuum first: it only takes on a file without tables (new files); retention's
+            // prepare() converts older ones (storage/retention.h). journal_size_limit: a WAL that grew
+            // while checkpoints could not finish (a long reader, a retention pass) shrinks back to 32 MB.
+            s = sqliteExec(h, "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA journal_size_limit=33554432; "
+                              "PRAGMA synchronous=NORMAL; "
+                              "PRAGMA foreign_keys=ON; "
+                              "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY",
+                           QStringLiteral("Configuring ") + url.redacted());
     }
     if (!s) {
         db.close();

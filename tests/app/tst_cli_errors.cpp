@@ -97,13 +97,53 @@ private Q_SLOTS:
             "nothing to run");
         row("--db mysql", L{u"--db"_qs, u"mysql://u:hunter2@h/d"_qs}, "unsupported scheme");
         row("--db bad port", L{u"--db"_qs, u"postgresql://u@h:99999/d"_qs}, "port");
+        // Retention days: whole, 0 (forever) to 100 years.
+        row("--retain-ticks -1", L{u"--retain-ticks"_qs, u"-1"_qs}, "--retain-ticks");
+        row("--retain-ticks 1.5", L{u"--retain-ticks"_qs, u"1.5"_qs}, "whole number");
+        row("--retain-ticks nan", L{u"--retain-ticks"_qs, u"nan"_qs}, "--retain-ticks");
+        row("--retain-1s-candles 1e9", L{u"--retain-1s-candles"_qs, u"1e9"_qs}, "--retain-1s-candles");
+        row("--retain-1s-candles x", L{u"--retain-1s-candles"_qs, u"x"_qs}, "--retain-1s-candles");
         // Parser errors.
         row("unknown option", L{u"--frobnicate"_qs}, "Unknown option");
         row("missing value", L{u"--rate"_qs}, "Missing value");
         row("positional argument", L{u"stray"_qs}, "unexpected argument");
     }
 
-    void malformedCommandLines()
+    void malformedCommandLines() { runMalformed(); }
+
+    // `marketstream tail`: refused before any Kafka client exists (no --kafka needs a cluster).
+    void malformedTailCommands_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("stderrContains");
+        auto row = [](const char *name, QStringList args, const char *contains) {
+            QTest::newRow(name) << (QStringList{QStringLiteral("tail")} + args) << QString::fromUtf8(contains);
+        };
+        using L = QStringList;
+        const QString k = u"127.0.0.1:1"_qs;
+        row("no topic", L{u"--kafka"_qs, k}, "missing the topic");
+        row("two topics", L{u"a"_qs, u"b"_qs, u"--kafka"_qs, k}, "one topic only");
+        row("--max 0", L{u"t"_qs, u"--max"_qs, u"0"_qs, u"--kafka"_qs, k}, "--max");
+        row("--max -3", L{u"t"_qs, u"--max"_qs, u"-3"_qs, u"--kafka"_qs, k}, "--max");
+        row("--max x", L{u"t"_qs, u"--max"_qs, u"x"_qs, u"--kafka"_qs, k}, "--max");
+        row("--max missing", L{u"t"_qs, u"--kafka"_qs, k, u"--max"_qs}, "--max");
+        row("--from garbage", L{u"t"_qs, u"--from"_qs, u"yesterday"_qs, u"--kafka"_qs, k}, "--from needs");
+        row("--from missing", L{u"t"_qs, u"--kafka"_qs, k, u"--from"_qs}, "--from needs");
+        row("--from and --from-beginning",
+            L{u"t"_qs, u"--from"_qs, u"2026-01-01T00:00:00Z"_qs, u"--from-beginning"_qs, u"--kafka"_qs, k},
+            "exclude each other");
+        row("--kafka missing", L{u"t"_qs, u"--kafka"_qs}, "--kafka needs");
+        row("--kafka embedded", L{u"t"_qs, u"--kafka"_qs, u"embedded"_qs}, "embedded broker");
+        row("no cluster", L{u"t"_qs}, "no cluster");
+        row("--timeout nan", L{u"t"_qs, u"--timeout"_qs, u"nan"_qs, u"--kafka"_qs, k}, "--timeout");
+        row("--timeout 0", L{u"t"_qs, u"--timeout"_qs, u"0"_qs, u"--kafka"_qs, k}, "--timeout");
+        row("unknown option", L{u"t"_qs, u"--frobnicate"_qs, u"--kafka"_qs, k}, "unknown option");
+    }
+
+    void malformedTailCommands() { runMalformed(); }
+
+private:
+    void runMalformed()
     {
         QFETCH(QStringList, args);
         QFETCH(QString, stderrContains);
@@ -112,6 +152,7 @@ private Q_SLOTS:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("HOME"), m_dir.path());
         env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.path());
+        env.remove(QStringLiteral("KAFKA_BOOTSTRAP_SERVERS"));
         app.setProcessEnvironment(env);
         app.start(QStringLiteral(MS_APP_PATH), args);
         QVERIFY(app.waitForStarted(10000));
@@ -128,6 +169,7 @@ private Q_SLOTS:
         QVERIFY2(!err.contains(QLatin1String("hunter2")), qPrintable(err));
     }
 
+private Q_SLOTS:
     void helpNamesTheExitCodes()
     {
         QProcess app;

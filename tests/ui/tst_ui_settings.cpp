@@ -76,6 +76,8 @@ private Q_SLOTS:
             child<QLineEdit>(d, "cryptoCompareApiKey")->setText(QStringLiteral("cc-KEY-123"));
             child<QLineEdit>(d, "finnhubApiKey")->setText(QStringLiteral("fh-KEY-456"));
             child<QSpinBox>(d, "historyPoints")->setValue(300000);
+            child<QSpinBox>(d, "retainTicksDays")->setValue(5);
+            child<QSpinBox>(d, "retainOneSecondCandlesDays")->setValue(0);  // forever
             edited = d.settings();
         }
         {
@@ -129,6 +131,8 @@ private Q_SLOTS:
         QCOMPARE(shown.cryptoCompareApiKey, QStringLiteral("cc-KEY-123"));
         QCOMPARE(shown.finnhubApiKey, QStringLiteral("fh-KEY-456"));
         QCOMPARE(shown.historyPointsPerSymbol, 300000);
+        QCOMPARE(shown.retainTicksDays, 5);
+        QCOMPARE(shown.retainOneSecondCandlesDays, 0);
 
         // And they reach the pipeline's configuration.
         PipelineConfig c;
@@ -138,6 +142,8 @@ private Q_SLOTS:
         QCOMPARE(c.kafkaProps.value(QStringLiteral("security.protocol")), QStringLiteral("sasl_ssl"));
         QVERIFY(c.databaseUrl.startsWith(QStringLiteral("postgresql://bob:pg-s3cret@db.example:6543/market")));
         QCOMPARE(c.finnhubApiKey, QStringLiteral("fh-KEY-456"));
+        QCOMPARE(c.retainTicksDays, 5);
+        QCOMPARE(c.retainOneSecondCandlesDays, 0);
         QCOMPARE(c.sources.size(), 2);
         QCOMPARE(c.rate, 12345.0);
     }
