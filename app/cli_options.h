@@ -16,6 +16,9 @@ struct CliOptions
     PipelineConfig config;
     double durationSec = 0;   // 0: until done / signal
     QString helpText;
+    // Prometheus metrics (--metrics-port, --metrics-bind): GET /metrics, headless and window.
+    int metricsPort = -1;  // -1: not served; 0: any free port (logged)
+    QString metricsBind = QStringLiteral("127.0.0.1");
 };
 
 // Parses argv (without the sub-command forms). Errors are one line, suitable for stderr.

@@ -126,7 +126,7 @@ int main(int argc, char **argv)
 #ifdef MS_WITH_UI
     ms::PipelineConfig desktop = opt.config;
     desktop.freshSeedPerStart = !args.contains(QStringLiteral("--seed"));
-    return ms::runDesktop(argc, argv, desktop);
+    return ms::runDesktop(argc, argv, desktop, ms::DesktopMetricsOptions{opt.metricsPort, opt.metricsBind});
 #else
     return fail(QStringLiteral("this build has no window; use --headless"));
 #endif

@@ -1,5 +1,7 @@
 #include "desktop_app.h"
 
+#include "metrics_http/prometheus_text.h"
+
 #include "main_window.h"
 #include "ui_theme.h"
 
@@ -72,7 +74,7 @@ DesktopOptions parseDesktopOptions(const QStringList &args)
 
 }  // namespace
 
-int runDesktop(int argc, char **argv, const ms::PipelineConfig &base)
+int runDesktop(int argc, char **argv, const ms::PipelineConfig &base, const DesktopMetricsOptions &metrics)
 {
     QApplication app(argc, argv);
     if (QCoreApplication::organizationName().isEmpty())
@@ -85,6 +87,15 @@ int runDesktop(int argc, char **argv, const ms::PipelineConfig &base)
 
     const DesktopOptions opts = parseDesktopOptions(QCoreApplication::arguments());
     MainWindow window(base, opts.settingsFile);
+    std::unique_ptr<MetricsHttpServer> metricsServer;  // declared after the window: ends before its pipeline
+    if (metrics.port >= 0) {
+        auto served = servePipelineMetrics(*window.pipeline(), metrics.bind, quint16(metrics.port));
+        if (!served.ok()) {
+            std::fprintf(stderr, "marketstream: error: %s\n", qPrintable(served.errorMessage()));
+            return 2;  // usage: the port is taken or not ours to bind
+        }
+        metricsServer = std::move(served).value();
+    }
     // MS_WINDOW_SIZE=WxH (scripts/screenshot): a fixed window size for reproducible screenshots.
     const QStringList size = qEnvironmentVariable("MS_WINDOW_SIZE").split(u'x');
     if (size.size() == 2 && size[0].toInt() > 0 && size[1].toInt() > 0)

@@ -13,8 +13,17 @@
 // MS_THEME=dark|light overrides the system theme; MS_NO_KEYCHAIN=1 keeps secrets in .env.
 #include "runtime/config.h"
 
+#include <QString>
+
 namespace ms {
 
-int runDesktop(int argc, char **argv, const ms::PipelineConfig &base);
+// Prometheus metrics of the window's pipeline (--metrics-port / --metrics-bind): port -1 = off.
+struct DesktopMetricsOptions
+{
+    int port = -1;
+    QString bind = QStringLiteral("127.0.0.1");
+};
+
+int runDesktop(int argc, char **argv, const ms::PipelineConfig &base, const DesktopMetricsOptions &metrics = {});
 
 }  // namespace ms

@@ -82,6 +82,7 @@ private:
     void dropTicks(const std::vector<std::pair<size_t, QString>> &refused, const QString &reason);
     void pauseConsumer(bool pause);
     void reportConsumerError(const kafka::ConsumerError &e);
+    void reportLag();  // lag per assigned partition, to the metrics
     int32_t partitionCount(const std::string &topic);
 
     ConsumerWorkerOptions m_opt;
@@ -96,6 +97,8 @@ private:
     std::map<std::string, int32_t> m_partitionCounts;
     std::atomic_bool m_ready{false};
     std::vector<kafka::TopicPartition> m_assigned;
+    // Per partition: the Kafka timestamp of the newest message a committed batch held (lag in seconds).
+    std::map<std::pair<std::string, int32_t>, qint64> m_newestStoredMs;
     bool m_builderStale = false;  // merged ticks of a write that did not commit: rebuild first
     qint64 m_rejectLogCount = 0;
     qint64 m_lateLogCount = 0;

@@ -114,7 +114,6 @@ void PipelineImpl::start(const PipelineConfig &config)
     reapLingering();
     metrics.reset();
     live.clear();
-    sinceRotate.start();
     PipelineConfig c = config;
     if (c.freshSeedPerStart)
         c.seed = quint64(nowUs());
@@ -245,7 +244,7 @@ void PipelineImpl::onWorkerFailure(PipelineRun &r, const Error &error)
 void PipelineImpl::spoolUnstored(PipelineRun &r, int timeoutMs)
 {
     const qint64 delivered = r.producer ? r.producer->delivered() : 0;  // ticks only: dead letters have their own producer
-    const qint64 accounted = metrics.stored.load() + metrics.rejected.load();
+    const qint64 accounted = metrics.ticksAccounted();
     bool spoolOk = true;
     if (accounted < delivered && !r.spoolDirectory.isEmpty()) {
         const std::vector<SpoolTopic> topics{{r.config.cryptoTopic.toStdString(), AssetClass::Crypto},
@@ -292,7 +291,7 @@ void PipelineImpl::doStop(PipelineRun &r, bool drain)
         r.producer->flush(int(until(kFlushUntilMs).remainingTime()));
         if (!r.consumers.empty()) {
             while (clock.elapsed() < kDrainUntilMs) {
-                const qint64 done = metrics.stored.load() + metrics.rejected.load();
+                const qint64 done = metrics.ticksAccounted();
                 if (done >= r.producer->delivered())  // dead letters have their own producer
                     break;
                 QThread::msleep(10);

@@ -13,6 +13,7 @@
 #include "kafka/producer.h"
 #include "runtime/consumer_worker.h"
 #include "runtime/live_stage.h"
+#include "runtime/metrics_clock.h"
 #include "runtime/metrics_registry.h"
 #include "runtime/owned_threads.h"
 #include "runtime/pipeline.h"
@@ -86,7 +87,7 @@ public:
     QString bootstrap;
     QString lastErrorCode;  // Error::code of the failure that ended the last run (empty: none)
     std::unique_ptr<PipelineRun> run;
-    QElapsedTimer sinceRotate;
+    MetricsClock metricsClock;  // started by Pipeline; stops (joins) before `run` is destroyed
 
 private:
     void setState(Pipeline::State s, const QString &msg);
