@@ -29,6 +29,7 @@ QByteArray plain(const char *status, const char *text)
 // One connection: reads the request head (bounded), answers, closes.
 void serve(QTcpSocket *socket, const MetricsHttpServer::Provider &provider)
 {
+    socket->setReadBufferSize(MetricsHttpServer::kMaxRequestBytes + 1);  // Qt buffers no more than we read
     auto *deadline = new QTimer(socket);
     deadline->setSingleShot(true);
     QObject::connect(deadline, &QTimer::timeout, socket, [socket] { socket->abort(); });

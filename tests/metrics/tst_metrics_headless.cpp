@@ -12,6 +12,7 @@
 #include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QTcpServer>
 #include <QTemporaryDir>
 
 using namespace ms;
@@ -225,6 +226,21 @@ private Q_SLOTS:
         const QStringList problems = strictProblems(m_lastScrape, &declared);
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
         QCOMPARE(m_values.value(QStringLiteral("marketstream_pipeline_state{state=running}")), 1.0);
+    }
+
+    void portInUseIsAUsageError()
+    {
+        // A port that cannot be bound is said at once (exit 2), before the pipeline starts.
+        QTcpServer taken;
+        QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
+        const HeadlessResult r = runApp({QStringLiteral("--headless"), QStringLiteral("--max-ticks"), QStringLiteral("10"),
+                                         QStringLiteral("--db"), QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("x.db")),
+                                         QStringLiteral("--metrics-port"), QString::number(taken.serverPort())},
+                                        60000, m_dir.path());
+        QVERIFY(r.finished);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("cannot serve metrics on 127.0.0.1:%1").arg(taken.serverPort())), qPrintable(r.err));
+        QVERIFY2(!r.err.contains(QStringLiteral("running:")), qPrintable(r.err));
     }
 
     void dashboardQueriesNameExportedMetrics()
