@@ -12,7 +12,6 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QThread>
-
 #include <algorithm>
 #include <cstdio>
 #include <vector>
@@ -52,8 +51,9 @@ struct Run
 
 Run runOnce(const QString &db, int seconds, int rate, bool scrape)
 {
-    QStringList args{QStringLiteral("--headless"), QStringLiteral("--rate"), QString::number(rate),
-                     QStringLiteral("--duration"), QString::number(seconds), QStringLiteral("--db"),
+    QStringList args{QStringLiteral("--headless"),    QStringLiteral("--rate"),
+                     QString::number(rate),           QStringLiteral("--duration"),
+                     QString::number(seconds),        QStringLiteral("--db"),
                      QStringLiteral("sqlite://") + db};
     if (scrape)
         args << QStringLiteral("--metrics-port") << QStringLiteral("0");
@@ -63,7 +63,8 @@ Run runOnce(const QString &db, int seconds, int rate, bool scrape)
     Run run;
     QByteArray err;
     quint16 port = 0;
-    const QRegularExpression served(QStringLiteral("serving http://127\\.0\\.0\\.1:(\\d+)/metrics"));
+    const QRegularExpression served(
+        QStringLiteral("serving http://127\\.0\\.0\\.1:(\\d+)/metrics"));
     QElapsedTimer sinceScrape;
     sinceScrape.start();
     while (!p.waitForFinished(50)) {
@@ -85,7 +86,7 @@ Run runOnce(const QString &db, int seconds, int rate, bool scrape)
     return run;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char **argv)
 {
@@ -95,7 +96,8 @@ int main(int argc, char **argv)
     const int rate = a.size() > 2 ? a[2].toInt() : 2000;
     const int rounds = a.size() > 3 ? a[3].toInt() : 2;
     QTemporaryDir dir;
-    std::printf("metrics scrape: %d s per run at %d ticks/s, SQLite, embedded Kafka, %d round(s)\n", seconds, rate, rounds);
+    std::printf("metrics scrape: %d s per run at %d ticks/s, SQLite, embedded Kafka, %d round(s)\n",
+                seconds, rate, rounds);
     std::vector<double> without, with;
     for (int r = 0; r < rounds; ++r) {
         for (const bool scrape : {false, true}) {
@@ -104,9 +106,11 @@ int main(int argc, char **argv)
             const double p50 = run.summary.value(QLatin1String("latency_p50_ms")).toDouble();
             const double p99 = run.summary.value(QLatin1String("latency_p99_ms")).toDouble();
             (scrape ? with : without).push_back(p99);
-            std::printf("  round %d %-22s stored %7lld  p50 %6.2f ms  p99 %6.2f ms", r + 1,
-                        scrape ? "scrape every 1 s:" : "no metrics server:",
-                        static_cast<long long>(run.summary.value(QLatin1String("stored")).toInteger()), p50, p99);
+            std::printf(
+                "  round %d %-22s stored %7lld  p50 %6.2f ms  p99 %6.2f ms", r + 1,
+                scrape ? "scrape every 1 s:" : "no metrics server:",
+                static_cast<long long>(run.summary.value(QLatin1String("stored")).toInteger()), p50,
+                p99);
             if (!run.scrapes.empty()) {
                 double worst = 0, total = 0;
                 qint64 bytes = 0;
@@ -115,8 +119,9 @@ int main(int argc, char **argv)
                     total += s.ms;
                     bytes = std::max(bytes, s.bytes);
                 }
-                std::printf("  (%zu scrapes of %lld bytes, mean %.2f ms, worst %.2f ms)", run.scrapes.size(),
-                            static_cast<long long>(bytes), total / double(run.scrapes.size()), worst);
+                std::printf("  (%zu scrapes of %lld bytes, mean %.2f ms, worst %.2f ms)",
+                            run.scrapes.size(), static_cast<long long>(bytes),
+                            total / double(run.scrapes.size()), worst);
             }
             std::printf("\n");
         }
@@ -125,7 +130,8 @@ int main(int argc, char **argv)
         std::sort(v.begin(), v.end());
         return v.empty() ? 0.0 : v[v.size() / 2];
     };
-    std::printf("median p99: without %.2f ms, with scrapes %.2f ms, difference %+.2f ms (load average: compare "
+    std::printf("median p99: without %.2f ms, with scrapes %.2f ms, difference %+.2f ms (load "
+                "average: compare "
                 "within one run; this 2-core machine is shared)\n",
                 median(without), median(with), median(with) - median(without));
     return 0;

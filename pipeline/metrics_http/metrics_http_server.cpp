@@ -12,10 +12,12 @@ namespace ms {
 
 namespace {
 
-QByteArray response(const char *status, const QByteArray &contentType, const QByteArray &body, bool head = false)
+QByteArray response(const char *status, const QByteArray &contentType, const QByteArray &body,
+                    bool head = false)
 {
-    QByteArray out = QByteArrayLiteral("HTTP/1.1 ") + status + "\r\nContent-Type: " + contentType
-        + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n";
+    QByteArray out = QByteArrayLiteral("HTTP/1.1 ") + status + "\r\nContent-Type: " + contentType +
+                     "\r\nContent-Length: " + QByteArray::number(body.size()) +
+                     "\r\nConnection: close\r\n\r\n";
     if (!head)
         out += body;
     return out;
@@ -23,13 +25,15 @@ QByteArray response(const char *status, const QByteArray &contentType, const QBy
 
 QByteArray plain(const char *status, const char *text)
 {
-    return response(status, QByteArrayLiteral("text/plain; charset=utf-8"), QByteArray(text) + '\n');
+    return response(status, QByteArrayLiteral("text/plain; charset=utf-8"),
+                    QByteArray(text) + '\n');
 }
 
 // One connection: reads the request head (bounded), answers, closes.
 void serve(QTcpSocket *socket, const MetricsHttpServer::Provider &provider)
 {
-    socket->setReadBufferSize(MetricsHttpServer::kMaxRequestBytes + 1);  // Qt buffers no more than we read
+    socket->setReadBufferSize(MetricsHttpServer::kMaxRequestBytes +
+                              1); // Qt buffers no more than we read
     auto *deadline = new QTimer(socket);
     deadline->setSingleShot(true);
     QObject::connect(deadline, &QTimer::timeout, socket, [socket] { socket->abort(); });
@@ -38,17 +42,18 @@ void serve(QTcpSocket *socket, const MetricsHttpServer::Provider &provider)
     auto answered = std::make_shared<bool>(false);
     QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, buffer, answered, provider] {
         if (*answered) {
-            socket->readAll();  // a body or a second request: ignored, the connection closes anyway
+            socket->readAll(); // a body or a second request: ignored, the connection closes anyway
             return;
         }
         *buffer += socket->read(MetricsHttpServer::kMaxRequestBytes + 1 - buffer->size());
         const qsizetype end = buffer->indexOf("\r\n\r\n");
         const bool tooLarge = end < 0 && buffer->size() > MetricsHttpServer::kMaxRequestBytes;
         if (end < 0 && !tooLarge)
-            return;  // wait for the rest of the head
+            return; // wait for the rest of the head
         *answered = true;
-        socket->write(metricsHttpResponse(end < 0 ? *buffer : buffer->left(end + 4), tooLarge, provider));
-        socket->disconnectFromHost();  // after the write is flushed
+        socket->write(
+            metricsHttpResponse(end < 0 ? *buffer : buffer->left(end + 4), tooLarge, provider));
+        socket->disconnectFromHost(); // after the write is flushed
     });
     QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     QObject::connect(socket, &QTcpSocket::errorOccurred, socket, [socket] {
@@ -57,9 +62,10 @@ void serve(QTcpSocket *socket, const MetricsHttpServer::Provider &provider)
     });
 }
 
-}  // namespace
+} // namespace
 
-QByteArray metricsHttpResponse(const QByteArray &head, bool tooLarge, const MetricsHttpServer::Provider &provider)
+QByteArray metricsHttpResponse(const QByteArray &head, bool tooLarge,
+                               const MetricsHttpServer::Provider &provider)
 {
     if (tooLarge)
         return plain("431 Request Header Fields Too Large", "request head too large");
@@ -70,7 +76,7 @@ QByteArray metricsHttpResponse(const QByteArray &head, bool tooLarge, const Metr
     const QByteArray &method = parts[0];
     QByteArray path = parts[1];
     if (const qsizetype q = path.indexOf('?'); q >= 0)
-        path.truncate(q);  // Prometheus may add query parameters; none changes the answer
+        path.truncate(q); // Prometheus may add query parameters; none changes the answer
     if (path != "/metrics")
         return plain("404 Not Found", "not found; the metrics are at /metrics");
     if (method != "GET" && method != "HEAD")
@@ -78,12 +84,14 @@ QByteArray metricsHttpResponse(const QByteArray &head, bool tooLarge, const Metr
     return response("200 OK", QByteArray(kPrometheusContentType), provider(), method == "HEAD");
 }
 
-Result<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::start(const QString &address, quint16 port,
-                                                                     Provider provider)
+Result<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::start(const QString &address,
+                                                                    quint16 port, Provider provider)
 {
     QHostAddress host;
     if (!host.setAddress(address))
-        return makeError(QStringLiteral("--metrics-bind '%1' is not an IP address").arg(address.left(60)), QStringLiteral("usage"));
+        return makeError(
+            QStringLiteral("--metrics-bind '%1' is not an IP address").arg(address.left(60)),
+            QStringLiteral("usage"));
     std::unique_ptr<MetricsHttpServer> self(new MetricsHttpServer);
     self->m_thread = std::make_unique<QThread>();
     self->m_thread->setObjectName(QStringLiteral("metrics-http"));
@@ -118,8 +126,9 @@ Result<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::start(const QStrin
         },
         Qt::BlockingQueuedConnection);
     if (!listening)
-        return makeError(QStringLiteral("cannot serve metrics on %1:%2: %3").arg(address).arg(port).arg(error),
-                         QStringLiteral("metrics_bind"));
+        return makeError(
+            QStringLiteral("cannot serve metrics on %1:%2: %3").arg(address).arg(port).arg(error),
+            QStringLiteral("metrics_bind"));
     self->m_address = host;
     self->m_port = server->serverPort();
     return self;
@@ -131,10 +140,13 @@ MetricsHttpServer::~MetricsHttpServer()
         return;
     if (m_server) {
         QTcpServer *server = m_server;
-        QMetaObject::invokeMethod(server, [server] {
-            server->close();
-            delete server;  // the accepted sockets are its children: they go with it
-        }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            server,
+            [server] {
+                server->close();
+                delete server; // the accepted sockets are its children: they go with it
+            },
+            Qt::BlockingQueuedConnection);
     }
     m_thread->quit();
     m_thread->wait();
@@ -143,8 +155,9 @@ MetricsHttpServer::~MetricsHttpServer()
 QString MetricsHttpServer::url() const
 {
     const QString host = m_address.protocol() == QAbstractSocket::IPv6Protocol
-        ? QStringLiteral("[%1]").arg(m_address.toString()) : m_address.toString();
+                             ? QStringLiteral("[%1]").arg(m_address.toString())
+                             : m_address.toString();
     return QStringLiteral("http://%1:%2/metrics").arg(host).arg(m_port);
 }
 
-}  // namespace ms
+} // namespace ms

@@ -12,7 +12,6 @@
 #include <QByteArray>
 #include <QHostAddress>
 #include <QString>
-
 #include <functional>
 #include <memory>
 
@@ -32,25 +31,27 @@ public:
 
     // Listens on address:port (port 0: any free port, see port()). Errors: the address does not
     // parse, or the port cannot be bound (in use, no permission).
-    static Result<std::unique_ptr<MetricsHttpServer>> start(const QString &address, quint16 port, Provider provider);
-    ~MetricsHttpServer();  // stops listening, closes the connections, joins the thread
+    static Result<std::unique_ptr<MetricsHttpServer>> start(const QString &address, quint16 port,
+                                                            Provider provider);
+    ~MetricsHttpServer(); // stops listening, closes the connections, joins the thread
     MetricsHttpServer(const MetricsHttpServer &) = delete;
     MetricsHttpServer &operator=(const MetricsHttpServer &) = delete;
 
     quint16 port() const { return m_port; }
-    QString url() const;  // http://address:port/metrics
+    QString url() const; // http://address:port/metrics
 
 private:
     MetricsHttpServer() = default;
 
     std::unique_ptr<QThread> m_thread;
-    QTcpServer *m_server = nullptr;  // lives on m_thread; deleted there
+    QTcpServer *m_server = nullptr; // lives on m_thread; deleted there
     QHostAddress m_address;
     quint16 m_port = 0;
 };
 
 // What the server answers to one request head (pure; exposed for tests). `head` ends with the
 // blank line, or is everything received so far when it was too large.
-QByteArray metricsHttpResponse(const QByteArray &head, bool tooLarge, const MetricsHttpServer::Provider &provider);
+QByteArray metricsHttpResponse(const QByteArray &head, bool tooLarge,
+                               const MetricsHttpServer::Provider &provider);
 
-}  // namespace ms
+} // namespace ms

@@ -19,7 +19,7 @@ QByteArray prometheusLabelValue(const QString &value);
 
 // Serves this pipeline's metrics (headless and window alike); logs the URL. The pipeline must
 // outlive the server.
-Result<std::unique_ptr<MetricsHttpServer>> servePipelineMetrics(const Pipeline &pipeline, const QString &address,
-                                                                quint16 port);
+Result<std::unique_ptr<MetricsHttpServer>>
+servePipelineMetrics(const Pipeline &pipeline, const QString &address, quint16 port);
 
-}  // namespace ms
+} // namespace ms

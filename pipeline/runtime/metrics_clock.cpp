@@ -13,7 +13,8 @@ void MetricsClock::start(int periodMs, std::function<void()> tick)
     }
     m_thread = std::thread([this, periodMs, tick = std::move(tick)] {
         std::unique_lock lock(m_mutex);
-        while (!m_wake.wait_for(lock, std::chrono::milliseconds(periodMs), [this] { return m_stop; })) {
+        while (!m_wake.wait_for(lock, std::chrono::milliseconds(periodMs),
+                                [this] { return m_stop; })) {
             lock.unlock();
             tick();
             lock.lock();
@@ -32,4 +33,4 @@ void MetricsClock::stop()
         m_thread.join();
 }
 
-}  // namespace ms
+} // namespace ms

@@ -26,7 +26,7 @@ private:
     std::thread m_thread;
     std::mutex m_mutex;
     std::condition_variable m_wake;
-    bool m_stop = false;  // under m_mutex
+    bool m_stop = false; // under m_mutex
 };
 
-}  // namespace ms
+} // namespace ms

@@ -11,7 +11,6 @@
 #include <QSet>
 #include <QStringList>
 #include <QTcpSocket>
-
 #include <cmath>
 
 namespace ms::test {
@@ -51,14 +50,16 @@ inline HttpReply httpRequest(quint16 port, const QByteArray &request, int timeou
 
 inline HttpReply scrape(quint16 port, const QByteArray &path = "/metrics")
 {
-    return httpRequest(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/plain\r\n\r\n");
+    return httpRequest(port, "GET " + path +
+                                 " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/plain\r\n\r\n");
 }
 
 // The reference parser's view: family name → its JSON object. Empty with `error` set on failure.
 inline QJsonArray referenceParse(const QByteArray &text, QString *error)
 {
     QProcess p;
-    p.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral(MS_SOURCE_DIR "/tests/metrics/parse_prometheus.py")});
+    p.start(QStringLiteral("/usr/bin/python3"),
+            {QStringLiteral(MS_SOURCE_DIR "/tests/metrics/parse_prometheus.py")});
     if (!p.waitForStarted()) {
         *error = QStringLiteral("cannot run /usr/bin/python3");
         return {};
@@ -69,7 +70,10 @@ inline QJsonArray referenceParse(const QByteArray &text, QString *error)
         *error = QString::fromUtf8(p.readAllStandardError());
         return {};
     }
-    return QJsonDocument::fromJson(p.readAllStandardOutput()).object().value(QLatin1String("families")).toArray();
+    return QJsonDocument::fromJson(p.readAllStandardOutput())
+        .object()
+        .value(QLatin1String("families"))
+        .toArray();
 }
 
 // Sample name + sorted labels → value, from the reference parse.
@@ -84,8 +88,10 @@ inline QMap<QString, double> sampleValues(const QJsonArray &families)
             for (auto it = l.begin(); it != l.end(); ++it)
                 labels << it.key() + QStringLiteral("=") + it.value().toString();
             labels.sort();
-            const QString key = s.value(QLatin1String("name")).toString()
-                + (labels.isEmpty() ? QString() : QLatin1Char('{') + labels.join(u',') + QLatin1Char('}'));
+            const QString key =
+                s.value(QLatin1String("name")).toString() +
+                (labels.isEmpty() ? QString()
+                                  : QLatin1Char('{') + labels.join(u',') + QLatin1Char('}'));
             const QJsonValue v = s.value(QLatin1String("value"));
             out.insert(key, v.isString() ? INFINITY : v.toDouble());
         }
@@ -118,10 +124,11 @@ inline QStringList strictProblems(const QByteArray &text, QMap<QString, QString>
         }
         if (line.startsWith(QLatin1String("# TYPE "))) {
             const QStringList parts = line.split(u' ');
-            if (parts.size() != 4 || !name.match(parts[2]).hasMatch()
-                || !QStringList{QStringLiteral("counter"), QStringLiteral("gauge"), QStringLiteral("histogram"),
-                                QStringLiteral("summary"), QStringLiteral("untyped")}
-                        .contains(parts[3]))
+            if (parts.size() != 4 || !name.match(parts[2]).hasMatch() ||
+                !QStringList{QStringLiteral("counter"), QStringLiteral("gauge"),
+                             QStringLiteral("histogram"), QStringLiteral("summary"),
+                             QStringLiteral("untyped")}
+                     .contains(parts[3]))
                 problems << where + QStringLiteral("bad TYPE line");
             else if (declared->contains(parts[2]))
                 problems << where + QStringLiteral("second TYPE for ") + parts[2];
@@ -142,12 +149,14 @@ inline QStringList strictProblems(const QByteArray &text, QMap<QString, QString>
             continue;
         }
         const QString n = m.captured(1);
-        const bool inFamily = n == family
-            || (type == QLatin1String("histogram")
-                && (n == family + QLatin1String("_bucket") || n == family + QLatin1String("_sum")
-                    || n == family + QLatin1String("_count")));
+        const bool inFamily = n == family || (type == QLatin1String("histogram") &&
+                                              (n == family + QLatin1String("_bucket") ||
+                                               n == family + QLatin1String("_sum") ||
+                                               n == family + QLatin1String("_count")));
         if (!inFamily)
-            problems << where + n + QStringLiteral(" is not in the family its TYPE line declared (") + family + u')';
+            problems << where + n +
+                            QStringLiteral(" is not in the family its TYPE line declared (") +
+                            family + u')';
         const QString series = n + m.captured(2);
         if (seenSeries.contains(series))
             problems << where + QStringLiteral("repeated series ") + series;
@@ -155,10 +164,11 @@ inline QStringList strictProblems(const QByteArray &text, QMap<QString, QString>
         bool ok = false;
         const QString value = m.captured(4);
         value.toDouble(&ok);
-        if (!ok && value != QLatin1String("+Inf") && value != QLatin1String("-Inf") && value != QLatin1String("NaN"))
+        if (!ok && value != QLatin1String("+Inf") && value != QLatin1String("-Inf") &&
+            value != QLatin1String("NaN"))
             problems << where + QStringLiteral("bad value ") + value;
     }
     return problems;
 }
 
-}  // namespace ms::test
+} // namespace ms::test

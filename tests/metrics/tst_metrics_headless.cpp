@@ -20,16 +20,17 @@ using namespace ms::test;
 
 namespace {
 
-constexpr qint64 kBaseTs = 1709285400000;  // 2024-03-01 09:30:00 UTC
-constexpr int kFirstPhase = 100;           // new ticks, stored before the rest is produced
-constexpr int kNewTicks = 200;             // distinct ticks in all
-constexpr int kDuplicates = 50;            // ticks of the first phase sent again
+constexpr qint64 kBaseTs = 1709285400000; // 2024-03-01 09:30:00 UTC
+constexpr int kFirstPhase = 100;          // new ticks, stored before the rest is produced
+constexpr int kNewTicks = 200;            // distinct ticks in all
+constexpr int kDuplicates = 50;           // ticks of the first phase sent again
 const QList<QByteArray> kBadMessages{"hello kafka", "[1,2,3]", R"({"v":1,"source":"x"})"};
 
 QByteArray tick(int i)
 {
-    return QStringLiteral(R"({"v":1,"source":"simulator","kind":"trade","symbol":"BTC","currency":"USD",)"
-                          R"("price":%1,"volume":0.25,"ts":%2,"id":"t-%3"})")
+    return QStringLiteral(
+               R"({"v":1,"source":"simulator","kind":"trade","symbol":"BTC","currency":"USD",)"
+               R"("price":%1,"volume":0.25,"ts":%2,"id":"t-%3"})")
         .arg(43000.0 + i)
         .arg(kBaseTs + qint64(i) * 10)
         .arg(i)
@@ -40,7 +41,8 @@ qint64 sqliteCount(const QString &file, const QString &sql)
 {
     qint64 n = -1;
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("count"));
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("count"));
         db.setDatabaseName(file);
         if (db.open()) {
             QSqlQuery q(db);
@@ -62,7 +64,7 @@ double sumOf(const QMap<QString, double> &v, const QString &prefix)
     return sum;
 }
 
-}  // namespace
+} // namespace
 
 class TstMetricsHeadless : public QObject
 {
@@ -71,7 +73,7 @@ class TstMetricsHeadless : public QObject
     std::unique_ptr<kafka::EmbeddedBroker> m_broker;
     std::unique_ptr<kafka::Producer> m_producer;
     QString m_dbFile;
-    QByteArray m_lastScrape;  // once every message was accounted for and the lag reported 0
+    QByteArray m_lastScrape; // once every message was accounted for and the lag reported 0
     QMap<QString, double> m_values;
     QJsonObject m_summary;
 
@@ -109,9 +111,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        auto broker = kafka::EmbeddedBroker::start({kafka::TopicSpec{QStringLiteral("crypto_topic"), 3},
-                                                    kafka::TopicSpec{QStringLiteral("stock_topic"), 3}},
-                                                   1, true);
+        auto broker =
+            kafka::EmbeddedBroker::start({kafka::TopicSpec{QStringLiteral("crypto_topic"), 3},
+                                          kafka::TopicSpec{QStringLiteral("stock_topic"), 3}},
+                                         1, true);
         QVERIFY2(broker.ok(), qPrintable(broker.errorMessage()));
         m_broker = std::move(broker).value();
         auto producer = kafka::Producer::create({m_broker->bootstrapServers(), {}}, nullptr);
@@ -124,43 +127,59 @@ private Q_SLOTS:
         dieWithTest(app);
         app.setWorkingDirectory(m_dir.path());
         app.start(QStringLiteral(MS_APP_PATH),
-                  {QStringLiteral("--headless"), QStringLiteral("--source"), QStringLiteral("none"), QStringLiteral("--kafka"),
-                   m_broker->bootstrapServers(), QStringLiteral("--group"), QStringLiteral("metrics-test"),
+                  {QStringLiteral("--headless"), QStringLiteral("--source"), QStringLiteral("none"),
+                   QStringLiteral("--kafka"), m_broker->bootstrapServers(),
+                   QStringLiteral("--group"), QStringLiteral("metrics-test"),
                    QStringLiteral("--idle-exit"), QStringLiteral("4"), QStringLiteral("--db"),
-                   QStringLiteral("sqlite://") + m_dbFile, QStringLiteral("--metrics-port"), QStringLiteral("0")});
+                   QStringLiteral("sqlite://") + m_dbFile, QStringLiteral("--metrics-port"),
+                   QStringLiteral("0")});
         QVERIFY(app.waitForStarted());
         // The server logs where it listens (port 0: any free port).
         QByteArray err;
         quint16 port = 0;
-        const QRegularExpression served(QStringLiteral("serving http://127\\.0\\.0\\.1:(\\d+)/metrics"));
-        QVERIFY(waitUntil([&] {
-            app.waitForReadyRead(100);
-            err += app.readAllStandardError();
-            const auto m = served.match(QString::fromUtf8(err));
-            port = m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
-            return port != 0 || app.state() == QProcess::NotRunning;
-        }, 60000));
+        const QRegularExpression served(
+            QStringLiteral("serving http://127\\.0\\.0\\.1:(\\d+)/metrics"));
+        QVERIFY(waitUntil(
+            [&] {
+                app.waitForReadyRead(100);
+                err += app.readAllStandardError();
+                const auto m = served.match(QString::fromUtf8(err));
+                port = m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
+                return port != 0 || app.state() == QProcess::NotRunning;
+            },
+            60000));
         QVERIFY2(port != 0, err.constData());
 
         auto accounted = [](const QMap<QString, double> &v) {
-            return v.value(QStringLiteral("marketstream_stored_total")) + v.value(QStringLiteral("marketstream_duplicates_total"))
-                + sumOf(v, QStringLiteral("marketstream_rejected_total"));
+            return v.value(QStringLiteral("marketstream_stored_total")) +
+                   v.value(QStringLiteral("marketstream_duplicates_total")) +
+                   sumOf(v, QStringLiteral("marketstream_rejected_total"));
         };
         // Phase 1 stored, then the rest: candles of phase 1 are written again by later batches.
         QByteArray text;
-        QVERIFY2(waitUntil([&] { return accounted(scrapeValues(port, &text)) >= kFirstPhase; }, 60000), text.constData());
+        QVERIFY2(
+            waitUntil([&] { return accounted(scrapeValues(port, &text)) >= kFirstPhase; }, 60000),
+            text.constData());
         QVERIFY(produce(kFirstPhase, kNewTicks, true));
         const double all = kNewTicks + kDuplicates + kBadMessages.size();
-        QVERIFY2(waitUntil([&] {
-            m_values = scrapeValues(port, &m_lastScrape);
-            return accounted(m_values) >= all && m_values.contains(QStringLiteral("marketstream_consumer_lag_messages{partition=0,topic=crypto_topic}"))
-                && sumOf(m_values, QStringLiteral("marketstream_consumer_lag_messages")) == 0;
-        }, 60000), m_lastScrape.constData());
+        QVERIFY2(
+            waitUntil(
+                [&] {
+                    m_values = scrapeValues(port, &m_lastScrape);
+                    return accounted(m_values) >= all &&
+                           m_values.contains(QStringLiteral("marketstream_consumer_lag_messages{"
+                                                            "partition=0,topic=crypto_topic}")) &&
+                           sumOf(m_values, QStringLiteral("marketstream_consumer_lag_messages")) ==
+                               0;
+                },
+                60000),
+            m_lastScrape.constData());
 
         // --idle-exit ends the run; its summary is the last stdout line.
         QVERIFY2(app.waitForFinished(60000), "the run did not end after --idle-exit");
         QCOMPARE(app.exitCode(), 0);
-        const QStringList lines = QString::fromUtf8(app.readAllStandardOutput()).trimmed().split(u'\n');
+        const QStringList lines =
+            QString::fromUtf8(app.readAllStandardOutput()).trimmed().split(u'\n');
         m_summary = QJsonDocument::fromJson(lines.last().toUtf8()).object();
         QVERIFY2(!m_summary.isEmpty(), qPrintable(lines.join(u'\n')));
     }
@@ -168,42 +187,59 @@ private Q_SLOTS:
     void countersEqualTheSummary()
     {
         // Every counter of the summary is marketstream_<key>_total, with the same value.
-        static const QSet<QString> notCounters{QStringLiteral("latency_p50_ms"), QStringLiteral("latency_p99_ms"),
-                                               QStringLiteral("seconds"), QStringLiteral("lag_messages"),
-                                               QStringLiteral("lag_seconds"), QStringLiteral("rejected_by_reason")};
+        static const QSet<QString> notCounters{
+            QStringLiteral("latency_p50_ms"), QStringLiteral("latency_p99_ms"),
+            QStringLiteral("seconds"),        QStringLiteral("lag_messages"),
+            QStringLiteral("lag_seconds"),    QStringLiteral("rejected_by_reason")};
         int compared = 0;
         for (auto it = m_summary.begin(); it != m_summary.end(); ++it) {
             if (notCounters.contains(it.key()))
                 continue;
             const QString metric = QStringLiteral("marketstream_%1_total").arg(it.key());
-            const double exported = it.key() == QLatin1String("rejected") ? sumOf(m_values, metric) : m_values.value(metric, -1);
+            const double exported = it.key() == QLatin1String("rejected")
+                                        ? sumOf(m_values, metric)
+                                        : m_values.value(metric, -1);
             QVERIFY2(exported == it.value().toDouble(),
-                     qPrintable(QStringLiteral("%1: scrape %2, summary %3").arg(metric).arg(exported).arg(it.value().toDouble())));
+                     qPrintable(QStringLiteral("%1: scrape %2, summary %3")
+                                    .arg(metric)
+                                    .arg(exported)
+                                    .arg(it.value().toDouble())));
             ++compared;
         }
         QVERIFY(compared >= 10);
         const QJsonObject reasons = m_summary.value(QLatin1String("rejected_by_reason")).toObject();
         QVERIFY(!reasons.isEmpty());
         for (auto it = reasons.begin(); it != reasons.end(); ++it)
-            QCOMPARE(m_values.value(QStringLiteral("marketstream_rejected_total{reason=%1}").arg(it.key())), it.value().toDouble());
+            QCOMPARE(m_values.value(
+                         QStringLiteral("marketstream_rejected_total{reason=%1}").arg(it.key())),
+                     it.value().toDouble());
         // Lag: caught up at the end, in messages and in seconds, per partition and in the summary.
         QCOMPARE(m_summary.value(QLatin1String("lag_messages")).toDouble(), 0.0);
         QCOMPARE(m_summary.value(QLatin1String("lag_seconds")).toDouble(), 0.0);
-        QCOMPARE(m_values.value(QStringLiteral("marketstream_consumer_lag_seconds{partition=0,topic=crypto_topic}"), -1), 0.0);
+        QCOMPARE(
+            m_values.value(
+                QStringLiteral("marketstream_consumer_lag_seconds{partition=0,topic=crypto_topic}"),
+                -1),
+            0.0);
         // The latency histogram holds one sample per committed tick (new rows and duplicates).
-        QCOMPARE(m_values.value(QStringLiteral("marketstream_produce_to_commit_latency_seconds_count")),
-                 double(kNewTicks + kDuplicates));
-        QCOMPARE(m_values.value(QStringLiteral("marketstream_produce_to_commit_latency_seconds_bucket{le=+Inf}")),
+        QCOMPARE(
+            m_values.value(QStringLiteral("marketstream_produce_to_commit_latency_seconds_count")),
+            double(kNewTicks + kDuplicates));
+        QCOMPARE(m_values.value(QStringLiteral(
+                     "marketstream_produce_to_commit_latency_seconds_bucket{le=+Inf}")),
                  double(kNewTicks + kDuplicates));
     }
 
     void namesSayWhatTheyCount()
     {
-        auto n = [this](const char *key) { return m_summary.value(QLatin1String(key)).toInteger(-1); };
+        auto n = [this](const char *key) {
+            return m_summary.value(QLatin1String(key)).toInteger(-1);
+        };
         // stored: new rows only; the replayed ticks are duplicates, not rows.
         QCOMPARE(n("stored"), qint64(kNewTicks));
         QCOMPARE(n("duplicates"), qint64(kDuplicates));
-        QCOMPARE(sqliteCount(m_dbFile, QStringLiteral("SELECT count(*) FROM crypto_data")), qint64(kNewTicks));
+        QCOMPARE(sqliteCount(m_dbFile, QStringLiteral("SELECT count(*) FROM crypto_data")),
+                 qint64(kNewTicks));
         QCOMPARE(n("rejected"), qint64(kBadMessages.size()));
         QCOMPARE(n("dead_lettered"), qint64(kBadMessages.size()));
         QCOMPARE(n("consumed"), qint64(kNewTicks + kDuplicates + kBadMessages.size()));
@@ -211,10 +247,13 @@ private Q_SLOTS:
         QCOMPARE(n("produced"), qint64(0));
         // candle_writes: upserts. The first phase's candles were written again by later batches,
         // so there are more writes than candle rows.
-        const qint64 candleRows = sqliteCount(m_dbFile, QStringLiteral("SELECT count(*) FROM candles"));
+        const qint64 candleRows =
+            sqliteCount(m_dbFile, QStringLiteral("SELECT count(*) FROM candles"));
         QVERIFY(candleRows > 0);
         QVERIFY2(n("candle_writes") > candleRows,
-                 qPrintable(QStringLiteral("candle writes %1, candle rows %2").arg(n("candle_writes")).arg(candleRows)));
+                 qPrintable(QStringLiteral("candle writes %1, candle rows %2")
+                                .arg(n("candle_writes"))
+                                .arg(candleRows)));
         // One name per figure: the old ambiguous keys are gone.
         QVERIFY(!m_summary.contains(QLatin1String("inserted")));
         QVERIFY(!m_summary.contains(QLatin1String("candles")));
@@ -233,13 +272,18 @@ private Q_SLOTS:
         // A port that cannot be bound is said at once (exit 2), before the pipeline starts.
         QTcpServer taken;
         QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
-        const HeadlessResult r = runApp({QStringLiteral("--headless"), QStringLiteral("--max-ticks"), QStringLiteral("10"),
-                                         QStringLiteral("--db"), QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("x.db")),
-                                         QStringLiteral("--metrics-port"), QString::number(taken.serverPort())},
-                                        60000, m_dir.path());
+        const HeadlessResult r =
+            runApp({QStringLiteral("--headless"), QStringLiteral("--max-ticks"),
+                    QStringLiteral("10"), QStringLiteral("--db"),
+                    QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("x.db")),
+                    QStringLiteral("--metrics-port"), QString::number(taken.serverPort())},
+                   60000, m_dir.path());
         QVERIFY(r.finished);
         QCOMPARE(r.exitCode, 2);
-        QVERIFY2(r.err.contains(QStringLiteral("cannot serve metrics on 127.0.0.1:%1").arg(taken.serverPort())), qPrintable(r.err));
+        QVERIFY2(
+            r.err.contains(
+                QStringLiteral("cannot serve metrics on 127.0.0.1:%1").arg(taken.serverPort())),
+            qPrintable(r.err));
         QVERIFY2(!r.err.contains(QStringLiteral("running:")), qPrintable(r.err));
     }
 
@@ -279,15 +323,19 @@ private Q_SLOTS:
             const QString asNamed = name;
             for (const char *suffix : {"_bucket", "_sum", "_count"}) {
                 const QString base = name.chopped(int(qstrlen(suffix)));
-                if (name.endsWith(QLatin1String(suffix)) && declared.value(base) == QLatin1String("histogram"))
+                if (name.endsWith(QLatin1String(suffix)) &&
+                    declared.value(base) == QLatin1String("histogram"))
                     name = base;
             }
-            QVERIFY2(declared.contains(name), qPrintable(asNamed + QStringLiteral(" is queried by the dashboard but not exported")));
+            QVERIFY2(declared.contains(name),
+                     qPrintable(asNamed +
+                                QStringLiteral(" is queried by the dashboard but not exported")));
         }
         // The panels the issue asks for.
         const QString all = exprs.join(u'\n');
-        for (const char *needed : {"histogram_quantile", "marketstream_consumer_lag_seconds", "marketstream_rejected_total",
-                                   "marketstream_source_state", "marketstream_stored_total"})
+        for (const char *needed : {"histogram_quantile", "marketstream_consumer_lag_seconds",
+                                   "marketstream_rejected_total", "marketstream_source_state",
+                                   "marketstream_stored_total"})
             QVERIFY2(all.contains(QLatin1String(needed)), needed);
     }
 };

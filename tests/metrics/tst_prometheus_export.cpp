@@ -28,7 +28,8 @@ MetricsSnapshot sampleSnapshot()
     m.stored = 1000;
     m.duplicates = 200;
     m.rejected = 10;
-    m.rejectedByReason = {{QStringLiteral("invalid_json"), 7}, {QStringLiteral("missing_field"), 3}};
+    m.rejectedByReason = {{QStringLiteral("invalid_json"), 7},
+                          {QStringLiteral("missing_field"), 3}};
     m.deadLettered = 10;
     m.candleWrites = 4321;
     m.databaseBytes = 123456789;
@@ -39,10 +40,10 @@ MetricsSnapshot sampleSnapshot()
     l.lagSeconds = 1.25;
     m.partitions.push_back(l);
     l.partition = 3;
-    l.lagSeconds = -1;  // unknown: no sample
+    l.lagSeconds = -1; // unknown: no sample
     m.partitions.push_back(l);
     SourceHealth h;
-    h.name = QStringLiteral("we\"ird\\name\nhere");  // every character the format escapes
+    h.name = QStringLiteral("we\"ird\\name\nhere"); // every character the format escapes
     h.status.state = SourceState::RateLimited;
     h.ticks = 5;
     m.sources.push_back(h);
@@ -54,7 +55,7 @@ MetricsSnapshot sampleSnapshot()
     return m;
 }
 
-}  // namespace
+} // namespace
 
 class TstPrometheusExport : public QObject
 {
@@ -72,7 +73,7 @@ private Q_SLOTS:
         for (int i = 0; i < 200; ++i)
             (void)often.snapshot();
         for (MetricsRegistry *r : {&often, &once}) {
-            r->tick(MetricsRegistry::kRecentWindowMs);  // window 1 closes: 2 ms
+            r->tick(MetricsRegistry::kRecentWindowMs); // window 1 closes: 2 ms
             feed(*r, 40000, 100);
         }
         for (int i = 0; i < 200; ++i)
@@ -80,7 +81,8 @@ private Q_SLOTS:
         const MetricsSnapshot a = often.snapshot(), b = once.snapshot();
         QCOMPARE(a.recentP99Ms, b.recentP99Ms);
         QCOMPARE(a.recentP50Ms, b.recentP50Ms);
-        QVERIFY2(qAbs(a.recentP99Ms - 2.0) < 0.1, qPrintable(QString::number(a.recentP99Ms)));  // the closed window
+        QVERIFY2(qAbs(a.recentP99Ms - 2.0) < 0.1,
+                 qPrintable(QString::number(a.recentP99Ms))); // the closed window
         QCOMPARE(a.latencyCount, 200);
     }
 
@@ -89,19 +91,20 @@ private Q_SLOTS:
         MetricsRegistry r;
         r.tick(1000);
         feed(r, 10000, 50);
-        QCOMPARE(r.snapshot().recentP99Ms, 0.0);  // no window closed yet
+        QCOMPARE(r.snapshot().recentP99Ms, 0.0); // no window closed yet
         r.tick(1000 + MetricsRegistry::kRecentWindowMs - 1);
         QCOMPARE(r.snapshot().recentP99Ms, 0.0);
         r.tick(1000 + MetricsRegistry::kRecentWindowMs);
         QVERIFY(qAbs(r.snapshot().recentP99Ms - 10.0) < 0.4);
-        r.tick(1000 + 2 * MetricsRegistry::kRecentWindowMs);  // an empty window
+        r.tick(1000 + 2 * MetricsRegistry::kRecentWindowMs); // an empty window
         QCOMPARE(r.snapshot().recentP99Ms, 0.0);
-        QVERIFY(qAbs(r.snapshot().latencyP99Ms - 10.0) < 0.4);  // the run's figure stays
+        QVERIFY(qAbs(r.snapshot().latencyP99Ms - 10.0) < 0.4); // the run's figure stays
     }
 
     void storedCountsNewRowsOnly()
     {
-        // The registry keeps new rows and duplicates apart; the consumers' "finished with" adds both.
+        // The registry keeps new rows and duplicates apart; the consumers' "finished with" adds
+        // both.
         MetricsRegistry r;
         r.stored += 7;
         r.duplicates += 3;
@@ -122,7 +125,8 @@ private Q_SLOTS:
         QTest::newRow("caught up") << qint64(0) << qint64(0) << qint64(0) << 0.0;
         QTest::newRow("caught up, old data") << qint64(0) << now - 60000 << now - 60000 << 0.0;
         QTest::newRow("behind, produced here") << qint64(40) << now - 2500 << now - 500 << 2.0;
-        QTest::newRow("behind, produced elsewhere: wall clock") << qint64(40) << now - 2500 << qint64(0) << 2.5;
+        QTest::newRow("behind, produced elsewhere: wall clock")
+            << qint64(40) << now - 2500 << qint64(0) << 2.5;
         QTest::newRow("behind, nothing stored yet") << qint64(40) << qint64(0) << now << -1.0;
         QTest::newRow("watermark unknown") << qint64(-1) << now << now << -1.0;
         QTest::newRow("clock skew never negative") << qint64(3) << now << now - 1000 << 0.0;
@@ -134,7 +138,8 @@ private Q_SLOTS:
         QFETCH(qint64, newestStored);
         QFETCH(qint64, newestProduced);
         QFETCH(double, expected);
-        QCOMPARE(lagSecondsFor(lagMessages, newestStored, newestProduced, 1'700'000'100'000), expected);
+        QCOMPARE(lagSecondsFor(lagMessages, newestStored, newestProduced, 1'700'000'100'000),
+                 expected);
     }
 
     void registryLagSecondsPerPartition()
@@ -162,10 +167,10 @@ private Q_SLOTS:
     void latencyBucketsAreCumulativeAndExactAtTheirBounds()
     {
         LatencyBuckets b;
-        b.record(500);    // exactly on the first bound: le="0.0005"
-        b.record(501);    // just above it
-        b.record(-20);    // a clock step back counts as 0
-        b.record(60'000'000);  // above the last bound: only +Inf
+        b.record(500);        // exactly on the first bound: le="0.0005"
+        b.record(501);        // just above it
+        b.record(-20);        // a clock step back counts as 0
+        b.record(60'000'000); // above the last bound: only +Inf
         const std::vector<qint64> c = b.cumulative();
         QCOMPARE(c[0], 2);
         QCOMPARE(c[1], 3);
@@ -186,28 +191,41 @@ private Q_SLOTS:
         QCOMPARE(v.value(QStringLiteral("marketstream_candle_writes_total")), 4321.0);
         QCOMPARE(v.value(QStringLiteral("marketstream_rejected_total{reason=invalid_json}")), 7.0);
         QCOMPARE(v.value(QStringLiteral("marketstream_rejected_total{reason=missing_field}")), 3.0);
-        QCOMPARE(v.value(QStringLiteral("marketstream_consumer_lag_messages{partition=2,topic=crypto_topic}")), 17.0);
-        QCOMPARE(v.value(QStringLiteral("marketstream_consumer_lag_seconds{partition=2,topic=crypto_topic}")), 1.25);
-        QVERIFY(!v.contains(QStringLiteral("marketstream_consumer_lag_seconds{partition=3,topic=crypto_topic}")));
+        QCOMPARE(v.value(QStringLiteral(
+                     "marketstream_consumer_lag_messages{partition=2,topic=crypto_topic}")),
+                 17.0);
+        QCOMPARE(v.value(QStringLiteral(
+                     "marketstream_consumer_lag_seconds{partition=2,topic=crypto_topic}")),
+                 1.25);
+        QVERIFY(!v.contains(
+            QStringLiteral("marketstream_consumer_lag_seconds{partition=3,topic=crypto_topic}")));
         QCOMPARE(v.value(QStringLiteral("marketstream_pipeline_state{state=running}")), 1.0);
         QCOMPARE(v.value(QStringLiteral("marketstream_pipeline_state{state=stopped}")), 0.0);
         QCOMPARE(v.value(QStringLiteral("marketstream_database_size_bytes")), 123456789.0);
         // The escaped label value comes back as it was.
-        const QString weird = QStringLiteral("marketstream_source_state{source=we\"ird\\name\nhere,state=rate-limited}");
+        const QString weird = QStringLiteral(
+            "marketstream_source_state{source=we\"ird\\name\nhere,state=rate-limited}");
         QVERIFY2(v.contains(weird), qPrintable(QStringList(v.keys()).join(u'\n')));
         QCOMPARE(v.value(weird), 1.0);
-        QCOMPARE(v.value(QStringLiteral("marketstream_produce_to_commit_latency_seconds_bucket{le=+Inf}")), 1000.0);
-        QCOMPARE(v.value(QStringLiteral("marketstream_produce_to_commit_latency_seconds_count")), 1000.0);
-        QCOMPARE(v.value(QStringLiteral("marketstream_produce_to_commit_latency_seconds_sum")), 4.5);
+        QCOMPARE(v.value(QStringLiteral(
+                     "marketstream_produce_to_commit_latency_seconds_bucket{le=+Inf}")),
+                 1000.0);
+        QCOMPARE(v.value(QStringLiteral("marketstream_produce_to_commit_latency_seconds_count")),
+                 1000.0);
+        QCOMPARE(v.value(QStringLiteral("marketstream_produce_to_commit_latency_seconds_sum")),
+                 4.5);
     }
 
     void expositionIsStrictlyWellFormed()
     {
         QMap<QString, QString> declared;
-        const QStringList problems = strictProblems(prometheusText(sampleSnapshot(), Pipeline::State::Error), &declared);
+        const QStringList problems =
+            strictProblems(prometheusText(sampleSnapshot(), Pipeline::State::Error), &declared);
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
-        QCOMPARE(declared.value(QStringLiteral("marketstream_produce_to_commit_latency_seconds")), QStringLiteral("histogram"));
-        QCOMPARE(declared.value(QStringLiteral("marketstream_consumer_lag_seconds")), QStringLiteral("gauge"));
+        QCOMPARE(declared.value(QStringLiteral("marketstream_produce_to_commit_latency_seconds")),
+                 QStringLiteral("histogram"));
+        QCOMPARE(declared.value(QStringLiteral("marketstream_consumer_lag_seconds")),
+                 QStringLiteral("gauge"));
         // The fields other features fill are exported already.
         for (const char *n : {"marketstream_alerts_triggered_total", "marketstream_feed_gaps_total",
                               "marketstream_database_size_bytes"})
@@ -223,14 +241,19 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("request");
         QTest::addColumn<int>("status");
-        QTest::newRow("GET /metrics") << QByteArray("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n") << 200;
-        QTest::newRow("with a query") << QByteArray("GET /metrics?name[]=x HTTP/1.0\r\n\r\n") << 200;
+        QTest::newRow("GET /metrics")
+            << QByteArray("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n") << 200;
+        QTest::newRow("with a query")
+            << QByteArray("GET /metrics?name[]=x HTTP/1.0\r\n\r\n") << 200;
         QTest::newRow("HEAD") << QByteArray("HEAD /metrics HTTP/1.1\r\n\r\n") << 200;
         QTest::newRow("another path") << QByteArray("GET / HTTP/1.1\r\n\r\n") << 404;
         QTest::newRow("a longer path") << QByteArray("GET /metrics/x HTTP/1.1\r\n\r\n") << 404;
-        QTest::newRow("POST") << QByteArray("POST /metrics HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi") << 405;
+        QTest::newRow("POST") << QByteArray("POST /metrics HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi")
+                              << 405;
         QTest::newRow("not HTTP") << QByteArray("hello\r\n\r\n") << 400;
-        QTest::newRow("huge head") << QByteArray("GET /metrics HTTP/1.1\r\nX: ") + QByteArray(20000, 'a') + "\r\n\r\n" << 431;
+        QTest::newRow("huge head")
+            << QByteArray("GET /metrics HTTP/1.1\r\nX: ") + QByteArray(20000, 'a') + "\r\n\r\n"
+            << 431;
     }
 
     void http()
@@ -249,31 +272,37 @@ private Q_SLOTS:
         QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
         QCOMPARE(r.status, status);
         if (status == 200) {
-            QVERIFY2(r.headers.contains("Content-Type: text/plain; version=0.0.4; charset=utf-8"), r.headers.constData());
+            QVERIFY2(r.headers.contains("Content-Type: text/plain; version=0.0.4; charset=utf-8"),
+                     r.headers.constData());
             QCOMPARE(calls.load(), 1);
             if (!request.startsWith("HEAD"))
                 QCOMPARE(r.body, QByteArrayLiteral("# TYPE a_total counter\na_total 1\n"));
         } else {
-            QCOMPARE(calls.load(), 0);  // nothing computed for a refused request
+            QCOMPARE(calls.load(), 0); // nothing computed for a refused request
         }
     }
 
     void httpBindErrors()
     {
-        auto bad = MetricsHttpServer::start(QStringLiteral("not-an-address"), 0, [] { return QByteArray(); });
+        auto bad = MetricsHttpServer::start(QStringLiteral("not-an-address"), 0,
+                                            [] { return QByteArray(); });
         QVERIFY(!bad.ok());
-        auto first = MetricsHttpServer::start(QStringLiteral("127.0.0.1"), 0, [] { return QByteArray(); });
+        auto first =
+            MetricsHttpServer::start(QStringLiteral("127.0.0.1"), 0, [] { return QByteArray(); });
         QVERIFY(first.ok());
-        auto second = MetricsHttpServer::start(QStringLiteral("127.0.0.1"), first.value()->port(), [] { return QByteArray(); });
+        auto second = MetricsHttpServer::start(QStringLiteral("127.0.0.1"), first.value()->port(),
+                                               [] { return QByteArray(); });
         QVERIFY(!second.ok());
-        QVERIFY2(second.errorMessage().contains(QString::number(first.value()->port())), qPrintable(second.errorMessage()));
+        QVERIFY2(second.errorMessage().contains(QString::number(first.value()->port())),
+                 qPrintable(second.errorMessage()));
     }
 
     void silentClientsDoNotBlockOthers()
     {
         // Clients that connect and send nothing hold a connection each, up to the bound; a scrape
         // still gets through while fewer than kMaxConnections are open.
-        auto server = MetricsHttpServer::start(QStringLiteral("127.0.0.1"), 0, [] { return QByteArrayLiteral("ok\n"); });
+        auto server = MetricsHttpServer::start(QStringLiteral("127.0.0.1"), 0,
+                                               [] { return QByteArrayLiteral("ok\n"); });
         QVERIFY(server.ok());
         std::vector<std::unique_ptr<QTcpSocket>> idle;
         for (int i = 0; i < MetricsHttpServer::kMaxConnections - 1; ++i) {
