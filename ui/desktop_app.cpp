@@ -95,6 +95,8 @@ int runDesktop(int argc, char **argv, const ms::PipelineConfig &base, const Desk
             return 2;  // usage: the port is taken or not ours to bind
         }
         metricsServer = std::move(served).value();
+        // The issue log is the window's; a port picked by the system (0) must be findable from a shell too.
+        std::fprintf(stderr, "marketstream: serving %s\n", qPrintable(metricsServer->url()));
     }
     // MS_WINDOW_SIZE=WxH (scripts/screenshot): a fixed window size for reproducible screenshots.
     const QStringList size = qEnvironmentVariable("MS_WINDOW_SIZE").split(u'x');
