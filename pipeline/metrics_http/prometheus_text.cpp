@@ -130,7 +130,7 @@ QByteArray prometheusText(const MetricsSnapshot &m, Pipeline::State state)
     w.counter("marketstream_feed_gaps_total", "Feed gap rows stored.", m.feedGaps);
 
     w.family("marketstream_consumer_lag_messages", "gauge",
-             "Messages not yet read, per partition (high watermark - position).");
+             "Messages not stored yet, per partition (high watermark - next offset stored).");
     for (const ConsumerLag &l : m.partitions) {
         if (l.lagMessages >= 0)
             w.sample(double(l.lagMessages),

@@ -73,8 +73,11 @@ std::vector<std::optional<int64_t>> ConsumerWorker::onAssigned(const std::vector
     }
     for (size_t i = 0; i < tps.size(); ++i) {
         auto it = stored.find({tps[i].topic, tps[i].partition});
-        if (it != stored.end())
+        m_storedNext.erase({tps[i].topic, tps[i].partition});
+        if (it != stored.end()) {
             starts[i] = it->second;
+            m_storedNext[it->first] = it->second;
+        }
         else if (offsets.ok())
             starts[i] = RD_KAFKA_OFFSET_BEGINNING;  // the database is the truth: nothing stored yet
     }
@@ -210,6 +213,7 @@ Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomi
     for (const auto &[tp, p] : progress) {
         qint64 &newest = m_newestStoredMs[tp];
         newest = std::max<qint64>(newest, p.newestTimestampMs);
+        m_storedNext[tp] = p.nextOffset;
     }
 
     std::vector<kafka::TopicPartitionOffset> commits;
@@ -235,7 +239,13 @@ void ConsumerWorker::reportLag()
         c.topic = QString::fromStdString(l.topic);
         c.partition = l.partition;
         c.position = l.position;
-        c.lagMessages = l.lag;
+        // Behind the database, not only behind the fetch: messages fetched into a batch that is not
+        // committed yet (the database away) still count. Kafka's view until something is stored.
+        const auto storedNext = m_storedNext.find({l.topic, l.partition});
+        if (storedNext != m_storedNext.end() && l.highWatermark >= 0)
+            c.lagMessages = std::max<qint64>(0, l.highWatermark - storedNext->second);
+        else
+            c.lagMessages = l.lag;
         const auto newest = m_newestStoredMs.find({l.topic, l.partition});
         c.newestStoredMs = newest == m_newestStoredMs.end() ? 0 : newest->second;
         lags.push_back(std::move(c));

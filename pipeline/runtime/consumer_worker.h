@@ -99,6 +99,8 @@ private:
     std::vector<kafka::TopicPartition> m_assigned;
     // Per partition: the Kafka timestamp of the newest message a committed batch held (lag in seconds).
     std::map<std::pair<std::string, int32_t>, qint64> m_newestStoredMs;
+    // Per partition: the next offset the database holds (resumed on assignment, then per commit).
+    std::map<std::pair<std::string, int32_t>, int64_t> m_storedNext;
     bool m_builderStale = false;  // merged ticks of a write that did not commit: rebuild first
     qint64 m_rejectLogCount = 0;
     qint64 m_lateLogCount = 0;

@@ -21,7 +21,8 @@ struct ConsumerLag
     QString topic;
     int partition = 0;
     qint64 position = -1;        // next offset the consumer will read (its Kafka position); -1 unknown
-    qint64 lagMessages = -1;     // high watermark - position: messages not yet read; -1 unknown
+    qint64 lagMessages = -1;     // high watermark - next offset stored in the database (Kafka position until
+                                 // something is stored): messages not stored yet; -1 unknown
     qint64 newestStoredMs = 0;   // Kafka timestamp (produce time) of the newest message stored from it; 0 none
     // How far behind in time: the newest produced message's timestamp minus the newest stored one's
     // (0 when nothing is waiting; wall clock instead of the newest produced when this process does
@@ -64,7 +65,7 @@ struct MetricsSnapshot
     std::vector<qint64> latencyBucketCounts;
     double latencySumSeconds = 0;
     qint64 latencyCount = 0;
-    QMap<QString, qint64> lagByTopic;         // messages not yet read, summed over the topic's partitions
+    QMap<QString, qint64> lagByTopic;         // messages not stored yet, summed over the topic's partitions
     QMap<QString, double> lagSecondsByTopic;  // the most behind partition of the topic (-1 unknown)
     qint64 lagMessages = 0;                   // over every partition
     double lagSeconds = 0;                    // the most behind partition (-1 unknown)

@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -265,6 +266,97 @@ private Q_SLOTS:
         const QStringList problems = strictProblems(m_lastScrape, &declared);
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
         QCOMPARE(m_values.value(QStringLiteral("marketstream_pipeline_state{state=running}")), 1.0);
+    }
+
+    void lagGrowsWhileTheDatabaseIsAway()
+    {
+        // The database locked by this test: the batch waits, and the lag (measured against what is
+        // stored, not what is fetched) shows it in messages and in seconds; once unlocked, caught
+        // up.
+        const QString file = m_dir.filePath(QStringLiteral("lag.db"));
+        QProcess app;
+        dieWithTest(app);
+        app.setWorkingDirectory(m_dir.path());
+        app.start(QStringLiteral(MS_APP_PATH),
+                  {QStringLiteral("--headless"), QStringLiteral("--source"), QStringLiteral("none"),
+                   QStringLiteral("--kafka"), m_broker->bootstrapServers(),
+                   QStringLiteral("--group"), QStringLiteral("metrics-lag"),
+                   QStringLiteral("--idle-exit"), QStringLiteral("120"), QStringLiteral("--db"),
+                   QStringLiteral("sqlite://") + file, QStringLiteral("--metrics-port"),
+                   QStringLiteral("0")});
+        QVERIFY(app.waitForStarted());
+        QByteArray err;
+        quint16 port = 0;
+        const QRegularExpression served(
+            QStringLiteral("serving http://127\\.0\\.0\\.1:(\\d+)/metrics"));
+        QVERIFY(waitUntil(
+            [&] {
+                app.waitForReadyRead(100);
+                err += app.readAllStandardError();
+                const auto m = served.match(QString::fromUtf8(err));
+                port = m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
+                return port != 0 || app.state() == QProcess::NotRunning;
+            },
+            60000));
+        QVERIFY2(port != 0, err.constData());
+        QByteArray text;
+        QMap<QString, double> v;
+        const double before =
+            kNewTicks + kDuplicates + kBadMessages.size() + 20; // the earlier runs' data
+        auto accounted = [&v] {
+            return v.value(QStringLiteral("marketstream_stored_total")) +
+                   v.value(QStringLiteral("marketstream_duplicates_total")) +
+                   sumOf(v, QStringLiteral("marketstream_rejected_total"));
+        };
+        QVERIFY2(waitUntil(
+                     [&] {
+                         v = scrapeValues(port, &text);
+                         return accounted() >= before - 20;
+                     },
+                     60000),
+                 text.constData());
+
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("locker"));
+            db.setDatabaseName(file);
+            QVERIFY(db.open());
+            QSqlQuery lock(db);
+            QVERIFY2(lock.exec(QStringLiteral("BEGIN EXCLUSIVE")),
+                     qPrintable(lock.lastError().text()));
+            const std::atomic_bool stop{false};
+            for (int i = 0; i < 20; ++i)
+                QVERIFY(
+                    m_producer->produce("crypto_topic", "BTC", tick(2000 + i).toStdString(), stop)
+                        .ok());
+            QCOMPARE(m_producer->flush(10000), 0);
+            QVERIFY2(
+                waitUntil(
+                    [&] {
+                        v = scrapeValues(port, &text);
+                        return sumOf(v, QStringLiteral("marketstream_consumer_lag_messages")) >=
+                                   20 &&
+                               sumOf(v, QStringLiteral("marketstream_consumer_lag_seconds")) > 0;
+                    },
+                    60000),
+                text.constData());
+            QVERIFY(v.value(QStringLiteral("marketstream_db_errors_total")) >= 1);
+            QVERIFY(lock.exec(QStringLiteral("ROLLBACK")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("locker"));
+        QVERIFY2(waitUntil(
+                     [&] {
+                         v = scrapeValues(port, &text);
+                         return accounted() >= before &&
+                                sumOf(v, QStringLiteral("marketstream_consumer_lag_messages")) ==
+                                    0 &&
+                                sumOf(v, QStringLiteral("marketstream_consumer_lag_seconds")) == 0;
+                     },
+                     60000),
+                 text.constData());
+        app.terminate();
+        QVERIFY(app.waitForFinished(10000));
     }
 
     void portInUseIsAUsageError()
