@@ -2,6 +2,7 @@
 // Test helpers for /metrics: an HTTP GET over QTcpSocket, the reference parser (python3-prometheus-
 // client, through parse_prometheus.py) and a strict line-by-line check of the text format 0.0.4.
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -52,6 +53,25 @@ inline HttpReply scrape(quint16 port, const QByteArray &path = "/metrics")
 {
     return httpRequest(port, "GET " + path +
                                  " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/plain\r\n\r\n");
+}
+
+// Waits until a marketstream child logs where it serves /metrics (port 0: picked by the system);
+// 0 when it ended first or the deadline passed. Its stderr so far is appended to *err.
+inline quint16 waitForMetricsPort(QProcess &app, QByteArray *err, int timeoutMs = 60000)
+{
+    static const QRegularExpression served(
+        QStringLiteral("serving http://127\\.0\\.0\\.1:(\\d+)/metrics"));
+    QElapsedTimer waited;
+    waited.start();
+    while (waited.elapsed() < timeoutMs) {
+        app.waitForReadyRead(100);
+        *err += app.readAllStandardError();
+        if (const auto m = served.match(QString::fromUtf8(*err)); m.hasMatch())
+            return quint16(m.captured(1).toUInt());
+        if (app.state() == QProcess::NotRunning)
+            return 0;
+    }
+    return 0;
 }
 
 // The reference parser's view: family name → its JSON object. Empty with `error` set on failure.
