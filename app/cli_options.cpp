@@ -8,6 +8,7 @@
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QFileInfo>
+#include <QHostAddress>
 
 #include <cmath>
 
@@ -211,6 +212,10 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     opt("screenshot", "Window: save a PNG of the main window and quit (or MS_SCREENSHOT).", "file");
     opt("screenshot-after", "Window: seconds to wait before the screenshot (default 5).", "seconds");
     opt("settings-file", "Window: use this settings file instead of the user's (or MS_SETTINGS_FILE).", "file");
+    // Prometheus metrics (pipeline/metrics_http).
+    opt("metrics-port", "Serve Prometheus metrics at http://ADDR:N/metrics (0: any free port, logged).", "n");
+    opt("metrics-bind", "Address the metrics server listens on (default 127.0.0.1; 0.0.0.0 for every interface).",
+        "addr");
 
     CliOptions out;
     out.helpText = helpWithUsageLine(p.helpText());
@@ -428,6 +433,17 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
         const double v = qEnvironmentVariable("MS_SCREENSHOT_AFTER").toDouble(&ok);
         if (ok && std::isfinite(v) && v >= 0 && v <= 3600)
             w.screenshotAfterSec = v;
+    }
+    // Prometheus metrics.
+    if (has("metrics-port")) {
+        auto n = wholeNumber(QStringLiteral("metrics-port"), val("metrics-port"), 0, 65535);
+        if (!n) return n.error();
+        out.metricsPort = int(*n);
+    }
+    if (has("metrics-bind")) {
+        if (QHostAddress address; !address.setAddress(val("metrics-bind")))
+            return makeError(QStringLiteral("--metrics-bind needs an IP address, got '%1'").arg(val("metrics-bind").left(60)));
+        out.metricsBind = val("metrics-bind");
     }
     return out;
 }

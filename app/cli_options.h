@@ -57,6 +57,9 @@ struct CliOptions
 
     ExportCommandOptions exportCommand;
     BackfillCommandOptions backfill;
+    // Prometheus metrics (--metrics-port, --metrics-bind): GET /metrics, headless and window.
+    int metricsPort = -1;  // -1: not served; 0: any free port (logged)
+    QString metricsBind = QStringLiteral("127.0.0.1");
 };
 
 // Parses argv, every form: the window (default), --headless, and the sub-commands ("marketstream

@@ -1,5 +1,6 @@
 #include "headless_runner.h"
 
+#include "metrics_http/prometheus_text.h"
 #include "runtime/issue_log.h"
 
 #include <QCoreApplication>
@@ -51,8 +52,25 @@ HeadlessRunner::HeadlessRunner(const CliOptions &options, QObject *parent) : QOb
     connect(&m_timer, &QTimer::timeout, this, &HeadlessRunner::check);
 }
 
+bool HeadlessRunner::startMetricsServer()
+{
+    if (m_options.metricsPort < 0)
+        return true;
+    auto server = servePipelineMetrics(m_pipeline, m_options.metricsBind, quint16(m_options.metricsPort));
+    if (!server.ok()) {
+        std::fprintf(stderr, "marketstream: error: %s\n", qPrintable(server.errorMessage()));
+        return false;
+    }
+    m_metricsServer = std::move(server).value();
+    return true;
+}
+
 void HeadlessRunner::start()
 {
+    if (!startMetricsServer()) {
+        QMetaObject::invokeMethod(this, [] { QCoreApplication::exit(ExitUsage); }, Qt::QueuedConnection);
+        return;
+    }
     m_clock.start();
     m_sinceProgress.start();
     m_timer.start();
@@ -124,9 +142,12 @@ void HeadlessRunner::check()
         return;
     }
     const MetricsSnapshot m = m_pipeline.metrics();
-    const qint64 accounted = m.stored + m.rejected;
-    if (c.runConsumers && c.maxTicks > 0 && m.stored >= c.maxTicks) {
-        requestStop(QStringLiteral("%1 ticks stored").arg(m.stored));
+    const qint64 accounted = m.stored + m.duplicates + m.rejected;  // every tick a consumer finished with
+    if (c.runConsumers && c.maxTicks > 0 && m.stored + m.duplicates >= c.maxTicks) {
+        requestStop(QStringLiteral("%1 ticks stored (%2 new rows, %3 duplicates)")
+                        .arg(m.stored + m.duplicates)
+                        .arg(m.stored)
+                        .arg(m.duplicates));
         return;
     }
     if (c.runProducers && m_sourcesFinished) {
@@ -153,17 +174,18 @@ void HeadlessRunner::printSummary()
     o[QStringLiteral("produced")] = double(m.produced);
     o[QStringLiteral("consumed")] = double(m.consumed);
     o[QStringLiteral("stored")] = double(m.stored);
-    o[QStringLiteral("inserted")] = double(m.stored - m.duplicates);
     o[QStringLiteral("duplicates")] = double(m.duplicates);
     o[QStringLiteral("rejected")] = double(m.rejected);
     o[QStringLiteral("dead_lettered")] = double(m.deadLettered);
     o[QStringLiteral("dropped_late")] = double(m.droppedLate);
-    o[QStringLiteral("candles")] = double(m.candlesWritten);
+    o[QStringLiteral("candle_writes")] = double(m.candleWrites);
     o[QStringLiteral("produce_errors")] = double(m.produceErrors);
     o[QStringLiteral("db_errors")] = double(m.dbErrors);
     o[QStringLiteral("spooled")] = double(m.spooled);
     o[QStringLiteral("alerts")] = double(m.alertsTriggered);
     o[QStringLiteral("feed_gaps")] = double(m.feedGaps);
+    o[QStringLiteral("lag_messages")] = double(m.lagMessages);
+    o[QStringLiteral("lag_seconds")] = m.lagSeconds;
     o[QStringLiteral("latency_p50_ms")] = m.latencyP50Ms;
     o[QStringLiteral("latency_p99_ms")] = m.latencyP99Ms;
     o[QStringLiteral("seconds")] = m_runSeconds;

@@ -8,6 +8,7 @@
 // process exits without waiting for it (nothing it holds was acknowledged: exactly-once is kept by
 // the database transaction). A second signal exits at once.
 #include "cli_options.h"
+#include "metrics_http/metrics_http_server.h"
 #include "runtime/pipeline.h"
 
 #include <QElapsedTimer>
@@ -40,6 +41,7 @@ private:
     void onStateChanged(Pipeline::State state, const QString &message);
     void check();
     void printSummary();
+    bool startMetricsServer();  // --metrics-port; false (reported) when it cannot listen
     void requestStop(const QString &why);
     // Prints the summary and leaves without running destructors: a worker thread is stuck.
     [[noreturn]] void exitNow(int code, const QString &why);
@@ -56,6 +58,7 @@ private:
     qint64 m_lastProgress = -1;
     QElapsedTimer m_sinceProgress;
     double m_runSeconds = 0;
+    std::unique_ptr<MetricsHttpServer> m_metricsServer;  // after m_pipeline: destroyed (joined) first
 };
 
 }  // namespace ms

@@ -128,7 +128,7 @@ int main(int argc, char **argv)
         return app.exec();
     }
 #ifdef MS_WITH_UI
-    return ms::runDesktop(argc, argv, opt.config, opt.window);
+    return ms::runDesktop(argc, argv, opt.config, opt.window, ms::DesktopMetricsOptions{opt.metricsPort, opt.metricsBind});
 #else
     return fail(QStringLiteral("this build has no window; use --headless"));
 #endif

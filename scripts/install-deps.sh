@@ -13,6 +13,7 @@ PACKAGES=(
   postgresql postgresql-contrib kcat
   xvfb xauth imagemagick
   docker-compose dpkg-dev file python3-jsonschema
+  python3-prometheus-client
 )
 
 missing=()

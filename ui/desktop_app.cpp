@@ -1,5 +1,7 @@
 #include "desktop_app.h"
 
+#include "metrics_http/prometheus_text.h"
+
 #include "main_window.h"
 #include "ui_theme.h"
 
@@ -42,7 +44,8 @@ PictureOptions pictureOptionsFromEnvironment()
 
 }  // namespace
 
-int runDesktop(int argc, char **argv, const PipelineConfig &base, const DesktopOptions &opts)
+int runDesktop(int argc, char **argv, const PipelineConfig &base, const DesktopOptions &opts,
+               const DesktopMetricsOptions &metrics)
 {
     QApplication app(argc, argv);
     if (QCoreApplication::organizationName().isEmpty())
@@ -55,6 +58,17 @@ int runDesktop(int argc, char **argv, const PipelineConfig &base, const DesktopO
 
     const PictureOptions docPicture = pictureOptionsFromEnvironment();
     MainWindow window(base, opts.settingsFile);
+    std::unique_ptr<MetricsHttpServer> metricsServer;  // declared after the window: ends before its pipeline
+    if (metrics.port >= 0) {
+        auto served = servePipelineMetrics(*window.pipeline(), metrics.bind, quint16(metrics.port));
+        if (!served.ok()) {
+            std::fprintf(stderr, "marketstream: error: %s\n", qPrintable(served.errorMessage()));
+            return 2;  // usage: the port is taken or not ours to bind
+        }
+        metricsServer = std::move(served).value();
+        // The issue log is the window's; a port picked by the system (0) must be findable from a shell too.
+        std::fprintf(stderr, "marketstream: serving %s\n", qPrintable(metricsServer->url()));
+    }
     // MS_WINDOW_SIZE=WxH (scripts/screenshot): a fixed window size for reproducible screenshots.
     const QStringList size = qEnvironmentVariable("MS_WINDOW_SIZE").split(u'x');
     if (size.size() == 2 && size[0].toInt() > 0 && size[1].toInt() > 0)

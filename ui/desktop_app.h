@@ -10,8 +10,18 @@
 #include "desktop_options.h"
 #include "runtime/config.h"
 
+#include <QString>
+
 namespace ms {
 
-int runDesktop(int argc, char **argv, const PipelineConfig &base, const DesktopOptions &options);
+// Prometheus metrics of the window's pipeline (--metrics-port / --metrics-bind): port -1 = off.
+struct DesktopMetricsOptions
+{
+    int port = -1;
+    QString bind = QStringLiteral("127.0.0.1");
+};
+
+int runDesktop(int argc, char **argv, const PipelineConfig &base, const DesktopOptions &options,
+               const DesktopMetricsOptions &metrics = {});
 
 }  // namespace ms

@@ -43,6 +43,13 @@ void setCell(QTableWidget *t, int row, int col, const QString &text, const QColo
         item->setForeground(color);
 }
 
+QString lagSecondsText(double seconds)
+{
+    if (seconds < 0)
+        return HealthPanel::tr("unknown");
+    return HealthPanel::tr("%1 s").arg(QLocale().toString(seconds, 'f', seconds < 10 ? 3 : 1));
+}
+
 QColor stateColor(SourceState s)
 {
     switch (s) {
@@ -79,7 +86,10 @@ HealthPanel::HealthPanel(QWidget *parent) : QWidget(parent)
     m_totals->setWordWrap(true);
     m_sources = makeTable({tr("Source"), tr("State"), tr("Ticks"), tr("Last message")}, this);
     m_sources->setObjectName(QStringLiteral("sourcesTable"));
-    m_partitions = makeTable({tr("Topic"), tr("Partition"), tr("Lag"), tr("Committed offset")}, this);
+    m_partitions = makeTable({tr("Topic"), tr("Partition"), tr("Lag (messages)"), tr("Lag (seconds)"), tr("Position")}, this);
+    m_partitions->horizontalHeaderItem(4)->setToolTip(tr("Next offset the consumer reads (its Kafka position)"));
+    m_partitions->horizontalHeaderItem(3)->setToolTip(
+        tr("Newest produced minus newest stored message time; 0 when nothing waits"));
     m_partitions->setObjectName(QStringLiteral("partitionsTable"));
 
     auto *charts = new QWidget(this);
@@ -156,11 +166,14 @@ QString HealthPanel::summary() const
 {
     const MetricsSnapshot &s = m_history.latest();
     const QLocale l;
-    QString text = tr("Produced %1 · consumed %2 · stored %3 · duplicates %4 · rejected %5 · dead-lettered %6 · "
-                      "late %7 · candles %8 · latency p50 %9 ms, p99 %10 ms")
+    // The headless summary's figures under the same names (README, "Headless summary").
+    QString text = tr("Produced %1 · consumed %2 · stored %3 new rows · duplicates %4 · rejected %5 · "
+                      "dead-lettered %6 · late %7 · candle writes %8 · lag %9 messages, %10 · "
+                      "latency p50 %11 ms, p99 %12 ms")
                        .arg(l.toString(s.produced), l.toString(s.consumed), l.toString(s.stored),
                             l.toString(s.duplicates), l.toString(s.rejected), l.toString(s.deadLettered),
-                            l.toString(s.droppedLate), l.toString(s.candlesWritten))
+                            l.toString(s.droppedLate), l.toString(s.candleWrites), l.toString(s.lagMessages))
+                       .arg(lagSecondsText(s.lagSeconds))
                        .arg(s.latencyP50Ms, 0, 'f', 1)
                        .arg(s.latencyP99Ms, 0, 'f', 1);
     // Feed gaps stored this run (feed_gaps rows; the chart shades them).
@@ -187,11 +200,12 @@ void HealthPanel::fillTables(const MetricsSnapshot &s)
     }
     m_partitions->setRowCount(int(s.partitions.size()));
     for (int i = 0; i < int(s.partitions.size()); ++i) {
-        const PartitionLag &p = s.partitions[size_t(i)];
+        const ConsumerLag &p = s.partitions[size_t(i)];
         setCell(m_partitions, i, 0, p.topic);
         setCell(m_partitions, i, 1, QString::number(p.partition));
-        setCell(m_partitions, i, 2, p.lag < 0 ? tr("unknown") : QLocale().toString(p.lag));
-        setCell(m_partitions, i, 3, QLocale().toString(p.committed));
+        setCell(m_partitions, i, 2, p.lagMessages < 0 ? tr("unknown") : QLocale().toString(p.lagMessages));
+        setCell(m_partitions, i, 3, lagSecondsText(p.lagSeconds));
+        setCell(m_partitions, i, 4, p.position < 0 ? tr("unknown") : QLocale().toString(p.position));
     }
 }
 

@@ -89,8 +89,8 @@ int main(int argc, char **argv)
     std::printf("  verified: %lld rows in the tick tables, %lld distinct natural keys, expected %lld -> %s\n",
                 static_cast<long long>(rows), static_cast<long long>(distinct), static_cast<long long>(ticks),
                 rows == ticks && distinct == ticks ? "OK" : "MISMATCH");
-    std::printf("  candles written: %lld, latency under full load p50 %.1f ms p99 %.1f ms\n",
-                static_cast<long long>(s.value(QStringLiteral("candles")).toInteger()),
+    std::printf("  candle writes: %lld, latency under full load p50 %.1f ms p99 %.1f ms\n",
+                static_cast<long long>(s.value(QStringLiteral("candle_writes")).toInteger()),
                 s.value(QStringLiteral("latency_p50_ms")).toDouble(), s.value(QStringLiteral("latency_p99_ms")).toDouble());
 
     // 2. Latency: paced, steady state. The bulk load above leaves the server busy for a while

@@ -101,6 +101,15 @@ void Producer::handleDelivery(const rd_kafka_message_t *msg)
         if (it == m_deliveredByTopic.end())
             it = m_deliveredByTopic.emplace(topic, 0).first;
         ++it->second;
+        const int64_t ts = rd_kafka_message_timestamp(msg, nullptr);
+        if (ts > 0 && msg->partition >= 0) {
+            auto newest = m_newestDeliveredMs.find(std::string_view(topic));  // no allocation per message
+            if (newest == m_newestDeliveredMs.end())
+                newest = m_newestDeliveredMs.emplace(topic, std::vector<int64_t>{}).first;
+            if (newest->second.size() <= size_t(msg->partition))
+                newest->second.resize(size_t(msg->partition) + 1, 0);
+            newest->second[size_t(msg->partition)] = std::max(newest->second[size_t(msg->partition)], ts);
+        }
         return;
     }
     m_failed.fetch_add(1, std::memory_order_relaxed);
@@ -269,6 +278,17 @@ int64_t Producer::deliveredFor(const std::string &topic) const
     std::lock_guard lock(m_mutex);
     const auto it = m_deliveredByTopic.find(topic);
     return it == m_deliveredByTopic.end() ? 0 : it->second;
+}
+
+std::map<std::pair<std::string, int32_t>, int64_t> Producer::newestDeliveredMs() const
+{
+    std::map<std::pair<std::string, int32_t>, int64_t> out;
+    std::lock_guard lock(m_mutex);
+    for (const auto &[topic, byPartition] : m_newestDeliveredMs)
+        for (size_t p = 0; p < byPartition.size(); ++p)
+            if (byPartition[p] > 0)
+                out[{topic, int32_t(p)}] = byPartition[p];
+    return out;
 }
 
 QString Producer::lastDeliveryError() const

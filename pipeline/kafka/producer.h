@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 namespace ms::kafka {
 
@@ -76,6 +77,8 @@ public:
     int64_t delivered() const { return m_delivered.load(std::memory_order_relaxed); }
     int64_t failed() const { return m_failed.load(std::memory_order_relaxed); }
     int64_t deliveredFor(const std::string &topic) const;
+    // Per (topic, partition): the newest message timestamp (ms) the broker acknowledged (lag in seconds).
+    std::map<std::pair<std::string, int32_t>, int64_t> newestDeliveredMs() const;
     // Client-level errors (all brokers down, transport, authentication) seen by the poll thread.
     int64_t clientErrors() const { return m_clientErrors.load(std::memory_order_relaxed); }
     QString lastDeliveryError() const;  // last delivery or client error text
@@ -103,6 +106,7 @@ private:
 
     mutable std::mutex m_mutex;  // guards the maps and the error text below
     std::map<std::string, int64_t, std::less<>> m_deliveredByTopic;
+    std::map<std::string, std::vector<int64_t>, std::less<>> m_newestDeliveredMs;  // per topic, by partition
     std::map<std::string, int32_t, std::less<>> m_partitionCounts;
     QString m_lastError;
 };

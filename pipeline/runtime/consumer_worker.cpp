@@ -27,6 +27,7 @@ struct PartitionProgress
     int64_t nextOffset = 0;
     int64_t bytes = 0;
     int64_t messages = 0;
+    int64_t newestTimestampMs = 0;  // Kafka timestamp (produce time) of the batch's newest message
 };
 }  // namespace
 
@@ -74,8 +75,11 @@ std::vector<std::optional<int64_t>> ConsumerWorker::onAssigned(const std::vector
     }
     for (size_t i = 0; i < tps.size(); ++i) {
         auto it = stored.find({tps[i].topic, tps[i].partition});
-        if (it != stored.end())
+        m_storedNext.erase({tps[i].topic, tps[i].partition});
+        if (it != stored.end()) {
             starts[i] = it->second;
+            m_storedNext[it->first] = it->second;
+        }
         else if (offsets.ok())
             starts[i] = RD_KAFKA_OFFSET_BEGINNING;  // the database is the truth: nothing stored yet
     }
@@ -197,6 +201,7 @@ Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomi
         p.nextOffset = std::max(p.nextOffset, msg.offset() + 1);
         p.bytes += msg.flowBytes();
         p.messages += 1;
+        p.newestTimestampMs = std::max<int64_t>(p.newestTimestampMs, msg.timestampMs());
 
         const AssetClass asset = topic == m_opt.stockTopic ? AssetClass::Stock : AssetClass::Crypto;
         auto decoded = decodeTick(msg.value(), asset);
@@ -231,18 +236,21 @@ Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomi
         return {};
     const qint64 now = nowUs();
     for (const qint64 ts : m_tickTimestamps) {
-        if (ts > 0) {
-            m_metrics.latencyAll.record(now - ts * 1000);
-            m_metrics.latencyRecent.record(now - ts * 1000);
-        }
+        if (ts > 0)
+            m_metrics.recordLatency(now - ts * 1000);
     }
     m_metrics.droppedLate.fetch_add(m_lateThisBatch, std::memory_order_relaxed);
-    m_metrics.stored.fetch_add(result.ticksInserted + result.ticksDuplicate, std::memory_order_relaxed);
-    m_metrics.inserted.fetch_add(result.ticksInserted, std::memory_order_relaxed);
+    m_metrics.stored.fetch_add(result.ticksInserted, std::memory_order_relaxed);
     m_metrics.duplicates.fetch_add(result.ticksDuplicate, std::memory_order_relaxed);
-    m_metrics.candlesWritten.fetch_add(result.candlesWritten, std::memory_order_relaxed);
+    m_metrics.candleWrites.fetch_add(result.candlesWritten, std::memory_order_relaxed);
     reportAlerts(result.alertsWritten);
     m_metrics.feedGaps.fetch_add(result.feedGapsWritten, std::memory_order_relaxed);
+    // Lag in seconds is measured from here: the batch (stored, duplicate or dead-lettered) is done with.
+    for (const auto &[tp, p] : progress) {
+        qint64 &newest = m_newestStoredMs[tp];
+        newest = std::max<qint64>(newest, p.newestTimestampMs);
+        m_storedNext[tp] = p.nextOffset;
+    }
 
     std::vector<kafka::TopicPartitionOffset> commits;
     for (const auto &[tp, p] : progress) {
@@ -257,6 +265,28 @@ Status ConsumerWorker::processBatch(kafka::MessageBatch &batch, const std::atomi
     if (m_live)
         m_live->add(m_ticks, m_candles, m_indicators);
     return {};
+}
+
+void ConsumerWorker::reportLag()
+{
+    std::vector<ConsumerLag> lags;
+    for (const auto &l : m_consumer->lag()) {
+        ConsumerLag c;
+        c.topic = QString::fromStdString(l.topic);
+        c.partition = l.partition;
+        c.position = l.position;
+        // Behind the database, not only behind the fetch: messages fetched into a batch that is not
+        // committed yet (the database away) still count. Kafka's view until something is stored.
+        const auto storedNext = m_storedNext.find({l.topic, l.partition});
+        if (storedNext != m_storedNext.end() && l.highWatermark >= 0)
+            c.lagMessages = std::max<qint64>(0, l.highWatermark - storedNext->second);
+        else
+            c.lagMessages = l.lag;
+        const auto newest = m_newestStoredMs.find({l.topic, l.partition});
+        c.newestStoredMs = newest == m_newestStoredMs.end() ? 0 : newest->second;
+        lags.push_back(std::move(c));
+    }
+    m_metrics.setLag(m_opt.index, std::move(lags));
 }
 
 Status ConsumerWorker::run(const std::atomic_bool &stop)
@@ -320,12 +350,11 @@ Status ConsumerWorker::run(const std::atomic_bool &stop)
         }
         if (lagTimer.elapsed() > 500) {
             lagTimer.restart();
-            std::vector<PartitionLag> lags;
-            for (const auto &l : m_consumer->lag())
-                lags.push_back(PartitionLag{QString::fromStdString(l.topic), l.partition, l.lag, l.position});
-            m_metrics.setLag(m_opt.index, std::move(lags));
+            reportLag();
         }
     }
+    if (result.ok())
+        reportLag();  // the run's last word: what the summary at stop shows
     m_consumer->close(1000);
     m_consumer.reset();
     m_store.reset();

@@ -93,6 +93,7 @@ private:
     Status evaluateAlerts(std::span<const quint8> inserted, DerivedRows &out);
     void reportAlerts(qint64 written);
     void reportConsumerError(const kafka::ConsumerError &e);
+    void reportLag();  // lag per assigned partition, to the metrics
     int32_t partitionCount(const std::string &topic);
 
     ConsumerWorkerOptions m_opt;
@@ -107,6 +108,10 @@ private:
     std::map<std::string, int32_t> m_partitionCounts;
     std::atomic_bool m_ready{false};
     std::vector<kafka::TopicPartition> m_assigned;
+    // Per partition: the Kafka timestamp of the newest message a committed batch held (lag in seconds).
+    std::map<std::pair<std::string, int32_t>, qint64> m_newestStoredMs;
+    // Per partition: the next offset the database holds (resumed on assignment, then per commit).
+    std::map<std::pair<std::string, int32_t>, int64_t> m_storedNext;
     bool m_builderStale = false;  // merged ticks of a write that did not commit: rebuild first
     std::unique_ptr<AlertEvaluator> m_alerts;  // null without rules
     bool m_alertsStale = true;    // not restored yet, or fed ticks of a write that did not commit

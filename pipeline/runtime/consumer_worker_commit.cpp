@@ -298,6 +298,7 @@ ConsumerWorker::commitWithRetry(WriteResult &result, const std::atomic_bool &sto
                 QStringLiteral("database"),
                 QStringLiteral("write failed, will retry the same batch: %1")
                     .arg(r.errorMessage()));
+        reportLag();  // while the database is away the lag grows: show it (once per retry)
         QElapsedTimer waited;
         waited.start();
         while (waited.elapsed() < delayMs) {

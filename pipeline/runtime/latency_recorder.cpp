@@ -68,4 +68,41 @@ void LatencyHistogram::mergeFrom(const LatencyHistogram &other)
                                       std::memory_order_relaxed);
 }
 
+void LatencyBuckets::record(qint64 micros, qint64 count)
+{
+    micros = std::max<qint64>(micros, 0);  // a clock step back is not a negative latency
+    for (size_t i = 0; i < kLatencyBucketsMicros.size(); ++i) {
+        if (micros <= kLatencyBucketsMicros[i]) {
+            m_counts[i].fetch_add(count, std::memory_order_relaxed);
+            break;
+        }
+    }
+    m_sumMicros.fetch_add(micros * count, std::memory_order_relaxed);
+    m_count.fetch_add(count, std::memory_order_relaxed);
+}
+
+std::vector<qint64> LatencyBuckets::cumulative() const
+{
+    std::vector<qint64> out(kLatencyBucketsMicros.size());
+    qint64 seen = 0;
+    for (size_t i = 0; i < out.size(); ++i) {
+        seen += m_counts[i].load(std::memory_order_relaxed);
+        out[i] = seen;
+    }
+    return out;
+}
+
+double LatencyBuckets::sumSeconds() const
+{
+    return double(m_sumMicros.load(std::memory_order_relaxed)) / 1e6;
+}
+
+void LatencyBuckets::reset()
+{
+    for (auto &c : m_counts)
+        c.store(0, std::memory_order_relaxed);
+    m_sumMicros.store(0, std::memory_order_relaxed);
+    m_count.store(0, std::memory_order_relaxed);
+}
+
 }  // namespace ms

@@ -13,8 +13,10 @@
 //   joined the last control thread;
 // - m_control: under m_controlMutex (stop() may come from a worker thread);
 // - m_metrics and m_live: thread-safe themselves (atomics and their own mutexes);
-// - m_sinceRotate: the thread that calls metrics() (the GUI, or the headless runner's main thread).
+// - m_metricsClock: its own thread, which alone writes the producer counts and rotates the recent
+//   latency window (metricsTick), so metrics() only reads.
 #include "runtime/live_stage.h"
+#include "runtime/metrics_clock.h"
 #include "runtime/metrics_registry.h"
 #include "runtime/pipeline.h"
 #include "runtime/pipeline_run.h"
@@ -32,7 +34,7 @@ namespace ms {
 class PipelineImpl
 {
 public:
-    explicit PipelineImpl(Pipeline *q) : m_q(q) {}
+    explicit PipelineImpl(Pipeline *q);
     ~PipelineImpl(); // stops (bounded) and joins the control thread
     PipelineImpl(const PipelineImpl &) = delete;
     PipelineImpl &operator=(const PipelineImpl &) = delete;
@@ -55,6 +57,7 @@ public:
 
 private:
     RunContext runContext();
+    void metricsTick(); // on the metrics clock's thread
     void setState(Pipeline::State s, const QString &msg);
     void announce(Pipeline::State s,
                   const QString &msg); // log and emit stateChanged; state unchanged
@@ -76,7 +79,6 @@ private:
     Pipeline *const m_q;
     MetricsRegistry m_metrics;
     LiveStage m_live;
-    QElapsedTimer m_sinceRotate;
 
     mutable QMutex m_stateMutex;
     Pipeline::State m_state = Pipeline::State::Stopped;
@@ -84,6 +86,7 @@ private:
     QString m_bootstrap;
     QString m_lastErrorCode; // Error::code of the failure that ended the last run (empty: none)
     std::unique_ptr<PipelineRun> m_run;
+    MetricsClock m_metricsClock; // declared after m_run: stops (joins) before the run is destroyed
     std::function<void()> m_teardownHook; // tests: runs on the control thread before a teardown
 
     QMutex m_controlMutex;

@@ -76,6 +76,10 @@ void PipelineRun::copyProducerCounts()
     if (m_producer) {
         m_ctx.metrics.produced.store(m_producer->delivered());
         m_ctx.metrics.produceErrors.store(m_producer->failed());
+        std::map<std::pair<QString, int>, qint64> newest;
+        for (const auto &[tp, ms] : m_producer->newestDeliveredMs())
+            newest[{QString::fromStdString(tp.first), int(tp.second)}] = ms;
+        m_ctx.metrics.setNewestProduced(std::move(newest));
     }
 }
 
@@ -84,7 +88,7 @@ void PipelineRun::spoolUnstored(int timeoutMs)
     MetricsRegistry &metrics = m_ctx.metrics;
     const qint64 delivered = m_producer ? m_producer->delivered()
                                         : 0; // ticks only: dead letters have their own producer
-    const qint64 accounted = metrics.stored.load() + metrics.rejected.load();
+    const qint64 accounted = metrics.ticksAccounted();
     bool spoolOk = true;
     if (accounted < delivered && !m_spoolDirectory.isEmpty()) {
         const std::vector<SpoolTopic> topics{
@@ -135,7 +139,7 @@ void PipelineRun::stop(bool drain)
         m_producer->flush(int(until(kFlushUntilMs).remainingTime()));
         if (!m_consumers.empty()) {
             while (clock.elapsed() < kDrainUntilMs) {
-                const qint64 done = m_ctx.metrics.stored.load() + m_ctx.metrics.rejected.load();
+                const qint64 done = m_ctx.metrics.ticksAccounted();
                 if (done >= m_producer->delivered()) // dead letters have their own producer
                     break;
                 QThread::msleep(10);

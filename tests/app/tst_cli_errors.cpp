@@ -48,6 +48,12 @@ private Q_SLOTS:
         row("--duration 0", L{u"--duration"_qs, u"0"_qs}, "--duration");
         row("--lateness -5", L{u"--lateness"_qs, u"-5"_qs}, "--lateness");
         row("--seed x", L{u"--seed"_qs, u"x"_qs}, "--seed");
+        // Prometheus metrics.
+        row("--metrics-port 70000", L{u"--metrics-port"_qs, u"70000"_qs}, "--metrics-port");
+        row("--metrics-port -1", L{u"--metrics-port"_qs, u"-1"_qs}, "--metrics-port");
+        row("--metrics-port http", L{u"--metrics-port"_qs, u"http"_qs}, "--metrics-port");
+        row("--metrics-bind localhost", L{u"--metrics-port"_qs, u"0"_qs, u"--metrics-bind"_qs, u"localhost"_qs},
+            "--metrics-bind needs an IP address");
         // Intervals.
         row("--intervals 24856d", L{u"--intervals"_qs, u"24856d"_qs}, "24856d");
         row("--intervals 0s", L{u"--intervals"_qs, u"0s"_qs}, "bad interval");

@@ -6,6 +6,7 @@
 #include "packaging_util.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -92,13 +93,18 @@ private Q_SLOTS:
 
     void expectedServices()
     {
-        for (const char *name : {"kafka", "kafka-init", "postgres", "migrate", "marketstream", "consumer", "kafka-ui"})
+        for (const char *name : {"kafka", "kafka-init", "postgres", "migrate", "marketstream", "consumer", "kafka-ui",
+                                 "prometheus", "grafana"})
             QVERIFY2(m_services.contains(QLatin1String(name)), name);
         // Opt-in extras stay behind profiles; the core stack has none.
         QCOMPARE(m_services.value(QLatin1String("kafka-ui")).toObject().value(QLatin1String("profiles")).toArray().first().toString(),
                  QStringLiteral("ui"));
         QCOMPARE(m_services.value(QLatin1String("consumer")).toObject().value(QLatin1String("profiles")).toArray().first().toString(),
                  QStringLiteral("scale"));
+        for (const char *monitoring : {"prometheus", "grafana"})
+            QCOMPARE(m_services.value(QLatin1String(monitoring)).toObject().value(QLatin1String("profiles")).toArray()
+                         .first().toString(),
+                     QStringLiteral("monitoring"));
         for (const char *core : {"kafka", "kafka-init", "postgres", "migrate", "marketstream"})
             QVERIFY2(!m_services.value(QLatin1String(core)).toObject().contains(QLatin1String("profiles")), core);
     }
@@ -171,6 +177,35 @@ private Q_SLOTS:
             QCOMPARE(deps.value(QLatin1String("kafka-init")).toObject().value(QLatin1String("condition")).toString(),
                      QStringLiteral("service_completed_successfully"));
         }
+    }
+
+    void monitoringScrapesWhatTheAppServes()
+    {
+        // Prometheus scrapes the port the app containers serve /metrics on, on every interface of
+        // the container (the compose network), and Grafana mounts what it provisions.
+        const QString prometheusYml = readText(src(QStringLiteral("docker/prometheus/prometheus.yml")));
+        for (const char *app : {"marketstream", "consumer"}) {
+            const QJsonArray cmd = m_services.value(QLatin1String(app)).toObject().value(QLatin1String("command")).toArray();
+            QStringList args;
+            for (const QJsonValue &v : cmd)
+                args << v.toString();
+            const qsizetype port = args.indexOf(QStringLiteral("--metrics-port"));
+            QVERIFY2(port >= 0 && port + 1 < args.size(), app);
+            QVERIFY2(prometheusYml.contains(QLatin1Char(':') + args[port + 1]) || prometheusYml.contains(QStringLiteral("port: ") + args[port + 1]),
+                     qPrintable(QStringLiteral("prometheus.yml does not scrape port ") + args[port + 1]));
+            const qsizetype bind = args.indexOf(QStringLiteral("--metrics-bind"));
+            QVERIFY2(bind >= 0 && args.value(bind + 1) == QStringLiteral("0.0.0.0"), app);
+        }
+        QVERIFY(prometheusYml.contains(QStringLiteral("marketstream:")));
+        const QJsonArray grafanaVolumes = m_services.value(QLatin1String("grafana")).toObject().value(QLatin1String("volumes")).toArray();
+        QVERIFY(!grafanaVolumes.isEmpty());
+        for (const QJsonValue &v : grafanaVolumes) {
+            const QString host = v.toString().section(QLatin1Char(':'), 0, 0);
+            if (host.startsWith(QLatin1Char('/')) || host.startsWith(QLatin1Char('.')))
+                QVERIFY2(QFileInfo::exists(host) || QFileInfo::exists(QDir(kSource).filePath(host)), qPrintable(v.toString()));
+        }
+        QVERIFY(QFile::exists(src(QStringLiteral("docker/grafana/dashboards/marketstream.json"))));
+        QVERIFY(QFile::exists(src(QStringLiteral("docker/grafana/provisioning/datasources/prometheus.yml"))));
     }
 
     void dataLivesInNamedVolumes()
@@ -281,6 +316,7 @@ private Q_SLOTS:
             QStringLiteral("xvfb"), QStringLiteral("xauth"), QStringLiteral("imagemagick"), // screenshots
             QStringLiteral("docker-compose"), QStringLiteral("dpkg-dev"), QStringLiteral("file"), // packaging tests
             QStringLiteral("python3-jsonschema"),                           // Power BI schema tests
+            QStringLiteral("python3-prometheus-client"),                    // /metrics parsed by tests/metrics
             QStringLiteral("clang"), QStringLiteral("libclang-rt-14-dev"),  // libFuzzer targets (tests/fuzz)
         };
         QStringList expected;

@@ -121,7 +121,7 @@ private Q_SLOTS:
         QCOMPARE(first.summary.value(QStringLiteral("stored")).toInteger(), 3000);
         QCOMPARE(first.summary.value(QStringLiteral("produced")).toInteger(), 3000);
         QCOMPARE(first.summary.value(QStringLiteral("rejected")).toInteger(), 0);
-        QVERIFY(first.summary.value(QStringLiteral("candles")).toInteger() > 0);
+        QVERIFY(first.summary.value(QStringLiteral("candle_writes")).toInteger() > 0);
         QVERIFY(first.summary.contains(QStringLiteral("latency_p99_ms")));
         const QString count = QStringLiteral("SELECT (SELECT count(*) FROM crypto_data) + (SELECT count(*) FROM stock_data)");
         QCOMPARE(countRows(QStringLiteral("QSQLITE"), file, count), 3000);

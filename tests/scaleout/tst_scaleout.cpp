@@ -177,11 +177,8 @@ private Q_SLOTS:
         // Partitions were shared, not duplicated: both survivors did work, and together they read
         // no more than was produced (two members reading one partition would push this towards 2N)
         // and at least what was left when A died.
-        // "inserted" = rows new to the database (stored minus natural-key duplicates), when reported.
-        const auto inserted = [](const QJsonObject &o) {
-            return o.contains(QLatin1String("inserted")) ? o.value(QLatin1String("inserted")).toInteger()
-                                                         : o.value(QLatin1String("stored")).toInteger();
-        };
+        // "stored" = rows new to the database (natural-key duplicates are counted apart).
+        const auto inserted = [](const QJsonObject &o) { return o.value(QLatin1String("stored")).toInteger(); };
         const qint64 bStored = inserted(bs);
         const qint64 a2Stored = inserted(a2s);
         const qint64 consumed = bs.value(QLatin1String("consumed")).toInteger() + a2s.value(QLatin1String("consumed")).toInteger();

@@ -178,7 +178,7 @@ private Q_SLOTS:
             QCOMPARE(w.watchlist()->visibleRows(), 0);
             w.startAction()->trigger();
             QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Running, 30000);
-            QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->metrics().candlesWritten > 50, 30000);
+            QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->metrics().candleWrites > 50, 30000);
             w.stopAction()->trigger();
             QTRY_VERIFY_WITH_TIMEOUT(w.pipeline()->state() == Pipeline::State::Stopped, 10000);
             w.close();
