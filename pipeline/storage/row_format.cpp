@@ -22,8 +22,9 @@ inline void put2(char *p, unsigned v)
 qint32 utcDateKey(qint64 epochMs)
 {
     epochMs = std::clamp<qint64>(epochMs, -62135596800000LL, 253402300799999LL);
-    const Civil c = civilFromDays(floorDiv(epochMs, 86400000));
-    return qint32(c.y * 10000 + qint64(c.m) * 100 + qint64(c.d));  // ≤ 99991231: fits
+    using namespace std::chrono;
+    const year_month_day c{floor<days>(sys_time<milliseconds>{milliseconds{epochMs}})};
+    return qint32(int(c.year()) * 10000 + int(unsigned(c.month())) * 100 + int(unsigned(c.day())));  // ≤ 99991231
 }
 
 void appendUtcTimestamp(std::string &out, qint64 epochMs)
