@@ -182,7 +182,7 @@ void HeadlessRunner::printSummary()
     o[QStringLiteral("produce_errors")] = double(m.produceErrors);
     o[QStringLiteral("db_errors")] = double(m.dbErrors);
     o[QStringLiteral("spooled")] = double(m.spooled);
-    o[QStringLiteral("alerts")] = double(m.alertsTriggered);
+    o[QStringLiteral("alerts_triggered")] = double(m.alertsTriggered);
     o[QStringLiteral("feed_gaps")] = double(m.feedGaps);
     o[QStringLiteral("lag_messages")] = double(m.lagMessages);
     o[QStringLiteral("lag_seconds")] = m.lagSeconds;

@@ -3,6 +3,7 @@
 #include "runtime/metrics_registry.h"
 #include "storage/database.h"
 
+#include <algorithm>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QLoggingCategory>
@@ -49,8 +50,13 @@ Status RetentionWorker::run(const std::atomic_bool &stop)
             const bool due = passed ? sincePass.elapsed() >= m_options.passEveryMs
                                     : sinceStart.elapsed() >= m_options.firstPassAfterMs;
             if (due && m_options.policy.enabled()) {
+                // Days are counted back from the newest stored data when it is older than now
+                // (a replay of last year's file is kept), never from a future event time.
+                qint64 now = QDateTime::currentMSecsSinceEpoch();
+                if (const Result<qint64> newest = job.newestStoredMs(); newest && newest.value() >= 0)
+                    now = std::min(now, newest.value());
                 const Result<RetentionReport> r =
-                    job.runOnce(QDateTime::currentMSecsSinceEpoch(), &stop, [&] {
+                    job.runOnce(now, &stop, [&] {
                         QThread::msleep(qulonglong(std::max(0, m_options.yieldBetweenBatchesMs)));
                     });
                 passed = true;

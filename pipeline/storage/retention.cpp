@@ -9,6 +9,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
+#include <algorithm>
 #include <numeric>
 
 namespace ms {
@@ -179,6 +180,26 @@ Result<QString> RetentionJob::prepare(qint64 convertMaxBytes)
     return QStringLiteral("converted the SQLite file (%1 MB) to incremental vacuum in %2 ms")
         .arg(size.value() >> 20)
         .arg(clock.elapsed());
+}
+
+Result<qint64> RetentionJob::newestStoredMs()
+{
+    if (m_policy.candleIntervalsSec.isEmpty())
+        return qint64(-1);
+    const int finest = *std::min_element(m_policy.candleIntervalsSec.begin(), m_policy.candleIntervalsSec.end());
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(m_postgres ? QStringLiteral("SELECT (extract(epoch FROM max(bucket_start)) * 1000)::bigint FROM candles "
+                                          "WHERE interval_s = ?")
+                         : QStringLiteral("SELECT CAST(round((julianday(max(bucket_start)) - 2440587.5) * 86400000) AS INTEGER) "
+                                          "FROM candles WHERE interval_s = ?"));
+    q.addBindValue(finest);
+    if (!q.exec() || !q.next())
+        return makeError(QStringLiteral("Retention cannot read the newest candle: %1").arg(q.lastError().text()),
+                         QStringLiteral("db_query"));
+    if (q.value(0).isNull())
+        return qint64(-1);
+    return q.value(0).toLongLong() + qint64(finest) * 1000;
 }
 
 Result<RetentionReport> RetentionJob::runOnce(qint64 nowMs, const std::atomic_bool *cancel,

@@ -69,6 +69,10 @@ public:
     // One pass at `nowMs`: deletes what the policy no longer keeps, then (SQLite) reclaims the
     // space. `cancel` is checked between batches; `betweenBatches` (optional) runs after each one
     // (the worker yields there so the pipeline's writer gets the lock first).
+    // The newest stored event time (the end of the newest candle of the finest interval; -1 when
+    // nothing is stored). Retention counts its days back from min(now, this), so a replayed or
+    // backfilled history of last year is not deleted the moment it is stored.
+    Result<qint64> newestStoredMs();
     Result<RetentionReport> runOnce(qint64 nowMs, const std::atomic_bool *cancel = nullptr,
                                     const std::function<void()> &betweenBatches = {});
 

@@ -114,7 +114,7 @@ private Q_SLOTS:
             QVERIFY2(r.finished && r.exitCode == 0, qPrintable(r.out + r.err));
             // The first run stores the gap; the replay stores no tick again, so it finds nothing.
             QCOMPARE(r.summary.value(u"feed_gaps"_s).toInteger(-1), run == 1 && hole ? 1 : 0);
-            QCOMPARE(r.summary.value(u"inserted"_s).toInteger(-1),
+            QCOMPARE(r.summary.value(u"stored"_s).toInteger(-1),
                      run == 1 ? 2 * kTicksPerSymbol : 0);
         }
         auto url2 = DatabaseUrl::parse(url);

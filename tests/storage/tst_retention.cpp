@@ -42,10 +42,12 @@ private:
             return false;
         QSqlQuery q(db);
         for (const QString table : {QStringLiteral("crypto_data"), QStringLiteral("stock_data")}) {
+            // PostgreSQL's tick tables carry the UTC day the writer fills (migration 045).
             if (!q.prepare(QStringLiteral("INSERT INTO %1 (symbol, price, \"timestamp\", currency, "
-                                          "volume, source, kind, trade_id) "
-                                          "VALUES (?, ?, ?, 'USD', ?, 'simulator', 'trade', ?)")
-                               .arg(table))) {
+                                          "volume, source, kind, trade_id%2) "
+                                          "VALUES (?, ?, ?, 'USD', ?, 'simulator', 'trade', ?%3)")
+                               .arg(table, pg ? QStringLiteral(", date_key") : QString(),
+                                    pg ? QStringLiteral(", ?") : QString()))) {
                 qWarning("prepare: %s", qPrintable(q.lastError().text()));
                 return false;
             }
@@ -58,6 +60,8 @@ private:
                 q.addBindValue(time(pg, t.ts));
                 q.addBindValue(t.volume);
                 q.addBindValue(QStringLiteral("id-%1").arg(i));
+                if (pg)
+                    q.addBindValue(rowfmt::utcDateKey(t.ts));
                 if (!q.exec()) {
                     qWarning("%s: %s", qPrintable(q.lastQuery()), qPrintable(q.lastError().text()));
                     return false;
