@@ -173,7 +173,7 @@ void Consumer::handleRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition
                              QStringLiteral("Kafka consumer: assigning partitions failed: ") + errorText(e), true);
         }
         if (m_paused) {
-            if (const rd_kafka_resp_err_t e = rd_kafka_pause_partitions(rk, parts); e != RD_KAFKA_RESP_ERR_NO_ERROR)
+            if (const rd_kafka_resp_err_t e = detail::withPartitionErrors(rd_kafka_pause_partitions(rk, parts), parts); e != RD_KAFKA_RESP_ERR_NO_ERROR)
                 queueClientError(QStringLiteral("pause_failed"),
                                  QStringLiteral("Kafka consumer: pausing new partitions failed: ") + errorText(e), false);
         }

@@ -99,7 +99,7 @@ Status Consumer::pause()
     if (rd_kafka_assignment(m_rk.get(), &current) != RD_KAFKA_RESP_ERR_NO_ERROR)
         return makeError(QStringLiteral("Kafka consumer: cannot read the assignment to pause it"));
     PartitionListHandle all(current);
-    if (const auto e = rd_kafka_pause_partitions(m_rk.get(), all.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR)
+    if (const auto e = detail::withPartitionErrors(rd_kafka_pause_partitions(m_rk.get(), all.get()), all.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR)
         return makeError(QStringLiteral("Kafka consumer: pause failed: ") + errorText(e));
     return {};
 }
@@ -111,7 +111,7 @@ Status Consumer::resume()
     if (rd_kafka_assignment(m_rk.get(), &current) != RD_KAFKA_RESP_ERR_NO_ERROR)
         return makeError(QStringLiteral("Kafka consumer: cannot read the assignment to resume it"));
     PartitionListHandle all(current);
-    if (const auto e = rd_kafka_resume_partitions(m_rk.get(), all.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR)
+    if (const auto e = detail::withPartitionErrors(rd_kafka_resume_partitions(m_rk.get(), all.get()), all.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR)
         return makeError(QStringLiteral("Kafka consumer: resume failed: ") + errorText(e));
     return {};
 }

@@ -21,6 +21,19 @@ inline std::vector<TopicPartition> toVector(const rd_kafka_topic_partition_list_
     return out;
 }
 
+// rd_kafka_pause_partitions() and rd_kafka_resume_partitions() return NO_ERROR and put each
+// partition's own result in its element: this is the first failure of either.
+inline rd_kafka_resp_err_t withPartitionErrors(rd_kafka_resp_err_t returned,
+                                               const rd_kafka_topic_partition_list_t *parts)
+{
+    if (returned != RD_KAFKA_RESP_ERR_NO_ERROR || !parts)
+        return returned;
+    for (int i = 0; i < parts->cnt; ++i)
+        if (parts->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR)
+            return parts->elems[i].err;
+    return RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
 inline PartitionListHandle toList(const std::vector<TopicPartition> &tps)
 {
     PartitionListHandle list(rd_kafka_topic_partition_list_new(static_cast<int>(tps.size())));

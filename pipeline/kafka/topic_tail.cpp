@@ -1,5 +1,7 @@
 #include "kafka/topic_tail.h"
 
+#include "kafka/partition_list.h"
+
 #include <QUuid>
 #include <algorithm>
 #include <chrono>
@@ -281,7 +283,7 @@ Status TopicTail::pause()
         return tailError(QStringLiteral("assignment: ") + errorText(e),
                          QStringLiteral("kafka_pause_failed"));
     parts.reset(raw);
-    if (const rd_kafka_resp_err_t e = rd_kafka_pause_partitions(m_rk.get(), parts.get());
+    if (const rd_kafka_resp_err_t e = detail::withPartitionErrors(rd_kafka_pause_partitions(m_rk.get(), parts.get()), parts.get());
         e != RD_KAFKA_RESP_ERR_NO_ERROR)
         return tailError(QStringLiteral("pause: ") + errorText(e),
                          QStringLiteral("kafka_pause_failed"));
@@ -300,7 +302,7 @@ Status TopicTail::resume()
         return tailError(QStringLiteral("assignment: ") + errorText(e),
                          QStringLiteral("kafka_resume_failed"));
     parts.reset(raw);
-    if (const rd_kafka_resp_err_t e = rd_kafka_resume_partitions(m_rk.get(), parts.get());
+    if (const rd_kafka_resp_err_t e = detail::withPartitionErrors(rd_kafka_resume_partitions(m_rk.get(), parts.get()), parts.get());
         e != RD_KAFKA_RESP_ERR_NO_ERROR)
         return tailError(QStringLiteral("resume: ") + errorText(e),
                          QStringLiteral("kafka_resume_failed"));
