@@ -141,8 +141,10 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
 {
     // Sub-commands: the word after the program.
     const QString command = arguments.size() > 1 ? arguments.at(1) : QString();
-    if (command == QLatin1String("export") || command == QLatin1String("backfill")) {
-        auto parsed = command == QLatin1String("export") ? parseExportCommand(arguments) : parseBackfillCommand(arguments);
+    if (command == QLatin1String("export") || command == QLatin1String("backfill") || command == QLatin1String("tail")) {
+        auto parsed = command == QLatin1String("export")     ? parseExportCommand(arguments)
+                      : command == QLatin1String("backfill") ? parseBackfillCommand(arguments)
+                                                             : parseTailCommand(arguments);
         if (!parsed)
             return makeError(parsed.errorMessage(), command);
         return parsed;
