@@ -3,10 +3,10 @@
 // block of CliOptions.
 // A new sub-command gets a parse function here, a Command value and a block in CliOptions.
 #include "cli_options.h"
+#include "cli_values.h"
 #include "reporting/star_schema.h"
 
 #include <QCommandLineParser>
-#include <QDateTime>
 #include <optional>
 
 namespace ms {
@@ -61,22 +61,11 @@ Error tailError(const QString &message)
     return makeError(message + QStringLiteral(" (see `marketstream tail --help`)"));
 }
 
-// ms since the epoch or an ISO-8601 time (no zone: UTC); nothing before 1970.
+// --from: ms since the epoch or an ISO-8601 time (no zone: UTC); nothing before 1970.
 std::optional<qint64> tailTime(const QString &text)
 {
-    bool ok = false;
-    const qint64 ms = text.toLongLong(&ok);
-    if (ok)
-        return ms >= 0 ? std::optional<qint64>(ms) : std::nullopt;
-    QDateTime dt = QDateTime::fromString(text, Qt::ISODateWithMs);
-    if (!dt.isValid())
-        dt = QDateTime::fromString(text, Qt::ISODate);
-    if (!dt.isValid())
-        return std::nullopt;
-    if (dt.timeSpec() == Qt::LocalTime)
-        dt.setTimeSpec(Qt::UTC);
-    const qint64 v = dt.toMSecsSinceEpoch();
-    return v >= 0 ? std::optional<qint64>(v) : std::nullopt;
+    const std::optional<qint64> ms = cli::epochOrIsoTimeMs(text);
+    return ms && *ms >= 0 ? ms : std::nullopt;
 }
 
 } // namespace
