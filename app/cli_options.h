@@ -38,10 +38,23 @@ struct BackfillCommandOptions
     QString databaseUrl;       // empty: DATABASE_URL / POSTGRES_*, else the default SQLite file
 };
 
+// `marketstream tail TOPIC ...` (tail_command.cpp runs it). The parser has checked every value.
+struct TailCommandOptions
+{
+    // Where each partition starts: only new messages (the default), --from-beginning, --from TIME.
+    enum class Start { End, Beginning, Time };
+    QString topic;
+    Start start = Start::End;
+    qint64 startTimeMs = 0;  // Start::Time: ms since the epoch (>= 0)
+    qint64 maxMessages = 0;  // --max N (>= 1); 0: until Ctrl+C / SIGTERM
+    QString bootstrap;       // --kafka HOST:PORT[,HOST:PORT]; empty: KAFKA_BOOTSTRAP_SERVERS
+    int timeoutMs = 10000;   // --timeout SECONDS: metadata and offset lookups at start
+};
+
 struct CliOptions
 {
     // What to run: the pipeline (window or --headless), or a sub-command with its block below.
-    enum class Command { Run, Export, Backfill };
+    enum class Command { Run, Export, Backfill, Tail };
     Command command = Command::Run;
     bool headless = false;
     bool showVersion = false;
@@ -57,18 +70,20 @@ struct CliOptions
 
     ExportCommandOptions exportCommand;
     BackfillCommandOptions backfill;
+    TailCommandOptions tail;
     // Prometheus metrics (--metrics-port, --metrics-bind): GET /metrics, headless and window.
     int metricsPort = -1;  // -1: not served; 0: any free port (logged)
     QString metricsBind = QStringLiteral("127.0.0.1");
 };
 
 // Parses argv, every form: the window (default), --headless, and the sub-commands ("marketstream
-// export ...", "marketstream backfill ..."). Errors are one line, suitable for stderr; their
+// export ...", "marketstream backfill ...", "marketstream tail ..."). Errors are one line, suitable for stderr; their
 // Error::code names the sub-command they concern (empty for the main form).
 Result<CliOptions> parseCommandLine(const QStringList &arguments);
 // The sub-commands' parts (cli_subcommands.cpp); arguments start with the program and the command.
 Result<CliOptions> parseExportCommand(const QStringList &arguments);
 Result<CliOptions> parseBackfillCommand(const QStringList &arguments);
+Result<CliOptions> parseTailCommand(const QStringList &arguments);
 
 // "1s,1m,5m,1h" → seconds.
 Result<QList<int>> parseIntervals(const QString &text);

@@ -1,10 +1,13 @@
-// The sub-commands' part of the one command-line parser (cli_options.h): `marketstream export`
-// and `marketstream backfill`, each with its own option list, read into its block of CliOptions.
+// The sub-commands' part of the one command-line parser (cli_options.h): `marketstream export`,
+// `marketstream backfill` and `marketstream tail`, each with its own option list, read into its
+// block of CliOptions.
 // A new sub-command gets a parse function here, a Command value and a block in CliOptions.
 #include "cli_options.h"
+#include "cli_values.h"
 #include "reporting/star_schema.h"
 
 #include <QCommandLineParser>
+#include <optional>
 
 namespace ms {
 
@@ -50,6 +53,19 @@ void prepare(QCommandLineParser &p, const QString &description)
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     p.addOption(QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")},
                                    QStringLiteral("Show this help.")));
+}
+
+// tail's own refusals end with the pointer to its help, as they did before it shared the parser.
+Error tailError(const QString &message)
+{
+    return makeError(message + QStringLiteral(" (see `marketstream tail --help`)"));
+}
+
+// --from: ms since the epoch or an ISO-8601 time (no zone: UTC); nothing before 1970.
+std::optional<qint64> tailTime(const QString &text)
+{
+    const std::optional<qint64> ms = cli::epochOrIsoTimeMs(text);
+    return ms && *ms >= 0 ? ms : std::nullopt;
 }
 
 } // namespace
@@ -149,6 +165,91 @@ Result<CliOptions> parseBackfillCommand(const QStringList &arguments)
     b.databaseUrl = p.value(QStringLiteral("db"));
     if (b.from.isEmpty() || b.to.isEmpty() || b.symbols.isEmpty())
         return makeError(QStringLiteral("--from, --to and --symbols are required (see --help)"));
+    return out;
+}
+
+Result<CliOptions> parseTailCommand(const QStringList &arguments)
+{
+    // arguments: program, "tail", the topic and options (in any order).
+    CliOptions out;
+    out.command = CliOptions::Command::Tail;
+    QCommandLineParser p;
+    prepare(p,
+            QStringLiteral(
+                "Prints the messages of TOPIC (any topic: ticks, the .dlq dead-letter topics, an "
+                "external cluster's)\nas one JSON object per line: topic, partition, offset, "
+                "timestamp, key, headers, value. It reads with\nits own consumer: it joins no "
+                "consumer group and commits nothing.\nExit codes: 0 done (N messages, or "
+                "stopped by Ctrl+C), 1 the tail failed (e.g. no such topic),\n2 usage error, 3 "
+                "Kafka unreachable."));
+    addOption(p, "from-beginning", "Start at the oldest message (default: only new messages).");
+    addOption(p, "from",
+              "Start at the first message at or after TIME (ms since the epoch or ISO-8601; no "
+              "zone means UTC).",
+              "TIME");
+    addOption(p, "max", "Exit after N messages (default: until Ctrl+C / SIGTERM).", "N");
+    addOption(p, "kafka",
+              "Bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS; the embedded broker lives "
+              "inside a running marketstream and cannot be tailed from another process).",
+              "HOST:PORT");
+    addOption(p, "timeout", "How long to wait for the cluster at start (default 10).", "SECONDS");
+    out.helpText = helpText(p, QStringLiteral("tail TOPIC [options]"));
+    if (!p.parse(arguments.mid(1)))
+        return parserError(p);
+    out.showHelp = p.isSet(QStringLiteral("help"));
+    if (out.showHelp)
+        return out;
+    TailCommandOptions &t = out.tail;
+    const bool fromBeginning = p.isSet(QStringLiteral("from-beginning"));
+    const bool fromTime = p.isSet(QStringLiteral("from"));
+    if (fromTime) {
+        const QString v = p.value(QStringLiteral("from"));
+        const std::optional<qint64> ms = tailTime(v);
+        if (!ms)
+            return tailError(
+                QStringLiteral("--from needs ms since the epoch or an ISO-8601 time, got '%1'")
+                    .arg(v.left(40)));
+        t.startTimeMs = *ms;
+    }
+    if (p.isSet(QStringLiteral("max"))) {
+        const QString v = p.value(QStringLiteral("max"));
+        bool ok = false;
+        t.maxMessages = v.toLongLong(&ok);
+        if (!ok || t.maxMessages < 1)
+            return tailError(
+                QStringLiteral("--max needs a whole number >= 1, got '%1'").arg(v.left(40)));
+    }
+    if (p.isSet(QStringLiteral("kafka"))) {
+        // The parser takes the next word as the value even when it is an option.
+        t.bootstrap = p.value(QStringLiteral("kafka"));
+        if (t.bootstrap.isEmpty() || t.bootstrap.startsWith(QLatin1String("--")))
+            return tailError(QStringLiteral("--kafka needs HOST:PORT[,HOST:PORT]"));
+        if (t.bootstrap == QLatin1String("embedded"))
+            return tailError(QStringLiteral(
+                "--kafka embedded: the embedded broker lives inside a running marketstream; "
+                "give HOST:PORT"));
+    }
+    if (p.isSet(QStringLiteral("timeout"))) {
+        const QString v = p.value(QStringLiteral("timeout"));
+        bool ok = false;
+        const double seconds = v.toDouble(&ok);
+        if (!ok || !(seconds >= 0.1 && seconds <= 600)) // also refuses nan
+            return tailError(QStringLiteral("--timeout needs seconds from 0.1 to 600, got '%1'")
+                                 .arg(v.left(40)));
+        t.timeoutMs = int(seconds * 1000);
+    }
+    const QStringList positional = p.positionalArguments();
+    if (positional.isEmpty() || positional.first().isEmpty())
+        return tailError(QStringLiteral("missing the topic to tail"));
+    if (positional.size() > 1)
+        return tailError(QStringLiteral("unexpected argument '%1' (one topic only)")
+                             .arg(positional.at(1).left(40)));
+    t.topic = positional.first();
+    if (fromBeginning && fromTime)
+        return tailError(QStringLiteral("--from-beginning and --from exclude each other"));
+    t.start = fromBeginning ? TailCommandOptions::Start::Beginning
+              : fromTime    ? TailCommandOptions::Start::Time
+                            : TailCommandOptions::Start::End;
     return out;
 }
 

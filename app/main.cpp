@@ -78,12 +78,6 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationName(QLatin1String(ms::kProgramName));
     QCoreApplication::setApplicationVersion(QStringLiteral(MS_VERSION));
 
-    // tail parses its own arguments (tail_command.cpp); every other form goes through parseCommandLine().
-    if (args.size() > 1 && args.at(1) == QStringLiteral("tail")) {
-        QCoreApplication app(argc, argv);
-        return runTailCommand(args.mid(1));
-    }
-
     auto parsed = ms::parseCommandLine(args);
     if (!parsed.ok()) {
         // A sub-command's error names it ("marketstream backfill: ..."), like its later errors.
@@ -103,6 +97,10 @@ int main(int argc, char **argv)
     if (opt.command == ms::CliOptions::Command::Backfill) {
         QCoreApplication app(argc, argv);
         return runBackfillCommand(opt.backfill);
+    }
+    if (opt.command == ms::CliOptions::Command::Tail) {
+        QCoreApplication app(argc, argv);
+        return runTailCommand(opt.tail);
     }
     if (opt.showVersion) {
         std::printf("marketstream %s (Qt %s, librdkafka %s)\n", MS_VERSION, qVersion(), rd_kafka_version_str());

@@ -3,9 +3,12 @@
 //                          [--timeout SECONDS]`
 // Prints one JSON object per message (kafka/tail_format.h) on stdout, one per line, read with its
 // own consumer that joins no group and commits nothing (kafka/topic_tail.h).
-#include <QStringList>
+// The command line is parsed by parseCommandLine() (parseTailCommand in cli_subcommands.cpp).
+namespace ms {
+struct TailCommandOptions;
+}
 
-// args: the command line after the program name, starting at "tail".
 // Exit codes: 0 done (N messages printed, or stopped by Ctrl+C / SIGTERM), 1 the tail failed
-// (e.g. the topic does not exist), 2 bad arguments, 3 Kafka unreachable.
-int runTailCommand(const QStringList &args);
+// (e.g. the topic does not exist), 2 no cluster given (neither --kafka nor
+// KAFKA_BOOTSTRAP_SERVERS), 3 Kafka unreachable.
+int runTailCommand(const ms::TailCommandOptions &command);

@@ -169,6 +169,63 @@ private Q_SLOTS:
         QVERIFY2(bad.errorMessage().contains(u"--to needs a value"), qPrintable(bad.errorMessage()));
     }
 
+    // `marketstream tail` goes through the same parser: the topic and options in any order, each
+    // value checked and typed in CliOptions::tail.
+    void tailFillsItsBlock_data()
+    {
+        using Start = TailCommandOptions::Start;
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("start");
+        QTest::addColumn<qint64>("startTimeMs");
+        QTest::addColumn<qint64>("maxMessages");
+        QTest::addColumn<QString>("bootstrap");
+        QTest::addColumn<int>("timeoutMs");
+        QTest::newRow("defaults") << QStringList{u"crypto_topic"_qs} << int(Start::End) << qint64(0)
+                                  << qint64(0) << QString() << 10000;
+        QTest::newRow("every option, topic last")
+            << QStringList{u"--from-beginning"_qs, u"--max=7"_qs, u"--kafka"_qs, u"h1:9092,h2:9092"_qs,
+                           u"--timeout"_qs, u"2.5"_qs, u"crypto_topic"_qs}
+            << int(Start::Beginning) << qint64(0) << qint64(7) << u"h1:9092,h2:9092"_qs << 2500;
+        QTest::newRow("--from ISO without a zone is UTC")
+            << QStringList{u"crypto_topic"_qs, u"--from"_qs, u"2026-01-02T03:04:05"_qs}
+            << int(Start::Time) << qint64(1767323045000) << qint64(0) << QString() << 10000;
+        QTest::newRow("--from ms") << QStringList{u"crypto_topic"_qs, u"-from"_qs, u"1500"_qs}
+                                   << int(Start::Time) << qint64(1500) << qint64(0) << QString() << 10000;
+    }
+
+    void tailFillsItsBlock()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, start);
+        QFETCH(qint64, startTimeMs);
+        QFETCH(qint64, maxMessages);
+        QFETCH(QString, bootstrap);
+        QFETCH(int, timeoutMs);
+        auto parsed = parseCommandLine(QStringList{u"marketstream"_qs, u"tail"_qs} + args);
+        QVERIFY2(parsed.ok(), qPrintable(parsed.ok() ? QString() : parsed.errorMessage()));
+        QVERIFY(parsed->command == CliOptions::Command::Tail);
+        const TailCommandOptions &t = parsed->tail;
+        QCOMPARE(t.topic, u"crypto_topic"_qs);
+        QCOMPARE(int(t.start), start);
+        QCOMPARE(t.startTimeMs, startTimeMs);
+        QCOMPARE(t.maxMessages, maxMessages);
+        QCOMPARE(t.bootstrap, bootstrap);
+        QCOMPARE(t.timeoutMs, timeoutMs);
+    }
+
+    void tailErrorsNameTheCommand()
+    {
+        auto bad = parseCommandLine({u"marketstream"_qs, u"tail"_qs, u"t"_qs, u"--max"_qs, u"0"_qs});
+        QVERIFY(!bad.ok());
+        QCOMPARE(bad.error().code, u"tail"_qs); // main prints "marketstream tail: ..."
+        QVERIFY2(bad.errorMessage().startsWith(u"--max needs a whole number >= 1"), qPrintable(bad.errorMessage()));
+        auto help = parseCommandLine({u"marketstream"_qs, u"tail"_qs, u"--help"_qs});
+        QVERIFY(help.ok() && help->showHelp);
+        QVERIFY2(help->helpText.startsWith(u"Usage: marketstream tail TOPIC [options]\n"), qPrintable(help->helpText));
+        QVERIFY(help->helpText.contains(u"--from-beginning"));
+        QVERIFY(help->helpText.contains(u"3 Kafka unreachable"));
+    }
+
     void helpNamesTheProgram()
     {
         auto parsed = parseCommandLine(args({u"--help"_qs}));
