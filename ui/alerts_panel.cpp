@@ -46,6 +46,7 @@ AlertsPanel::AlertsPanel(QSettings &settings, QWidget *parent)
     m_table->setHorizontalHeaderLabels(
         {tr("Event time (UTC)"), tr("Rule"), tr("Symbol"), tr("Price"), tr("Detail")});
     m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setWordWrap(false);  // a time on one line
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -178,6 +179,9 @@ void AlertsPanel::showTriggers(Result<std::vector<StoredAlert>> read)
         for (int c = 0; c < cells.size(); ++c)
             m_table->setItem(r, c, new QTableWidgetItem(cells[c]));
     }
+    // Time, rule, symbol and price are short: shown whole; the detail takes the rest.
+    for (int c = 0; c + 1 < m_table->columnCount(); ++c)
+        m_table->resizeColumnToContents(c);
     m_status->setText(tr("%n stored trigger(s) shown", nullptr, int(m_triggers.size())));
     if (!fresh.empty())
         Q_EMIT triggersArrived(fresh);

@@ -2,10 +2,13 @@
 
 #include "metrics_http/prometheus_text.h"
 
+#include "inspector_panel.h"
 #include "main_window.h"
 #include "ui_theme.h"
 
 #include <QApplication>
+#include <QTableView>
+#include <QComboBox>
 #include <QDir>
 #include <QFileInfo>
 #include <QIcon>
@@ -15,6 +18,7 @@
 #include <QTabWidget>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace ms {
@@ -28,6 +32,7 @@ struct PictureOptions
     QString screenshotMenu;   // MS_SCREENSHOT_MENU=View: that menu is open in the picture
     bool screenshotSettings = false;  // MS_SCREENSHOT_SETTINGS=TAB: the Settings dialog on that tab
     QString screenshotSettingsTab;
+    QString screenshotTab;  // MS_SCREENSHOT_TAB=Alerts: the main window shows the tab whose name starts so
 };
 
 PictureOptions pictureOptionsFromEnvironment()
@@ -39,6 +44,7 @@ PictureOptions pictureOptionsFromEnvironment()
     o.screenshotMenu = qEnvironmentVariable("MS_SCREENSHOT_MENU");
     o.screenshotSettings = qEnvironmentVariableIsSet("MS_SCREENSHOT_SETTINGS");
     o.screenshotSettingsTab = qEnvironmentVariable("MS_SCREENSHOT_SETTINGS");
+    o.screenshotTab = qEnvironmentVariable("MS_SCREENSHOT_TAB");
     return o;
 }
 
@@ -95,6 +101,32 @@ int runDesktop(int argc, char **argv, const PipelineConfig &base, const DesktopO
             std::fprintf(saved ? stdout : stderr, "%s %s\n", saved ? "screenshot saved to" : "could not save screenshot to",
                          qPrintable(QDir::toNativeSeparators(info.absoluteFilePath())));
         };
+        if (!docPicture.screenshotTab.isEmpty()) {
+            // Shortly before the picture, so the tab has drawn what the run brought.
+            QTimer::singleShot(std::max(0, afterMs - 1500), &window, [&window, tab = docPicture.screenshotTab] {
+                if (auto *tabs = window.findChild<QTabWidget *>())
+                    for (int i = 0; i < tabs->count(); ++i)
+                        if (tabs->tabText(i).remove(u'&').startsWith(tab))
+                            tabs->setCurrentIndex(i);
+            });
+        }
+        if (docPicture.screenshotTab.startsWith(QLatin1String("Inspector"))) {
+            // The picture shows the inspector tailing the crypto topic from its beginning.
+            QTimer::singleShot(std::max(0, afterMs - 6000), &window, [&window] {
+                ui::InspectorPanel *inspector = window.inspector();
+                QObject::connect(inspector, &ui::InspectorPanel::topicsListed, inspector, [inspector] {
+                    inspector->topicBox()->setCurrentText(QStringLiteral("crypto_topic"));
+                    inspector->startBox()->setCurrentIndex(1);  // from the beginning
+                    inspector->startTail();
+                }, Qt::SingleShotConnection);
+                inspector->refreshTopics();
+            });
+            // One message selected: its detail pane pretty-printed in the picture.
+            QTimer::singleShot(std::max(0, afterMs - 800), &window, [&window] {
+                if (auto *table = window.inspector()->findChild<QTableView *>(QStringLiteral("inspectorTable")))
+                    table->selectRow(0);
+            });
+        }
         if (docPicture.screenshotSettings) {
             // openSettings() runs the dialog modally: the picture is taken from inside its loop.
             QTimer::singleShot(afterMs - 800, &window, &MainWindow::openSettings);

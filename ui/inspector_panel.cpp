@@ -15,7 +15,10 @@
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QFontMetrics>
 #include <QTableView>
+
+#include <iterator>
 #include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -89,6 +92,17 @@ InspectorPanel::InspectorPanel(QWidget *parent)
     m_table->verticalHeader()->setVisible(false);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setWordWrap(false);
+    // Partition, offset, time, key and headers are short: sized to their text (a full UTC time with
+    // milliseconds), the value takes the rest of the width.
+    {
+        const QFontMetrics fm(m_table->font());
+        const int pad = 2 * fm.horizontalAdvance(u' ') + 12;
+        const int widths[] = {fm.horizontalAdvance(QStringLiteral("Partition")), fm.horizontalAdvance(QStringLiteral("0000000000")),
+                              fm.horizontalAdvance(QStringLiteral("2026-12-01T14:21:50.000Z")),
+                              fm.horizontalAdvance(QStringLiteral("GOOGL.X")), fm.horizontalAdvance(QStringLiteral("ms-truncated: 1"))};
+        for (int c = 0; c < int(std::size(widths)); ++c)
+            m_table->horizontalHeader()->resizeSection(c, widths[c] + pad);
+    }
     m_detail = new QPlainTextEdit(this);
     m_detail->setObjectName(QStringLiteral("inspectorDetail"));
     m_detail->setReadOnly(true);
