@@ -89,6 +89,7 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
 
 private:
+    // main_window_build.cpp: the tool bar, and the tabs with the status bar.
     void buildActions();
     void buildLayout();
     void buildMenus();

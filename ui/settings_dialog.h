@@ -40,6 +40,12 @@ public Q_SLOTS:
     void accept() override;
 
 private:
+    // settings_dialog_pages.cpp: each creates its page's widgets into the members below.
+    QWidget *buildSourcesPage();
+    QWidget *buildKafkaPage();
+    QWidget *buildDatabasePage();
+    QWidget *buildKeysPage(const QString &secretsNote);
+    QWidget *buildChartsPage();
     void load(const AppSettings &s);
     void updateEnabled();
 

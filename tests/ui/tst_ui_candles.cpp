@@ -3,6 +3,7 @@
 #include "candle_layout.h"
 #include "chart_feed.h"
 #include "chart_panel.h"
+#include "chart_settled.h"
 #include "indicator_lines.h"
 #include "interactive_chart_view.h"
 
@@ -61,7 +62,7 @@ private Q_SLOTS:
         panel.setIntervalSec(intervalSec);
         panel.setRangePreset(spanMs);
         panel.refresh(true);
-        QTest::qWait(1); // let the charts lay out at this size, then draw on that layout
+        QTRY_VERIFY(uitest::chartsLaidOut(panel)); // laid out at this size: draw on that layout
         panel.setRangePreset(spanMs);
         QVERIFY(panel.refresh(true));
 
@@ -288,7 +289,7 @@ private Q_SLOTS:
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         panel.refresh(true);
-        QTest::qWait(1);
+        QTRY_VERIFY(uitest::chartsLaidOut(panel));
         for (auto *view : panel.findChildren<QChartView *>()) {
             for (QGraphicsItem *item : view->scene()->items()) {
                 auto *text = dynamic_cast<QGraphicsTextItem *>(item);
@@ -340,7 +341,7 @@ private Q_SLOTS:
         panel.setMode(ChartPanel::Mode::Candles);
         panel.setRangePreset(10 * kMinute);
         panel.refresh(true);
-        QTest::qWait(1);
+        QTRY_VERIFY(uitest::chartsLaidOut(panel));
         panel.setRangePreset(10 * kMinute);
         QVERIFY(panel.refresh(true));
         // The last-price tag on the axis says what the header says.

@@ -1,6 +1,7 @@
 // The chart panel on its own (no pipeline): a store with a long history, the panel following it
 // frame by frame, mode and range switches. What reaches the series is bounded by the plot width.
 #include "chart_panel.h"
+#include "chart_settled.h"
 #include "market_data_store.h"
 
 #include <QChart>
@@ -85,7 +86,7 @@ private Q_SLOTS:
             for (int frame = 0; frame < 3; ++frame) {
                 feed(store, 10);
                 panel.refresh(true);
-                QTest::qWait(20);
+                QTRY_VERIFY(uitest::chartsLaidOut(panel));
             }
             auto onPanel = [&panel](QChartView *view) {
                 const QRectF plot = view->chart()->plotArea();
