@@ -18,6 +18,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpSocket>
@@ -166,14 +167,17 @@ Run runOnce(const QString &db, int seconds, int rate, bool operated)
     return run;
 }
 
-// Old history for retention to delete: the simulator as fast as it goes, event times 10 days ago.
+// Old history for retention to delete: the simulator as fast as it goes, event times 10 days ago,
+// another seed than the runs' default 42 (the same seed makes the same trade ids: every tick of a
+// run would be a duplicate of the seeded history and nothing would be stored).
 bool seedDatabase(const QString &db, qint64 ticks)
 {
     const qint64 start = QDateTime::currentMSecsSinceEpoch() - 10 * kDayMs;
     QProcess p;
     p.start(QStringLiteral(MS_APP_PATH),
             {QStringLiteral("--headless"), QStringLiteral("--rate"), QStringLiteral("0"),
-             QStringLiteral("--max-ticks"), QString::number(ticks), QStringLiteral("--start-time"),
+             QStringLiteral("--max-ticks"), QString::number(ticks), QStringLiteral("--seed"),
+             QStringLiteral("7"), QStringLiteral("--start-time"),
              QString::number(start), QStringLiteral("--retain-ticks"), QStringLiteral("0"),
              QStringLiteral("--retain-1s-candles"), QStringLiteral("0"), QStringLiteral("--db"),
              QStringLiteral("sqlite://") + db});
@@ -214,6 +218,8 @@ double median(std::vector<double> v)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
+    // librdkafka's lines about the embedded broker going away with its process at each run's end.
+    QLoggingCategory::setFilterRules(QStringLiteral("ms.kafka=false"));
     const QStringList a = app.arguments();
     const int seconds = a.size() > 1 ? a[1].toInt() : 10;
     const int rate = a.size() > 2 ? a[2].toInt() : 2000;
