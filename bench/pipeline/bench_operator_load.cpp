@@ -9,6 +9,7 @@
 // The order inside a pair alternates so a drift of the shared machine falls on both sides.
 // Prints produce→commit p50/p99 of every run, the per-pair difference and its median; asserts nothing.
 //   bench_operator_load [seconds=10] [rate=2000] [pairs=4] [seed_ticks=200000]
+//                       [load=scrape,tail,retention]   (a subset tells which part costs what)
 #include "kafka/topic_tail.h"
 #include "kafka/tail_format.h"
 
@@ -87,24 +88,31 @@ struct Tail
     }
 };
 
+struct Load
+{
+    bool scrape = true, tail = true, retention = true;
+};
+
 struct Run
 {
     QJsonObject summary;
     int exitCode = -1;
     int scrapes = 0;
     qint64 tailRecords = -1, tailBytes = 0;
-    qint64 ticksDeleted = 0, candlesDeleted = 0;
+    qint64 ticksDeleted = 0, candlesDeleted = 0, batches = 0;
+    double longestBatchMs = 0;
     QString tailError;
 };
 
-Run runOnce(const QString &db, int seconds, int rate, bool operated)
+Run runOnce(const QString &db, int seconds, int rate, bool operated, const Load &load)
 {
     QStringList args{QStringLiteral("--headless"), QStringLiteral("--rate"), QString::number(rate),
                      QStringLiteral("--duration"), QString::number(seconds), QStringLiteral("--db"),
                      QStringLiteral("sqlite://") + db};
-    if (operated)
-        args << QStringLiteral("--metrics-port") << QStringLiteral("0")
-             << QStringLiteral("--retain-ticks") << QStringLiteral("1")
+    if (operated && load.scrape)
+        args << QStringLiteral("--metrics-port") << QStringLiteral("0");
+    if (operated && load.retention)
+        args << QStringLiteral("--retain-ticks") << QStringLiteral("1")
              << QStringLiteral("--retain-1s-candles") << QStringLiteral("1")
              << QStringLiteral("--retention-first-pass") << QStringLiteral("3")
              << QStringLiteral("--retention-every") << QStringLiteral("2");
@@ -132,7 +140,7 @@ Run runOnce(const QString &db, int seconds, int rate, bool operated)
             if (const auto m = served.match(err); m.hasMatch())
                 port = quint16(m.captured(1).toUInt());
         }
-        if (!tailStarted) {
+        if (load.tail && !tailStarted) {
             if (const auto m = running.match(err); m.hasMatch()) {
                 tail.start(m.captured(1));
                 tailStarted = true;
@@ -155,11 +163,14 @@ Run runOnce(const QString &db, int seconds, int rate, bool operated)
         run.tailError = tail.error;
     }
     const QRegularExpression deleted(
-        QStringLiteral("Retention: (\\d+) ticks and (\\d+) 1 s candles deleted"));
+        QStringLiteral("Retention: (\\d+) ticks and (\\d+) 1 s candles deleted.*, (\\d+) "
+                       "batches, longest ([0-9.]+) ms"));
     for (auto it = deleted.globalMatch(err); it.hasNext();) {
         const auto m = it.next();
         run.ticksDeleted += m.captured(1).toLongLong();
         run.candlesDeleted += m.captured(2).toLongLong();
+        run.batches += m.captured(3).toLongLong();
+        run.longestBatchMs = std::max(run.longestBatchMs, m.captured(4).toDouble());
     }
     const QStringList lines = QString::fromUtf8(p.readAllStandardOutput()).trimmed().split(u'\n');
     run.summary = QJsonDocument::fromJson(lines.last().toUtf8()).object();
@@ -225,7 +236,16 @@ int main(int argc, char **argv)
     const int rate = a.size() > 2 ? a[2].toInt() : 2000;
     const int pairs = a.size() > 3 ? a[3].toInt() : 4;
     const qint64 seedTicks = a.size() > 4 ? a[4].toLongLong() : 200'000;
+    Load load;
+    if (a.size() > 5) {
+        const QStringList parts = a[5].split(u',');
+        load = {parts.contains(QLatin1String("scrape")), parts.contains(QLatin1String("tail")),
+                parts.contains(QLatin1String("retention"))};
+    }
     QTemporaryDir dir;
+    std::printf("operated = %s%s%s\n", load.scrape ? "scrape every 1 s; " : "",
+                load.tail ? "tail of crypto_topic from the beginning; " : "",
+                load.retention ? "retention deleting the seeded rows" : "");
     std::printf("operator load: %d s per run at %d ticks/s, SQLite, embedded Kafka, %d pair(s)\n",
                 seconds, rate, pairs);
     const QString seed = dir.filePath(QStringLiteral("seed.db"));
@@ -244,7 +264,7 @@ int main(int argc, char **argv)
                 std::fprintf(stderr, "copying the seed failed\n");
                 return 1;
             }
-            const Run run = runOnce(db, seconds, rate, operated);
+            const Run run = runOnce(db, seconds, rate, operated, load);
             p50[operated] = run.summary.value(QLatin1String("latency_p50_ms")).toDouble();
             p99[operated] = run.summary.value(QLatin1String("latency_p99_ms")).toDouble();
             std::printf("  pair %d %-9s stored %7lld  p50 %6.2f ms  p99 %6.2f ms", i + 1,
@@ -253,12 +273,13 @@ int main(int argc, char **argv)
                         p50[operated], p99[operated]);
             if (operated)
                 std::printf("  (%d scrapes, tail read %lld records / %lld KB%s%s, retention deleted %lld "
-                            "ticks + %lld 1 s candles)",
+                            "ticks + %lld 1 s candles in %lld batches, longest %.1f ms)",
                             run.scrapes, static_cast<long long>(run.tailRecords),
                             static_cast<long long>(run.tailBytes / 1024),
                             run.tailError.isEmpty() ? "" : ", tail error: ",
                             qPrintable(run.tailError), static_cast<long long>(run.ticksDeleted),
-                            static_cast<long long>(run.candlesDeleted));
+                            static_cast<long long>(run.candlesDeleted),
+                            static_cast<long long>(run.batches), run.longestBatchMs);
             if (run.exitCode != 0)
                 std::printf("  [exit %d]", run.exitCode);
             std::printf("\n");
