@@ -271,13 +271,18 @@ int main(int argc, char **argv)
                         operated ? "operated:" : "plain:",
                         static_cast<long long>(run.summary.value(QLatin1String("stored")).toInteger()),
                         p50[operated], p99[operated]);
-            if (operated)
-                std::printf("  (%d scrapes, tail read %lld records / %lld KB%s%s, retention deleted %lld "
-                            "ticks + %lld 1 s candles in %lld batches, longest %.1f ms)",
-                            run.scrapes, static_cast<long long>(run.tailRecords),
+            if (operated && load.scrape)
+                std::printf("  %d scrapes", run.scrapes);
+            if (operated && load.tail)
+                std::printf("  tail read %lld records / %lld KB%s%s",
+                            static_cast<long long>(run.tailRecords),
                             static_cast<long long>(run.tailBytes / 1024),
                             run.tailError.isEmpty() ? "" : ", tail error: ",
-                            qPrintable(run.tailError), static_cast<long long>(run.ticksDeleted),
+                            qPrintable(run.tailError));
+            if (operated && load.retention)
+                std::printf("  retention deleted %lld ticks + %lld 1 s candles (%lld batches, "
+                            "longest %.1f ms)",
+                            static_cast<long long>(run.ticksDeleted),
                             static_cast<long long>(run.candlesDeleted),
                             static_cast<long long>(run.batches), run.longestBatchMs);
             if (run.exitCode != 0)
