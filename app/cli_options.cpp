@@ -114,6 +114,9 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
     opt("retain-ticks", "Keep raw ticks this many days, 0 = forever (default 2).", "days");
     opt("retain-1s-candles", "Keep 1 s candles this many days, 0 = forever (default 2); coarser candles are kept forever.",
         "days");
+    opt("retention-first-pass", "Seconds after the start before the first retention pass (default 30; benchmarks use a few).",
+        "seconds");
+    opt("retention-every", "Seconds between retention passes (default 600).", "seconds");
     // The window's own (CliOptions::window, handed to runDesktop()).
     opt("start", "Window: start the pipeline at launch (or MS_AUTOSTART=1).");
     opt("screenshot", "Window: save a PNG of the main window and quit (or MS_SCREENSHOT).", "file");
@@ -313,6 +316,16 @@ Result<CliOptions> parseCommandLine(const QStringList &arguments)
         auto n = wholeNumber(QStringLiteral("retain-1s-candles"), val("retain-1s-candles"), 0, 36'500);
         if (!n) return n.error();
         c.retainOneSecondCandlesDays = int(*n);
+    }
+    if (has("retention-first-pass")) {
+        auto n = number(QStringLiteral("retention-first-pass"), val("retention-first-pass"), 0, 86'400);
+        if (!n) return n.error();
+        c.retentionFirstPassMs = qint64(*n * 1000);
+    }
+    if (has("retention-every")) {
+        auto n = number(QStringLiteral("retention-every"), val("retention-every"), 0.1, 86'400);
+        if (!n) return n.error();
+        c.retentionEveryMs = qint64(*n * 1000);
     }
     if (has("cryptocompare-url")) c.cryptoCompareUrl = val("cryptocompare-url");
     if (has("cryptocompare-ws-url")) c.cryptoCompareWsUrl = val("cryptocompare-ws-url");

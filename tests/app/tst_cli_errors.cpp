@@ -109,6 +109,9 @@ private Q_SLOTS:
         row("--retain-ticks nan", L{u"--retain-ticks"_qs, u"nan"_qs}, "--retain-ticks");
         row("--retain-1s-candles 1e9", L{u"--retain-1s-candles"_qs, u"1e9"_qs}, "--retain-1s-candles");
         row("--retain-1s-candles x", L{u"--retain-1s-candles"_qs, u"x"_qs}, "--retain-1s-candles");
+        row("--retention-first-pass -1", L{u"--retention-first-pass"_qs, u"-1"_qs},
+            "--retention-first-pass");
+        row("--retention-every 0", L{u"--retention-every"_qs, u"0"_qs}, "--retention-every");
         // Parser errors.
         row("unknown option", L{u"--frobnicate"_qs}, "Unknown option");
         row("missing value", L{u"--rate"_qs}, "Missing value");
