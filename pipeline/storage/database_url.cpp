@@ -164,9 +164,13 @@ Status assign(DatabaseUrl &u, const QString &key, const QString &value)
         if (!port)
             return port.error();
         u.port = *port;
-    } else if (key == QLatin1String("dbname"))
+    } else if (key == QLatin1String("dbname")) {
+        // The same rule as the path's name: a URL must say the same thing whichever form it takes
+        // (toString() writes the name into the path).
+        if (value.contains(u'/'))
+            return bad(QStringLiteral("the database name must not contain '/'"));
         u.database = value;
-    else if (key == QLatin1String("user"))
+    } else if (key == QLatin1String("user"))
         u.user = value;
     else if (key == QLatin1String("password"))
         u.password = value;

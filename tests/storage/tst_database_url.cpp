@@ -102,6 +102,10 @@ private Q_SLOTS:
         QTest::newRow("port out of range") << "postgresql://u:p@h:70000/d" << "port";
         QTest::newRow("bad escape in password") << "postgresql://u:p%zzsecret@h/d" << "password";
         QTest::newRow("truncated escape") << "postgresql://u@h/d%4" << "database name";
+        // fuzz/corpus/database_url/crash-dbname-with-slash-in-query: the query's dbname took a '/'
+        // the path refuses, so the URL's own toString() did not parse again.
+        QTest::newRow("slash in the query's dbname") << "postgresql://h?dbname=ts43/ma" << "must not contain '/'";
+        QTest::newRow("slash in the path's name") << "postgresql://h/a%2Fb" << "must not contain '/'";
         QTest::newRow("several hosts") << "postgresql://u@h1:1,h2:2/d" << "several hosts";
         QTest::newRow("unterminated ipv6") << "postgresql://u@[::1/d" << "IPv6";
         QTest::newRow("query item without value") << "postgresql://u@h/d?sslmode" << "key=value";
