@@ -215,7 +215,10 @@ void PipelineRun::startSpoolReplays()
         o.defaultAsset = f.asset;
         auto finishedReading = std::make_shared<std::atomic_bool>(false);
         m_replayingSpool.push_back({f, finishedReading});
-        Source *src = startSource(std::make_unique<ReplaySource>(o));
+        // Connected before the source's thread starts: a small file is read to its end at once,
+        // and a finished() emitted before the connection would leave the file for ever.
+        auto replay = std::make_unique<ReplaySource>(o);
+        Source *src = replay.get();
         QObject::connect(
             src, &Source::finished, src,
             [src, finishedReading] {
@@ -223,6 +226,7 @@ void PipelineRun::startSpoolReplays()
                     finishedReading->store(true);
             },
             Qt::DirectConnection);
+        startSource(std::move(replay));
         bytes += QFileInfo(f.path).size();
     }
     if (!files.isEmpty())
