@@ -274,39 +274,27 @@ Result<std::vector<TailRecord>> TopicTail::poll(int timeoutMs, size_t max,
 
 Status TopicTail::pause()
 {
-    if (m_paused)
-        return {};
-    PartitionListHandle parts;
-    rd_kafka_topic_partition_list_t *raw = nullptr;
-    if (const rd_kafka_resp_err_t e = rd_kafka_assignment(m_rk.get(), &raw);
-        e != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return tailError(QStringLiteral("assignment: ") + errorText(e),
-                         QStringLiteral("kafka_pause_failed"));
-    parts.reset(raw);
-    if (const rd_kafka_resp_err_t e = detail::withPartitionErrors(rd_kafka_pause_partitions(m_rk.get(), parts.get()), parts.get());
-        e != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return tailError(QStringLiteral("pause: ") + errorText(e),
-                         QStringLiteral("kafka_pause_failed"));
-    m_paused = true;
-    return {};
+    return m_paused ? Status{} : setPaused(true);
 }
 
 Status TopicTail::resume()
 {
-    if (!m_paused)
-        return {};
+    return m_paused ? setPaused(false) : Status{};
+}
+
+Status TopicTail::setPaused(bool pause)
+{
+    const QString code = pause ? QStringLiteral("kafka_pause_failed") : QStringLiteral("kafka_resume_failed");
     PartitionListHandle parts;
     rd_kafka_topic_partition_list_t *raw = nullptr;
-    if (const rd_kafka_resp_err_t e = rd_kafka_assignment(m_rk.get(), &raw);
-        e != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return tailError(QStringLiteral("assignment: ") + errorText(e),
-                         QStringLiteral("kafka_resume_failed"));
+    if (const rd_kafka_resp_err_t e = rd_kafka_assignment(m_rk.get(), &raw); e != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return tailError(QStringLiteral("assignment: ") + errorText(e), code);
     parts.reset(raw);
-    if (const rd_kafka_resp_err_t e = detail::withPartitionErrors(rd_kafka_resume_partitions(m_rk.get(), parts.get()), parts.get());
-        e != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return tailError(QStringLiteral("resume: ") + errorText(e),
-                         QStringLiteral("kafka_resume_failed"));
-    m_paused = false;
+    const rd_kafka_resp_err_t returned =
+        pause ? rd_kafka_pause_partitions(m_rk.get(), parts.get()) : rd_kafka_resume_partitions(m_rk.get(), parts.get());
+    if (const rd_kafka_resp_err_t e = detail::withPartitionErrors(returned, parts.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return tailError((pause ? QStringLiteral("pause: ") : QStringLiteral("resume: ")) + errorText(e), code);
+    m_paused = pause;
     return {};
 }
 

@@ -80,6 +80,7 @@ public:
 
 private:
     TopicTail() = default;
+    Status setPaused(bool pause);  // pause() and resume(): every partition of the assignment
     Status assignAll(const TailOptions &options, const std::atomic_bool *cancel);
 
     KafkaHandle m_rk;
