@@ -1,6 +1,7 @@
 #include "storage/candle_history.h"
 
 #include "storage/database.h"
+#include "storage/candle_row.h"
 #include "storage/sql_time.h"
 
 #include <QFileInfo>
@@ -32,24 +33,7 @@ QString columns(bool pg)
 
 Candle readCandle(const QSqlQuery &q)
 {
-    Candle c;
-    c.asset =
-        assetClassFromString(q.value(0).toString().toStdString()).value_or(AssetClass::Crypto);
-    c.symbol = q.value(1).toString().toStdString();
-    c.currency = q.value(2).toString().toStdString();
-    c.intervalSec = q.value(3).toInt();
-    c.bucketStartMs = timeValue(q.value(4));
-    c.open = q.value(5).toDouble();
-    c.high = q.value(6).toDouble();
-    c.low = q.value(7).toDouble();
-    c.close = q.value(8).toDouble();
-    c.volume = q.value(9).toDouble();
-    c.vwap = q.value(10).toDouble();
-    c.trades = q.value(11).toLongLong();
-    c.firstTsMs = timeValue(q.value(12));
-    c.lastTsMs = timeValue(q.value(13));
-    c.final = q.value(14).toBool();
-    return c;
+    return storage_detail::candleFromRow(q);
 }
 
 // A connection for this call only, closed when it goes out of scope.

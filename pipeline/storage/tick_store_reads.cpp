@@ -1,5 +1,6 @@
 #include "storage/database.h"
 #include "storage/pg_async.h"
+#include "storage/candle_row.h"
 #include "storage/read_rows.h"
 #include "storage/sql_time.h"
 #include "storage/tick_store.h"
@@ -98,25 +99,8 @@ Result<std::vector<OffsetRecord>> TickStore::loadOffsets(const std::string &cons
 static std::vector<Candle> readCandles(ReadRows &q)
 {
     std::vector<Candle> out;
-    while (q.next()) {
-        Candle c;
-        c.asset = assetClassFromString(str(q.value(0))).value_or(AssetClass::Crypto);
-        c.symbol = str(q.value(1));
-        c.currency = str(q.value(2));
-        c.intervalSec = q.value(3).toInt();
-        c.bucketStartMs = timeValue(q.value(4));
-        c.open = q.value(5).toDouble();
-        c.high = q.value(6).toDouble();
-        c.low = q.value(7).toDouble();
-        c.close = q.value(8).toDouble();
-        c.volume = q.value(9).toDouble();
-        c.vwap = q.value(10).toDouble();
-        c.trades = q.value(11).toLongLong();
-        c.firstTsMs = timeValue(q.value(12));
-        c.lastTsMs = timeValue(q.value(13));
-        c.final = q.value(14).toBool();
-        out.push_back(std::move(c));
-    }
+    while (q.next())
+        out.push_back(candleFromRow(q));
     return out;
 }
 
