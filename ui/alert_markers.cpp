@@ -3,10 +3,25 @@
 #include <QBrush>
 #include <QChart>
 #include <QGraphicsPolygonItem>
+#include <QPainter>
 #include <QPen>
 #include <QPolygonF>
 
 namespace ms::ui {
+
+namespace {
+// The chart view draws aliased (interactive_chart_view.cpp); a 10 px triangle needs smooth edges.
+class SmoothPolygonItem : public QGraphicsPolygonItem
+{
+public:
+    using QGraphicsPolygonItem::QGraphicsPolygonItem;
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override
+    {
+        painter->setRenderHint(QPainter::Antialiasing);  // the scene restores the painter after each item
+        QGraphicsPolygonItem::paint(painter, option, widget);
+    }
+};
+}  // namespace
 
 AlertMarkers::AlertMarkers(QChart *chart) : m_chart(chart) {}
 
@@ -27,7 +42,7 @@ void AlertMarkers::place(const QString &symbol, const QRectF &plot, qint64 t0, q
                 continue;
             if (used == m_items.size()) {
                 // A downward triangle whose tip sits on the price: visible on lines and candles.
-                auto *item = new QGraphicsPolygonItem(
+                auto *item = new SmoothPolygonItem(
                     QPolygonF({QPointF(-5, -10), QPointF(5, -10), QPointF(0, 0)}), m_chart);
                 item->setBrush(QColor(0xe0, 0xa0, 0x30));
                 item->setPen(QPen(Qt::black, 0.5));

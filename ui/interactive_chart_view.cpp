@@ -16,7 +16,10 @@ namespace ms::ui {
 
 InteractiveChartView::InteractiveChartView(QChart *chart, QWidget *parent) : QChartView(chart, parent)
 {
-    setRenderHint(QPainter::Antialiasing);
+    // No antialiasing for the scene: grid and axis lines fall on whole pixels and stay crisp, the
+    // candles and lines draw aliased anyway (their items turn it off), and antialiased grid lines
+    // were about half of every frame's paint (bench_charts: 3.6 -> 1.6 ms p50 at 1 s / 1h). Items
+    // that need smooth edges (alert markers) turn it on in their own paint().
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setRubberBand(QChartView::NoRubberBand);
