@@ -8,7 +8,9 @@
 //   latency Produce→database latency p50/p99 with the pipeline paced at --rate ticks/s (2,000)
 //           while the window shows 1 s candles over the 1d range, and while it cycles through
 //           every range x interval (one switch per 250 ms), against a baseline with the window
-//           hidden (same pipeline, nothing drawn); with the GUI stalls seen meanwhile.
+//           hidden (same pipeline, nothing drawn); with the GUI stalls seen meanwhile. Its
+//           database holds 24 h of candles of the simulator's symbols first, so the 1d range
+//           draws a whole stored day, and every run simulates new trades (as the desktop app).
 // Each on SQLite (the desktop default) and on a throwaway PostgreSQL 15 server (tests/support).
 // Usage: bench_gui_latency [--part launch|latency|all] [--db sqlite|postgres|all] [--seconds S]
 //                          [--rate R] [--tick-hours H] [--sqlite-file PATH]
@@ -116,9 +118,31 @@ private:
     std::function<void()> m_onTick;
 };
 
-// Writes the seed: 24 h of candles at every interval for kSymbols symbols ending now, and the
-// ticks of the last tickHours hours. Returns false (printed) on a database error.
-bool seed(const QString &url, double tickHours)
+struct SeedSymbol
+{
+    std::string name;
+    double price; // where its walk starts
+};
+
+// The launch seed's symbols: kSymbols of their own.
+std::vector<SeedSymbol> launchSymbols()
+{
+    std::vector<SeedSymbol> symbols;
+    for (int s = 0; s < kSymbols; ++s)
+        symbols.push_back({"SEED" + std::to_string(s), 100.0 + 10 * s});
+    return symbols;
+}
+
+// The latency runs' seed: the simulator's default symbols at about its prices, so the window's
+// 1d range of 1 s candles draws a whole stored day that the live run continues.
+std::vector<SeedSymbol> simulatorSymbols()
+{
+    return {{"BTC", 43000}, {"ETH", 2300}, {"BNB", 310}, {"AAPL", 190}, {"MSFT", 370}, {"GOOGL", 140}};
+}
+
+// Writes the seed: 24 h of candles at every interval for the symbols ending now, and the ticks of
+// the last tickHours hours. Returns false (printed) on a database error.
+bool seed(const QString &url, double tickHours, const std::vector<SeedSymbol> &symbols)
 {
     auto parsed = DatabaseUrl::parse(url);
     auto store = parsed ? TickStore::open(*parsed, QStringLiteral("seed"))
@@ -133,11 +157,11 @@ bool seed(const QString &url, double tickHours)
     const qint64 start = end - kDayMs;
     const qint64 tickFrom = end - qint64(tickHours * 3600 * 1000);
     std::mt19937 rng(7);
-    std::normal_distribution<double> step(0, 0.02);
+    std::normal_distribution<double> step(0, 0.0002); // of the price
     qint64 candles = 0, ticks = 0;
-    for (int s = 0; s < kSymbols; ++s) {
-        const std::string symbol = "SEED" + std::to_string(s);
-        double price = 100.0 + 10 * s;
+    for (const SeedSymbol &seedSymbol : symbols) {
+        const std::string &symbol = seedSymbol.name;
+        double price = seedSymbol.price;
         std::map<int, Candle> forming;
         std::vector<Candle> batchCandles;
         std::vector<Tick> batchTicks;
@@ -162,7 +186,7 @@ bool seed(const QString &url, double tickHours)
             const double open = price;
             double hi = price, lo = price;
             for (int k = 0; k < kTicksPerSymbolPerSec; ++k) {
-                price = std::max(1.0, price + step(rng));
+                price = std::max(seedSymbol.price / 100, price * (1 + step(rng)));
                 hi = std::max(hi, price);
                 lo = std::min(lo, price);
                 if (t >= tickFrom) {
@@ -210,7 +234,7 @@ bool seed(const QString &url, double tickHours)
     std::printf("seed: %lld candles (24 h of %d symbols at 1 s/1 min/5 min/1 h) and %lld ticks "
                 "(last %.1f h at "
                 "%d ticks/s) in %.1f s\n",
-                candles, kSymbols, ticks, tickHours, kSymbols * kTicksPerSymbolPerSec,
+                candles, int(symbols.size()), ticks, tickHours, int(symbols.size()) * kTicksPerSymbolPerSec,
                 double(timer.elapsed()) / 1000);
     return true;
 }
@@ -272,6 +296,7 @@ void benchLatency(const QString &label, const QString &url, const QString &setti
     PipelineConfig config;
     config.databaseUrl = url;
     config.rate = rate;
+    config.freshSeedPerStart = true; // as the desktop app: each run simulates new trades, not duplicates
     MainWindow window(config, settingsFile);
     window.resize(1400, 860);
     if (load != GuiLoad::Hidden) // hidden: the same pipeline with nothing drawn, the baseline
@@ -378,7 +403,7 @@ int main(int argc, char **argv)
     for (const auto &[label, url] : databases) {
         const QString settings = dir.filePath(QStringLiteral("settings-%1.ini").arg(++n));
         if (part == QLatin1String("all") || part == QLatin1String("launch")) {
-            if (!(label == QLatin1String("SQLite") && reuseSqlite) && !seed(url, tickHours))
+            if (!(label == QLatin1String("SQLite") && reuseSqlite) && !seed(url, tickHours, launchSymbols()))
                 continue;
             benchLaunch(label, url, settings);
         }
@@ -391,6 +416,8 @@ int main(int argc, char **argv)
                     continue;
                 latencyUrl = pg.url(QStringLiteral("latency"));
             }
+            if (!seed(latencyUrl, 0, simulatorSymbols()))
+                continue;
             for (GuiLoad load :
                  {GuiLoad::Hidden, GuiLoad::DayOfSecondCandles, GuiLoad::CyclingRanges})
                 benchLatency(label, latencyUrl, settings, seconds, rate, load);
