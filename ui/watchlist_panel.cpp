@@ -6,11 +6,17 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QFontMetrics>
 #include <QLabel>
+#include <QResizeEvent>
+#include <QScopedValueRollback>
+#include <QScrollBar>
 #include <QSortFilterProxyModel>
+#include <QStyle>
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <utility>
 
 namespace ms::ui {
@@ -48,7 +54,11 @@ WatchlistPanel::WatchlistPanel(const MarketDataStore *store, QWidget *parent)
     // Narrow windows scroll the table sideways rather than forcing the whole window wider.
     m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     m_view->horizontalHeader()->setMinimumSectionSize(40);
-    setMinimumWidth(150);  // symbol and last price; the splitter widens it on demand
+    // Columns that do not fit are hidden (fitColumns), never clipped: Symbol, Last and 24 h always
+    // fit, the rest appear as the splitter gives room.
+    connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this, &WatchlistPanel::fitColumns);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &WatchlistPanel::fitColumns);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &WatchlistPanel::fitColumns);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
         if (m_filtering)
             return;  // applyFilter() decides what is selected afterwards
@@ -78,6 +88,54 @@ WatchlistPanel::WatchlistPanel(const MarketDataStore *store, QWidget *parent)
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addLayout(header);
     layout->addWidget(m_view);
+    setMinimumWidth(coreColumnsMinimumWidth() + layout->contentsMargins().left() + layout->contentsMargins().right());
+}
+
+int WatchlistPanel::neededWidth(int column) const
+{
+    return std::max(static_cast<const QAbstractItemView *>(m_view)->sizeHintForColumn(column), m_view->horizontalHeader()->sectionSizeHint(column));
+}
+
+int WatchlistPanel::coreColumnsMinimumWidth() const
+{
+    // The widest figures the core columns show, in the view's font: a 5-letter stock symbol, a
+    // crypto price with thousands separators and a two-digit change.
+    const QFontMetrics fm(m_view->font());
+    const int padding = 2 * (m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 1) + 12;
+    int width = 0;
+    for (auto [column, sample] : {std::pair{int(WatchlistModel::Symbol), "GOOGL"},
+                                  {int(WatchlistModel::Last), "43,307.02"},
+                                  {int(WatchlistModel::Change24h), "+10.84%"}})
+        width += std::max(m_view->horizontalHeader()->sectionSizeHint(column),
+                          fm.horizontalAdvance(QLatin1String(sample)) + padding);
+    return width + 2 * m_view->frameWidth() + m_view->verticalScrollBar()->sizeHint().width();
+}
+
+void WatchlistPanel::fitColumns()
+{
+    if (m_fitting)
+        return;  // hiding a column resizes sections: no re-entry
+    const QScopedValueRollback guard(m_fitting, true);
+    const int available = m_view->viewport()->width();
+    int used = 0;
+    for (int column : {WatchlistModel::Symbol, WatchlistModel::Last, WatchlistModel::Change24h})
+        used += neededWidth(column);
+    // The optional columns in the order they give way: the session change, the volume, the trend.
+    constexpr int kTrendMinimum = 60;  // a sparkline narrower than this shows nothing
+    for (int column : {WatchlistModel::ChangeSession, WatchlistModel::Volume, WatchlistModel::Trend}) {
+        const int need = column == WatchlistModel::Trend ? kTrendMinimum : neededWidth(column);
+        const bool fits = used + need <= available;
+        if (m_view->isColumnHidden(column) == fits)
+            m_view->setColumnHidden(column, !fits);
+        if (fits)
+            used += need;
+    }
+}
+
+void WatchlistPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitColumns();
 }
 
 void WatchlistPanel::refresh(const std::set<QString> &changed)

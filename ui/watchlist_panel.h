@@ -43,8 +43,15 @@ Q_SIGNALS:
     void symbolSelected(const QString &symbol);
     void storedQuotesLoaded(bool ok, const QString &error);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void applyFilter();
+    // Hides the optional columns that do not fit the view's width (they are never clipped).
+    void fitColumns();
+    int neededWidth(int column) const;
+    int coreColumnsMinimumWidth() const;  // Symbol, Last and 24 h with their widest figures
     void emitSelection(const QString &symbol);
     void selectSomething();
 
@@ -55,6 +62,7 @@ private:
     QString m_pendingSelection;  // restored from settings before the symbol's first tick
     QString m_emitted;           // the symbol the charts were last told about
     bool m_filtering = false;
+    bool m_fitting = false;
     QFutureWatcher<StoredQuotesAnswer> m_quotes;
     QString m_quotesNext;  // a URL to read once the running read is done
     int m_quoteLoads = 0;    // the proxy moves the current row while filtering: not a user choice

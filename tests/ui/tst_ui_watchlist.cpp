@@ -11,12 +11,14 @@
 
 #include <QFile>
 #include <QLocale>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <tuple>
 
 using namespace ms;
 using namespace ms::ui;
@@ -155,6 +157,58 @@ private Q_SLOTS:
         panel.setStoredQuotes({q});
         QCOMPARE(cell(panel, QStringLiteral("AAPL"), WatchlistModel::Volume),
                  QStringLiteral("1,500 shares"));
+    }
+
+    void columnsThatDoNotFitAreHiddenNotClipped_data()
+    {
+        QTest::addColumn<int>("width");
+        QTest::addColumn<bool>("allShown");
+        QTest::newRow("its minimum") << 0 << false;  // 0: the panel's minimum width
+        QTest::newRow("260 px") << 260 << false;
+        QTest::newRow("900 px") << 900 << true;
+    }
+
+    // At 1024 px the watchlist had its minimum width of 150 px: the 24 h column was cut in half
+    // behind a sideways scroll bar. Symbol, Last and 24 h must always be whole; the other columns
+    // appear when they fit.
+    void columnsThatDoNotFitAreHiddenNotClipped()
+    {
+        QFETCH(int, width);
+        QFETCH(bool, allShown);
+        MarketDataStore store;
+        WatchlistPanel panel(&store);
+        QList<StoredQuote> quotes;
+        for (auto [symbol, asset, price, change] :
+             {std::tuple{"BTC", AssetClass::Crypto, 43307.02, 10.84}, {"GOOGL", AssetClass::Stock, 141.42, -3.5}}) {
+            StoredQuote q;
+            q.symbol = QString::fromLatin1(symbol);
+            q.asset = asset;
+            q.lastPrice = price;
+            q.open24h = price / (1 + change / 100);
+            q.change24hPct = change;
+            q.volume24h = 123456.5;
+            quotes << q;
+        }
+        panel.setStoredQuotes(quotes);
+        panel.resize(width > 0 ? width : panel.minimumSizeHint().width(), 400);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QTableView *view = panel.view();
+        const QAbstractItemView *items = view;  // QTableView makes sizeHintForColumn() protected
+        QTRY_COMPARE(view->horizontalScrollBar()->maximum(), 0);
+        for (int column : {WatchlistModel::Symbol, WatchlistModel::Last, WatchlistModel::Change24h}) {
+            QVERIFY(!view->isColumnHidden(column));
+            QVERIFY2(view->columnWidth(column) >= items->sizeHintForColumn(column),
+                     qPrintable(QStringLiteral("column %1: %2 px for %3 px of text")
+                                    .arg(column).arg(view->columnWidth(column)).arg(items->sizeHintForColumn(column))));
+            const int right = view->columnViewportPosition(column) + view->columnWidth(column);
+            QVERIFY2(right <= view->viewport()->width(),
+                     qPrintable(QStringLiteral("column %1 ends at %2 of %3 px").arg(column).arg(right).arg(view->viewport()->width())));
+        }
+        int hidden = 0;
+        for (int column : {WatchlistModel::ChangeSession, WatchlistModel::Volume, WatchlistModel::Trend})
+            hidden += view->isColumnHidden(column) ? 1 : 0;
+        QCOMPARE(hidden == 0, allShown);
     }
 
     void readingAMissingDatabaseCreatesNothing()
