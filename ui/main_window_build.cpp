@@ -11,14 +11,15 @@
 #include "inspector_panel.h"
 #include "issues_panel.h"
 #include "market_data_store.h"
+#include "toolbar_icons.h"
 #include "watchlist_panel.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QLabel>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QStyle>
 #include <QTabWidget>
 #include <QToolBar>
 
@@ -39,19 +40,19 @@ void MainWindow::buildActions()
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
 
-    m_start = new QAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Start"), this);
+    m_start = new QAction(ui::startIcon(), tr("Start"), this);
     m_start->setObjectName(QStringLiteral("startAction"));
     m_start->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_R), QKeySequence(Qt::Key_F5)});
     m_start->setToolTip(tr("Start the pipeline (Ctrl+R, F5)"));
     connect(m_start, &QAction::triggered, this, &MainWindow::startPipeline);
 
-    m_stop = new QAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop"), this);
+    m_stop = new QAction(ui::stopIcon(), tr("Stop"), this);
     m_stop->setObjectName(QStringLiteral("stopAction"));
     m_stop->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Period), QKeySequence(Qt::SHIFT | Qt::Key_F5)});
     m_stop->setToolTip(tr("Stop the pipeline (Ctrl+., Shift+F5)"));
     connect(m_stop, &QAction::triggered, this, &MainWindow::stopPipeline);
 
-    m_settingsAction = new QAction(style()->standardIcon(QStyle::SP_FileDialogDetailedView), tr("Settings…"), this);
+    m_settingsAction = new QAction(ui::settingsIcon(QApplication::palette()), tr("Settings…"), this);
     m_settingsAction->setShortcut(QKeySequence::Preferences);
     connect(m_settingsAction, &QAction::triggered, this, &MainWindow::openSettings);
 

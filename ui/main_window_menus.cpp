@@ -4,6 +4,7 @@
 #include "chart_panel.h"
 #include "main_window.h"
 #include "ui_theme.h"
+#include "toolbar_icons.h"
 #include "watchlist_panel.h"
 
 #include <QAction>
@@ -172,6 +173,9 @@ void MainWindow::setTheme(const QString &name)
         a->setChecked(a->data().toString() == ui::themeChoiceName(choice));
     m_watchlist->view()->viewport()->update(); // rise/fall colours follow the theme
     followApplicationPalette();
+    m_start->setIcon(ui::startIcon());  // drawn in the theme's colours
+    m_stop->setIcon(ui::stopIcon());
+    m_settingsAction->setIcon(ui::settingsIcon(QApplication::palette()));
     rebuildCharts();
 }
 

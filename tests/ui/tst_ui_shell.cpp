@@ -13,6 +13,7 @@
 #endif
 
 #include <QAction>
+#include <QImage>
 #include <QApplication>
 #include <QChartView>
 #include <QDateTime>
@@ -25,6 +26,7 @@
 #include <QPointer>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QToolBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -33,6 +35,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <librdkafka/rdkafka.h>
+
+#include <cmath>
 
 using namespace ms;
 
@@ -145,6 +149,51 @@ private Q_SLOTS:
         QVERIFY(!again.watchlist()->isVisible());
         QVERIFY(!again.menuAction(QStringLiteral("showWatchlistAction"))->isChecked());
         QVERIFY(!again.statusBar()->isVisible());
+    }
+
+    void toolbarIconsReadOnEveryTheme_data()
+    {
+        QTest::addColumn<QString>("theme");
+        QTest::newRow("light") << QStringLiteral("themeLightAction");
+        QTest::newRow("dark") << QStringLiteral("themeDarkAction");
+    }
+
+    // Fusion's standard Start/Stop icons are black pixmaps: on the dark theme Stop was a black
+    // square on a near-black toolbar. Each icon's ink must stand out from the toolbar (WCAG's
+    // contrast ratio for graphics, 3:1), also after a live theme switch.
+    void toolbarIconsReadOnEveryTheme()
+    {
+        QFETCH(QString, theme);
+        MainWindow w(uitest::simulatorConfig(m_dir.path()), freshIni());
+        w.show();
+        w.menuAction(theme)->trigger();
+        auto *bar = w.findChild<QToolBar *>(QStringLiteral("pipelineToolBar"));
+        QVERIFY(bar);
+        const QColor background = bar->palette().color(QPalette::Window);
+        auto luminance = [](const QColor &c) {
+            auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+            return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+        };
+        for (QAction *action : {w.startAction(), w.stopAction(), w.settingsAction()}) {
+            const QImage image = action->icon().pixmap(QSize(16, 16)).toImage().convertToFormat(QImage::Format_ARGB32);
+            double r = 0, g = 0, b = 0, weight = 0;  // the ink: opaque pixels, weighted by alpha
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x) {
+                    const QColor c = QColor::fromRgba(image.pixel(x, y));
+                    r += c.redF() * c.alphaF();
+                    g += c.greenF() * c.alphaF();
+                    b += c.blueF() * c.alphaF();
+                    weight += c.alphaF();
+                }
+            QVERIFY2(weight > 10, qPrintable(action->text() + QStringLiteral(": an empty icon")));
+            const QColor ink = QColor::fromRgbF(float(r / weight), float(g / weight), float(b / weight));
+            const double l1 = luminance(ink), l2 = luminance(background);
+            const double contrast = (std::max(l1, l2) + 0.05) / (std::min(l1, l2) + 0.05);
+            QVERIFY2(contrast >= 3.0, qPrintable(QStringLiteral("%1: ink %2 on %3, contrast %4:1")
+                                                     .arg(action->text(), ink.name(), background.name())
+                                                     .arg(contrast, 0, 'f', 2)));
+        }
+        ui::applyTheme(ui::ThemeChoice::System);
     }
 
     void themeAppliesLiveAndPersists()
