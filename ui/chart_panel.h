@@ -76,6 +76,7 @@ public:
     int priceDecimals() const { return m_priceDecimals; }
     // The last-price tag's text and whether it is shown (tests).
     QString lastPriceTag() const;
+    QRect lastPriceTagRect() const;  // in the price view's viewport, empty when hidden
     qsizetype pricePointCount() const;
     qsizetype candleCount() const;
     qsizetype volumeBarCount() const;

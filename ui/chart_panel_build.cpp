@@ -241,6 +241,13 @@ QString ChartPanel::lastPriceTag() const
     return m_lastTag->isVisible() ? m_lastTagText->text() : QString();
 }
 
+QRect ChartPanel::lastPriceTagRect() const
+{
+    if (!m_lastTag->isVisible())
+        return {};
+    return m_priceView->mapFromScene(m_lastTag->sceneBoundingRect()).boundingRect();
+}
+
 QString ChartPanel::headerText() const
 {
     return m_title->text();

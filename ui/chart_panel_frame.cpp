@@ -230,7 +230,10 @@ void ChartPanel::placeLastPrice(const QRectF &plot, double lo, double hi)
     m_lastTagText->setText(numberLocale().toString(d->lastPrice, 'f', m_priceDecimals));
     const QRectF r = m_lastTagText->boundingRect();
     m_lastTag->setRect(0, 0, r.width() + 8, r.height() + 2);
-    m_lastTag->setPos(plot.right() + 1, y - (r.height() + 2) / 2);
+    // Right of the plot, on the axis; a price wider than the axis labels (43,307.02 over labels of
+    // 43,300) moves left into the plot rather than off the chart's edge.
+    const double rightmost = m_priceChart->size().width() - m_lastTag->rect().width() - 1;
+    m_lastTag->setPos(std::min(plot.right() + 1, rightmost), y - (r.height() + 2) / 2);
     m_lastTagText->setPos(4, 1);
     m_lastTag->show();
 }

@@ -351,6 +351,12 @@ private Q_SLOTS:
 
         auto *view = panel.findChild<InteractiveChartView *>(QStringLiteral("priceChart"));
         QVERIFY(view);
+        // ... and is whole: a price wider than the axis labels used to run off the chart's edge.
+        QVERIFY2(view->viewport()->rect().contains(panel.lastPriceTagRect()),
+                 qPrintable(QStringLiteral("tag %1,%2 %3x%4 in a %5 px wide view")
+                                .arg(panel.lastPriceTagRect().x()).arg(panel.lastPriceTagRect().y())
+                                .arg(panel.lastPriceTagRect().width()).arg(panel.lastPriceTagRect().height())
+                                .arg(view->viewport()->width())));
         QSignalSpy moved(view, &InteractiveChartView::crosshairMoved);
         const QRectF plot = view->chart()->plotArea();
         const QPoint at = view->mapFromScene(view->chart()->mapToScene(plot.center()));
