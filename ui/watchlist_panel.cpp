@@ -56,9 +56,12 @@ WatchlistPanel::WatchlistPanel(const MarketDataStore *store, QWidget *parent)
     m_view->horizontalHeader()->setMinimumSectionSize(40);
     // Columns that do not fit are hidden (fitColumns), never clipped: Symbol, Last and 24 h always
     // fit, the rest appear as the splitter gives room.
-    connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this, &WatchlistPanel::fitColumns);
-    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &WatchlistPanel::fitColumns);
-    connect(m_proxy, &QAbstractItemModel::modelReset, this, &WatchlistPanel::fitColumns);
+    // Queued, after the model's and the header's own updates: hiding a column in the middle of
+    // them left the header without a section at its left edge for a moment, and selectRow()
+    // then selected nothing (tst_ui_window, under load).
+    connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this, &WatchlistPanel::scheduleFit);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &WatchlistPanel::scheduleFit);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &WatchlistPanel::scheduleFit);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
         if (m_filtering)
             return;  // applyFilter() decides what is selected afterwards
@@ -111,6 +114,16 @@ int WatchlistPanel::coreColumnsMinimumWidth() const
     return width + 2 * m_view->frameWidth() + m_view->verticalScrollBar()->sizeHint().width();
 }
 
+void WatchlistPanel::scheduleFit()
+{
+    if (std::exchange(m_fitScheduled, true))
+        return;
+    QMetaObject::invokeMethod(this, [this] {
+        m_fitScheduled = false;
+        fitColumns();
+    }, Qt::QueuedConnection);
+}
+
 void WatchlistPanel::fitColumns()
 {
     if (m_fitting)
@@ -123,7 +136,7 @@ void WatchlistPanel::fitColumns()
     // The optional columns in the order they give way: the session change, the volume, the trend.
     constexpr int kTrendMinimum = 60;  // a sparkline narrower than this shows nothing
     for (int column : {WatchlistModel::ChangeSession, WatchlistModel::Volume, WatchlistModel::Trend}) {
-        const int need = column == WatchlistModel::Trend ? kTrendMinimum : neededWidth(column);
+        const int need = column == WatchlistModel::Trend ? std::max(kTrendMinimum, neededWidth(column)) : neededWidth(column);
         const bool fits = used + need <= available;
         if (m_view->isColumnHidden(column) == fits)
             m_view->setColumnHidden(column, !fits);
@@ -135,7 +148,7 @@ void WatchlistPanel::fitColumns()
 void WatchlistPanel::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
-    fitColumns();
+    scheduleFit();
 }
 
 void WatchlistPanel::refresh(const std::set<QString> &changed)
@@ -165,10 +178,20 @@ void WatchlistPanel::loadStoredQuotes(const QString &databaseUrl)
     m_quotes.setFuture(readStoredQuotes(databaseUrl));
 }
 
+void WatchlistPanel::selectProxyRow(int row)
+{
+    // Not QTableView::selectRow(): it takes the column at the view's left edge from the header,
+    // which has none while its sections are being re-laid out (a column hidden or shown by
+    // fitColumns() as the first rows arrive), and then selects nothing.
+    const QModelIndex index = m_proxy->index(row, WatchlistModel::Symbol);
+    if (index.isValid())
+        m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
 void WatchlistPanel::selectSomething()
 {
     if (selectedSymbol().isEmpty() && m_pendingSelection.isEmpty() && m_proxy->rowCount() > 0)
-        m_view->selectRow(0);  // something is always on the charts
+        selectProxyRow(0);  // something is always on the charts
 }
 
 void WatchlistPanel::emitSelection(const QString &symbol)
@@ -191,9 +214,9 @@ void WatchlistPanel::applyFilter()
     const QModelIndex kept = row < 0 ? QModelIndex() : m_proxy->mapFromSource(m_model->index(row, 0));
     m_view->clearSelection();
     if (kept.isValid())
-        m_view->selectRow(kept.row());
+        selectProxyRow(kept.row());
     else if (m_proxy->rowCount() > 0)
-        m_view->selectRow(0);
+        selectProxyRow(0);
     m_filtering = false;
     const QString now = selectedSymbol();
     if (!now.isEmpty()) {
@@ -224,7 +247,7 @@ void WatchlistPanel::selectSymbol(const QString &symbol)
     }
     const QModelIndex proxyIndex = m_proxy->mapFromSource(m_model->index(row, 0));
     if (proxyIndex.isValid())
-        m_view->selectRow(proxyIndex.row());
+        selectProxyRow(proxyIndex.row());
 }
 
 void WatchlistPanel::setAssetFilter(const QString &asset)

@@ -50,10 +50,12 @@ private:
     void applyFilter();
     // Hides the optional columns that do not fit the view's width (they are never clipped).
     void fitColumns();
+    void scheduleFit();  // fitColumns() once, when the event loop is back
     int neededWidth(int column) const;
     int coreColumnsMinimumWidth() const;  // Symbol, Last and 24 h with their widest figures
     void emitSelection(const QString &symbol);
     void selectSomething();
+    void selectProxyRow(int row);  // the row of the proxy (as sorted and filtered)
 
     WatchlistModel *m_model;
     QSortFilterProxyModel *m_proxy;
@@ -63,6 +65,7 @@ private:
     QString m_emitted;           // the symbol the charts were last told about
     bool m_filtering = false;
     bool m_fitting = false;
+    bool m_fitScheduled = false;
     QFutureWatcher<StoredQuotesAnswer> m_quotes;
     QString m_quotesNext;  // a URL to read once the running read is done
     int m_quoteLoads = 0;    // the proxy moves the current row while filtering: not a user choice
