@@ -59,6 +59,20 @@ std::vector<AxisTick> valueTicks(double lo, double hi, int maxTicks)
     return out;
 }
 
+std::vector<AxisTick> compactValueTicks(double lo, double hi, int maxTicks)
+{
+    std::vector<AxisTick> out = valueTicks(lo, hi, maxTicks);
+    const double top = std::max(std::abs(lo), std::abs(hi));
+    if (out.size() < 2 || !(top >= 1e4))
+        return out;
+    const auto [unit, suffix] = top >= 1e9 ? std::pair{1e9, u'B'} : top >= 1e6 ? std::pair{1e6, u'M'} : std::pair{1e3, u'K'};
+    const int decimals = decimalsForStep((out[1].value - out[0].value) / unit);
+    const QLocale locale = numberLocale();
+    for (AxisTick &t : out)
+        t.label = t.value == 0 ? QStringLiteral("0") : locale.toString(t.value / unit, 'f', decimals) + suffix;
+    return out;
+}
+
 qint64 niceTimeStepMs(qint64 t0, qint64 t1, int maxTicks)
 {
     static const qint64 s = 1000, m = 60 * s, h = 60 * m, d = 24 * h;

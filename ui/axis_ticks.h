@@ -26,6 +26,10 @@ int decimalsForStep(double step);
 // Ticks at the multiples of niceStep inside [lo, hi], labelled with the step's decimals and the
 // locale's thousands separators.
 std::vector<AxisTick> valueTicks(double lo, double hi, int maxTicks);
+// The same ticks written short for a volume axis: from 10,000 up in K, M or B chosen by the axis's
+// top, with the step's decimals in that unit (250K 500K 750K; 0.5M 1.0M 1.5M). "500,000" was
+// wider than the price axis beside it and was cut at the window's edge.
+std::vector<AxisTick> compactValueTicks(double lo, double hi, int maxTicks);
 
 // The round time step (1, 2, 5, 10, 15, 30 s; 1, 2, 5, 10, 15, 30 min; 1, 2, 3, 6, 12 h; 1, 2,
 // 7 d) that puts at most maxTicks ticks on [t0, t1] (ms).

@@ -131,6 +131,7 @@ private:
     void styleChart(QChart *chart) const;
     void updateControls();
     void applyValueTicks(const ValueRange &range);
+    void reserveAxisWidth();  // the price chart's right margin fits the volume labels too
     QString caption(double t, double v) const;
 
     const MarketDataStore *m_store;

@@ -180,6 +180,25 @@ void ChartPanel::applyValueTicks(const ValueRange &range)
 {
     const int rows = std::max(3, int(m_priceChart->plotArea().height() / 45));
     m_priceTicks->apply(range.lo, range.hi, valueTicks(range.lo, range.hi, rows));
+    reserveAxisWidth();
+}
+
+void ChartPanel::reserveAxisWidth()
+{
+    // The volume plot is kept under the price plot (alignVolumePlot), so the right-hand space of
+    // both is what the price labels need. Volume labels wider than those ("1.5M" beside "230")
+    // would be cut at the edge: the price chart's right margin makes up the difference.
+    const QFontMetrics fm(m_priceAxis->labelsFont());
+    auto widest = [&fm](const std::vector<AxisTick> &ticks) {
+        int w = 0;
+        for (const AxisTick &t : ticks)
+            w = std::max(w, fm.horizontalAdvance(t.label));
+        return w;
+    };
+    const int extra = std::max(0, widest(m_volumeTicks->ticks()) - widest(m_priceTicks->ticks()));
+    const QMargins margins(4, 2, 4 + extra, 2);  // styleChart()'s margins plus the difference
+    if (m_priceChart->margins() != margins)
+        m_priceChart->setMargins(margins);
 }
 
 std::vector<AxisTick> ChartPanel::timeTicks() const { return m_volumeTimeTicks->ticks(); }

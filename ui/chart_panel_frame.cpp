@@ -164,7 +164,8 @@ bool ChartPanel::refresh(bool dataChanged)
     if (maxVolume > m_volumeAxis->max() || top < 0.5 * m_volumeAxis->max() ||
         m_volumeAxis->min() != 0) {
         const int rows = std::max(2, int(m_volumeChart->plotArea().height() / 30));
-        m_volumeTicks->apply(0, top, valueTicks(0, top, rows));
+        m_volumeTicks->apply(0, top, compactValueTicks(0, top, rows));
+        reserveAxisWidth();
     }
     m_volumeTop = m_volumeAxis->max();
     layoutItems();

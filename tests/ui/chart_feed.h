@@ -28,7 +28,7 @@ public:
             Tick k;
             k.symbol = "BTC";
             k.price = m_price;
-            k.volume = 1 + (i % 5);
+            k.volume = (1 + (i % 5)) * m_volumeScale;
             k.tsMs = m_t;
             batch.push_back(k);
             for (int interval : m_intervals) {
@@ -57,6 +57,7 @@ public:
         store.addCandles(candles);
         store.takeChanged();
     }
+    void setVolumeScale(double scale) { m_volumeScale = scale; }  // volumes are (1..5) x scale
     qint64 now() const { return m_t; }
     double price() const { return m_price; }
 
@@ -64,6 +65,7 @@ private:
     std::vector<int> m_intervals;
     qint64 m_t;
     double m_price = 100;
+    double m_volumeScale = 1;
     std::mt19937 m_rng{3};
     std::normal_distribution<double> m_step{0, 0.2};
     std::map<int, Candle> m_forming;

@@ -69,6 +69,42 @@ private Q_SLOTS:
         QCOMPARE(numberLocale().toString(42151.87, 'f', 2), QStringLiteral("42,151.87"));
     }
 
+    void volumeLabelsAreShort_data()
+    {
+        QTest::addColumn<double>("hi");
+        QTest::addColumn<int>("maxTicks");
+        QTest::addColumn<QStringList>("labels");
+        auto list = [](std::initializer_list<const char *> labels) {
+            QStringList out;
+            for (const char *l : labels)
+                out << QString::fromLatin1(l);
+            return out;
+        };
+        QTest::newRow("under 10,000: as they are") << 5376.9 << 3 << list({"0", "2,000", "4,000"});
+        QTest::newRow("thousands") << 660000.0 << 4 << list({"0", "200K", "400K", "600K"});
+        QTest::newRow("the bug's 500,000") << 550000.0 << 2 << list({"0", "500K"});
+        QTest::newRow("millions, one decimal for the axis") << 1.65e6 << 4 << list({"0", "0.5M", "1.0M", "1.5M"});
+        QTest::newRow("billions") << 2.2e9 << 3 << list({"0", "1B", "2B"});
+    }
+
+    // The volume axis beside a price axis of "230": "500,000" was cut at the window's edge.
+    void volumeLabelsAreShort()
+    {
+        QFETCH(double, hi);
+        QFETCH(int, maxTicks);
+        QFETCH(QStringList, labels);
+        QStringList got;
+        const std::vector<AxisTick> ticks = compactValueTicks(0, hi, maxTicks);
+        for (const AxisTick &t : ticks)
+            got << t.label;
+        QCOMPARE(got, labels);
+        // Same places as the plain ticks: only the writing differs.
+        const std::vector<AxisTick> plain = valueTicks(0, hi, maxTicks);
+        QCOMPARE(ticks.size(), plain.size());
+        for (size_t i = 0; i < ticks.size(); ++i)
+            QCOMPARE(ticks[i].value, plain[i].value);
+    }
+
     void timeTicksAreWholeUnits_data()
     {
         QTest::addColumn<qint64>("span");

@@ -12,6 +12,7 @@
 #include <QGraphicsTextItem>
 #include <QSignalSpy>
 #include <QTest>
+#include <algorithm>
 
 using namespace ms;
 using namespace ms::ui;
@@ -328,6 +329,53 @@ private Q_SLOTS:
             panel.captionAt(t, 100).startsWith(QDateTime::fromMSecsSinceEpoch(qint64(t)).toString(
                 QStringLiteral("yyyy-MM-dd hh:mm:ss"))));
     }
+    // Every volume label is drawn whole inside its view. "500,000" beside price labels of "230"
+    // was cut at the window's edge (the volume plot is kept under the price plot, so its labels
+    // only get the price labels' width).
+    void volumeLabelsAreWholeBesideNarrowPrices()
+    {
+        MarketDataStore store(100000, 10000);
+        uitest::ChartFeed feed;
+        feed.setVolumeScale(200000);  // 1-minute volumes of tens of millions beside prices of ~100
+        feed.feed(store, 3600);
+        ChartPanel panel(&store);
+        panel.resize(1024, 600);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.setSymbol(QStringLiteral("BTC"));
+        panel.setMode(ChartPanel::Mode::Candles);
+        panel.setIntervalSec(60);
+        panel.setRangePreset(60 * kMinute);
+        panel.refresh(true);
+        QTRY_VERIFY(uitest::chartsLaidOut(panel));
+        QVERIFY(!panel.volumeTicks().empty());
+        auto *view = panel.findChild<InteractiveChartView *>(QStringLiteral("volumeChart"));
+        QVERIFY(view);
+        // Qt Charts cuts a label that does not fit ("500,0..."): each label must be found whole,
+        // the top one (the widest) at least.
+        auto labelsWhole = [&] {
+            QCoreApplication::sendPostedEvents();  // Qt Charts lays labels out on a posted event
+            const std::vector<AxisTick> ticks = panel.volumeTicks();
+            int found = 0;
+            for (QGraphicsItem *item : view->scene()->items()) {
+                auto *text = qgraphicsitem_cast<QGraphicsTextItem *>(item);
+                if (!text || !text->isVisible())
+                    continue;
+                const QString label = text->toPlainText();
+                const bool isVolumeLabel =
+                    std::any_of(ticks.cbegin(), ticks.cend(), [&](const AxisTick &t) { return t.label == label; });
+                if (!isVolumeLabel)
+                    continue;
+                if (!view->viewport()->rect().contains(view->mapFromScene(text->sceneBoundingRect()).boundingRect()))
+                    return false;
+                found += label == ticks.back().label ? 1 : 0;
+            }
+            return found == 1;
+        };
+        QTRY_VERIFY2(labelsWhole(), qPrintable(QStringLiteral("the volume label %1 is cut or missing")
+                                                    .arg(panel.volumeTicks().back().label)));
+    }
+
     void crosshairAndLastPriceMatchTheData()
     {
         MarketDataStore store(100000, 10000);
