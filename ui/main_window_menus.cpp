@@ -3,8 +3,8 @@
 #include "about_box.h"
 #include "chart_panel.h"
 #include "main_window.h"
-#include "ui_theme.h"
 #include "toolbar_icons.h"
+#include "ui_theme.h"
 #include "watchlist_panel.h"
 
 #include <QAction>
