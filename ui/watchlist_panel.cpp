@@ -14,6 +14,7 @@
 #include <QSortFilterProxyModel>
 #include <QStyle>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -56,10 +57,15 @@ WatchlistPanel::WatchlistPanel(const MarketDataStore *store, QWidget *parent)
     m_view->horizontalHeader()->setMinimumSectionSize(40);
     // Columns that do not fit are hidden (fitColumns), never clipped: Symbol, Last and 24 h always
     // fit, the rest appear as the splitter gives room.
-    // Queued, after the model's and the header's own updates: hiding a column in the middle of
-    // them left the header without a section at its left edge for a moment, and selectRow()
-    // then selected nothing (tst_ui_window, under load).
-    connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this, &WatchlistPanel::scheduleFit);
+    // On a short timer, after the model's and the header's own updates: hiding a column in the
+    // middle of them left the header without a section at its left edge for a moment, and
+    // selectRow() then selected nothing (tst_ui_window, under load). Not on the header's
+    // sectionResized: hiding a column resizes the stretched last one, which asked for another fit,
+    // and the GUI thread spun at ~900 ms of CPU per second (bench_gui_latency --trace).
+    m_fitTimer = new QTimer(this);
+    m_fitTimer->setSingleShot(true);
+    m_fitTimer->setInterval(100);
+    connect(m_fitTimer, &QTimer::timeout, this, &WatchlistPanel::fitColumns);
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &WatchlistPanel::scheduleFit);
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &WatchlistPanel::scheduleFit);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
@@ -116,12 +122,8 @@ int WatchlistPanel::coreColumnsMinimumWidth() const
 
 void WatchlistPanel::scheduleFit()
 {
-    if (std::exchange(m_fitScheduled, true))
-        return;
-    QMetaObject::invokeMethod(this, [this] {
-        m_fitScheduled = false;
-        fitColumns();
-    }, Qt::QueuedConnection);
+    if (!m_fitTimer->isActive())
+        m_fitTimer->start();
 }
 
 void WatchlistPanel::fitColumns()
@@ -129,6 +131,7 @@ void WatchlistPanel::fitColumns()
     if (m_fitting)
         return;  // hiding a column resizes sections: no re-entry
     const QScopedValueRollback guard(m_fitting, true);
+    ++m_fits;
     const int available = m_view->viewport()->width();
     int used = 0;
     for (int column : {WatchlistModel::Symbol, WatchlistModel::Last, WatchlistModel::Change24h})
@@ -137,7 +140,10 @@ void WatchlistPanel::fitColumns()
     constexpr int kTrendMinimum = 60;  // a sparkline narrower than this shows nothing
     for (int column : {WatchlistModel::ChangeSession, WatchlistModel::Volume, WatchlistModel::Trend}) {
         const int need = column == WatchlistModel::Trend ? std::max(kTrendMinimum, neededWidth(column)) : neededWidth(column);
-        const bool fits = used + need <= available;
+        // A hidden column comes back only with some room to spare: a scroll bar appearing or going
+        // must not flip it back and forth.
+        constexpr int kHysteresisPx = 12;
+        const bool fits = used + need + (m_view->isColumnHidden(column) ? kHysteresisPx : 0) <= available;
         if (m_view->isColumnHidden(column) == fits)
             m_view->setColumnHidden(column, !fits);
         if (fits)
@@ -154,6 +160,7 @@ void WatchlistPanel::resizeEvent(QResizeEvent *event)
 void WatchlistPanel::refresh(const std::set<QString> &changed)
 {
     m_model->refresh(changed);
+    scheduleFit();  // a wider price may need its room
     if (!m_pendingSelection.isEmpty() && changed.count(m_pendingSelection))
         selectSymbol(m_pendingSelection);
     else
@@ -163,6 +170,7 @@ void WatchlistPanel::refresh(const std::set<QString> &changed)
 void WatchlistPanel::setStoredQuotes(const QList<StoredQuote> &quotes)
 {
     m_model->setStoredQuotes(quotes);
+    scheduleFit();
     if (!m_pendingSelection.isEmpty() && m_model->rowOf(m_pendingSelection) >= 0)
         selectSymbol(m_pendingSelection);
     else

@@ -7,6 +7,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QTimer;
 class QSortFilterProxyModel;
 class QTableView;
 
@@ -38,6 +39,7 @@ public:
     WatchlistModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
     int visibleRows() const;
+    int columnFits() const { return m_fits; }  // times the columns were fitted (tests)
 
 Q_SIGNALS:
     void symbolSelected(const QString &symbol);
@@ -50,7 +52,7 @@ private:
     void applyFilter();
     // Hides the optional columns that do not fit the view's width (they are never clipped).
     void fitColumns();
-    void scheduleFit();  // fitColumns() once, when the event loop is back
+    void scheduleFit();  // fitColumns() once, 100 ms from the first request
     int neededWidth(int column) const;
     int coreColumnsMinimumWidth() const;  // Symbol, Last and 24 h with their widest figures
     void emitSelection(const QString &symbol);
@@ -65,7 +67,8 @@ private:
     QString m_emitted;           // the symbol the charts were last told about
     bool m_filtering = false;
     bool m_fitting = false;
-    bool m_fitScheduled = false;
+    int m_fits = 0;
+    QTimer *m_fitTimer = nullptr;  // coalesces fitColumns() requests
     QFutureWatcher<StoredQuotesAnswer> m_quotes;
     QString m_quotesNext;  // a URL to read once the running read is done
     int m_quoteLoads = 0;    // the proxy moves the current row while filtering: not a user choice
