@@ -345,10 +345,17 @@ void benchLatency(const QString &label, const QString &url, const QString &setti
     QTimer trace;
     QElapsedTimer sinceStart;
     sinceStart.start();
+    double guiCpuBefore = threadCpuMs();
+    double processCpuBefore = processCpuMs();
     QObject::connect(&trace, &QTimer::timeout, [&] {
         const MetricsSnapshot s = window.pipeline()->metrics();
-        std::printf("  t=%4.1f s recent p50 %.1f ms p99 %.1f ms\n", double(sinceStart.elapsed()) / 1000,
-                    s.recentP50Ms, s.recentP99Ms);
+        const double gui = threadCpuMs(), process = processCpuMs();
+        std::printf("  t=%4.1f s recent p50 %.1f ms p99 %.1f ms; CPU in the last second: GUI thread %.0f ms, "
+                    "whole app %.0f ms\n",
+                    double(sinceStart.elapsed()) / 1000, s.recentP50Ms, s.recentP99Ms, gui - guiCpuBefore,
+                    process - processCpuBefore);
+        guiCpuBefore = gui;
+        processCpuBefore = process;
     });
     if (QCoreApplication::arguments().contains(QStringLiteral("--trace")))
         trace.start(1000);

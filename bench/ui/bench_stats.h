@@ -38,6 +38,14 @@ inline double threadCpuMs()
     return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
 }
 
+// CPU time of the whole process, every thread (ms).
+inline double processCpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
 inline QString argValue(const QStringList &args, const QString &name, const QString &fallback)
 {
     const qsizetype i = args.indexOf(name);
