@@ -2,6 +2,7 @@
 
 #include "metrics_http/prometheus_text.h"
 
+#include "database_pool.h"
 #include "inspector_panel.h"
 #include "main_window.h"
 #include "ui_theme.h"
@@ -16,6 +17,7 @@
 #include <QPixmap>
 #include <QScreen>
 #include <QTabWidget>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <algorithm>
@@ -152,7 +154,15 @@ int runDesktop(int argc, char **argv, const PipelineConfig &base, const DesktopO
             QTimer::singleShot(menu.isEmpty() && !tabs ? 0 : 500, &window, finish);
         });
     }
-    return app.exec();
+    const int code = app.exec();
+    // The reads still running on the UI's pools (history pages, stored quotes, gaps, alerts) end
+    // before ~QApplication runs QtSql's clean-up: with a pool thread inside QtSql meanwhile, Qt 6.4
+    // looped in qt_call_post_routines() at full CPU and the process never exited (1 screenshot run
+    // of 72). Every read has its own deadline (connect 3 s, statements 15 s): the wait is bounded.
+    constexpr int kReadsWaitMs = 20000;
+    ui::databaseThreadPool()->waitForDone(kReadsWaitMs);
+    QThreadPool::globalInstance()->waitForDone(kReadsWaitMs);
+    return code;
 }
 
 }  // namespace ms
