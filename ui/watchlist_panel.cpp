@@ -9,7 +9,6 @@
 #include <QFontMetrics>
 #include <QLabel>
 #include <QResizeEvent>
-#include <QScopedValueRollback>
 #include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QStyle>
@@ -128,9 +127,6 @@ void WatchlistPanel::scheduleFit()
 
 void WatchlistPanel::fitColumns()
 {
-    if (m_fitting)
-        return;  // hiding a column resizes sections: no re-entry
-    const QScopedValueRollback guard(m_fitting, true);
     ++m_fits;
     const int available = m_view->viewport()->width();
     int used = 0;

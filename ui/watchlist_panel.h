@@ -66,7 +66,6 @@ private:
     QString m_pendingSelection;  // restored from settings before the symbol's first tick
     QString m_emitted;           // the symbol the charts were last told about
     bool m_filtering = false;
-    bool m_fitting = false;
     int m_fits = 0;
     QTimer *m_fitTimer = nullptr;  // coalesces fitColumns() requests
     QFutureWatcher<StoredQuotesAnswer> m_quotes;

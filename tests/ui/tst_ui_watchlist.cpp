@@ -18,7 +18,6 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
-#include <tuple>
 
 using namespace ms;
 using namespace ms::ui;
@@ -33,6 +32,19 @@ Tick tick(const char *symbol, double price, qint64 ts, double volume, AssetClass
     t.volume = volume;
     t.asset = asset;
     return t;
+}
+
+// A stored quote whose 24 h opening price agrees with its change.
+StoredQuote storedQuote(const char *symbol, AssetClass asset, double price, double changePct, double volume)
+{
+    StoredQuote q;
+    q.symbol = QString::fromLatin1(symbol);
+    q.asset = asset;
+    q.lastPrice = price;
+    q.open24h = price / (1 + changePct / 100);
+    q.change24hPct = changePct;
+    q.volume24h = volume;
+    return q;
 }
 
 QString cell(const WatchlistPanel &p, const QString &symbol, int column)
@@ -127,13 +139,7 @@ private Q_SLOTS:
     {
         MarketDataStore store;
         WatchlistPanel panel(&store);
-        StoredQuote q;
-        q.symbol = QStringLiteral("AAPL");
-        q.asset = AssetClass::Stock;
-        q.lastPrice = 200;
-        q.open24h = 160;
-        q.change24hPct = 25;
-        q.volume24h = 1000;
+        StoredQuote q = storedQuote("AAPL", AssetClass::Stock, 200, 25, 1000);  // opened at 160
         panel.setStoredQuotes({q});
         // Before any tick: the row exists with the stored figures.
         QCOMPARE(panel.visibleRows(), 1);
@@ -177,19 +183,8 @@ private Q_SLOTS:
         QFETCH(bool, allShown);
         MarketDataStore store;
         WatchlistPanel panel(&store);
-        QList<StoredQuote> quotes;
-        for (auto [symbol, asset, price, change] :
-             {std::tuple{"BTC", AssetClass::Crypto, 43307.02, 10.84}, {"GOOGL", AssetClass::Stock, 141.42, -3.5}}) {
-            StoredQuote q;
-            q.symbol = QString::fromLatin1(symbol);
-            q.asset = asset;
-            q.lastPrice = price;
-            q.open24h = price / (1 + change / 100);
-            q.change24hPct = change;
-            q.volume24h = 123456.5;
-            quotes << q;
-        }
-        panel.setStoredQuotes(quotes);
+        panel.setStoredQuotes({storedQuote("BTC", AssetClass::Crypto, 43307.02, 10.84, 123456.5),
+                               storedQuote("GOOGL", AssetClass::Stock, 141.42, -3.5, 123456.5)});
         panel.resize(width > 0 ? width : panel.minimumSizeHint().width(), 400);
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -227,15 +222,8 @@ private Q_SLOTS:
         MarketDataStore store;
         WatchlistPanel panel(&store);
         QList<StoredQuote> quotes;
-        for (const char *symbol : {"AAPL", "BNB", "BTC", "ETH", "GOOGL", "MSFT"}) {
-            StoredQuote q;
-            q.symbol = QString::fromLatin1(symbol);
-            q.lastPrice = 43307.02;
-            q.open24h = 40000;
-            q.change24hPct = 8.27;
-            q.volume24h = 26697;
-            quotes << q;
-        }
+        for (const char *symbol : {"AAPL", "BNB", "BTC", "ETH", "GOOGL", "MSFT"})
+            quotes << storedQuote(symbol, AssetClass::Crypto, 43307.02, 8.27, 26697);
         panel.setStoredQuotes(quotes);
         panel.resize(width, 500);
         panel.show();
